@@ -1,0 +1,1 @@
+//! Panopticon Prometheus client (being written).

@@ -1,0 +1,1 @@
+//! Panopticon health engine (being written).

@@ -1,0 +1,6 @@
+//! Panopticon's browser app: renders what the pure core decides and wires it
+//! to the Prometheus client. No rule, threshold or decoding logic lives here.
+
+mod app;
+
+pub use app::App;
