@@ -1,5 +1,22 @@
-//! The Prometheus HTTP API as data: domain types and (later) their decoding.
+//! The Prometheus HTTP API as data: domain types, the decoder, request
+//! building and the one error type every query failure is expressed in.
+//!
+//! Nothing here sends a request; the browser client (`panopticon-client`)
+//! sends what [`build_request`] describes and feeds the answer to
+//! [`decode_response`].
 
+pub mod decode;
+pub mod error;
 pub mod model;
+pub mod request;
+mod wire;
 
-pub use model::{HistogramSample, InstantSeries, Labels, QueryData, QueryResult, RangeSeries, Sample};
+pub use decode::{decode_response, excerpt};
+pub use error::{PromErrorKind, QueryError};
+pub use model::{
+    HistogramSample, InstantSeries, Labels, QueryData, QueryResult, RangeSeries, Sample,
+};
+pub use request::{
+    Auth, BaseUrl, BaseUrlError, HttpRequest, Method, Query, RequestOptions, Secret, build_request,
+    distinct, range_step,
+};

@@ -5,6 +5,8 @@
 
 use std::collections::BTreeMap;
 
+use super::error::QueryError;
+
 /// A series' label set. Ordered, so that display and tests are deterministic.
 pub type Labels = BTreeMap<String, String>;
 
@@ -89,4 +91,85 @@ pub struct QueryResult {
     pub warnings: Vec<String>,
     /// `infos` from the response (Prometheus ≥ 2.45 / 3.x).
     pub infos: Vec<String>,
+}
+
+impl QueryResult {
+    /// The instant vector, or an error naming the type that came instead:
+    /// rules judge instant vectors, and a check accidentally written as a
+    /// range selector must say so rather than judge nothing.
+    pub fn into_vector(self) -> Result<Vec<InstantSeries>, QueryError> {
+        match self.data {
+            QueryData::Vector(v) => Ok(v),
+            other => Err(unexpected("vector", &other)),
+        }
+    }
+
+    /// The range matrix (what graphs draw), or an error naming the actual type.
+    pub fn into_matrix(self) -> Result<Vec<RangeSeries>, QueryError> {
+        match self.data {
+            QueryData::Matrix(m) => Ok(m),
+            other => Err(unexpected("matrix", &other)),
+        }
+    }
+
+    /// The scalar, or an error naming the actual type.
+    pub fn into_scalar(self) -> Result<Sample, QueryError> {
+        match self.data {
+            QueryData::Scalar(s) => Ok(s),
+            other => Err(unexpected("scalar", &other)),
+        }
+    }
+}
+
+fn unexpected(expected: &'static str, got: &QueryData) -> QueryError {
+    QueryError::UnexpectedResultType {
+        expected,
+        got: got.kind(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result(data: QueryData) -> QueryResult {
+        QueryResult {
+            data,
+            warnings: vec![],
+            infos: vec![],
+        }
+    }
+
+    #[test]
+    fn accessors_name_the_type_that_came_instead() {
+        let scalar = QueryData::Scalar(Sample {
+            timestamp: 1.0,
+            value: 2.0,
+        });
+        let string = QueryData::String {
+            timestamp: 1.0,
+            value: "x".into(),
+        };
+        let table = [
+            (QueryData::Vector(vec![]), "vector"),
+            (QueryData::Matrix(vec![]), "matrix"),
+            (scalar, "scalar"),
+            (string, "string"),
+        ];
+        for (data, kind) in table {
+            let r = result(data);
+            let got = [
+                ("vector", r.clone().into_vector().err()),
+                ("matrix", r.clone().into_matrix().err()),
+                ("scalar", r.clone().into_scalar().err()),
+            ];
+            for (wanted, err) in got {
+                let expect = (wanted != kind).then_some(QueryError::UnexpectedResultType {
+                    expected: wanted,
+                    got: kind,
+                });
+                assert_eq!(err, expect, "{wanted} from {kind}");
+            }
+        }
+    }
 }

@@ -1,0 +1,440 @@
+//! Every way a Prometheus query can fail, as one enum the whole app shares.
+//!
+//! The dashboard turns any of these into `unknown` with the error's text as the
+//! reason, so the texts are written for a NOC operator reading a wall screen,
+//! not for a developer. The type is `Clone + Send + Sync` and holds no
+//! `JsValue`, so leptos error boundaries and signals can carry it.
+
+use std::fmt;
+use std::time::Duration;
+
+/// Why a query produced no usable result.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueryError {
+    /// The request never got an HTTP answer: DNS, refused connection, CORS
+    /// rejection, offline browser. Browsers do not tell these apart, so
+    /// neither can we.
+    #[error("Prometheus unreachable: {reason}")]
+    Unreachable {
+        /// What the browser reported, e.g. "Failed to fetch".
+        reason: String,
+    },
+    /// Our own deadline passed and the request was aborted.
+    #[error("query timed out after {}", Seconds(*after))]
+    Timeout {
+        /// The deadline that was exceeded.
+        after: Duration,
+    },
+    /// The request was aborted because a newer refresh replaced it or its
+    /// view went away; never shown as a failure of Prometheus.
+    #[error("query canceled (superseded by a newer refresh)")]
+    Canceled,
+    /// An answer that is not Prometheus JSON: a proxy's error page, the
+    /// "Service Unavailable" text Prometheus sends while it starts, or a
+    /// wrong base URL that lands on some HTML page.
+    #[error("{}", http_text(*status, content_type.as_deref(), excerpt))]
+    Http {
+        /// HTTP status code.
+        status: u16,
+        /// The `Content-Type` header, if any.
+        content_type: Option<String>,
+        /// The start of the body, tags stripped, whitespace collapsed.
+        excerpt: String,
+    },
+    /// Prometheus answered with its JSON error envelope.
+    #[error("{} ({kind}): {message}", kind.summary())]
+    Prometheus {
+        /// `errorType`.
+        kind: PromErrorKind,
+        /// `error`: Prometheus's own explanation.
+        message: String,
+        /// HTTP status the error came with.
+        status: u16,
+    },
+    /// The body looked like JSON but did not match the Prometheus API.
+    #[error("unreadable answer from Prometheus (line {line}, column {column}): {message}")]
+    Decode {
+        /// 1-based line in the body, from `serde_json` (0 if unknown).
+        line: usize,
+        /// 1-based column in the body, from `serde_json` (0 if unknown).
+        column: usize,
+        /// What did not match.
+        message: String,
+    },
+    /// The query succeeded but returned another shape than the caller needs,
+    /// usually a check written as a range selector where a vector was meant.
+    #[error("expected a {expected} result, got a {got}")]
+    UnexpectedResultType {
+        /// What the caller asked for.
+        expected: &'static str,
+        /// What Prometheus returned.
+        got: &'static str,
+    },
+    /// The request could not even be built (e.g. an end time before the start);
+    /// a bug or a bad configuration on our side, not Prometheus's fault.
+    #[error("invalid query request: {reason}")]
+    InvalidRequest {
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+impl QueryError {
+    /// No HTTP answer at all.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, QueryError::Unreachable { .. })
+    }
+
+    /// Too slow, whether our deadline or Prometheus's own `timeout` hit first:
+    /// both mean "ask a cheaper question or look at Prometheus's load".
+    pub fn is_timeout(&self) -> bool {
+        matches!(
+            self,
+            QueryError::Timeout { .. }
+                | QueryError::Prometheus {
+                    kind: PromErrorKind::Timeout,
+                    ..
+                }
+        )
+    }
+
+    /// Aborted on purpose: callers should drop the result silently rather
+    /// than show it.
+    pub fn is_canceled(&self) -> bool {
+        matches!(
+            self,
+            QueryError::Canceled
+                | QueryError::Prometheus {
+                    kind: PromErrorKind::Canceled,
+                    ..
+                }
+        )
+    }
+
+    /// A non-Prometheus HTTP answer.
+    pub fn is_http(&self) -> bool {
+        matches!(self, QueryError::Http { .. })
+    }
+
+    /// Prometheus's own error envelope.
+    pub fn is_prometheus(&self) -> bool {
+        matches!(self, QueryError::Prometheus { .. })
+    }
+
+    /// The query text is wrong (`bad_data`): retrying will not help, the
+    /// configuration must change.
+    pub fn is_bad_data(&self) -> bool {
+        self.prometheus_kind() == Some(&PromErrorKind::BadData)
+    }
+
+    /// Prometheus could not evaluate the query (`execution`), e.g. too many samples.
+    pub fn is_execution(&self) -> bool {
+        self.prometheus_kind() == Some(&PromErrorKind::Execution)
+    }
+
+    /// The answer could not be decoded.
+    pub fn is_decode(&self) -> bool {
+        matches!(self, QueryError::Decode { .. })
+    }
+
+    /// The result had the wrong type for its use.
+    pub fn is_unexpected_result_type(&self) -> bool {
+        matches!(self, QueryError::UnexpectedResultType { .. })
+    }
+
+    /// The request could not be built.
+    pub fn is_invalid_request(&self) -> bool {
+        matches!(self, QueryError::InvalidRequest { .. })
+    }
+
+    /// Whether the same query may succeed later without a config change:
+    /// worth a retry on the next refresh, and worth a "Prometheus is slow or
+    /// down" banner rather than a "fix your check" hint.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            QueryError::Unreachable { .. }
+            | QueryError::Timeout { .. }
+            | QueryError::Canceled
+            | QueryError::Http { .. } => true,
+            QueryError::Prometheus { kind, .. } => matches!(
+                kind,
+                PromErrorKind::Timeout
+                    | PromErrorKind::Canceled
+                    | PromErrorKind::Internal
+                    | PromErrorKind::Unavailable
+            ),
+            QueryError::Decode { .. }
+            | QueryError::UnexpectedResultType { .. }
+            | QueryError::InvalidRequest { .. } => false,
+        }
+    }
+
+    /// The `errorType` when Prometheus itself reported the error.
+    pub fn prometheus_kind(&self) -> Option<&PromErrorKind> {
+        match self {
+            QueryError::Prometheus { kind, .. } => Some(kind),
+            _ => None,
+        }
+    }
+}
+
+/// Prometheus's `errorType`, as `web/api/v1/api.go` defines it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PromErrorKind {
+    /// `bad_data` (HTTP 400): the query or its parameters are malformed.
+    BadData,
+    /// `execution` (HTTP 422): valid query that failed while running.
+    Execution,
+    /// `timeout` (HTTP 503): Prometheus's own query timeout.
+    Timeout,
+    /// `canceled` (HTTP 503): the query was canceled on the server.
+    Canceled,
+    /// `internal` (HTTP 500).
+    Internal,
+    /// `not_found` (HTTP 404).
+    NotFound,
+    /// `unavailable` (HTTP 503): e.g. storage not ready.
+    Unavailable,
+    /// Any other value, kept verbatim so newer servers still give a readable message.
+    Other(String),
+}
+
+impl PromErrorKind {
+    /// Maps the wire string; unknown values are kept, not rejected, because a
+    /// newer Prometheus (or Thanos, Mimir) may add kinds.
+    pub fn from_wire(error_type: &str) -> PromErrorKind {
+        match error_type {
+            "bad_data" => PromErrorKind::BadData,
+            "execution" => PromErrorKind::Execution,
+            "timeout" => PromErrorKind::Timeout,
+            "canceled" => PromErrorKind::Canceled,
+            "internal" => PromErrorKind::Internal,
+            "not_found" => PromErrorKind::NotFound,
+            "unavailable" => PromErrorKind::Unavailable,
+            other => PromErrorKind::Other(other.to_owned()),
+        }
+    }
+
+    /// The wire string.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PromErrorKind::BadData => "bad_data",
+            PromErrorKind::Execution => "execution",
+            PromErrorKind::Timeout => "timeout",
+            PromErrorKind::Canceled => "canceled",
+            PromErrorKind::Internal => "internal",
+            PromErrorKind::NotFound => "not_found",
+            PromErrorKind::Unavailable => "unavailable",
+            PromErrorKind::Other(s) => s,
+        }
+    }
+
+    /// The start of the operator-facing sentence for this kind.
+    fn summary(&self) -> &'static str {
+        match self {
+            PromErrorKind::BadData => "Prometheus rejected the query",
+            PromErrorKind::Execution => "Prometheus could not run the query",
+            PromErrorKind::Timeout => "Prometheus gave up on the query",
+            PromErrorKind::Canceled => "Prometheus canceled the query",
+            PromErrorKind::Internal => "Prometheus failed internally",
+            PromErrorKind::NotFound => "Prometheus does not know this endpoint",
+            PromErrorKind::Unavailable => "Prometheus is not ready",
+            PromErrorKind::Other(_) => "Prometheus reported an error",
+        }
+    }
+}
+
+impl fmt::Display for PromErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A duration as an operator reads it: "10 s", "1.5 s", "250 ms".
+struct Seconds(Duration);
+
+impl fmt::Display for Seconds {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ms = self.0.as_millis();
+        if ms < 1000 {
+            write!(f, "{ms} ms")
+        } else if ms.is_multiple_of(1000) {
+            write!(f, "{} s", ms / 1000)
+        } else {
+            write!(f, "{} s", self.0.as_secs_f64())
+        }
+    }
+}
+
+fn http_text(status: u16, content_type: Option<&str>, excerpt: &str) -> String {
+    let body = if excerpt.is_empty() {
+        "(empty body)"
+    } else {
+        excerpt
+    };
+    if (200..300).contains(&status) {
+        let ct = content_type.unwrap_or("no content type");
+        return format!(
+            "expected JSON from Prometheus but got {ct} (is the base URL right?): {body}"
+        );
+    }
+    let hint = match status {
+        502 | 504 => " (the proxy could not reach Prometheus)",
+        503 => " (Prometheus is starting or overloaded)",
+        401 | 403 => " (check the credentials)",
+        404 => " (is the base URL right?)",
+        _ => "",
+    };
+    format!("Prometheus answered HTTP {status}{hint}: {body}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(err: QueryError, expect: &str) {
+        assert_eq!(err.to_string(), expect);
+    }
+
+    #[test]
+    fn texts_read_like_sentences_for_an_operator() {
+        check(
+            QueryError::Unreachable {
+                reason: "Failed to fetch".into(),
+            },
+            "Prometheus unreachable: Failed to fetch",
+        );
+        check(
+            QueryError::Timeout {
+                after: Duration::from_secs(10),
+            },
+            "query timed out after 10 s",
+        );
+        check(
+            QueryError::Timeout {
+                after: Duration::from_millis(1500),
+            },
+            "query timed out after 1.5 s",
+        );
+        check(
+            QueryError::Timeout {
+                after: Duration::from_millis(250),
+            },
+            "query timed out after 250 ms",
+        );
+        check(
+            QueryError::Prometheus {
+                kind: PromErrorKind::BadData,
+                message: "parse error at char 5: unexpected end of input".into(),
+                status: 400,
+            },
+            "Prometheus rejected the query (bad_data): parse error at char 5: unexpected end of input",
+        );
+        check(
+            QueryError::Prometheus {
+                kind: PromErrorKind::Other("not_acceptable".into()),
+                message: "nope".into(),
+                status: 406,
+            },
+            "Prometheus reported an error (not_acceptable): nope",
+        );
+        check(
+            QueryError::Http {
+                status: 503,
+                content_type: Some("text/plain".into()),
+                excerpt: "Service Unavailable".into(),
+            },
+            "Prometheus answered HTTP 503 (Prometheus is starting or overloaded): Service Unavailable",
+        );
+        check(
+            QueryError::Http {
+                status: 200,
+                content_type: Some("text/html".into()),
+                excerpt: String::new(),
+            },
+            "expected JSON from Prometheus but got text/html (is the base URL right?): (empty body)",
+        );
+        check(
+            QueryError::UnexpectedResultType {
+                expected: "vector",
+                got: "matrix",
+            },
+            "expected a vector result, got a matrix",
+        );
+    }
+
+    #[test]
+    fn kinds_round_trip_through_the_wire_name() {
+        for wire in [
+            "bad_data",
+            "execution",
+            "timeout",
+            "canceled",
+            "internal",
+            "not_found",
+            "unavailable",
+            "something_new",
+        ] {
+            assert_eq!(PromErrorKind::from_wire(wire).as_str(), wire);
+        }
+        assert_eq!(
+            PromErrorKind::from_wire("something_new"),
+            PromErrorKind::Other("something_new".into())
+        );
+    }
+
+    #[test]
+    fn predicates_classify_each_variant() {
+        let prom = |kind| QueryError::Prometheus {
+            kind,
+            message: String::new(),
+            status: 503,
+        };
+        // (error, timeout, canceled, transient)
+        let table = [
+            (
+                QueryError::Unreachable { reason: "x".into() },
+                false,
+                false,
+                true,
+            ),
+            (
+                QueryError::Timeout {
+                    after: Duration::from_secs(1),
+                },
+                true,
+                false,
+                true,
+            ),
+            (QueryError::Canceled, false, true, true),
+            (prom(PromErrorKind::Timeout), true, false, true),
+            (prom(PromErrorKind::Canceled), false, true, true),
+            (prom(PromErrorKind::BadData), false, false, false),
+            (prom(PromErrorKind::Execution), false, false, false),
+            (
+                QueryError::Decode {
+                    line: 1,
+                    column: 2,
+                    message: "x".into(),
+                },
+                false,
+                false,
+                false,
+            ),
+        ];
+        for (err, timeout, canceled, transient) in table {
+            assert_eq!(err.is_timeout(), timeout, "{err:?}");
+            assert_eq!(err.is_canceled(), canceled, "{err:?}");
+            assert_eq!(err.is_transient(), transient, "{err:?}");
+        }
+        assert!(prom(PromErrorKind::BadData).is_bad_data());
+        assert!(prom(PromErrorKind::Execution).is_execution());
+        assert!(!prom(PromErrorKind::Execution).is_bad_data());
+    }
+
+    #[test]
+    fn error_is_send_sync_clone() {
+        fn assert_traits<T: Send + Sync + Clone + std::error::Error + 'static>() {}
+        assert_traits::<QueryError>();
+    }
+}
