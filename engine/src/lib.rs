@@ -1,1 +1,30 @@
-//! Panopticon health engine (being written).
+//! Panopticon's health engine: from a YAML configuration and decoded
+//! Prometheus samples to one cluster status, explained in words.
+//!
+//! The pipeline, one module per step:
+//! - [`config`]: parse and validate the operator's YAML (every mistake reported
+//!   with file, line and column, all at once);
+//! - [`rule`]: rate the samples of one instance (node) with one rule;
+//! - [`check`]: run a rule over a query result, applying the no-data policy
+//!   (missing, NaN, stale, exporter down, failed query are `unknown`, never green);
+//! - [`aggregate`]: combine per-instance ratings into a check status (the
+//!   thesis's quorum counter rule, or worst-of);
+//! - [`propagate`]: spread statuses along the dependency graph and name root causes;
+//! - [`engine`]: keep state across refreshes (`for:` holds, transitions, history)
+//!   and produce a [`Snapshot`] for the UI.
+//!
+//! Architecture invariant: no browser imports and no I/O. The app fetches the
+//! configuration text and the query results and hands them in; everything here
+//! is deterministic given its inputs (time is a parameter), so it is tested natively.
+
+pub mod aggregate;
+pub mod check;
+pub mod config;
+pub mod engine;
+pub mod propagate;
+pub mod rule;
+pub mod snapshot;
+
+pub use config::{Config, ConfigError};
+pub use engine::Engine;
+pub use snapshot::Snapshot;

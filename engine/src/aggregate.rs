@@ -1,0 +1,216 @@
+//! Combining per-instance ratings into one status (SPEC §4).
+//!
+//! The thesis's counter rule (its Listing 4.4) answers three cases and leaves
+//! the rest undefined; the 2017 page showed nothing for them. [`quorum`]
+//! defines every case, and counts instances without usable data (missing,
+//! NaN, stale, exporter down) as `unknown`, so they can make a result
+//! `unknown` or worse but never healthy.
+
+use panopticon_core::Status;
+
+/// Smallest majority of `n`: ⌊n/2⌋+1.
+pub const fn quorum_size(n: u32) -> u32 {
+    n / 2 + 1
+}
+
+/// The quorum rule for one count (SPEC §4): `count ≥ n` → healthy (more than
+/// expected is not a failure), `count ≥ ⌊n/2⌋+1` → warning, else critical.
+pub fn rate_count(count: f64, n: u32) -> Status {
+    if count >= f64::from(n) {
+        Status::Healthy
+    } else if count >= f64::from(quorum_size(n)) {
+        Status::Warning
+    } else {
+        Status::Critical
+    }
+}
+
+/// How many instances got each rating. `unknown` includes expected instances
+/// that sent nothing at all.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Rated healthy.
+    pub healthy: u32,
+    /// Rated warning.
+    pub warning: u32,
+    /// Rated critical.
+    pub critical: u32,
+    /// No usable data.
+    pub unknown: u32,
+}
+
+impl Tally {
+    /// Counts `statuses`.
+    pub fn of<I: IntoIterator<Item = Status>>(statuses: I) -> Tally {
+        let mut t = Tally::default();
+        for s in statuses {
+            match s {
+                Status::Healthy => t.healthy += 1,
+                Status::Warning => t.warning += 1,
+                Status::Critical => t.critical += 1,
+                Status::Unknown => t.unknown += 1,
+            }
+        }
+        t
+    }
+}
+
+/// The thesis's counter rule with N = `n`, h/w/c/u from `t`, q = ⌊N/2⌋+1:
+///
+/// 1. h ≥ N and nothing else → healthy (the thesis said h = N; an extra,
+///    failing instance must not be hidden, so it has to be all healthy);
+/// 2. w ≥ q or h ≥ q → warning (thesis);
+/// 3. c ≥ ⌊N/2⌋ → critical (thesis), but at least one critical rating: at
+///    N = 1 the thesis's ⌊1/2⌋ = 0 would call a silent instance critical;
+/// 4. h + w + u < q → critical: even if every instance without data were
+///    working, there could be no quorum ("fewer working instances than a
+///    quorum is critical");
+/// 5. u > 0 → unknown: the instances without data decide, and we cannot see them;
+/// 6. otherwise → warning: a quorum works, some of it restricted.
+pub fn quorum(t: Tally, n: u32) -> Status {
+    let q = quorum_size(n);
+    if t.healthy >= n && t.warning == 0 && t.critical == 0 && t.unknown == 0 {
+        Status::Healthy
+    } else if t.warning >= q || t.healthy >= q {
+        Status::Warning
+    } else if t.critical >= (n / 2).max(1) {
+        Status::Critical
+    } else if t.healthy + t.warning + t.unknown < q {
+        Status::Critical
+    } else if t.unknown > 0 {
+        Status::Unknown
+    } else {
+        Status::Warning
+    }
+}
+
+/// Worst-of: any critical instance → critical, then warning, then unknown.
+/// Fewer than `n` rated instances (or none) is unknown, never healthy.
+pub fn worst(t: Tally, n: u32) -> Status {
+    if t.critical > 0 {
+        Status::Critical
+    } else if t.warning > 0 {
+        Status::Warning
+    } else if t.unknown > 0 || t.healthy < n.max(1) {
+        Status::Unknown
+    } else {
+        Status::Healthy
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(healthy: u32, warning: u32, critical: u32, unknown: u32) -> Tally {
+        Tally {
+            healthy,
+            warning,
+            critical,
+            unknown,
+        }
+    }
+
+    #[test]
+    fn quorum_counter_rule() {
+        use Status::{Critical as C, Healthy as H, Unknown as U, Warning as W};
+        // (n, h, w, c, u, expect)
+        let table: &[(u32, u32, u32, u32, u32, Status)] = &[
+            // N = 1
+            (1, 1, 0, 0, 0, H),
+            (1, 0, 1, 0, 0, W),
+            (1, 0, 0, 1, 0, C),
+            (1, 0, 0, 0, 1, U),
+            // N = 2: q = 2
+            (2, 2, 0, 0, 0, H),
+            (2, 1, 1, 0, 0, W),
+            (2, 1, 0, 1, 0, C),
+            (2, 1, 0, 0, 1, U),
+            (2, 0, 0, 0, 2, U),
+            // N = 3: q = 2
+            (3, 3, 0, 0, 0, H),
+            (3, 2, 0, 1, 0, W),
+            (3, 2, 0, 0, 1, W),
+            (3, 1, 1, 1, 0, C),
+            (3, 1, 0, 0, 2, U),
+            (3, 0, 0, 0, 3, U),
+            // N = 4: q = 3 — the thesis cluster
+            (4, 4, 0, 0, 0, H),
+            (4, 3, 0, 1, 0, W),
+            (4, 3, 0, 0, 1, W),
+            (4, 0, 3, 0, 1, W),
+            (4, 2, 0, 2, 0, C),
+            (4, 0, 0, 2, 2, C),
+            (4, 2, 1, 1, 0, W),
+            (4, 2, 0, 1, 1, U),
+            (4, 1, 0, 1, 2, U),
+            (4, 1, 0, 0, 3, U),
+            (4, 0, 0, 0, 4, U),
+            (4, 4, 0, 1, 0, W),
+            (4, 1, 1, 1, 0, C),
+            // N = 5: q = 3
+            (5, 5, 0, 0, 0, H),
+            (5, 3, 0, 2, 0, W),
+            (5, 2, 1, 2, 0, C),
+            (5, 2, 0, 1, 2, U),
+            (5, 1, 1, 1, 2, U),
+            // N = 6: q = 4
+            (6, 6, 0, 0, 0, H),
+            (6, 4, 0, 2, 0, W),
+            (6, 3, 0, 3, 0, C),
+            (6, 3, 1, 2, 0, W),
+            (6, 3, 0, 2, 1, U),
+            (6, 1, 0, 2, 3, U),
+            // N = 7: q = 4
+            (7, 7, 0, 0, 0, H),
+            (7, 4, 0, 3, 0, W),
+            (7, 3, 0, 3, 1, C),
+            (7, 3, 1, 2, 1, U),
+            (7, 3, 2, 2, 0, W),
+            (7, 3, 0, 2, 2, U),
+            (7, 0, 0, 2, 5, U),
+            (7, 0, 0, 0, 7, U),
+        ];
+        for &(n, h, w, c, u, expect) in table {
+            assert_eq!(quorum(t(h, w, c, u), n), expect, "n={n} h={h} w={w} c={c} u={u}");
+        }
+    }
+
+    #[test]
+    fn quorum_never_healthy_with_missing_instances() {
+        for n in 1..=7 {
+            for u in 1..=n {
+                assert_ne!(quorum(t(n - u, 0, 0, u), n), Status::Healthy, "n={n} u={u}");
+                assert_ne!(worst(t(n - u, 0, 0, u), n), Status::Healthy, "n={n} u={u}");
+            }
+        }
+    }
+
+    #[test]
+    fn worst_of() {
+        for (n, tally, expect) in [
+            (4, t(4, 0, 0, 0), Status::Healthy),
+            (4, t(3, 0, 1, 0), Status::Critical),
+            (4, t(3, 1, 0, 0), Status::Warning),
+            (4, t(3, 0, 0, 1), Status::Unknown),
+            (4, t(2, 1, 0, 1), Status::Warning),
+            (4, t(3, 0, 0, 0), Status::Unknown),
+            (4, t(0, 0, 0, 0), Status::Unknown),
+            (1, t(1, 0, 0, 0), Status::Healthy),
+        ] {
+            assert_eq!(worst(tally, n), expect, "n={n} {tally:?}");
+        }
+    }
+
+    #[test]
+    fn count_rule_boundaries() {
+        for (count, n, expect) in [
+            (3.0, 4, Status::Warning),
+            (2.999, 4, Status::Critical),
+            (4.0, 4, Status::Healthy),
+            (3.999, 4, Status::Warning),
+        ] {
+            assert_eq!(rate_count(count, n), expect, "{count} of {n}");
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! The validated configuration: what to query, how to judge it, what depends on what.
+//!
+//! Operators write YAML (see `examples/config/`); [`Config::from_yaml`] turns it
+//! into these domain types or into a [`ConfigError`] that lists *every* problem
+//! with its line and column. The serde types that mirror the file live apart in
+//! `wire`, so the rest of the engine never sees optional fields or raw strings
+//! where a validated value belongs.
+
+mod error;
+mod promql;
+mod validate;
+mod wire;
+
+pub use error::{ConfigError, ConfigIssue, Problem};
+pub use promql::check_promql;
+pub use validate::{MAX_GRAPHS_PER_VIEW, MAX_SERIES_PER_GRAPH};
+
+use panopticon_core::Status;
+
+use crate::rule::Rule;
+
+/// A whole, valid configuration. Only [`Config::from_yaml`] builds one, so an
+/// `Engine` never has to cope with dangling dependency ids or cycles.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// The name the configuration was loaded from (for messages).
+    pub source_name: String,
+    /// Where and how to query Prometheus.
+    pub datasource: DataSource,
+    /// Expected number of instances (nodes) when a service or check does not say.
+    pub instances: u32,
+    /// Transitions kept per service; older ones are dropped so a wall screen
+    /// running for weeks does not grow without bound.
+    pub history_limit: usize,
+    /// The services, in file order (the UI keeps this order).
+    pub services: Vec<Service>,
+    /// Graph views; the first is the overview.
+    pub views: Vec<View>,
+}
+
+impl Config {
+    /// Parses and validates a configuration.
+    ///
+    /// `source_name` only labels messages (e.g. `panopticon.yaml`); the caller
+    /// fetched `text` itself. YAML syntax and type errors stop at the first one
+    /// (the parser cannot go on); semantic errors are all collected.
+    pub fn from_yaml(source_name: &str, text: &str) -> Result<Config, ConfigError> {
+        let wire = wire::parse(source_name, text)?;
+        validate::validate(source_name, wire)
+    }
+
+    /// The service with this id.
+    pub fn service(&self, id: &str) -> Option<&Service> {
+        self.services.iter().find(|s| s.id == id)
+    }
+}
+
+/// How the browser reaches Prometheus. The engine only carries these values;
+/// the client crate acts on them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataSource {
+    /// Base URL of the Prometheus-compatible API, `/prometheus` by default
+    /// (same-origin reverse proxy, so no CORS is needed).
+    pub base_url: String,
+    /// Per-query timeout in seconds: a slow exporter query (gluster can take
+    /// 30 s) must not stall the others.
+    pub timeout_secs: f64,
+    /// Seconds between refreshes.
+    pub refresh_secs: f64,
+    /// Queries sent at once; more would overload a small Prometheus.
+    pub max_in_flight: u32,
+    /// A sample older than this many seconds counts as stale, i.e. `unknown`.
+    pub stale_after_secs: f64,
+}
+
+impl Default for DataSource {
+    fn default() -> Self {
+        DataSource {
+            base_url: "/prometheus".to_owned(),
+            timeout_secs: 10.0,
+            refresh_secs: 15.0,
+            max_in_flight: 6,
+            stale_after_secs: 300.0,
+        }
+    }
+}
+
+/// One component of the cluster, judged by its checks and its dependencies.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    /// Identifier used in dependencies and URLs.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// What the service does, for people new to the cluster.
+    pub description: Option<String>,
+    /// Team or person to call.
+    pub owner: Option<String>,
+    /// Where the runbook lives.
+    pub runbook: Option<String>,
+    /// Expected instance count N for this service's checks.
+    pub instances: u32,
+    /// The checks; the service's own status is the worst of them.
+    pub checks: Vec<Check>,
+    /// Services this one needs.
+    pub depends_on: Vec<Dependency>,
+}
+
+/// An edge of the dependency graph: `service` is needed by the owner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dependency {
+    /// The id of the service depended on.
+    pub service: String,
+    /// How much of its trouble passes on.
+    pub strength: Strength,
+}
+
+/// How a dependency's status passes on to its dependant (SPEC §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Strength {
+    /// The dependant cannot work without it: its status passes on unchanged.
+    Hard,
+    /// The dependant degrades but keeps working: at most `warning` passes on.
+    Soft,
+}
+
+impl Strength {
+    /// What a dependency with status `status` passes on through this edge.
+    pub fn pass(self, status: Status) -> Status {
+        match self {
+            Strength::Hard => status,
+            Strength::Soft => status.capped_at(Status::Warning),
+        }
+    }
+
+    /// The lower-case word used in config files.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Strength::Hard => "hard",
+            Strength::Soft => "soft",
+        }
+    }
+}
+
+/// One question asked of Prometheus about a service, and how to rate the answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Check {
+    /// Identifier, unique within the service.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// The instant PromQL expression (the numerator for ratio rules).
+    pub query: String,
+    /// The label that names the instance a series belongs to.
+    pub instance_label: String,
+    /// Optional reachability expression (e.g. `up{job="consul"}`): an instance
+    /// where it is 0 is `unknown` ("exporter down") instead of silently missing.
+    pub up: Option<String>,
+    /// Expected instance count N for this check.
+    pub instances: u32,
+    /// How one instance's samples are rated.
+    pub rule: Rule,
+    /// How the per-instance ratings combine.
+    pub aggregation: Aggregation,
+    /// Consecutive evaluations a changed status must hold before it shows
+    /// (Prometheus's `for:`); 0 and 1 both mean "at once".
+    pub hold: u32,
+    /// Optional sentence template for a non-healthy instance. `{instance}`,
+    /// `{value}`, `{status}` and `{<label>}` are replaced.
+    pub message: Option<String>,
+}
+
+/// How per-instance ratings become one check status (SPEC §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aggregation {
+    /// The thesis's counter rule (Listing 4.4) with its gaps defined; see
+    /// [`crate::aggregate::quorum`].
+    Quorum,
+    /// The worst instance decides: any critical instance makes the check critical.
+    Worst,
+}
+
+/// A page of graphs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct View {
+    /// Identifier (for URLs).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// At most [`MAX_GRAPHS_PER_VIEW`] graphs.
+    pub graphs: Vec<Graph>,
+}
+
+/// One chart of a view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Graph {
+    /// Title above the chart.
+    pub title: String,
+    /// Range queries, each giving one or more series.
+    pub queries: Vec<String>,
+    /// Unit for the axis (`%`, `bytes`, `s`, …).
+    pub unit: Option<String>,
+    /// Horizontal lines, e.g. warning and critical levels.
+    pub thresholds: Vec<GraphThreshold>,
+    /// The chart shows at most this many series (≤ [`MAX_SERIES_PER_GRAPH`]);
+    /// the UI drops the rest and says so.
+    pub max_series: usize,
+    /// How far back the chart reaches, in seconds.
+    pub range_secs: f64,
+}
+
+/// A horizontal line on a graph.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GraphThreshold {
+    /// Where the line is drawn.
+    pub value: f64,
+    /// Its colour and label.
+    pub status: Status,
+}

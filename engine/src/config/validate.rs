@@ -1,0 +1,633 @@
+//! From the file's shape to a configuration that makes sense.
+//!
+//! Every check runs and every problem is collected, so an operator fixes a
+//! config in one round instead of one error per reload.
+
+use std::collections::HashMap;
+
+use panopticon_core::Status;
+use serde_saphyr::{Location, Spanned};
+
+use super::error::{ConfigError, ConfigIssue, Problem};
+use super::promql::check_promql;
+use super::wire::{
+    WireAggregation, WireConfig, WireCount, WireDirection, WireGraph, WireRule, WireRuleKind,
+    WireService, WireStrength, WireView,
+};
+use super::{
+    Aggregation, Check, Config, DataSource, Dependency, Graph, GraphThreshold, Service, Strength,
+    View,
+};
+use crate::rule::{Direction, ExpectCount, Expectation, LabelState, Rule, Threshold};
+
+/// More graphs than this do not fit one readable screen (SPEC §7).
+pub const MAX_GRAPHS_PER_VIEW: usize = 6;
+/// More series than this make a graph unreadable (SPEC §7).
+pub const MAX_SERIES_PER_GRAPH: usize = 6;
+/// Transitions kept per service unless the config says otherwise.
+const DEFAULT_HISTORY: usize = 100;
+/// Default graph range: one hour.
+const DEFAULT_RANGE_SECS: f64 = 3600.0;
+
+/// Collected problems, with positions.
+#[derive(Default)]
+struct Issues(Vec<ConfigIssue>);
+
+impl Issues {
+    fn push(&mut self, loc: &Location, problem: Problem) {
+        self.0.push(ConfigIssue {
+            line: loc.line(),
+            column: loc.column(),
+            problem,
+        });
+    }
+
+    fn promql(&mut self, expr: &Spanned<String>) {
+        if let Err(problem) = check_promql(&expr.value) {
+            self.push(
+                &expr.referenced,
+                Problem::Promql {
+                    expr: expr.value.clone(),
+                    problem,
+                },
+            );
+        }
+    }
+
+    fn positive(&mut self, field: &'static str, value: Option<&Spanned<f64>>, default: f64) -> f64 {
+        match value {
+            None => default,
+            Some(v) if v.value.is_finite() && v.value > 0.0 => v.value,
+            Some(v) => {
+                self.push(
+                    &v.referenced,
+                    Problem::OutOfRange {
+                        field,
+                        expected: "a positive number",
+                        got: v.value.to_string(),
+                    },
+                );
+                default
+            }
+        }
+    }
+
+    fn count(&mut self, field: &'static str, value: Option<&Spanned<u32>>, default: u32) -> u32 {
+        match value {
+            None => default,
+            Some(v) if v.value >= 1 => v.value,
+            Some(v) => {
+                self.push(
+                    &v.referenced,
+                    Problem::OutOfRange {
+                        field,
+                        expected: "at least 1",
+                        got: v.value.to_string(),
+                    },
+                );
+                default
+            }
+        }
+    }
+
+    fn id(&mut self, what: &'static str, id: &Spanned<String>, seen: &mut HashMap<String, u64>) {
+        let ok = !id.value.is_empty()
+            && id
+                .value
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+        if !ok {
+            self.push(
+                &id.referenced,
+                Problem::BadId {
+                    what,
+                    id: id.value.clone(),
+                },
+            );
+        }
+        if let Some(&first_line) = seen.get(&id.value) {
+            self.push(
+                &id.referenced,
+                Problem::Duplicate {
+                    what,
+                    id: id.value.clone(),
+                    first_line,
+                },
+            );
+        } else {
+            seen.insert(id.value.clone(), id.referenced.line());
+        }
+    }
+}
+
+pub(super) fn validate(source_name: &str, wire: WireConfig) -> Result<Config, ConfigError> {
+    let mut issues = Issues::default();
+    let datasource = datasource(&mut issues, &wire);
+    let instances = issues.count("instances", wire.instances.as_ref(), 1);
+    let history_limit = match &wire.history {
+        None => DEFAULT_HISTORY,
+        Some(h) if h.value >= 1 => h.value,
+        Some(h) => {
+            issues.push(
+                &h.referenced,
+                Problem::OutOfRange {
+                    field: "history",
+                    expected: "at least 1",
+                    got: h.value.to_string(),
+                },
+            );
+            DEFAULT_HISTORY
+        }
+    };
+    if wire.services.value.is_empty() {
+        issues.push(
+            &wire.services.referenced,
+            Problem::OutOfRange {
+                field: "services",
+                expected: "a list of at least one service",
+                got: "an empty list".to_owned(),
+            },
+        );
+    }
+    let mut seen = HashMap::new();
+    for s in &wire.services.value {
+        issues.id("service", &s.id, &mut seen);
+    }
+    let services: Vec<Service> = wire
+        .services
+        .value
+        .iter()
+        .map(|s| service(&mut issues, s, instances))
+        .collect();
+    dependencies(&mut issues, &wire.services.value);
+    let mut seen = HashMap::new();
+    let views = wire
+        .views
+        .iter()
+        .map(|v| {
+            issues.id("view", &v.id, &mut seen);
+            view(&mut issues, v)
+        })
+        .collect();
+    if issues.0.is_empty() {
+        Ok(Config {
+            source_name: source_name.to_owned(),
+            datasource,
+            instances,
+            history_limit,
+            services,
+            views,
+        })
+    } else {
+        issues.0.sort_by_key(|i| (i.line, i.column));
+        Err(ConfigError::Invalid {
+            source_name: source_name.to_owned(),
+            issues: issues.0,
+        })
+    }
+}
+
+fn datasource(issues: &mut Issues, wire: &WireConfig) -> DataSource {
+    let d = DataSource::default();
+    let Some(w) = &wire.datasource else {
+        return d;
+    };
+    let base_url = match &w.base_url {
+        None => d.base_url,
+        Some(u) if u.value.trim().is_empty() => {
+            issues.push(
+                &u.referenced,
+                Problem::OutOfRange {
+                    field: "base_url",
+                    expected: "a URL or path",
+                    got: "an empty string".to_owned(),
+                },
+            );
+            d.base_url
+        }
+        Some(u) => u.value.trim_end_matches('/').to_owned(),
+    };
+    DataSource {
+        base_url,
+        timeout_secs: issues.positive("timeout_secs", w.timeout_secs.as_ref(), d.timeout_secs),
+        refresh_secs: issues.positive("refresh_secs", w.refresh_secs.as_ref(), d.refresh_secs),
+        max_in_flight: issues.count("max_in_flight", w.max_in_flight.as_ref(), d.max_in_flight),
+        stale_after_secs: issues.positive(
+            "stale_after_secs",
+            w.stale_after_secs.as_ref(),
+            d.stale_after_secs,
+        ),
+    }
+}
+
+fn service(issues: &mut Issues, s: &WireService, global_n: u32) -> Service {
+    let n = issues.count("instances", s.instances.as_ref(), global_n);
+    if let Some(up) = &s.up {
+        issues.promql(up);
+    }
+    if s.checks.is_empty() && s.depends_on.is_empty() {
+        issues.push(
+            &s.id.referenced,
+            Problem::Unjudged {
+                id: s.id.value.clone(),
+            },
+        );
+    }
+    let mut seen = HashMap::new();
+    let checks = s
+        .checks
+        .iter()
+        .map(|c| {
+            issues.id("check", &c.id, &mut seen);
+            issues.promql(&c.query);
+            let up = c.up.as_ref().or(s.up.as_ref());
+            if let Some(up) = &c.up {
+                issues.promql(up);
+            }
+            Check {
+                id: c.id.value.clone(),
+                name: c.name.clone().unwrap_or_else(|| c.id.value.clone()),
+                query: c.query.value.trim().to_owned(),
+                instance_label: c
+                    .instance_label
+                    .clone()
+                    .unwrap_or_else(|| "instance".to_owned()),
+                up: up.map(|u| u.value.trim().to_owned()),
+                instances: issues.count("instances", c.instances.as_ref(), n),
+                rule: rule(issues, &c.rule),
+                aggregation: match c.aggregate {
+                    Some(WireAggregation::Quorum) => Aggregation::Quorum,
+                    Some(WireAggregation::Worst) | None => Aggregation::Worst,
+                },
+                hold: c.hold.unwrap_or(0),
+                message: c.message.clone(),
+            }
+        })
+        .collect();
+    Service {
+        id: s.id.value.clone(),
+        name: s.name.clone().unwrap_or_else(|| s.id.value.clone()),
+        description: s.description.clone(),
+        owner: s.owner.clone(),
+        runbook: s.runbook.clone(),
+        instances: n,
+        checks,
+        depends_on: s
+            .depends_on
+            .iter()
+            .map(|d| Dependency {
+                service: d.service.value.clone(),
+                strength: match d.strength {
+                    WireStrength::Hard => Strength::Hard,
+                    WireStrength::Soft => Strength::Soft,
+                },
+            })
+            .collect(),
+    }
+}
+
+const fn kind_name(kind: WireRuleKind) -> &'static str {
+    match kind {
+        WireRuleKind::Threshold => "threshold",
+        WireRuleKind::Equals => "equals",
+        WireRuleKind::Quorum => "quorum",
+        WireRuleKind::Peers => "peers",
+        WireRuleKind::Ratio => "ratio",
+        WireRuleKind::LabelState => "label_state",
+    }
+}
+
+fn rule(issues: &mut Issues, spanned: &Spanned<WireRule>) -> Rule {
+    let r = &spanned.value;
+    let loc = &spanned.referenced;
+    let kind = kind_name(r.kind);
+    let mut complain = |message: String| issues.push(loc, Problem::Rule { kind, message });
+    // Which parameters each kind takes; anything else set is a mistake.
+    let set: [(&str, bool); 10] = [
+        ("direction", r.direction.is_some()),
+        ("warning", r.warning.is_some()),
+        ("critical", r.critical.is_some()),
+        ("expected", r.expected.is_some()),
+        ("otherwise", r.otherwise.is_some()),
+        ("denominator", r.denominator.is_some()),
+        ("label", r.label.is_some()),
+        ("states", r.states.is_some()),
+        ("unlisted", r.unlisted.is_some()),
+        ("expect", r.expect.is_some()),
+    ];
+    let allowed: &[&str] = match r.kind {
+        WireRuleKind::Threshold => &["direction", "warning", "critical"],
+        WireRuleKind::Ratio => &["direction", "warning", "critical", "denominator"],
+        WireRuleKind::Equals => &["expected", "otherwise"],
+        WireRuleKind::Quorum | WireRuleKind::Peers => &[],
+        WireRuleKind::LabelState => &["label", "states", "unlisted", "expect"],
+    };
+    for (field, present) in set {
+        if present && !allowed.contains(&field) {
+            complain(format!("field `{field}` does not apply to this rule"));
+        }
+    }
+    match r.kind {
+        WireRuleKind::Threshold => Rule::Threshold(threshold(r, &mut complain)),
+        WireRuleKind::Ratio => {
+            let t = threshold(r, &mut complain);
+            let denominator = match &r.denominator {
+                Some(d) => {
+                    issues.promql(d);
+                    d.value.trim().to_owned()
+                }
+                None => {
+                    issues.push(
+                        loc,
+                        Problem::Rule {
+                            kind,
+                            message: "needs `denominator`, the expression to divide by".to_owned(),
+                        },
+                    );
+                    String::new()
+                }
+            };
+            Rule::Ratio {
+                denominator,
+                threshold: t,
+            }
+        }
+        WireRuleKind::Equals => {
+            let expected = r.expected.unwrap_or_else(|| {
+                complain("needs `expected`, the good value (e.g. 1)".to_owned());
+                1.0
+            });
+            if expected.is_nan() {
+                complain("`expected` cannot be NaN".to_owned());
+            }
+            Rule::Equals {
+                expected,
+                otherwise: r.otherwise.unwrap_or(Status::Critical),
+            }
+        }
+        WireRuleKind::Quorum => Rule::Quorum,
+        WireRuleKind::Peers => Rule::Peers,
+        WireRuleKind::LabelState => Rule::LabelState(label_state(r, &mut complain)),
+    }
+}
+
+fn threshold(r: &WireRule, complain: &mut impl FnMut(String)) -> Threshold {
+    let direction = match r.direction {
+        Some(WireDirection::Above) => Direction::Above,
+        Some(WireDirection::Below) => Direction::Below,
+        None => {
+            complain("needs `direction: above` (more is worse) or `direction: below` (less is worse)".to_owned());
+            Direction::Above
+        }
+    };
+    if r.warning.is_none() && r.critical.is_none() {
+        complain("needs `warning`, `critical` or both".to_owned());
+    }
+    for (name, level) in [("warning", r.warning), ("critical", r.critical)] {
+        if level.is_some_and(f64::is_nan) {
+            complain(format!("`{name}` cannot be NaN"));
+        }
+    }
+    Threshold {
+        direction,
+        warning: r.warning,
+        critical: r.critical,
+    }
+}
+
+fn label_state(r: &WireRule, complain: &mut impl FnMut(String)) -> LabelState {
+    let label = r.label.clone().unwrap_or_else(|| {
+        complain("needs `label`, the label that holds the state".to_owned());
+        String::new()
+    });
+    let states: Vec<(String, Status)> = r
+        .states
+        .as_ref()
+        .map(|m| m.iter().map(|(k, v)| (k.clone(), *v)).collect())
+        .unwrap_or_default();
+    if states.is_empty() && r.expect.is_none() {
+        complain("needs `states` (state: status) or `expect`".to_owned());
+    }
+    let expect = r.expect.as_ref().map(|e| Expectation {
+        state: e.state.clone(),
+        count: match &e.count {
+            WireCount::Number(n) if n.is_finite() && *n >= 0.0 => ExpectCount::Exactly(*n),
+            WireCount::Word(w) if w == "peers" => ExpectCount::Peers,
+            WireCount::Word(w) if w == "all" => ExpectCount::All,
+            other => {
+                complain(format!(
+                    "`expect.count` must be `peers` (N−1), `all` (N) or a number ≥ 0, got {other:?}"
+                ));
+                ExpectCount::All
+            }
+        },
+        shortfall: e.shortfall.unwrap_or(Status::Critical),
+    });
+    LabelState {
+        label,
+        states,
+        unlisted: r.unlisted.unwrap_or(Status::Warning),
+        expect,
+    }
+}
+
+/// Threshold order is checked here, with the rule's position, because only
+/// here both levels and the direction are known together.
+fn threshold_order(issues: &mut Issues, services: &[WireService]) {
+    for s in services {
+        for c in &s.checks {
+            let r = &c.rule.value;
+            let (Some(dir), Some(warning), Some(critical)) = (r.direction, r.warning, r.critical)
+            else {
+                continue;
+            };
+            let (ok, direction, relation) = match dir {
+                WireDirection::Above => (warning < critical, "above", "<"),
+                WireDirection::Below => (warning > critical, "below", ">"),
+            };
+            if !ok && !warning.is_nan() && !critical.is_nan() {
+                issues.push(
+                    &c.rule.referenced,
+                    Problem::ThresholdOrder {
+                        direction,
+                        relation,
+                        warning,
+                        critical,
+                    },
+                );
+            }
+        }
+    }
+}
+
+fn dependencies(issues: &mut Issues, services: &[WireService]) {
+    threshold_order(issues, services);
+    let index: HashMap<&str, usize> = services
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.value.as_str(), i))
+        .collect();
+    // Resolved edges, with the position of the dependency entry.
+    let mut edges: Vec<Vec<(usize, &Location)>> = vec![Vec::new(); services.len()];
+    for (i, s) in services.iter().enumerate() {
+        for d in &s.depends_on {
+            let to = d.service.value.as_str();
+            match index.get(to) {
+                Some(&j) => edges[i].push((j, &d.service.referenced)),
+                None => issues.push(
+                    &d.service.referenced,
+                    Problem::UnknownService {
+                        from: s.id.value.clone(),
+                        to: to.to_owned(),
+                        suggestion: closest(to, services.iter().map(|s| s.id.value.as_str())),
+                    },
+                ),
+            }
+        }
+    }
+    // Depth-first search; an edge to a service still on the path closes a cycle.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        OnPath,
+        Done,
+    }
+    fn visit(
+        i: usize,
+        edges: &[Vec<(usize, &Location)>],
+        marks: &mut [Mark],
+        path: &mut Vec<usize>,
+        cycles: &mut Vec<(Vec<usize>, Location)>,
+    ) {
+        marks[i] = Mark::OnPath;
+        path.push(i);
+        for &(j, loc) in &edges[i] {
+            match marks[j] {
+                Mark::New => visit(j, edges, marks, path, cycles),
+                Mark::OnPath => {
+                    let start = path.iter().position(|&p| p == j).unwrap_or(0);
+                    let mut cycle = path[start..].to_vec();
+                    cycle.push(j);
+                    cycles.push((cycle, *loc));
+                }
+                Mark::Done => {}
+            }
+        }
+        path.pop();
+        marks[i] = Mark::Done;
+    }
+    let mut marks = vec![Mark::New; services.len()];
+    let mut cycles = Vec::new();
+    for i in 0..services.len() {
+        if marks[i] == Mark::New {
+            visit(i, &edges, &mut marks, &mut Vec::new(), &mut cycles);
+        }
+    }
+    for (cycle, loc) in cycles {
+        issues.push(
+            &loc,
+            Problem::Cycle {
+                path: cycle
+                    .iter()
+                    .map(|&i| services[i].id.value.clone())
+                    .collect(),
+            },
+        );
+    }
+}
+
+/// The known id closest to a misspelt one, if it is plausibly a typo.
+fn closest<'a>(wanted: &str, known: impl Iterator<Item = &'a str>) -> Option<String> {
+    known
+        .map(|k| (strsim::levenshtein(wanted, k), k))
+        .filter(|&(d, k)| d <= 2 && d < wanted.len().max(k.len()))
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, k)| k.to_owned())
+}
+
+fn view(issues: &mut Issues, v: &WireView) -> View {
+    let count = v.graphs.value.len();
+    if count > MAX_GRAPHS_PER_VIEW {
+        issues.push(
+            &v.graphs.referenced,
+            Problem::TooManyGraphs {
+                view: v.id.value.clone(),
+                count,
+                max: MAX_GRAPHS_PER_VIEW,
+            },
+        );
+    }
+    View {
+        id: v.id.value.clone(),
+        name: v.name.clone().unwrap_or_else(|| v.id.value.clone()),
+        graphs: v.graphs.value.iter().map(|g| graph(issues, g)).collect(),
+    }
+}
+
+fn graph(issues: &mut Issues, g: &WireGraph) -> Graph {
+    let exprs: Vec<&Spanned<String>> = g.query.iter().chain(g.queries.iter()).collect();
+    if exprs.is_empty() {
+        issues.push(
+            &g.title.referenced,
+            Problem::OutOfRange {
+                field: "query",
+                expected: "set (or `queries` with at least one expression)",
+                got: "nothing".to_owned(),
+            },
+        );
+    }
+    for e in &exprs {
+        issues.promql(e);
+    }
+    if exprs.len() > MAX_SERIES_PER_GRAPH {
+        issues.push(
+            &exprs[MAX_SERIES_PER_GRAPH].referenced,
+            Problem::TooManySeries {
+                graph: g.title.value.clone(),
+                count: exprs.len(),
+                max: MAX_SERIES_PER_GRAPH,
+            },
+        );
+    }
+    let max_series = match &g.max_series {
+        None => MAX_SERIES_PER_GRAPH,
+        Some(m) if m.value > MAX_SERIES_PER_GRAPH => {
+            issues.push(
+                &m.referenced,
+                Problem::TooManySeries {
+                    graph: g.title.value.clone(),
+                    count: m.value,
+                    max: MAX_SERIES_PER_GRAPH,
+                },
+            );
+            MAX_SERIES_PER_GRAPH
+        }
+        Some(m) if m.value == 0 => {
+            issues.push(
+                &m.referenced,
+                Problem::OutOfRange {
+                    field: "max_series",
+                    expected: "at least 1",
+                    got: "0".to_owned(),
+                },
+            );
+            MAX_SERIES_PER_GRAPH
+        }
+        Some(m) => m.value,
+    };
+    Graph {
+        title: g.title.value.clone(),
+        queries: exprs.iter().map(|e| e.value.trim().to_owned()).collect(),
+        unit: g.unit.clone(),
+        thresholds: g
+            .thresholds
+            .iter()
+            .map(|t| GraphThreshold {
+                value: t.value,
+                status: t.status,
+            })
+            .collect(),
+        max_series,
+        range_secs: issues.positive("range_secs", g.range_secs.as_ref(), DEFAULT_RANGE_SECS),
+    }
+}

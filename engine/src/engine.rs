@@ -1,0 +1,304 @@
+//! State across refreshes: `for:` holds, transitions, bounded history.
+//!
+//! The 2017 prototype judged each request from scratch and its state machine
+//! was never wired up (SPEC §2, §8). The [`Engine`] keeps, per check, the
+//! status on show and any change still waiting out its hold, and per service
+//! the effective status and the transitions that led there.
+//!
+//! Hold semantics (like a Prometheus alerting rule's `for:`, but both ways):
+//! a check whose raw status differs from the status on show must keep the
+//! *same* new status for `for` consecutive evaluations before it shows; any
+//! other value restarts the count. So one noisy sample does not flash a wall
+//! screen red, and one lucky sample does not flash it green. The very first
+//! evaluation shows the raw status at once: there is nothing to hold yet,
+//! and showing green while waiting would be a false green.
+
+use std::collections::{HashMap, VecDeque};
+
+use panopticon_core::Status;
+
+use crate::check::{self, Inputs, QueryOutcome};
+use crate::config::{Config, Strength};
+use crate::propagate::propagate;
+use crate::rule::Rule;
+use crate::snapshot::{
+    CheckSnapshot, Pending, RECENT_TRANSITIONS, ServiceSnapshot, ServiceTransition, Snapshot,
+    StatusCounts, Transition, summarize,
+};
+
+/// The health engine: a validated config plus memory of earlier evaluations.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    config: Config,
+    /// Per service, its dependencies as indices.
+    deps: Vec<Vec<(usize, Strength)>>,
+    /// Per service, per check.
+    checks: Vec<Vec<CheckState>>,
+    services: Vec<ServiceState>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct CheckState {
+    shown: Option<Status>,
+    pending: Option<(Status, u32)>,
+    /// Instances that reported, with the time they last did, newest first.
+    seen: Vec<(String, f64)>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct ServiceState {
+    effective: Option<Status>,
+    transitions: VecDeque<Transition>,
+}
+
+impl Engine {
+    /// An engine with no history yet.
+    pub fn new(config: Config) -> Engine {
+        let index: HashMap<&str, usize> = config
+            .services
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i))
+            .collect();
+        let deps = config
+            .services
+            .iter()
+            .map(|s| {
+                s.depends_on
+                    .iter()
+                    .filter_map(|d| index.get(d.service.as_str()).map(|&j| (j, d.strength)))
+                    .collect()
+            })
+            .collect();
+        let checks = config
+            .services
+            .iter()
+            .map(|s| vec![CheckState::default(); s.checks.len()])
+            .collect();
+        let services = vec![ServiceState::default(); config.services.len()];
+        Engine {
+            config,
+            deps,
+            checks,
+            services,
+        }
+    }
+
+    /// The configuration this engine judges by.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The distinct instant expressions the checks need, in config order.
+    /// Fetch each and pass the outcomes to [`Engine::evaluate`], keyed by
+    /// the exact expression string.
+    pub fn queries(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut add = |q: &str| {
+            if !out.iter().any(|o| o == q) {
+                out.push(q.to_owned());
+            }
+        };
+        for service in &self.config.services {
+            for check in &service.checks {
+                add(&check.query);
+                if let Rule::Ratio { denominator, .. } = &check.rule {
+                    add(denominator);
+                }
+                if let Some(up) = &check.up {
+                    add(up);
+                }
+            }
+        }
+        out
+    }
+
+    /// Judges the cluster from this round's query outcomes (keyed by
+    /// expression; a missing key counts as "no result yet") at time `now`
+    /// (Unix seconds), updating holds and history.
+    pub fn evaluate(&mut self, now: f64, results: &HashMap<String, QueryOutcome>) -> Snapshot {
+        let stale_after_secs = self.config.datasource.stale_after_secs;
+        let mut check_snapshots: Vec<Vec<CheckSnapshot>> = Vec::new();
+        let mut own = Vec::new();
+        for (si, service) in self.config.services.iter().enumerate() {
+            let mut snaps = Vec::new();
+            for (ci, check) in service.checks.iter().enumerate() {
+                let state = &mut self.checks[si][ci];
+                let remembered: Vec<String> =
+                    state.seen.iter().map(|(name, _)| name.clone()).collect();
+                let inputs = Inputs {
+                    main: results.get(&check.query),
+                    denominator: match &check.rule {
+                        Rule::Ratio { denominator, .. } => results.get(denominator),
+                        _ => None,
+                    },
+                    up: check.up.as_ref().and_then(|u| results.get(u)),
+                    now,
+                    stale_after_secs,
+                    remembered: &remembered,
+                };
+                let mut outcome = check::evaluate(check, &inputs);
+                state.remember(&outcome.seen, now, check.instances);
+                let (status, pending) = state.step(outcome.status, check.hold);
+                if status != outcome.status {
+                    let note = match pending {
+                        Some(p) => format!(
+                            "showing {status} until {} holds: {} of {} evaluations so far",
+                            p.to, p.seen, p.needed
+                        ),
+                        None => format!("showing {status}"),
+                    };
+                    outcome.reason = if outcome.reason.is_empty() {
+                        note
+                    } else {
+                        format!("{}; {note}", outcome.reason)
+                    };
+                }
+                snaps.push(CheckSnapshot {
+                    id: check.id.clone(),
+                    name: check.name.clone(),
+                    status,
+                    pending,
+                    outcome,
+                });
+            }
+            own.push(
+                Status::worst_of(snaps.iter().map(|c| c.status)).unwrap_or(Status::Healthy),
+            );
+            check_snapshots.push(snaps);
+        }
+        let propagated = propagate(&own, &self.deps);
+        let mut services = Vec::new();
+        let mut counts = StatusCounts::default();
+        for (si, (service, checks)) in self
+            .config
+            .services
+            .iter()
+            .zip(check_snapshots)
+            .enumerate()
+        {
+            let p = &propagated[si];
+            counts.add(p.effective);
+            let mut reasons: Vec<String> = checks
+                .iter()
+                .filter(|c| c.status != Status::Healthy)
+                .map(|c| format!("{}: {} — {}", service.name, c.name, c.outcome.reason))
+                .collect();
+            let impacted_by: Vec<String> = p
+                .root_causes
+                .iter()
+                .filter(|&&r| r != si)
+                .map(|&r| self.config.services[r].id.clone())
+                .collect();
+            if !impacted_by.is_empty() {
+                let names: Vec<&str> = p
+                    .root_causes
+                    .iter()
+                    .filter(|&&r| r != si)
+                    .map(|&r| self.config.services[r].name.as_str())
+                    .collect();
+                reasons.push(format!(
+                    "{}: {} — impacted by {}",
+                    service.name,
+                    p.effective,
+                    names.join(", ")
+                ));
+            }
+            let state = &mut self.services[si];
+            if let Some(before) = state.effective
+                && before != p.effective
+            {
+                let cause = reasons.first().cloned().unwrap_or_else(|| {
+                    format!("{}: all checks and dependencies healthy", service.name)
+                });
+                state.transitions.push_back(Transition {
+                    at: now,
+                    from: before,
+                    to: p.effective,
+                    cause,
+                });
+                while state.transitions.len() > self.config.history_limit {
+                    state.transitions.pop_front();
+                }
+            }
+            state.effective = Some(p.effective);
+            services.push(ServiceSnapshot {
+                id: service.id.clone(),
+                name: service.name.clone(),
+                own: own[si],
+                effective: p.effective,
+                is_root_cause: p.root_causes.contains(&si),
+                impacted_by,
+                checks,
+                reasons,
+                transitions: state.transitions.iter().cloned().collect(),
+            });
+        }
+        let cluster = Status::worst_of(services.iter().map(|s| s.effective)).unwrap_or(Status::Unknown);
+        let mut recent: Vec<ServiceTransition> = services
+            .iter()
+            .flat_map(|s| {
+                s.transitions.iter().map(|t| ServiceTransition {
+                    service: s.id.clone(),
+                    transition: t.clone(),
+                })
+            })
+            .collect();
+        recent.sort_by(|a, b| b.transition.at.total_cmp(&a.transition.at));
+        recent.truncate(RECENT_TRANSITIONS);
+        Snapshot {
+            at: now,
+            cluster,
+            counts,
+            summary: summarize(cluster, &services),
+            services,
+            recent,
+        }
+    }
+}
+
+impl CheckState {
+    /// Applies the hold to a raw status; returns what to show and what waits.
+    fn step(&mut self, raw: Status, hold: u32) -> (Status, Option<Pending>) {
+        let needed = hold.max(1);
+        match self.shown {
+            None => {
+                self.shown = Some(raw);
+                self.pending = None;
+            }
+            Some(shown) if shown == raw => self.pending = None,
+            Some(_) => {
+                let seen = match self.pending {
+                    Some((to, n)) if to == raw => n + 1,
+                    _ => 1,
+                };
+                if seen >= needed {
+                    self.shown = Some(raw);
+                    self.pending = None;
+                } else {
+                    self.pending = Some((raw, seen));
+                }
+            }
+        }
+        let shown = self.shown.unwrap_or(raw);
+        let pending = self.pending.map(|(to, seen)| Pending { to, seen, needed });
+        (shown, pending)
+    }
+
+    /// Updates the memory of which instances report, keeping the most
+    /// recent few: enough to name the ones that fall silent, bounded so a
+    /// renamed node is forgotten.
+    fn remember(&mut self, seen: &[String], now: f64, n: u32) {
+        for name in seen {
+            match self.seen.iter_mut().find(|(s, _)| s == name) {
+                Some(entry) => entry.1 = now,
+                None => self.seen.push((name.clone(), now)),
+            }
+        }
+        self.seen.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        self.seen.truncate(2 * n as usize + 2);
+    }
+}
+
+#[cfg(test)]
+mod tests;
