@@ -2,5 +2,6 @@
 //! to the Prometheus client. No rule, threshold or decoding logic lives here.
 
 mod app;
+mod source_info;
 
 pub use app::App;

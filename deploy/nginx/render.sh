@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Render the shipped nginx templates into OUT_DIR.
+#
+#   deploy/nginx/render.sh OUT_DIR
+#
+# Settings come from the environment (defaults in brackets):
+#   PANOPTICON_ROOT            the bundle directory (dist/)                 [required]
+#   PANOPTICON_PROMETHEUS      Prometheus upstream host:port                [127.0.0.1:9090]
+#   PANOPTICON_LISTEN          listen address of the dashboard server       [8080]
+#   PANOPTICON_SERVER_NAME     server_name                                  [_]
+#   PANOPTICON_FRAME_ANCESTORS CSP frame-ancestors (who may embed it)       ['self']
+#   PANOPTICON_CONNECT_SRC     extra CSP connect-src origins (CORS proxy)   []
+#   PANOPTICON_CORS_LISTEN     listen address of the CORS proxy variant; empty: not enabled []
+#   PANOPTICON_CORS_ORIGINS    regex of allowed Origin values for CORS      [^$ (none)]
+# Only these variables are substituted: nginx's own $variables pass through untouched.
+set -euo pipefail
+out=${1:?usage: render.sh OUT_DIR}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+mkdir -p "$out" "$out/tmp" "$out/cors-enabled"
+out=$(cd "$out" && pwd)
+
+: "${PANOPTICON_ROOT:?set PANOPTICON_ROOT to the bundle directory (dist/)}"
+export PANOPTICON_ROOT
+export PANOPTICON_NGINX_DIR="$out"
+export PANOPTICON_PROMETHEUS="${PANOPTICON_PROMETHEUS:-127.0.0.1:9090}"
+export PANOPTICON_LISTEN="${PANOPTICON_LISTEN:-8080}"
+export PANOPTICON_SERVER_NAME="${PANOPTICON_SERVER_NAME:-_}"
+export PANOPTICON_FRAME_ANCESTORS="${PANOPTICON_FRAME_ANCESTORS:-'self'}"
+export PANOPTICON_CONNECT_SRC="${PANOPTICON_CONNECT_SRC:-}"
+export PANOPTICON_CORS_LISTEN="${PANOPTICON_CORS_LISTEN:-}"
+export PANOPTICON_CORS_ORIGINS="${PANOPTICON_CORS_ORIGINS:-^\$}"
+
+vars='${PANOPTICON_ROOT} ${PANOPTICON_NGINX_DIR} ${PANOPTICON_PROMETHEUS} ${PANOPTICON_LISTEN}
+${PANOPTICON_SERVER_NAME} ${PANOPTICON_FRAME_ANCESTORS} ${PANOPTICON_CONNECT_SRC}
+${PANOPTICON_CORS_LISTEN} ${PANOPTICON_CORS_ORIGINS}'
+
+for t in "$here"/*.conf.template; do
+  name=$(basename "$t" .template)
+  envsubst "$vars" <"$t" >"$out/$name"
+done
+# The CORS variant is a separate server; enable it only when it has a listen address.
+rm -f "$out/cors-enabled/"*.conf
+if [ -n "$PANOPTICON_CORS_LISTEN" ]; then
+  mv "$out/prometheus-cors.conf" "$out/cors-enabled/prometheus-cors.conf"
+else
+  rm -f "$out/prometheus-cors.conf"
+fi

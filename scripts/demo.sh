@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# The demo: a simulated 4-node reference cluster, a real Prometheus scraping it (plus
+# this machine's own node_exporter as an extra host), and nginx with the shipped
+# configuration serving the release bundle and proxying Prometheus. Prints the URL and
+# how to inject faults; Ctrl-C stops everything it started.
+#
+# Ports (override with the environment; defaults avoid a real Prometheus on 9090):
+#   PANOPTICON_DEMO_LISTEN      address nginx listens on       [127.0.0.1]
+#   PANOPTICON_DEMO_PORT        dashboard port                  [8080]
+#   PANOPTICON_DEMO_PROMETHEUS  Prometheus port                 [9391]
+#   PANOPTICON_DEMO_SIM_PORT    first simulator exporter port   [9300] (uses 4 per node)
+#   PANOPTICON_DEMO_SIM_CONTROL simulator control API port      [9290]
+#   PANOPTICON_DEMO_NODE_EXPORTER this machine's node_exporter  [9392]
+#   PANOPTICON_DEMO_NODES       simulated nodes                 [4]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+scripts/setup.sh
+source scripts/env.sh
+
+listen=${PANOPTICON_DEMO_LISTEN:-127.0.0.1}
+port=${PANOPTICON_DEMO_PORT:-8080}
+prom_port=${PANOPTICON_DEMO_PROMETHEUS:-9391}
+sim_port=${PANOPTICON_DEMO_SIM_PORT:-9300}
+sim_control=${PANOPTICON_DEMO_SIM_CONTROL:-9290}
+node_exporter_port=${PANOPTICON_DEMO_NODE_EXPORTER:-9392}
+nodes=${PANOPTICON_DEMO_NODES:-4}
+
+say() { printf '\033[1m[demo]\033[0m %s\n' "$*"; }
+
+scripts/build.sh
+say "building the simulator"
+cargo build --release --locked -p panopticon-sim
+sim_bin=target/release/panopticon-sim
+
+run=$(mktemp -d "${TMPDIR:-/tmp}/panopticon-demo.XXXXXX")
+chmod 755 "$run"
+pids=()
+cleanup() {
+  trap - EXIT INT TERM
+  say "stopping"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$run"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+wait_http() { # URL WHAT
+  for _ in $(seq 300); do
+    curl -fsS -o /dev/null --max-time 1 "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "demo: $2 did not come up at $1 (logs in $run)" >&2
+  exit 1
+}
+
+say "starting the simulator ($nodes nodes)"
+"$sim_bin" serve --nodes "$nodes" --listen 127.0.0.1 --base-port "$sim_port" \
+  --control-port "$sim_control" --targets-file "$run/targets.json" >"$run/sim.log" 2>&1 &
+pids+=($!)
+wait_http "http://127.0.0.1:$sim_control/state" "the simulator"
+
+say "starting node_exporter (this machine, as an extra host)"
+prometheus-node-exporter --web.listen-address="127.0.0.1:$node_exporter_port" >"$run/node_exporter.log" 2>&1 &
+pids+=($!)
+
+cat >"$run/prometheus.yml" <<YAML
+global:
+  scrape_interval: 5s
+  scrape_timeout: 4s
+  evaluation_interval: 5s
+scrape_configs:
+  - job_name: cluster           # the simulator's targets; job and instance come from the file
+    file_sd_configs:
+      - files: ["$run/targets.json"]
+        refresh_interval: 5s
+  - job_name: this-host
+    static_configs:
+      - targets: ["127.0.0.1:$node_exporter_port"]
+        labels: { instance: this-host }
+  - job_name: prometheus
+    static_configs:
+      - targets: ["127.0.0.1:$prom_port"]
+YAML
+say "starting Prometheus on 127.0.0.1:$prom_port"
+prometheus --config.file="$run/prometheus.yml" --storage.tsdb.path="$run/prometheus-data" \
+  --web.listen-address="127.0.0.1:$prom_port" --web.cors.origin='^$' >"$run/prometheus.log" 2>&1 &
+pids+=($!)
+wait_http "http://127.0.0.1:$prom_port/-/ready" "Prometheus"
+
+say "starting nginx on $listen:$port"
+PANOPTICON_ROOT="$PWD/dist" PANOPTICON_PROMETHEUS="127.0.0.1:$prom_port" \
+  PANOPTICON_LISTEN="$listen:$port" deploy/nginx/render.sh "$run/nginx" >/dev/null
+nginx -p "$run/nginx" -c "$run/nginx/nginx.conf" -e "$run/nginx/error.log" &
+pids+=($!)
+wait_http "http://127.0.0.1:$port/" "nginx"
+
+host=$listen; [ "$host" = "0.0.0.0" ] && host=$(hostname -f 2>/dev/null || echo 127.0.0.1)
+cat <<MSG
+
+  Panopticon is running:   http://$host:$port/
+
+  Inject a fault (takes effect within two refreshes):
+    $sim_bin scenario gluster-not-writeable --control http://127.0.0.1:$sim_control
+    $sim_bin scenarios --control http://127.0.0.1:$sim_control     # list all scenarios
+    $sim_bin reset --control http://127.0.0.1:$sim_control         # back to healthy
+  Prometheus (direct, for debugging): http://127.0.0.1:$prom_port/
+  Logs: $run
+
+  Ctrl-C stops everything.
+MSG
+wait -n "${pids[@]}" || true
+say "a component exited unexpectedly; see the logs above"
+exit 1

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Set up this machine (idempotent) and run every test: formatting, lints (native and
+# wasm32), native unit and integration tests, browser tests in headless Chromium, the
+# release build, and the end-to-end tests against real Prometheus + nginx + Chromium.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+scripts/setup.sh
+source scripts/env.sh
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+started=$SECONDS
+
+# The crates that run in the browser (the simulator is native only).
+wasm_crates=(-p panopticon -p panopticon-client -p panopticon-core -p panopticon-engine)
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "clippy (native)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "clippy (wasm32)"
+cargo clippy "${wasm_crates[@]}" --all-targets --target wasm32-unknown-unknown --locked -- -D warnings
+
+step "native tests"
+cargo test --workspace --locked
+
+step "browser tests (wasm-bindgen-test in headless Chromium)"
+cargo test -p panopticon --target wasm32-unknown-unknown --locked
+
+step "release build"
+scripts/build.sh
+
+step "end-to-end tests (real Prometheus, nginx, Chromium)"
+node --test --test-concurrency=1 tests/e2e/*.test.mjs
+
+step "all tests passed in $((SECONDS - started)) s (plus set-up)"

@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Trunk post-build hook: make the bundle servable under a strict CSP.
+
+Trunk writes the wasm loader as an inline <script type="module"> into index.html.
+An inline script would force `script-src 'unsafe-inline'` (or a per-build hash) into
+the nginx CSP, so this hook moves it into a content-hashed file next to the other
+assets and references it with `src` + `integrity`. It also installs the default
+configuration (`panopticon.yaml`, the reference cluster) next to index.html, where
+the app loads it at run time.
+
+Runs with Trunk's hook environment (TRUNK_STAGING_DIR, TRUNK_SOURCE_DIR).
+"""
+
+import base64
+import hashlib
+import os
+import re
+import shutil
+import sys
+
+INLINE_MODULE = re.compile(
+    r'<script type="module"(?P<attrs>[^>]*)>(?P<body>.*?)</script>', re.DOTALL
+)
+
+
+def main() -> int:
+    staging = os.environ["TRUNK_STAGING_DIR"]
+    source = os.environ.get("TRUNK_SOURCE_DIR", os.getcwd())
+    index = os.path.join(staging, "index.html")
+    with open(index, encoding="utf-8") as f:
+        html = f.read()
+
+    inline = [m for m in INLINE_MODULE.finditer(html) if "src=" not in m.group("attrs")]
+    if len(inline) != 1:
+        print(f"trunk_post_build: expected 1 inline loader script, found {len(inline)}", file=sys.stderr)
+        return 1
+    m = inline[0]
+    body = m.group("body").strip() + "\n"
+    digest = hashlib.sha256(body.encode()).digest()
+    name = f"boot-{digest.hex()[:16]}.js"
+    with open(os.path.join(staging, name), "w", encoding="utf-8") as f:
+        f.write(body)
+    sri = "sha384-" + base64.b64encode(hashlib.sha384(body.encode()).digest()).decode()
+    tag = f'<script type="module" src="./{name}" integrity="{sri}" crossorigin="anonymous"></script>'
+    html = html[: m.start()] + tag + html[m.end() :]
+    if re.search(r"<script\b(?![^>]*\bsrc=)[^>]*>", html):
+        print("trunk_post_build: an inline script remains in index.html", file=sys.stderr)
+        return 1
+    with open(index, "w", encoding="utf-8") as f:
+        f.write(html)
+
+    default_config = os.path.join(source, "examples", "config", "reference-cluster.yaml")
+    if os.path.exists(default_config):
+        shutil.copyfile(default_config, os.path.join(staging, "panopticon.yaml"))
+    for dirpath, dirnames, filenames in os.walk(staging):
+        # nginx workers run as `nobody`: the bundle must be world-readable.
+        for d in dirnames:
+            os.chmod(os.path.join(dirpath, d), 0o755)
+        for fn in filenames:
+            os.chmod(os.path.join(dirpath, fn), 0o644)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
