@@ -1,1 +1,92 @@
-fn main() {}
+//! `panopticon-sim`: see `cli::USAGE`.
+
+use std::io::Write as _;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::mpsc;
+
+use panopticon_sim::cli::{self, Command, ServeArgs};
+use panopticon_sim::client;
+use panopticon_sim::server::{self, Listen};
+use panopticon_sim::simulator::Simulator;
+use panopticon_sim::target::{BoundTarget, file_sd};
+
+fn main() -> ExitCode {
+    let args: Vec<_> = std::env::args_os().skip(1).collect();
+    match cli::parse(args, std::env::var(cli::CONTROL_ENV).ok()) {
+        Ok(Command::Help) => {
+            print!("{}", cli::USAGE);
+            ExitCode::SUCCESS
+        }
+        Ok(Command::Serve(args)) => match serve(&args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("panopticon-sim: {message}");
+                ExitCode::FAILURE
+            }
+        },
+        Ok(Command::Client { control, call }) => match client::send(&control, &call) {
+            Ok(reply) => {
+                println!("{}", reply.trim_end());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("panopticon-sim: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Err(e) => {
+            eprintln!("panopticon-sim: {e}\n\n{}", cli::USAGE);
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn serve(args: &ServeArgs) -> Result<(), String> {
+    let sim = Arc::new(Simulator::new(args.nodes, args.seed).map_err(|e| e.to_string())?);
+    let (stop_tx, stop_rx) = mpsc::channel();
+    ctrlc::set_handler(move || {
+        let _ = stop_tx.send(());
+    })
+    .map_err(|e| format!("cannot install the signal handler: {e}"))?;
+
+    let listen = Listen {
+        ip: args.listen,
+        base_port: args.base_port,
+        control_port: args.control_port,
+    };
+    let running = server::start(Arc::clone(&sim), listen).map_err(|e| e.to_string())?;
+    if let Some(path) = &args.targets_file {
+        write_targets(path, &running.targets)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    // One machine-readable line, so harnesses that asked for port 0 learn the ports.
+    let ready = serde_json::json!({
+        "event": "listening",
+        "control": format!("http://{}", running.control),
+        "nodes": args.nodes,
+        "seed": args.seed,
+        "targets_file": args.targets_file,
+        "targets": running.targets,
+    });
+    println!("{ready}");
+    let _ = std::io::stdout().flush();
+
+    // Blocks until SIGINT/SIGTERM (or the handler is dropped, which cannot happen here).
+    let _ = stop_rx.recv();
+    running.stop();
+    println!("{}", serde_json::json!({ "event": "stopped" }));
+    let _ = std::io::stdout().flush();
+    Ok(())
+}
+
+/// Writes the file atomically: Prometheus watches file_sd files and would otherwise
+/// read a half-written document.
+fn write_targets(path: &Path, targets: &[BoundTarget]) -> std::io::Result<()> {
+    let json = serde_json::to_string_pretty(&file_sd(targets)).map_err(std::io::Error::other)?;
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    std::fs::write(&tmp, json + "\n")?;
+    std::fs::rename(&tmp, path)
+}

@@ -1,0 +1,473 @@
+//! Command line: `serve` runs the simulator; the other commands are a thin client of a
+//! running simulator's control API, so scripts can use either.
+
+use std::ffi::OsString;
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use lexopt::prelude::*;
+use thiserror::Error;
+
+use crate::scenario::Params;
+
+pub const DEFAULT_NODES: usize = 4;
+pub const DEFAULT_BASE_PORT: u16 = 9300;
+pub const DEFAULT_CONTROL_PORT: u16 = 9290;
+pub const DEFAULT_SEED: u64 = 1;
+/// Read by the client commands when `--control` is not given.
+pub const CONTROL_ENV: &str = "PANOPTICON_SIM_CONTROL";
+
+pub const USAGE: &str = "\
+panopticon-sim: a simulated reference cluster (consul, gluster, weave, node exporters on N nodes)
+
+USAGE:
+  panopticon-sim serve [--nodes N] [--listen IP] [--base-port P] [--control-port C]
+                       [--targets-file FILE] [--seed S]
+      Serves node-K's exporter E on port P + 4*(K-1) + E (E: consul 0, gluster 1, weave 2,
+      node 3) and the control API on C. Port 0 picks free ports. Prints one JSON line
+      {\"event\":\"listening\",...} with all addresses on stdout, and writes a Prometheus
+      file_sd_configs document to FILE. Defaults: 4 nodes, 127.0.0.1, P 9300, C 9290, seed 1.
+
+  panopticon-sim scenarios                      list scenarios and their expected verdicts
+  panopticon-sim scenario NAME [--node node-K] [--exporter JOB] [--delay SECS]
+  panopticon-sim set METRIC VALUE|absent [--node node-K] [--label NAME=VALUE]...
+  panopticon-sim clear-overrides                drop all overrides, keep the scenario
+  panopticon-sim reset                          healthy scenario, no overrides
+  panopticon-sim state                          active scenario, overrides, targets
+      Client commands take [--control URL] (default $PANOPTICON_SIM_CONTROL or
+      http://127.0.0.1:9290).
+";
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Serve(ServeArgs),
+    Client { control: String, call: Call },
+    Help,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServeArgs {
+    pub nodes: usize,
+    pub listen: IpAddr,
+    pub base_port: u16,
+    pub control_port: u16,
+    pub targets_file: Option<PathBuf>,
+    pub seed: u64,
+}
+
+/// One control API call.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Call {
+    Scenarios,
+    Scenario {
+        name: String,
+        params: Params,
+    },
+    Set {
+        metric: String,
+        value: Option<f64>,
+        node: Option<String>,
+        labels: Vec<(String, String)>,
+    },
+    ClearOverrides,
+    Reset,
+    State,
+}
+
+impl Call {
+    /// HTTP method, path and JSON body of the call.
+    pub fn request(&self) -> (&'static str, String, Option<String>) {
+        match self {
+            Self::Scenarios => ("GET", "/scenarios".to_owned(), None),
+            Self::State => ("GET", "/state".to_owned(), None),
+            Self::Reset => ("POST", "/reset".to_owned(), None),
+            Self::ClearOverrides => ("DELETE", "/overrides".to_owned(), None),
+            Self::Scenario { name, params } => {
+                let query: Vec<String> = [
+                    ("node", &params.node),
+                    ("exporter", &params.exporter),
+                    ("delay", &params.delay),
+                ]
+                .into_iter()
+                .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={v}")))
+                .collect();
+                let path = if query.is_empty() {
+                    format!("/scenario/{name}")
+                } else {
+                    format!("/scenario/{name}?{}", query.join("&"))
+                };
+                ("POST", path, None)
+            }
+            Self::Set {
+                metric,
+                value,
+                node,
+                labels,
+            } => {
+                let labels: serde_json::Map<String, serde_json::Value> = labels
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone().into()))
+                    .collect();
+                let body = serde_json::json!({ "metric": metric, "labels": labels, "node": node, "value": value });
+                ("POST", "/override".to_owned(), Some(body.to_string()))
+            }
+        }
+    }
+}
+
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum CliError {
+    #[error("{0}")]
+    Args(String),
+    #[error("missing command")]
+    NoCommand,
+    #[error("{what} {given:?} is not valid: {why}")]
+    BadValue {
+        what: &'static str,
+        given: String,
+        why: String,
+    },
+}
+
+impl From<lexopt::Error> for CliError {
+    fn from(e: lexopt::Error) -> Self {
+        Self::Args(e.to_string())
+    }
+}
+
+fn number<T: std::str::FromStr>(what: &'static str, text: OsString) -> Result<T, CliError>
+where
+    T::Err: std::fmt::Display,
+{
+    let text = text.string()?;
+    text.parse().map_err(|e: T::Err| CliError::BadValue {
+        what,
+        given: text.clone(),
+        why: e.to_string(),
+    })
+}
+
+/// Parses arguments (without the program name). `env_control` is the value of
+/// `PANOPTICON_SIM_CONTROL`, passed in so tests do not depend on the environment.
+pub fn parse(args: Vec<OsString>, env_control: Option<String>) -> Result<Command, CliError> {
+    let mut parser = lexopt::Parser::from_args(args);
+    let command = match parser.next()? {
+        Some(Value(cmd)) => cmd.string()?,
+        Some(Long("help") | Short('h')) => return Ok(Command::Help),
+        Some(other) => return Err(other.unexpected().into()),
+        None => return Err(CliError::NoCommand),
+    };
+    match command.as_str() {
+        "serve" => parse_serve(&mut parser).map(Command::Serve),
+        "help" => Ok(Command::Help),
+        _ => parse_client(&command, &mut parser, env_control),
+    }
+}
+
+fn parse_serve(parser: &mut lexopt::Parser) -> Result<ServeArgs, CliError> {
+    let mut args = ServeArgs {
+        nodes: DEFAULT_NODES,
+        listen: IpAddr::from([127, 0, 0, 1]),
+        base_port: DEFAULT_BASE_PORT,
+        control_port: DEFAULT_CONTROL_PORT,
+        targets_file: None,
+        seed: DEFAULT_SEED,
+    };
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Long("nodes") => args.nodes = number("--nodes", parser.value()?)?,
+            Long("listen") => args.listen = number("--listen", parser.value()?)?,
+            Long("base-port") => args.base_port = number("--base-port", parser.value()?)?,
+            Long("control-port") => args.control_port = number("--control-port", parser.value()?)?,
+            Long("targets-file") => args.targets_file = Some(parser.value()?.into()),
+            Long("seed") => args.seed = number("--seed", parser.value()?)?,
+            other => return Err(other.unexpected().into()),
+        }
+    }
+    Ok(args)
+}
+
+fn parse_client(
+    command: &str,
+    parser: &mut lexopt::Parser,
+    env_control: Option<String>,
+) -> Result<Command, CliError> {
+    let mut control =
+        env_control.unwrap_or_else(|| format!("http://127.0.0.1:{DEFAULT_CONTROL_PORT}"));
+    let mut positional: Vec<String> = Vec::new();
+    let mut params = Params::default();
+    let mut labels = Vec::new();
+    let takes = |opt: &str| -> Result<(), CliError> {
+        let allowed: &[&str] = match command {
+            "scenario" => &["node", "exporter", "delay"],
+            "set" => &["node", "label"],
+            _ => &[],
+        };
+        if allowed.contains(&opt) {
+            Ok(())
+        } else {
+            Err(CliError::Args(format!("{command} does not take --{opt}")))
+        }
+    };
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Long("control") => control = parser.value()?.string()?,
+            Long("node") => {
+                takes("node")?;
+                params.node = Some(parser.value()?.string()?);
+            }
+            Long("exporter") => {
+                takes("exporter")?;
+                params.exporter = Some(parser.value()?.string()?);
+            }
+            Long("delay") => {
+                takes("delay")?;
+                params.delay = Some(parser.value()?.string()?);
+            }
+            Long("label") => {
+                takes("label")?;
+                let pair = parser.value()?.string()?;
+                let (k, v) = pair.split_once('=').ok_or_else(|| CliError::BadValue {
+                    what: "--label",
+                    given: pair.clone(),
+                    why: "expected NAME=VALUE".to_owned(),
+                })?;
+                labels.push((k.to_owned(), v.to_owned()));
+            }
+            Value(v) => positional.push(v.string()?),
+            other => return Err(other.unexpected().into()),
+        }
+    }
+    let arity = |n: usize, usage: &str| -> Result<(), CliError> {
+        if positional.len() == n {
+            Ok(())
+        } else {
+            Err(CliError::Args(format!("usage: panopticon-sim {usage}")))
+        }
+    };
+    let call = match command {
+        "scenarios" => arity(0, "scenarios").map(|()| Call::Scenarios)?,
+        "state" => arity(0, "state").map(|()| Call::State)?,
+        "reset" => arity(0, "reset").map(|()| Call::Reset)?,
+        "clear-overrides" => arity(0, "clear-overrides").map(|()| Call::ClearOverrides)?,
+        "scenario" => {
+            arity(
+                1,
+                "scenario NAME [--node node-K] [--exporter JOB] [--delay SECS]",
+            )?;
+            Call::Scenario {
+                name: positional.remove(0),
+                params,
+            }
+        }
+        "set" => {
+            arity(
+                2,
+                "set METRIC VALUE|absent [--node node-K] [--label NAME=VALUE]...",
+            )?;
+            let value = match positional[1].as_str() {
+                "absent" | "null" => None,
+                text => match text.parse::<f64>() {
+                    // JSON cannot carry NaN or infinities: refuse rather than send null,
+                    // which would delete the series.
+                    Ok(v) if v.is_finite() => Some(v),
+                    _ => {
+                        return Err(CliError::BadValue {
+                            what: "VALUE",
+                            given: text.to_owned(),
+                            why: "expected a finite number or `absent`".to_owned(),
+                        });
+                    }
+                },
+            };
+            Call::Set {
+                metric: positional.remove(0),
+                value,
+                node: params.node,
+                labels,
+            }
+        }
+        other => {
+            return Err(CliError::Args(format!(
+                "unknown command {other:?}; see panopticon-sim --help"
+            )));
+        }
+    };
+    Ok(Command::Client {
+        control: control.trim_end_matches('/').to_owned(),
+        call,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(args: &str, expect: Result<Command, &str>) {
+        let argv: Vec<OsString> = args.split_whitespace().map(OsString::from).collect();
+        let got = parse(argv, None);
+        match (&got, &expect) {
+            (Ok(g), Ok(e)) => assert_eq!(g, e, "{args}"),
+            (Err(g), Err(e)) => assert!(g.to_string().contains(e), "{args}: {g} lacks {e:?}"),
+            _ => panic!("{args}: got {got:?}, want {expect:?}"),
+        }
+    }
+
+    fn client(call: Call) -> Result<Command, &'static str> {
+        Ok(Command::Client {
+            control: "http://127.0.0.1:9290".to_owned(),
+            call,
+        })
+    }
+
+    #[test]
+    fn serve_args() {
+        check(
+            "serve",
+            Ok(Command::Serve(ServeArgs {
+                nodes: 4,
+                listen: IpAddr::from([127, 0, 0, 1]),
+                base_port: 9300,
+                control_port: 9290,
+                targets_file: None,
+                seed: 1,
+            })),
+        );
+        check(
+            "serve --nodes 5 --listen 127.0.0.2 --base-port 0 --control-port 0 --targets-file /tmp/t.json --seed 9",
+            Ok(Command::Serve(ServeArgs {
+                nodes: 5,
+                listen: IpAddr::from([127, 0, 0, 2]),
+                base_port: 0,
+                control_port: 0,
+                targets_file: Some(PathBuf::from("/tmp/t.json")),
+                seed: 9,
+            })),
+        );
+        check("serve --nodes four", Err("--nodes \"four\" is not valid"));
+        check(
+            "serve --base-port 70000",
+            Err("--base-port \"70000\" is not valid"),
+        );
+        check(
+            "serve --listen localhost",
+            Err("--listen \"localhost\" is not valid"),
+        );
+        check("serve --verbose", Err("invalid option '--verbose'"));
+        check("", Err("missing command"));
+        check("--help", Ok(Command::Help));
+        check("help", Ok(Command::Help));
+    }
+
+    #[test]
+    fn client_args() {
+        check("scenarios", client(Call::Scenarios));
+        check(
+            "state --control http://127.0.0.1:1234/",
+            Ok(Command::Client {
+                control: "http://127.0.0.1:1234".to_owned(),
+                call: Call::State,
+            }),
+        );
+        check("reset", client(Call::Reset));
+        check("clear-overrides", client(Call::ClearOverrides));
+        check(
+            "scenario exporter-down --node node-2 --exporter consul",
+            client(Call::Scenario {
+                name: "exporter-down".to_owned(),
+                params: Params {
+                    node: Some("node-2".to_owned()),
+                    exporter: Some("consul".to_owned()),
+                    delay: None,
+                },
+            }),
+        );
+        check(
+            "set weave_connections 2 --node node-1 --label state=failed",
+            client(Call::Set {
+                metric: "weave_connections".to_owned(),
+                value: Some(2.0),
+                node: Some("node-1".to_owned()),
+                labels: vec![("state".to_owned(), "failed".to_owned())],
+            }),
+        );
+        check(
+            "set node_load15 absent",
+            client(Call::Set {
+                metric: "node_load15".to_owned(),
+                value: None,
+                node: None,
+                labels: vec![],
+            }),
+        );
+        check("set node_load15 NaN", Err("expected a finite number"));
+        check("set node_load15", Err("usage: panopticon-sim set"));
+        check(
+            "set node_load15 1 --label state",
+            Err("expected NAME=VALUE"),
+        );
+        check("scenario", Err("usage: panopticon-sim scenario"));
+        check("reset --node node-1", Err("reset does not take --node"));
+        check(
+            "scenario healthy --label a=b",
+            Err("scenario does not take --label"),
+        );
+        check("explode", Err("unknown command \"explode\""));
+    }
+
+    #[test]
+    fn env_sets_default_control() {
+        let got = parse(
+            vec!["state".into()],
+            Some("http://127.0.0.1:5555".to_owned()),
+        )
+        .unwrap();
+        assert_eq!(
+            got,
+            Command::Client {
+                control: "http://127.0.0.1:5555".to_owned(),
+                call: Call::State
+            }
+        );
+    }
+
+    fn check_request(call: Call, expect: (&str, &str, Option<&str>)) {
+        let (method, path, body) = call.request();
+        let json =
+            |b: Option<&str>| b.map(|b| serde_json::from_str::<serde_json::Value>(b).unwrap());
+        assert_eq!(
+            (method, path.as_str(), json(body.as_deref())),
+            (expect.0, expect.1, json(expect.2))
+        );
+    }
+
+    #[test]
+    fn requests() {
+        check_request(Call::Scenarios, ("GET", "/scenarios", None));
+        check_request(Call::ClearOverrides, ("DELETE", "/overrides", None));
+        check_request(
+            Call::Scenario {
+                name: "gluster-slow".to_owned(),
+                params: Params {
+                    node: Some("node-1".to_owned()),
+                    exporter: None,
+                    delay: Some("5".to_owned()),
+                },
+            },
+            ("POST", "/scenario/gluster-slow?node=node-1&delay=5", None),
+        );
+        check_request(
+            Call::Set {
+                metric: "node_load15".to_owned(),
+                value: Some(8.0),
+                node: None,
+                labels: vec![],
+            },
+            (
+                "POST",
+                "/override",
+                Some(r#"{"labels":{},"metric":"node_load15","node":null,"value":8.0}"#),
+            ),
+        );
+    }
+}
