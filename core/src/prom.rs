@@ -11,7 +11,7 @@ pub mod model;
 pub mod request;
 mod wire;
 
-pub use decode::{decode_response, excerpt};
+pub use decode::{EXCERPT_CHARS, decode_response, excerpt};
 pub use error::{PromErrorKind, QueryError};
 pub use model::{
     HistogramSample, InstantSeries, Labels, QueryData, QueryResult, RangeSeries, Sample,

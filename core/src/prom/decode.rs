@@ -122,15 +122,16 @@ pub fn excerpt(body: &[u8]) -> String {
             _ if in_tag => {}
             c if c.is_whitespace() || c.is_control() => pending_space = true,
             c => {
-                if pending_space && !out.is_empty() {
+                let space = pending_space && !out.is_empty();
+                if chars + usize::from(space) >= EXCERPT_CHARS {
+                    out.push('…');
+                    break;
+                }
+                if space {
                     out.push(' ');
                     chars += 1;
                 }
                 pending_space = false;
-                if chars >= EXCERPT_CHARS {
-                    out.push('…');
-                    break;
-                }
                 out.push(c);
                 chars += 1;
             }
@@ -333,10 +334,14 @@ mod tests {
 
     #[test]
     fn excerpts_are_short_and_readable() {
-        let long = "x".repeat(1000);
-        let cut = excerpt(long.as_bytes());
-        assert_eq!(cut.chars().count(), EXCERPT_CHARS + 1);
-        assert!(cut.ends_with('…'));
+        for long in ["x".repeat(1000), "x ".repeat(1000), "é".repeat(1000)] {
+            let cut = excerpt(long.as_bytes());
+            assert!(cut.chars().count() <= EXCERPT_CHARS + 1, "{cut}");
+            assert!(cut.chars().count() >= EXCERPT_CHARS - 1, "{cut}");
+            assert!(cut.ends_with('…'));
+        }
+        let exact = "y".repeat(EXCERPT_CHARS);
+        assert_eq!(excerpt(exact.as_bytes()), exact);
         assert_eq!(excerpt(b"  a \n\t b  "), "a b");
         assert_eq!(excerpt(b"<p>a</p><p>b</p>"), "a b");
         assert_eq!(excerpt(b"\xff\xfeok"), "\u{fffd}\u{fffd}ok");
