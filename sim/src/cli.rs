@@ -313,6 +313,10 @@ mod tests {
         }
     }
 
+    #[expect(
+        clippy::unnecessary_wraps,
+        reason = "rows of the table are expected results"
+    )]
     fn client(call: Call) -> Result<Command, &'static str> {
         Ok(Command::Client {
             control: "http://127.0.0.1:9290".to_owned(),

@@ -81,7 +81,7 @@ fn serve(args: &ServeArgs) -> Result<(), String> {
     Ok(())
 }
 
-/// Writes the file atomically: Prometheus watches file_sd files and would otherwise
+/// Writes the file atomically: Prometheus watches `file_sd` files and would otherwise
 /// read a half-written document.
 fn write_targets(path: &Path, targets: &[BoundTarget]) -> std::io::Result<()> {
     let json = serde_json::to_string_pretty(&file_sd(targets)).map_err(std::io::Error::other)?;

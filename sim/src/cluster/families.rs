@@ -277,7 +277,9 @@ gluster_volume_writeable{mountpoint=\"/mnt/gv_data\",volume=\"gv_data\"} 1
             let marked: Vec<&str> = health
                 .samples
                 .iter()
-                .filter(|s| s.label("node") == Some(node.as_str()) && s.value == 1.0)
+                .filter(|s| {
+                    s.label("node") == Some(node.as_str()) && (s.value - 1.0).abs() < f64::EPSILON
+                })
                 .filter_map(|s| s.label("status"))
                 .collect();
             assert_eq!(marked, ["passing"], "{node}");

@@ -84,7 +84,7 @@ fn check(kind: Kind, params: &Params, nodes: usize, expect: &[(String, Want)]) {
             for (series, want) in expect {
                 let got = after.get(series);
                 let ok = match (want, got) {
-                    (Want::Eq(v), Some(Seen::Value(g))) => g == v,
+                    (Want::Eq(v), Some(Seen::Value(g))) => (g - v).abs() < 1e-9,
                     (Want::Between(lo, hi), Some(Seen::Value(g))) => (lo..=hi).contains(&g),
                     (Want::Absent, None) => true,
                     (Want::Behaves(b), Some(Seen::Behaviour(g))) => g == b,
@@ -343,12 +343,10 @@ fn every_scenario_is_covered_by_a_test_above() {
     }
 }
 
-fn check_params(
-    kind: &str,
-    params: Params,
-    nodes: usize,
-    expect: Result<(Option<usize>, Option<Exporter>, Option<u64>), &str>,
-) {
+/// Node, exporter and delay (seconds) after validation.
+type Resolved = (Option<usize>, Option<Exporter>, Option<u64>);
+
+fn check_params(kind: &str, params: Params, nodes: usize, expect: Result<Resolved, &str>) {
     let got = Kind::parse(kind)
         .and_then(|k| Scenario::new(k, &params, nodes))
         .map(|s| (s.node, s.exporter, s.delay.map(|d| d.as_secs())))
