@@ -339,13 +339,15 @@ impl Scenario {
                 )
             }
         };
+        let expect = complete(expect);
         ScenarioInfo {
             name: self.kind.name(),
             description,
             node: k,
             exporter: self.exporter.map(Exporter::job),
             delay_seconds: self.delay.map(|d| d.as_secs()),
-            expect: complete(expect),
+            verdict: summary(&expect),
+            expect,
         }
     }
 }
@@ -447,7 +449,34 @@ pub struct ScenarioInfo {
     pub node: Option<String>,
     pub exporter: Option<&'static str>,
     pub delay_seconds: Option<u64>,
+    /// For people: the non-healthy part of `expect`, e.g. `glusterfs: critical, cluster: critical`.
+    pub verdict: String,
     pub expect: Vec<Expect>,
+}
+
+fn summary(expect: &[Expect]) -> String {
+    let parts: Vec<String> = expect
+        .iter()
+        .filter(|e| e.status != Verdict::Healthy)
+        .map(|e| {
+            let status = match e.status {
+                Verdict::Healthy => "healthy",
+                Verdict::Unknown => "unknown",
+                Verdict::Warning => "warning",
+                Verdict::Critical => "critical",
+            };
+            format!(
+                "{}: {status}{}",
+                e.service,
+                if e.or_worse { " or worse" } else { "" }
+            )
+        })
+        .collect();
+    if parts.is_empty() {
+        "everything healthy".to_owned()
+    } else {
+        parts.join(", ")
+    }
 }
 
 fn parse_delay(text: &str) -> Result<Duration, SimError> {

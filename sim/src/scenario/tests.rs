@@ -493,6 +493,20 @@ fn check_verdicts(kind: Kind, nodes: usize, expect: &str) {
 
 #[test]
 fn expected_verdicts() {
+    let summary =
+        |kind, params: &Params| Scenario::new(kind, params, 4).unwrap().describe(4).verdict;
+    assert_eq!(
+        summary(Kind::Healthy, &Params::default()),
+        "everything healthy"
+    );
+    assert_eq!(
+        summary(Kind::GlusterNotWriteable, &Params::default()),
+        "glusterfs: critical, cluster: critical"
+    );
+    assert_eq!(
+        summary(Kind::GlusterSlow, &Params::default()),
+        "glusterfs: unknown or worse, cluster: unknown or worse"
+    );
     check_verdicts(
         Kind::Healthy,
         4,
