@@ -12,7 +12,7 @@ pub mod request;
 mod wire;
 
 pub use decode::{EXCERPT_CHARS, decode_response, excerpt};
-pub use error::{PromErrorKind, QueryError};
+pub use error::{AbortCause, PromErrorKind, QueryError};
 pub use model::{
     HistogramSample, InstantSeries, Labels, QueryData, QueryResult, RangeSeries, Sample,
 };

@@ -178,6 +178,49 @@ impl QueryError {
     }
 }
 
+/// Why the client aborted a request itself, if it did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AbortCause {
+    /// The per-query deadline passed.
+    Timeout(Duration),
+    /// A newer refresh replaced this one, or its view went away.
+    Canceled,
+}
+
+impl QueryError {
+    /// Maps a failed `fetch` (no HTTP answer, or the body stream broke) to an
+    /// error. The browser's error only says `AbortError` or `TypeError: Failed
+    /// to fetch`; what we know about our own aborts is what tells a timeout
+    /// from a cancellation, so it takes precedence.
+    pub fn from_fetch_failure(
+        js_name: &str,
+        js_message: &str,
+        aborted: Option<AbortCause>,
+    ) -> QueryError {
+        match aborted {
+            Some(AbortCause::Timeout(after)) => QueryError::Timeout { after },
+            Some(AbortCause::Canceled) => QueryError::Canceled,
+            None if js_name == "AbortError" => QueryError::Canceled,
+            None => {
+                // "TypeError" is what every browser says for a failed
+                // fetch: the message is the useful part.
+                let reason = if js_message.is_empty() {
+                    if js_name.is_empty() {
+                        "the browser gave no reason".to_owned()
+                    } else {
+                        js_name.to_owned()
+                    }
+                } else if js_name.is_empty() || js_name == "TypeError" {
+                    js_message.to_owned()
+                } else {
+                    format!("{js_name}: {js_message}")
+                };
+                QueryError::Unreachable { reason }
+            }
+        }
+    }
+}
+
 /// Prometheus's `errorType`, as `web/api/v1/api.go` defines it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PromErrorKind {
@@ -430,6 +473,72 @@ mod tests {
         assert!(prom(PromErrorKind::BadData).is_bad_data());
         assert!(prom(PromErrorKind::Execution).is_execution());
         assert!(!prom(PromErrorKind::Execution).is_bad_data());
+    }
+
+    #[test]
+    fn fetch_failures_tell_timeout_from_cancel_from_network() {
+        let ten = Duration::from_secs(10);
+        let table: &[(&str, &str, Option<AbortCause>, QueryError)] = &[
+            (
+                "AbortError",
+                "The user aborted a request.",
+                Some(AbortCause::Timeout(ten)),
+                QueryError::Timeout { after: ten },
+            ),
+            (
+                "AbortError",
+                "The user aborted a request.",
+                Some(AbortCause::Canceled),
+                QueryError::Canceled,
+            ),
+            ("AbortError", "", None, QueryError::Canceled),
+            (
+                "TypeError",
+                "Failed to fetch",
+                None,
+                QueryError::Unreachable {
+                    reason: "Failed to fetch".into(),
+                },
+            ),
+            (
+                "TypeError",
+                "",
+                None,
+                QueryError::Unreachable {
+                    reason: "TypeError".into(),
+                },
+            ),
+            (
+                "NetworkError",
+                "offline",
+                None,
+                QueryError::Unreachable {
+                    reason: "NetworkError: offline".into(),
+                },
+            ),
+            (
+                "",
+                "",
+                None,
+                QueryError::Unreachable {
+                    reason: "the browser gave no reason".into(),
+                },
+            ),
+            // A network error that races our own timeout is reported as the timeout.
+            (
+                "TypeError",
+                "Failed to fetch",
+                Some(AbortCause::Timeout(ten)),
+                QueryError::Timeout { after: ten },
+            ),
+        ];
+        for (name, message, cause, expect) in table {
+            assert_eq!(
+                &QueryError::from_fetch_failure(name, message, *cause),
+                expect,
+                "{name} {message}"
+            );
+        }
     }
 
     #[test]
