@@ -89,6 +89,7 @@ pub fn evaluate(check: &Check, inputs: &Inputs<'_>) -> CheckOutcome {
         }
         (Ok(main), _) => Ok((main, None)),
     };
+    let failure = data.as_ref().err().cloned();
     let mut verdicts: BTreeMap<String, InstanceVerdict> = BTreeMap::new();
     let mut seen = Vec::new();
     match data {
@@ -129,10 +130,9 @@ pub fn evaluate(check: &Check, inputs: &Inputs<'_>) -> CheckOutcome {
         }
     }
     let n = check.instances;
-    let reason_for_silent = match fetched(&check.query, inputs.main) {
-        Err(e) => e,
-        Ok(_) => "no data (reported before, now silent)".to_owned(),
-    };
+    let reason_for_silent = failure
+        .clone()
+        .unwrap_or_else(|| "no data (reported before, now silent)".to_owned());
     for instance in inputs.remembered {
         if verdicts.len() >= n as usize {
             break;
@@ -153,7 +153,7 @@ pub fn evaluate(check: &Check, inputs: &Inputs<'_>) -> CheckOutcome {
     let reason = if status == Status::Healthy {
         String::new()
     } else {
-        explain(check, &instances, unnamed_missing, inputs.main)
+        explain(check, &instances, unnamed_missing, failure.as_deref())
     };
     CheckOutcome {
         status,
@@ -417,7 +417,7 @@ fn explain(
     check: &Check,
     instances: &[InstanceVerdict],
     unnamed_missing: u32,
-    main: Option<&QueryOutcome>,
+    failure: Option<&str>,
 ) -> String {
     let mut by_reason: Vec<(Status, &str, Vec<&str>)> = Vec::new();
     for v in instances.iter().filter(|v| v.status != Status::Healthy) {
@@ -433,10 +433,7 @@ fn explain(
         .collect();
     if unnamed_missing > 0 {
         let total = check.instances;
-        let why = match fetched(&check.query, main) {
-            Err(e) => e,
-            Ok(_) => "no data".to_owned(),
-        };
+        let why = failure.unwrap_or("no data");
         parts.push(format!(
             "{unnamed_missing} of {total} expected instances: {why}"
         ));

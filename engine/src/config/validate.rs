@@ -240,10 +240,16 @@ fn service(issues: &mut Issues, s: &WireService, global_n: u32) -> Service {
         .map(|c| {
             issues.id("check", &c.id, &mut seen);
             issues.promql(&c.query);
-            let up = c.up.as_ref().or(s.up.as_ref());
-            if let Some(up) = &c.up {
-                issues.promql(up);
-            }
+            // `up: none` switches the service's reachability query off for one
+            // check (e.g. a check that rates `up` itself).
+            let up = match &c.up {
+                Some(u) if u.value.trim() == "none" => None,
+                Some(u) => {
+                    issues.promql(u);
+                    Some(u)
+                }
+                None => s.up.as_ref(),
+            };
             Check {
                 id: c.id.value.clone(),
                 name: c.name.clone().unwrap_or_else(|| c.id.value.clone()),
