@@ -1,6 +1,6 @@
 //! The real Debian Prometheus scraping the simulator through the generated
 //! `file_sd_configs` document: the job and instance labels must come out as the
-//! reference-cluster contract says, and a scenario must reach PromQL.
+//! reference-cluster contract says, and a scenario must reach the query API.
 
 #[path = "support/process.rs"]
 mod support;
@@ -100,7 +100,7 @@ impl Prometheus {
     }
 }
 
-/// Percent-encodes a query parameter (PromQL has braces, quotes, spaces, `=`).
+/// Percent-encodes a query parameter (a query has braces, quotes, spaces, `=`).
 fn encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
