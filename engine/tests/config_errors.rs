@@ -1,0 +1,186 @@
+//! Every bad configuration is rejected with file, line, column and a sentence.
+
+use panopticon_engine::Config;
+
+fn check(yaml: &str, expect: &[&str]) {
+    match Config::from_yaml("panopticon.yaml", yaml) {
+        Ok(_) => panic!("accepted a bad config, expected {expect:?}"),
+        Err(e) => {
+            assert_eq!(e.messages(), expect, "\n{e}");
+            assert_eq!(e.to_string(), expect.join("\n"));
+        }
+    }
+}
+
+#[test]
+fn example_configs_load() {
+    for (name, text) in [
+        ("reference-cluster.yaml", include_str!("../../examples/config/reference-cluster.yaml")),
+        ("app-stack.yaml", include_str!("../../examples/config/app-stack.yaml")),
+    ] {
+        if let Err(e) = Config::from_yaml(name, text) {
+            panic!("{e}");
+        }
+    }
+}
+
+#[test]
+fn defaults_fill_what_is_left_out() {
+    let c = Config::from_yaml(
+        "min.yaml",
+        "services:\n  - id: a\n    checks:\n      - id: up\n        query: up\n        rule: { kind: quorum }\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.datasource.base_url, "/prometheus");
+    assert_eq!(c.instances, 1);
+    assert_eq!(c.history_limit, 100);
+    assert_eq!(c.services[0].name, "a");
+    assert_eq!(c.services[0].checks[0].instance_label, "instance");
+}
+
+#[test]
+fn syntax_and_shape_errors() {
+    check(
+        "services: [\n",
+        &["panopticon.yaml:1:11: unclosed bracket '['"],
+    );
+    check(
+        "services:\n  - id: a\n    colour: red\n",
+        &["panopticon.yaml:3:5: unknown field `colour`, expected one of id, name, description, owner, runbook, instances, up, checks, depends_on"],
+    );
+    check(
+        "services:\n  - id: a\n    depends_on:\n      - { service: b, strength: medium }\n  - id: b\n    checks: []\n",
+        &["panopticon.yaml:4:33: unknown variant `medium`, expected one of hard, soft"],
+    );
+    check(
+        "services:\n  - id: a\n    checks:\n      - id: c\n        query: up\n        rule: { kind: treshold }\n",
+        &["panopticon.yaml:6:23: unknown variant `treshold`, expected one of threshold, equals, quorum, peers, ratio, label_state"],
+    );
+}
+
+const SERVICES: &str = "\
+services:
+  - id: consul
+    checks:
+      - id: peers
+        query: consul_raft_peers
+        rule: { kind: quorum }
+  - id: swarm
+    depends_on:
+      - service: consl
+        strength: hard
+";
+
+#[test]
+fn unknown_dependency_with_suggestion() {
+    check(
+        SERVICES,
+        &[r#"panopticon.yaml:9:18: dependency "swarm" -> "consl": no service with id "consl" (did you mean "consul"?)"#],
+    );
+    check(
+        &SERVICES.replace("consl", "zookeeper"),
+        &[r#"panopticon.yaml:9:18: dependency "swarm" -> "zookeeper": no service with id "zookeeper""#],
+    );
+}
+
+#[test]
+fn cycles_name_their_path() {
+    let yaml = "\
+services:
+  - id: a
+    depends_on: [{ service: b, strength: hard }]
+  - id: b
+    depends_on: [{ service: c, strength: soft }]
+  - id: c
+    depends_on: [{ service: a, strength: hard }]
+  - id: d
+    depends_on: [{ service: d, strength: hard }]
+";
+    check(
+        yaml,
+        &[
+            "panopticon.yaml:7:29: dependency cycle: a -> b -> c -> a",
+            "panopticon.yaml:9:29: dependency cycle: d -> d",
+        ],
+    );
+}
+
+#[test]
+fn all_semantic_errors_are_collected() {
+    let yaml = r#"instances: 0
+services:
+  - id: gluster
+    checks:
+      - id: load
+        query: 'node_load15 / count by (instance) (node_cpu_seconds_total{mode="idle"}'
+        rule: { kind: threshold, direction: above, warning: 2, critical: 1 }
+      - id: load
+        query: '  '
+        rule: { kind: threshold, direction: below, warning: 0.05, critical: 0.15 }
+      - id: quoted
+        query: 'up{job="consul}'
+        rule: { kind: ratio, direction: below, warning: 1, expected: 1 }
+  - id: gluster
+    checks:
+      - id: x
+        query: up
+        rule: { kind: label_state }
+views:
+  - id: overview
+    graphs:
+      - { title: g1, query: up }
+      - { title: g2, query: up }
+      - { title: g3, query: up }
+      - { title: g4, query: up }
+      - { title: g5, query: up }
+      - { title: g6, query: up }
+      - { title: g7, query: up, max_series: 10 }
+  - id: detail
+    graphs:
+      - title: many
+        queries: [a, b, c, d, e, f, g]
+"#;
+    check(
+        yaml,
+        &[
+            "panopticon.yaml:1:12: instances must be at least 1, got 0",
+            r#"panopticon.yaml:6:16: malformed PromQL "node_load15 / count by (instance) (node_cpu_seconds_total{mode=\"idle\"}": unclosed '(' at character 35"#,
+            "panopticon.yaml:7:15: thresholds in the wrong order: direction above needs warning < critical, got warning 2 and critical 1",
+            r#"panopticon.yaml:8:13: duplicate check id "load" (first defined on line 5)"#,
+            r#"panopticon.yaml:9:16: malformed PromQL "  ": empty expression"#,
+            "panopticon.yaml:10:15: thresholds in the wrong order: direction below needs warning > critical, got warning 0.05 and critical 0.15",
+            r#"panopticon.yaml:12:16: malformed PromQL "up{job=\"consul}": unterminated string starting with '"' at character 8"#,
+            "panopticon.yaml:13:15: rule ratio: field `expected` does not apply to this rule",
+            "panopticon.yaml:13:15: rule ratio: needs `denominator`, the expression to divide by",
+            r#"panopticon.yaml:14:9: duplicate service id "gluster" (first defined on line 3)"#,
+            "panopticon.yaml:18:15: rule label_state: needs `label`, the label that holds the state",
+            "panopticon.yaml:18:15: rule label_state: needs `states` (state: status) or `expect`",
+            r#"panopticon.yaml:22:7: view "overview" has 7 graphs; at most 6 are allowed per view"#,
+            r#"panopticon.yaml:28:45: graph "g7" asks for 10 series; at most 6 are allowed per graph"#,
+            r#"panopticon.yaml:32:37: graph "many" asks for 7 series; at most 6 are allowed per graph"#,
+        ],
+    );
+}
+
+#[test]
+fn unjudged_service_and_bad_numbers() {
+    let yaml = "\
+datasource:
+  timeout_secs: -1
+  max_in_flight: 0
+services:
+  - id: lonely
+  - id: 'bad id'
+    checks:
+      - { id: a, query: up, rule: { kind: quorum } }
+";
+    check(
+        yaml,
+        &[
+            "panopticon.yaml:2:17: timeout_secs must be a positive number, got -1",
+            "panopticon.yaml:3:18: max_in_flight must be at least 1, got 0",
+            r#"panopticon.yaml:5:9: service "lonely" has no checks and no dependencies, so nothing can judge it"#,
+            r#"panopticon.yaml:6:9: service id "bad id" must be non-empty and use only letters, digits, '-' and '_'"#,
+        ],
+    );
+}
