@@ -73,9 +73,8 @@ pub fn quorum(t: Tally, n: u32) -> Status {
         Status::Healthy
     } else if t.warning >= q || t.healthy >= q {
         Status::Warning
-    } else if t.critical >= (n / 2).max(1) {
-        Status::Critical
-    } else if t.healthy + t.warning + t.unknown < q {
+    } else if t.critical >= (n / 2).max(1) || t.healthy + t.warning + t.unknown < q {
+        // Rules 3 and 4.
         Status::Critical
     } else if t.unknown > 0 {
         Status::Unknown
@@ -172,7 +171,11 @@ mod tests {
             (7, 0, 0, 0, 7, U),
         ];
         for &(n, h, w, c, u, expect) in table {
-            assert_eq!(quorum(t(h, w, c, u), n), expect, "n={n} h={h} w={w} c={c} u={u}");
+            assert_eq!(
+                quorum(t(h, w, c, u), n),
+                expect,
+                "n={n} h={h} w={w} c={c} u={u}"
+            );
         }
     }
 

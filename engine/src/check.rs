@@ -94,7 +94,7 @@ pub fn evaluate(check: &Check, inputs: &Inputs<'_>) -> CheckOutcome {
     let mut seen = Vec::new();
     match data {
         Err(error) => {
-            for (instance, _) in &up {
+            for instance in up.keys() {
                 verdicts.insert(instance.clone(), unknown(instance, error.clone()));
             }
         }
@@ -138,11 +138,13 @@ pub fn evaluate(check: &Check, inputs: &Inputs<'_>) -> CheckOutcome {
             break;
         }
         if !verdicts.contains_key(instance) {
-            verdicts.insert(instance.clone(), unknown(instance, reason_for_silent.clone()));
+            verdicts.insert(
+                instance.clone(),
+                unknown(instance, reason_for_silent.clone()),
+            );
         }
     }
-    let unnamed_missing = u32::try_from(verdicts.len())
-        .map_or(0, |have| n.saturating_sub(have));
+    let unnamed_missing = u32::try_from(verdicts.len()).map_or(0, |have| n.saturating_sub(have));
     let instances: Vec<InstanceVerdict> = verdicts.into_values().collect();
     let mut tally = Tally::of(instances.iter().map(|v| v.status));
     tally.unknown += unnamed_missing;
@@ -183,9 +185,7 @@ fn fetched<'a>(query: &str, outcome: Option<&'a QueryOutcome>) -> Result<&'a Que
         None => Err(format!("no result yet for `{query}`")),
         Some(Err(e)) => Err(format!("query failed: {e}")),
         Some(Ok(r)) => match &r.data {
-            QueryData::String { .. } => Err(format!(
-                "`{query}` returned a string, not numbers"
-            )),
+            QueryData::String { .. } => Err(format!("`{query}` returned a string, not numbers")),
             _ => Ok(r),
         },
     }
@@ -201,7 +201,11 @@ fn collect_notes(result: &QueryResult, notes: &mut Vec<String>) {
 }
 
 /// Instance → is its target up. Several targets per instance: up only if all are.
-fn up_map(check: &Check, up: Option<&QueryOutcome>, notes: &mut Vec<String>) -> BTreeMap<String, bool> {
+fn up_map(
+    check: &Check,
+    up: Option<&QueryOutcome>,
+    notes: &mut Vec<String>,
+) -> BTreeMap<String, bool> {
     let mut map = BTreeMap::new();
     let Some(expr) = &check.up else {
         return map;
@@ -210,9 +214,10 @@ fn up_map(check: &Check, up: Option<&QueryOutcome>, notes: &mut Vec<String>) -> 
         Err(e) => notes.push(format!("reachability unknown: {e}")),
         Ok(result) => {
             for (instance, points) in group(&result.data, "instance") {
-                let is_up = points
-                    .iter()
-                    .all(|p| p.sample.is_some_and(|s| s.value == 1.0));
+                let is_up = points.iter().all(|p| {
+                    p.sample
+                        .is_some_and(|s| (s.value - 1.0).abs() < f64::EPSILON)
+                });
                 map.insert(instance, is_up);
             }
         }
@@ -236,7 +241,10 @@ fn group<'a>(data: &'a QueryData, label: &str) -> BTreeMap<String, Vec<Point<'a>
             .get(label)
             .cloned()
             .unwrap_or_else(|| CLUSTER_INSTANCE.to_owned());
-        groups.entry(instance).or_default().push(Point { labels, sample });
+        groups
+            .entry(instance)
+            .or_default()
+            .push(Point { labels, sample });
     };
     match data {
         QueryData::Vector(series) => {
@@ -306,7 +314,9 @@ fn rate_instance(
                 ratings.push((rule.rate(&check.name, check.instances, &states), labels));
             }
         }
-        Rule::Ratio { denominator: expr, .. } => {
+        Rule::Ratio {
+            denominator: expr, ..
+        } => {
             let divisors = denominator.unwrap_or(&[]);
             for p in points {
                 let rating = match (usable(p, inputs), divisor_for(p, divisors)) {
@@ -314,8 +324,10 @@ fn rate_instance(
                     (Ok(_), None) => unknown_rating(format!("no `{expr}` sample to divide by")),
                     (Ok(num), Some(d)) => match usable(d, inputs) {
                         Err(e) => unknown_rating(format!("divisor: {e}")),
-                        Ok(den) if den == 0.0 => unknown_rating(format!("`{expr}` is 0")),
-                        Ok(den) => check.rule.rate_value(&check.name, check.instances, num / den),
+                        Ok(0.0) => unknown_rating(format!("`{expr}` is 0")),
+                        Ok(den) => check
+                            .rule
+                            .rate_value(&check.name, check.instances, num / den),
                     },
                 };
                 ratings.push((rating, Some(p.labels)));
@@ -376,7 +388,11 @@ fn divisor_for<'a, 'b>(p: &Point<'_>, divisors: &'b [Point<'a>]) -> Option<&'b P
     divisors
         .iter()
         .find(|d| strip(d.labels) == want)
-        .or(if divisors.len() == 1 { divisors.first() } else { None })
+        .or(if divisors.len() == 1 {
+            divisors.first()
+        } else {
+            None
+        })
 }
 
 /// Fills a message template: `{instance}`, `{value}`, `{status}`, `{<label>}`.
@@ -398,13 +414,12 @@ fn fill(template: &str, instance: &str, rating: &Rating, labels: &Labels) -> Str
             "status" => Some(rating.status.to_string()),
             label => labels.get(label).cloned(),
         };
-        match replacement {
-            Some(r) => out.push_str(&r),
-            None => {
-                out.push('{');
-                out.push_str(key);
-                out.push('}');
-            }
+        if let Some(r) = replacement {
+            out.push_str(&r);
+        } else {
+            out.push('{');
+            out.push_str(key);
+            out.push('}');
         }
         rest = &after[close + 1..];
     }
@@ -421,12 +436,15 @@ fn explain(
 ) -> String {
     let mut by_reason: Vec<(Status, &str, Vec<&str>)> = Vec::new();
     for v in instances.iter().filter(|v| v.status != Status::Healthy) {
-        match by_reason.iter_mut().find(|(s, r, _)| *s == v.status && *r == v.reason) {
+        match by_reason
+            .iter_mut()
+            .find(|(s, r, _)| *s == v.status && *r == v.reason)
+        {
             Some((_, _, names)) => names.push(&v.instance),
             None => by_reason.push((v.status, &v.reason, vec![&v.instance])),
         }
     }
-    by_reason.sort_by(|a, b| b.0.cmp(&a.0));
+    by_reason.sort_by_key(|r| std::cmp::Reverse(r.0));
     let mut parts: Vec<String> = by_reason
         .iter()
         .map(|(_, reason, names)| format!("{}: {reason}", names.join(", ")))
@@ -441,8 +459,14 @@ fn explain(
     if parts.is_empty() {
         // Aggregation judged the healthy instances too few (e.g. more
         // instances than expected): say what was counted.
-        let healthy = instances.iter().filter(|v| v.status == Status::Healthy).count();
-        parts.push(format!("{healthy} of {} instances healthy", check.instances));
+        let healthy = instances
+            .iter()
+            .filter(|v| v.status == Status::Healthy)
+            .count();
+        parts.push(format!(
+            "{healthy} of {} instances healthy",
+            check.instances
+        ));
     }
     parts.join("; ")
 }

@@ -149,7 +149,7 @@ pub struct Check {
     pub id: String,
     /// Display name.
     pub name: String,
-    /// The instant PromQL expression (the numerator for ratio rules).
+    /// The instant `PromQL` expression (the numerator for ratio rules).
     pub query: String,
     /// The label that names the instance a series belongs to.
     pub instance_label: String,

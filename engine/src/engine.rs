@@ -162,20 +162,13 @@ impl Engine {
                     outcome,
                 });
             }
-            own.push(
-                Status::worst_of(snaps.iter().map(|c| c.status)).unwrap_or(Status::Healthy),
-            );
+            own.push(Status::worst_of(snaps.iter().map(|c| c.status)).unwrap_or(Status::Healthy));
             check_snapshots.push(snaps);
         }
         let propagated = propagate(&own, &self.deps);
         let mut services = Vec::new();
         let mut counts = StatusCounts::default();
-        for (si, (service, checks)) in self
-            .config
-            .services
-            .iter()
-            .zip(check_snapshots)
-            .enumerate()
+        for (si, (service, checks)) in self.config.services.iter().zip(check_snapshots).enumerate()
         {
             let p = &propagated[si];
             counts.add(p.effective);
@@ -234,7 +227,8 @@ impl Engine {
                 transitions: state.transitions.iter().cloned().collect(),
             });
         }
-        let cluster = Status::worst_of(services.iter().map(|s| s.effective)).unwrap_or(Status::Unknown);
+        let cluster =
+            Status::worst_of(services.iter().map(|s| s.effective)).unwrap_or(Status::Unknown);
         let mut recent: Vec<ServiceTransition> = services
             .iter()
             .flat_map(|s| {
@@ -295,7 +289,8 @@ impl CheckState {
                 None => self.seen.push((name.clone(), now)),
             }
         }
-        self.seen.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        self.seen
+            .sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         self.seen.truncate(2 * n as usize + 2);
     }
 }

@@ -113,7 +113,10 @@ mod tests {
     fn check(own: [Status; 6], effective: [Status; 6], causes: [&[usize]; 6]) {
         let got = propagate(&own, &reference());
         for i in 0..6 {
-            assert_eq!(got[i].effective, effective[i], "service {i} with own {own:?}");
+            assert_eq!(
+                got[i].effective, effective[i],
+                "service {i} with own {own:?}"
+            );
             let want: BTreeSet<usize> = causes[i].iter().copied().collect();
             assert_eq!(got[i].root_causes, want, "causes of {i} with own {own:?}");
         }

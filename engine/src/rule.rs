@@ -92,7 +92,10 @@ impl Rule {
     pub fn rate_value(&self, subject: &str, n: u32, value: f64) -> Rating {
         match self {
             Rule::Threshold(t) | Rule::Ratio { threshold: t, .. } => t.rate(subject, value),
-            Rule::Equals { expected, otherwise } => {
+            Rule::Equals {
+                expected,
+                otherwise,
+            } => {
                 // Exact comparison is intended: the rule is for gauges that are
                 // exactly 0 or 1 (or another exact code), not for measurements.
                 #[allow(clippy::float_cmp)]

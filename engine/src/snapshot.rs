@@ -151,7 +151,7 @@ pub(crate) fn summarize(cluster: Status, services: &[ServiceSnapshot]) -> String
         .iter()
         .filter(|s| s.own != Status::Healthy)
         .collect();
-    roots.sort_by(|a, b| b.own.cmp(&a.own));
+    roots.sort_by_key(|s| std::cmp::Reverse(s.own));
     let mut parts: Vec<String> = roots
         .iter()
         .take(3)

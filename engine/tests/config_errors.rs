@@ -15,8 +15,14 @@ fn check(yaml: &str, expect: &[&str]) {
 #[test]
 fn example_configs_load() {
     for (name, text) in [
-        ("reference-cluster.yaml", include_str!("../../examples/config/reference-cluster.yaml")),
-        ("app-stack.yaml", include_str!("../../examples/config/app-stack.yaml")),
+        (
+            "reference-cluster.yaml",
+            include_str!("../../examples/config/reference-cluster.yaml"),
+        ),
+        (
+            "app-stack.yaml",
+            include_str!("../../examples/config/app-stack.yaml"),
+        ),
     ] {
         if let Err(e) = Config::from_yaml(name, text) {
             panic!("{e}");
@@ -46,7 +52,9 @@ fn syntax_and_shape_errors() {
     );
     check(
         "services:\n  - id: a\n    colour: red\n",
-        &["panopticon.yaml:3:5: unknown field `colour`, expected one of id, name, description, owner, runbook, instances, up, checks, depends_on"],
+        &[
+            "panopticon.yaml:3:5: unknown field `colour`, expected one of id, name, description, owner, runbook, instances, up, checks, depends_on",
+        ],
     );
     check(
         "services:\n  - id: a\n    depends_on:\n      - { service: b, strength: medium }\n  - id: b\n    checks: []\n",
@@ -54,7 +62,9 @@ fn syntax_and_shape_errors() {
     );
     check(
         "services:\n  - id: a\n    checks:\n      - id: c\n        query: up\n        rule: { kind: treshold }\n",
-        &["panopticon.yaml:6:23: unknown variant `treshold`, expected one of threshold, equals, quorum, peers, ratio, label_state"],
+        &[
+            "panopticon.yaml:6:23: unknown variant `treshold`, expected one of threshold, equals, quorum, peers, ratio, label_state",
+        ],
     );
 }
 
@@ -75,11 +85,15 @@ services:
 fn unknown_dependency_with_suggestion() {
     check(
         SERVICES,
-        &[r#"panopticon.yaml:9:18: dependency "swarm" -> "consl": no service with id "consl" (did you mean "consul"?)"#],
+        &[
+            r#"panopticon.yaml:9:18: dependency "swarm" -> "consl": no service with id "consl" (did you mean "consul"?)"#,
+        ],
     );
     check(
         &SERVICES.replace("consl", "zookeeper"),
-        &[r#"panopticon.yaml:9:18: dependency "swarm" -> "zookeeper": no service with id "zookeeper""#],
+        &[
+            r#"panopticon.yaml:9:18: dependency "swarm" -> "zookeeper": no service with id "zookeeper""#,
+        ],
     );
 }
 

@@ -1,5 +1,9 @@
 //! The no-data policy and per-instance verdicts, one behaviour per table row.
 
+// Tables of tuples are the point of these tests, values are exact by construction,
+// and the helper mirrors the decoder's `Result` output.
+#![allow(clippy::type_complexity, clippy::float_cmp, clippy::unnecessary_wraps)]
+
 use panopticon_core::Status;
 use panopticon_core::prom::{InstantSeries, Labels, QueryData, QueryResult, Sample};
 
@@ -53,7 +57,12 @@ fn equals() -> Rule {
     }
 }
 
-fn run(check: &Check, main: Option<&QueryOutcome>, up: Option<&QueryOutcome>, remembered: &[String]) -> super::CheckOutcome {
+fn run(
+    check: &Check,
+    main: Option<&QueryOutcome>,
+    up: Option<&QueryOutcome>,
+    remembered: &[String],
+) -> super::CheckOutcome {
     evaluate(
         check,
         &Inputs {
@@ -69,11 +78,31 @@ fn run(check: &Check, main: Option<&QueryOutcome>, up: Option<&QueryOutcome>, re
 
 #[test]
 fn no_data_policy() {
-    let all_up = vector(&[("node-1", 1.0), ("node-2", 1.0), ("node-3", 1.0), ("node-4", 1.0)]);
-    let node4_down = vector(&[("node-1", 1.0), ("node-2", 1.0), ("node-3", 1.0), ("node-4", 0.0)]);
+    let all_up = vector(&[
+        ("node-1", 1.0),
+        ("node-2", 1.0),
+        ("node-3", 1.0),
+        ("node-4", 1.0),
+    ]);
+    let node4_down = vector(&[
+        ("node-1", 1.0),
+        ("node-2", 1.0),
+        ("node-3", 1.0),
+        ("node-4", 0.0),
+    ]);
     let three = vector(&[("node-1", 1.0), ("node-2", 1.0), ("node-3", 1.0)]);
-    let four = vector(&[("node-1", 1.0), ("node-2", 1.0), ("node-3", 1.0), ("node-4", 1.0)]);
-    let nan = vector(&[("node-1", 1.0), ("node-2", 1.0), ("node-3", 1.0), ("node-4", f64::NAN)]);
+    let four = vector(&[
+        ("node-1", 1.0),
+        ("node-2", 1.0),
+        ("node-3", 1.0),
+        ("node-4", 1.0),
+    ]);
+    let nan = vector(&[
+        ("node-1", 1.0),
+        ("node-2", 1.0),
+        ("node-3", 1.0),
+        ("node-4", f64::NAN),
+    ]);
     let stale = Ok(QueryResult {
         data: QueryData::Vector(vec![
             series("node-1", 1.0, NOW),
@@ -86,43 +115,170 @@ fn no_data_policy() {
     });
     let failed: QueryOutcome = Err("timeout after 10 s".to_owned());
     // (main, up, remembered, aggregation, expected status, node-4's status and reason, unnamed missing)
-    let table: Vec<(Option<&QueryOutcome>, Option<&QueryOutcome>, Vec<String>, Aggregation, Status, Option<(Status, &str)>, u32)> = vec![
-        (Some(&four), Some(&all_up), vec![], Aggregation::Worst, Status::Healthy, Some((Status::Healthy, ""))  , 0),
-        (Some(&four), Some(&node4_down), vec![], Aggregation::Worst, Status::Unknown, Some((Status::Unknown, "exporter down (up == 0)")), 0),
-        (Some(&three), Some(&node4_down), vec![], Aggregation::Worst, Status::Unknown, Some((Status::Unknown, "exporter down (up == 0)")), 0),
-        (Some(&three), Some(&all_up), vec![], Aggregation::Worst, Status::Unknown, Some((Status::Unknown, "no series, although its exporter is up")), 0),
-        (Some(&three), None, vec![], Aggregation::Worst, Status::Unknown, None, 1),
-        (Some(&three), None, vec!["node-4".to_owned()], Aggregation::Worst, Status::Unknown, Some((Status::Unknown, "no data (reported before, now silent)")), 0),
-        (Some(&three), None, vec![], Aggregation::Quorum, Status::Warning, None, 1),
-        (Some(&nan), None, vec![], Aggregation::Worst, Status::Unknown, Some((Status::Unknown, "value is NaN")), 0),
-        (Some(&stale), None, vec![], Aggregation::Worst, Status::Unknown, Some((Status::Unknown, "stale: last sample 61 s old (limit 60 s)")), 0),
-        (Some(&failed), Some(&all_up), vec![], Aggregation::Worst, Status::Unknown, Some((Status::Unknown, "query failed: timeout after 10 s")), 0),
-        (Some(&failed), None, vec![], Aggregation::Quorum, Status::Unknown, None, 4),
-        (None, None, vec![], Aggregation::Worst, Status::Unknown, None, 4),
+    let table: Vec<(
+        Option<&QueryOutcome>,
+        Option<&QueryOutcome>,
+        Vec<String>,
+        Aggregation,
+        Status,
+        Option<(Status, &str)>,
+        u32,
+    )> = vec![
+        (
+            Some(&four),
+            Some(&all_up),
+            vec![],
+            Aggregation::Worst,
+            Status::Healthy,
+            Some((Status::Healthy, "")),
+            0,
+        ),
+        (
+            Some(&four),
+            Some(&node4_down),
+            vec![],
+            Aggregation::Worst,
+            Status::Unknown,
+            Some((Status::Unknown, "exporter down (up == 0)")),
+            0,
+        ),
+        (
+            Some(&three),
+            Some(&node4_down),
+            vec![],
+            Aggregation::Worst,
+            Status::Unknown,
+            Some((Status::Unknown, "exporter down (up == 0)")),
+            0,
+        ),
+        (
+            Some(&three),
+            Some(&all_up),
+            vec![],
+            Aggregation::Worst,
+            Status::Unknown,
+            Some((Status::Unknown, "no series, although its exporter is up")),
+            0,
+        ),
+        (
+            Some(&three),
+            None,
+            vec![],
+            Aggregation::Worst,
+            Status::Unknown,
+            None,
+            1,
+        ),
+        (
+            Some(&three),
+            None,
+            vec!["node-4".to_owned()],
+            Aggregation::Worst,
+            Status::Unknown,
+            Some((Status::Unknown, "no data (reported before, now silent)")),
+            0,
+        ),
+        (
+            Some(&three),
+            None,
+            vec![],
+            Aggregation::Quorum,
+            Status::Warning,
+            None,
+            1,
+        ),
+        (
+            Some(&nan),
+            None,
+            vec![],
+            Aggregation::Worst,
+            Status::Unknown,
+            Some((Status::Unknown, "value is NaN")),
+            0,
+        ),
+        (
+            Some(&stale),
+            None,
+            vec![],
+            Aggregation::Worst,
+            Status::Unknown,
+            Some((Status::Unknown, "stale: last sample 61 s old (limit 60 s)")),
+            0,
+        ),
+        (
+            Some(&failed),
+            Some(&all_up),
+            vec![],
+            Aggregation::Worst,
+            Status::Unknown,
+            Some((Status::Unknown, "query failed: timeout after 10 s")),
+            0,
+        ),
+        (
+            Some(&failed),
+            None,
+            vec![],
+            Aggregation::Quorum,
+            Status::Unknown,
+            None,
+            4,
+        ),
+        (
+            None,
+            None,
+            vec![],
+            Aggregation::Worst,
+            Status::Unknown,
+            None,
+            4,
+        ),
     ];
-    for (i, (main, up, remembered, aggregation, expect, node4, missing)) in table.into_iter().enumerate() {
+    for (i, (main, up, remembered, aggregation, expect, node4, missing)) in
+        table.into_iter().enumerate()
+    {
         let c = check(equals(), aggregation, up.is_some());
         let got = run(&c, main, up, &remembered);
         assert_eq!(got.status, expect, "row {i}: {got:?}");
         assert_eq!(got.unnamed_missing, missing, "row {i}: {got:?}");
         let v4 = got.instances.iter().find(|v| v.instance == "node-4");
-        assert_eq!(v4.map(|v| (v.status, v.reason.as_str())), node4, "row {i}: {got:?}");
-        assert_eq!(got.reason.is_empty(), expect == Status::Healthy, "row {i}: {got:?}");
+        assert_eq!(
+            v4.map(|v| (v.status, v.reason.as_str())),
+            node4,
+            "row {i}: {got:?}"
+        );
+        assert_eq!(
+            got.reason.is_empty(),
+            expect == Status::Healthy,
+            "row {i}: {got:?}"
+        );
     }
 }
 
 #[test]
 fn failed_query_reason_reaches_the_check_sentence() {
     let failed: QueryOutcome = Err("Prometheus timed out".to_owned());
-    let got = run(&check(equals(), Aggregation::Worst, false), Some(&failed), None, &[]);
-    assert_eq!(got.reason, "4 of 4 expected instances: query failed: Prometheus timed out");
+    let got = run(
+        &check(equals(), Aggregation::Worst, false),
+        Some(&failed),
+        None,
+        &[],
+    );
+    assert_eq!(
+        got.reason,
+        "4 of 4 expected instances: query failed: Prometheus timed out"
+    );
 }
 
 #[test]
 fn message_template_and_grouped_reasons() {
     let mut c = check(equals(), Aggregation::Worst, false);
     c.message = Some("volume {volume} not writeable on {instance}".to_owned());
-    let data = vector(&[("node-1", 1.0), ("node-2", 0.0), ("node-3", 0.0), ("node-4", 1.0)]);
+    let data = vector(&[
+        ("node-1", 1.0),
+        ("node-2", 0.0),
+        ("node-3", 0.0),
+        ("node-4", 1.0),
+    ]);
     let got = run(&c, Some(&data), None, &[]);
     assert_eq!(got.status, Status::Critical);
     assert_eq!(
@@ -149,7 +305,12 @@ fn ratio_joins_on_instance() {
         false,
     );
     c.name = "load per core".to_owned();
-    let load = vector(&[("node-1", 0.5), ("node-2", 4.8), ("node-3", 3.0), ("node-4", 1.0)]);
+    let load = vector(&[
+        ("node-1", 0.5),
+        ("node-2", 4.8),
+        ("node-3", 3.0),
+        ("node-4", 1.0),
+    ]);
     let cores = vector(&[("node-1", 2.0), ("node-2", 2.0), ("node-3", 0.0)]);
     let got = evaluate(
         &c,
@@ -171,9 +332,19 @@ fn ratio_joins_on_instance() {
         verdicts,
         vec![
             ("node-1", Status::Healthy, Some(0.25), ""),
-            ("node-2", Status::Critical, Some(2.4), "load per core 2.4 ≥ 2 (critical)"),
+            (
+                "node-2",
+                Status::Critical,
+                Some(2.4),
+                "load per core 2.4 ≥ 2 (critical)"
+            ),
             ("node-3", Status::Unknown, None, "`cores` is 0"),
-            ("node-4", Status::Unknown, None, "no `cores` sample to divide by"),
+            (
+                "node-4",
+                Status::Unknown,
+                None,
+                "no `cores` sample to divide by"
+            ),
         ]
     );
     assert_eq!(got.status, Status::Critical);
@@ -191,7 +362,11 @@ fn ratio_joins_on_instance() {
         },
     );
     assert_eq!(got.status, Status::Unknown);
-    assert!(got.reason.contains("bad_data: parse error"), "{}", got.reason);
+    assert!(
+        got.reason.contains("bad_data: parse error"),
+        "{}",
+        got.reason
+    );
 }
 
 #[test]
@@ -209,5 +384,8 @@ fn prometheus_warnings_are_kept() {
     let got = run(&c, Some(&data), None, &[]);
     assert_eq!(got.status, Status::Healthy);
     assert_eq!(got.instances[0].instance, super::CLUSTER_INSTANCE);
-    assert_eq!(got.notes, vec!["Prometheus warning: results truncated".to_owned()]);
+    assert_eq!(
+        got.notes,
+        vec!["Prometheus warning: results truncated".to_owned()]
+    );
 }

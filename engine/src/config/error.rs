@@ -124,7 +124,9 @@ pub enum Problem {
         max: usize,
     },
     /// Warning and critical levels that contradict their direction.
-    #[error("thresholds in the wrong order: direction {direction} needs warning {relation} critical, got warning {warning} and critical {critical}")]
+    #[error(
+        "thresholds in the wrong order: direction {direction} needs warning {relation} critical, got warning {warning} and critical {critical}"
+    )]
     ThresholdOrder {
         /// `above` or `below`.
         direction: &'static str,
@@ -135,7 +137,7 @@ pub enum Problem {
         /// The critical level.
         critical: f64,
     },
-    /// An expression that cannot be PromQL.
+    /// An expression that cannot be `PromQL`.
     #[error("malformed PromQL {expr:?}: {problem}")]
     Promql {
         /// The expression.
@@ -181,7 +183,7 @@ fn did_you_mean(suggestion: Option<&str>) -> String {
     suggestion.map_or_else(String::new, |s| format!(" (did you mean {s:?}?)"))
 }
 
-/// Why a string is not PromQL, found without a full parser.
+/// Why a string is not `PromQL`, found without a full parser.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PromqlProblem {
     /// Nothing but whitespace.

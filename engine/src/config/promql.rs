@@ -1,4 +1,4 @@
-//! A lexical check of PromQL: brackets balance, strings end, something is there.
+//! A lexical check of `PromQL`: brackets balance, strings end, something is there.
 //!
 //! Prometheus itself rejects every other mistake at query time, with its own
 //! message shown on the check. A real parser would triple the browser bundle
@@ -8,7 +8,7 @@ use super::error::PromqlProblem;
 
 /// Checks `expr` lexically: non-empty, `()[]{}` balanced outside strings,
 /// every `"…"`, `'…'` (with `\` escapes) and `` `…` `` closed. `#` starts a
-/// comment to the end of the line, as in PromQL.
+/// comment to the end of the line, as in `PromQL`.
 pub fn check_promql(expr: &str) -> Result<(), PromqlProblem> {
     let mut stack: Vec<(char, usize)> = Vec::new();
     let mut chars = expr.chars().enumerate().map(|(i, c)| (i + 1, c));
@@ -90,7 +90,10 @@ mod tests {
             r#"node_load15 / count by (instance) (node_cpu_seconds_total{mode="idle"})"#,
             Ok(()),
         );
-        check(r#"min_over_time(weave_connections{state="retrying"}[10m])"#, Ok(()));
+        check(
+            r#"min_over_time(weave_connections{state="retrying"}[10m])"#,
+            Ok(()),
+        );
         check(r#"up{job="a(b"}"#, Ok(()));
         check(r#"up{job="say \"hi\""}"#, Ok(()));
         check("up{job=`a\\`}", Ok(()));
@@ -109,8 +112,14 @@ mod tests {
                 at: 6,
             }),
         );
-        check(r#"up{job="consul}"#, Err(P::UnterminatedString { quote: '"', at: 8 }));
-        check("up{job='x\\'}", Err(P::UnterminatedString { quote: '\'', at: 8 }));
+        check(
+            r#"up{job="consul}"#,
+            Err(P::UnterminatedString { quote: '"', at: 8 }),
+        );
+        check(
+            "up{job='x\\'}",
+            Err(P::UnterminatedString { quote: '\'', at: 8 }),
+        );
         check("é(", Err(P::Unclosed { open: '(', at: 2 }));
     }
 }

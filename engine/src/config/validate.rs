@@ -337,21 +337,18 @@ fn rule(issues: &mut Issues, spanned: &Spanned<WireRule>) -> Rule {
         WireRuleKind::Threshold => Rule::Threshold(threshold(r, &mut complain)),
         WireRuleKind::Ratio => {
             let t = threshold(r, &mut complain);
-            let denominator = match &r.denominator {
-                Some(d) => {
-                    issues.promql(d);
-                    d.value.trim().to_owned()
-                }
-                None => {
-                    issues.push(
-                        loc,
-                        Problem::Rule {
-                            kind,
-                            message: "needs `denominator`, the expression to divide by".to_owned(),
-                        },
-                    );
-                    String::new()
-                }
+            let denominator = if let Some(d) = &r.denominator {
+                issues.promql(d);
+                d.value.trim().to_owned()
+            } else {
+                issues.push(
+                    loc,
+                    Problem::Rule {
+                        kind,
+                        message: "needs `denominator`, the expression to divide by".to_owned(),
+                    },
+                );
+                String::new()
             };
             Rule::Ratio {
                 denominator,
@@ -382,7 +379,10 @@ fn threshold(r: &WireRule, complain: &mut impl FnMut(String)) -> Threshold {
         Some(WireDirection::Above) => Direction::Above,
         Some(WireDirection::Below) => Direction::Below,
         None => {
-            complain("needs `direction: above` (more is worse) or `direction: below` (less is worse)".to_owned());
+            complain(
+                "needs `direction: above` (more is worse) or `direction: below` (less is worse)"
+                    .to_owned(),
+            );
             Direction::Above
         }
     };
@@ -492,36 +492,6 @@ fn dependencies(issues: &mut Issues, services: &[WireService]) {
         }
     }
     // Depth-first search; an edge to a service still on the path closes a cycle.
-    #[derive(Clone, Copy, PartialEq)]
-    enum Mark {
-        New,
-        OnPath,
-        Done,
-    }
-    fn visit(
-        i: usize,
-        edges: &[Vec<(usize, &Location)>],
-        marks: &mut [Mark],
-        path: &mut Vec<usize>,
-        cycles: &mut Vec<(Vec<usize>, Location)>,
-    ) {
-        marks[i] = Mark::OnPath;
-        path.push(i);
-        for &(j, loc) in &edges[i] {
-            match marks[j] {
-                Mark::New => visit(j, edges, marks, path, cycles),
-                Mark::OnPath => {
-                    let start = path.iter().position(|&p| p == j).unwrap_or(0);
-                    let mut cycle = path[start..].to_vec();
-                    cycle.push(j);
-                    cycles.push((cycle, *loc));
-                }
-                Mark::Done => {}
-            }
-        }
-        path.pop();
-        marks[i] = Mark::Done;
-    }
     let mut marks = vec![Mark::New; services.len()];
     let mut cycles = Vec::new();
     for i in 0..services.len() {
@@ -636,4 +606,37 @@ fn graph(issues: &mut Issues, g: &WireGraph) -> Graph {
         max_series,
         range_secs: issues.positive("range_secs", g.range_secs.as_ref(), DEFAULT_RANGE_SECS),
     }
+}
+
+/// Depth-first search state of a service.
+#[derive(Clone, Copy, PartialEq)]
+enum Mark {
+    New,
+    OnPath,
+    Done,
+}
+/// Visits `i`; an edge to a service still on the path closes a cycle.
+fn visit(
+    i: usize,
+    edges: &[Vec<(usize, &Location)>],
+    marks: &mut [Mark],
+    path: &mut Vec<usize>,
+    cycles: &mut Vec<(Vec<usize>, Location)>,
+) {
+    marks[i] = Mark::OnPath;
+    path.push(i);
+    for &(j, loc) in &edges[i] {
+        match marks[j] {
+            Mark::New => visit(j, edges, marks, path, cycles),
+            Mark::OnPath => {
+                let start = path.iter().position(|&p| p == j).unwrap_or(0);
+                let mut cycle = path[start..].to_vec();
+                cycle.push(j);
+                cycles.push((cycle, *loc));
+            }
+            Mark::Done => {}
+        }
+    }
+    path.pop();
+    marks[i] = Mark::Done;
 }

@@ -14,12 +14,10 @@ pub(super) fn parse(source_name: &str, text: &str) -> Result<WireConfig, ConfigE
     serde_saphyr::from_str::<WireConfig>(text).map_err(|e| {
         let e = e.without_snippet();
         let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
-        let mut message = e.to_string();
+        let full = e.to_string();
         // serde-saphyr appends the position in words; we print it as `file:line:col:`.
         let suffix = format!(" at line {line}, column {column}");
-        if let Some(stripped) = message.strip_suffix(&suffix) {
-            message = stripped.to_owned();
-        }
+        let message = full.strip_suffix(&suffix).unwrap_or(&full).to_owned();
         ConfigError::Syntax {
             source_name: source_name.to_owned(),
             line,

@@ -1,7 +1,7 @@
 //! Rating series that are split by a state label.
 //!
 //! Weave Net publishes `weave_connections{state="established|connecting|
-//! pending|retrying|failed"}`; consul_exporter publishes
+//! pending|retrying|failed"}`; `consul_exporter` publishes
 //! `consul_health_node_status{status="passing|warning|critical|maintenance"}`
 //! with 1 on the current status. Both are "which states are non-zero, and is
 //! there enough of the good one". A state that is non-zero takes its
@@ -170,7 +170,11 @@ mod tests {
             (4, series(0.0, 0.0, 0.0, 0.0, 0.0), Status::Critical),
             (3, series(2.0, 0.0, 0.0, 0.0, 0.0), Status::Healthy),
             (1, series(0.0, 0.0, 0.0, 0.0, 0.0), Status::Healthy),
-            (4, vec![("established", 3.0), ("split-brain", 1.0)], Status::Warning),
+            (
+                4,
+                vec![("established", 3.0), ("split-brain", 1.0)],
+                Status::Warning,
+            ),
             (4, vec![("connecting", 1.0)], Status::Critical),
         ];
         for (n, s, expect) in table {
@@ -203,7 +207,14 @@ mod tests {
             unlisted: Status::Warning,
             expect: None,
         };
-        let s = |p, w, c, m| vec![("passing", p), ("warning", w), ("critical", c), ("maintenance", m)];
+        let s = |p, w, c, m| {
+            vec![
+                ("passing", p),
+                ("warning", w),
+                ("critical", c),
+                ("maintenance", m),
+            ]
+        };
         for (series, expect) in [
             (s(1.0, 0.0, 0.0, 0.0), Status::Healthy),
             (s(0.0, 1.0, 0.0, 0.0), Status::Warning),
