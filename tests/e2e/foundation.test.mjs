@@ -3,6 +3,7 @@
 // CSP and shows data it fetched through the proxy; the proxy is a read-only allow-list.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import {
   launchBrowser, rawRequest, recordConsole, requireDist, startNginx, startPrometheus, waitFor,
 } from './harness.mjs';
@@ -10,13 +11,22 @@ import {
 let prom;
 let nginx;
 let browser;
+let otherOrigin; // a plain page server on loopback, reached as two different origins
+
+function startPageServer() {
+  return new Promise((resolve) => {
+    const srv = http.createServer((_, res) => res.end('<p>another origin</p>'));
+    srv.listen(0, '127.0.0.1', () => resolve({ port: srv.address().port, close: () => srv.close() }));
+  });
+}
 
 before(async () => {
   requireDist();
   prom = await startPrometheus();
+  otherOrigin = await startPageServer();
   nginx = await startNginx({
     prometheus: `127.0.0.1:${prom.port}`,
-    cors: { origins: '^http://allowed\\.example$' },
+    cors: { origins: `^http://(allowed\\.example|localhost:${otherOrigin.port})$` },
     frameAncestors: "'self' http://grafana.example",
   });
   browser = await launchBrowser();
@@ -26,6 +36,7 @@ after(async () => {
   await browser?.close();
   await nginx?.stop();
   await prom?.stop();
+  otherOrigin?.close();
 });
 
 describe('the app in the browser', () => {
@@ -173,17 +184,19 @@ describe('the CORS variant of the proxy', () => {
     assert.equal(ui.status, 404, 'the CORS proxy serves no files');
   });
 
-  test('lets a page on an allowed origin query Prometheus from the browser', async () => {
-    // A page served on another origin (the CORS port is a different origin from the dashboard):
-    // the browser enforces CORS for real.
+  test('lets a page on an allowed origin query Prometheus from the browser, and no other', async () => {
+    // Pages on loopback but on other origins than the proxy's: the browser enforces CORS
+    // for real. `localhost:P` is allowed, `127.0.0.1:P` (same server, other origin) is not.
     const page = await browser.newPage();
-    await page.route('http://allowed.example/', (route) => route.fulfill({ contentType: 'text/html', body: '<p>other origin</p>' }));
-    await page.goto('http://allowed.example/');
-    const status = await page.evaluate(async (u) => {
-      const r = await fetch(u, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'Bearer x' }, body: 'query=up' });
-      return (await r.json()).status;
-    }, `${nginx.corsUrl}/prometheus/api/v1/query`);
-    assert.equal(status, 'success');
+    const query = (u) => fetch(u, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'Bearer x' },
+      body: 'query=up',
+    }).then((r) => r.json()).then((j) => j.status, (e) => `blocked: ${e.message}`);
+    await page.goto(`http://localhost:${otherOrigin.port}/`);
+    assert.equal(await page.evaluate(query, `${nginx.corsUrl}/prometheus/api/v1/query`), 'success');
+    await page.goto(`http://127.0.0.1:${otherOrigin.port}/`);
+    assert.match(await page.evaluate(query, `${nginx.corsUrl}/prometheus/api/v1/query`), /^blocked/);
     await page.close();
   });
 });
