@@ -1,0 +1,1 @@
+//! Chart drawing (being written).

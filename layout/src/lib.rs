@@ -1,0 +1,1 @@
+//! Dependency diagram layout (being written).

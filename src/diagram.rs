@@ -1,0 +1,1 @@
+//! The dependency diagram (being written).

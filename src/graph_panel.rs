@@ -1,0 +1,1 @@
+//! One graph of a view (being written).
