@@ -2,8 +2,18 @@
 //! to the Prometheus client. No rule, threshold or decoding logic lives here.
 
 mod app;
+mod cluster_banner;
+mod config_error;
+mod config_loader;
+mod dashboard;
+mod data_age;
 mod diagram;
 mod graph_panel;
+mod refresh;
+mod service_detail;
+mod source_alert;
 mod source_info;
+mod url_state;
+mod view_tabs;
 
 pub use app::App;

@@ -1,47 +1,42 @@
-//! Which Prometheus the dashboard talks to, as Prometheus reports it.
+//! Which Prometheus the dashboard talks to, as Prometheus itself reports it.
 
-use gloo_net::http::Request;
 use leptos::prelude::*;
+use panopticon_client::Client;
+use panopticon_core::prom::QueryError;
 
-/// Prometheus's version, read through the proxy from `prometheus_build_info`;
-/// a readable message when the data source cannot be reached.
+use crate::refresh::now_secs;
+
+/// Prometheus's version from `prometheus_build_info`, asked once per page load
+/// (it does not change between refreshes). Nothing when unknown: outages are
+/// reported by the source alert, not here.
 #[component]
-pub fn SourceInfo() -> impl IntoView {
-    let version = LocalResource::new(fetch_version);
+pub fn SourceInfo(
+    /// The dashboard's Prometheus client.
+    client: Client,
+) -> impl IntoView {
+    let version = LocalResource::new(move || {
+        let client = client.clone();
+        async move { fetch_version(&client).await }
+    });
     view! {
         <span class="source-info">
-            <Suspense fallback=|| "connecting…">
-                {move || {
-                    version
-                        .get()
-                        .map(|r| match r {
-                            Ok(v) => {
-                                view! { <span data-testid="prometheus-version">"Prometheus " {v}</span> }
-                                    .into_any()
-                            }
-                            Err(e) => {
-                                view! { <span class="source-error" data-testid="source-error">{e}</span> }
-                                    .into_any()
-                            }
-                        })
-                }}
-            </Suspense>
+            {move || {
+                version
+                    .get()
+                    .and_then(Result::ok)
+                    .map(|v| view! { <span data-testid="prometheus-version">"Prometheus " {v}</span> })
+            }}
         </span>
     }
 }
 
-async fn fetch_version() -> Result<String, String> {
-    let resp = Request::get("prometheus/api/v1/query")
-        .query([("query", "prometheus_build_info")])
-        .send()
-        .await
-        .map_err(|e| format!("Prometheus unreachable: {e}"))?;
-    let body: serde_json::Value = resp
-        .json()
-        .await
-        .map_err(|e| format!("unreadable answer from Prometheus: {e}"))?;
-    body.pointer("/data/result/0/metric/version")
-        .and_then(serde_json::Value::as_str)
-        .map(str::to_owned)
-        .ok_or_else(|| "Prometheus did not report its version".to_owned())
+async fn fetch_version(client: &Client) -> Result<String, QueryError> {
+    let vector = client
+        .instant("prometheus_build_info", now_secs())
+        .await?
+        .into_vector()?;
+    Ok(vector
+        .into_iter()
+        .find_map(|s| s.labels.get("version").cloned())
+        .unwrap_or_else(|| "(version unknown)".to_owned()))
 }

@@ -55,6 +55,42 @@ impl Config {
     }
 }
 
+/// The configuration file the app loads when the URL names none: next to `index.html`.
+pub const DEFAULT_CONFIG_PATH: &str = "panopticon.yaml";
+
+/// The configuration file to load for a `?config=` URL parameter.
+///
+/// Only relative paths on the dashboard's own origin are accepted: a URL
+/// parameter that could point the dashboard at someone else's configuration
+/// (and so at someone else's idea of "healthy") would let a crafted link lie
+/// on a wall screen.
+pub fn config_path(param: Option<&str>) -> Result<String, String> {
+    let Some(p) = param.map(str::trim).filter(|p| !p.is_empty()) else {
+        return Ok(DEFAULT_CONFIG_PATH.to_owned());
+    };
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/');
+    if p.starts_with('/') || p.contains("//") || p.contains(':') || p.contains('\\') {
+        return Err(format!(
+            "config {p:?}: only relative paths on this site are allowed (e.g. \"other.yaml\")"
+        ));
+    }
+    if p.split('/').any(|seg| seg == ".." || seg == ".") {
+        return Err(format!(
+            "config {p:?}: \".\" and \"..\" path segments are not allowed"
+        ));
+    }
+    if !p.chars().all(allowed) {
+        return Err(format!(
+            "config {p:?}: only letters, digits, '.', '_', '-' and '/' are allowed"
+        ));
+    }
+    let ext = std::path::Path::new(p).extension().and_then(|e| e.to_str());
+    if !matches!(ext, Some(e) if e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml")) {
+        return Err(format!("config {p:?}: must be a .yaml or .yml file"));
+    }
+    Ok(p.to_owned())
+}
+
 /// How the browser reaches Prometheus. The engine only carries these values;
 /// the client crate acts on them.
 #[derive(Debug, Clone, PartialEq)]
@@ -216,4 +252,41 @@ pub struct GraphThreshold {
     pub value: f64,
     /// Its colour and label.
     pub status: Status,
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::*;
+
+    #[test]
+    fn config_path_accepts_only_same_origin_relative_yaml() {
+        let check = |param: Option<&str>, expect: Result<&str, &str>| {
+            let got = config_path(param);
+            match expect {
+                Ok(p) => assert_eq!(got.as_deref(), Ok(p), "{param:?}"),
+                Err(fragment) => {
+                    let e = got.expect_err(&format!("{param:?} must be refused"));
+                    assert!(e.contains(fragment), "{param:?}: {e}");
+                }
+            }
+        };
+        check(None, Ok("panopticon.yaml"));
+        check(Some(""), Ok("panopticon.yaml"));
+        check(
+            Some("examples/app-stack.yaml"),
+            Ok("examples/app-stack.yaml"),
+        );
+        check(Some("team_a.yml"), Ok("team_a.yml"));
+        check(
+            Some("https://evil.example/x.yaml"),
+            Err("only relative paths"),
+        );
+        check(Some("//evil.example/x.yaml"), Err("only relative paths"));
+        check(Some("/etc/x.yaml"), Err("only relative paths"));
+        check(Some("../x.yaml"), Err("path segments"));
+        check(Some("a/./x.yaml"), Err("path segments"));
+        check(Some("x.yaml?y=1"), Err("only letters"));
+        check(Some("x.json"), Err(".yaml or .yml"));
+        check(Some("javascript:alert(1)"), Err("only relative paths"));
+    }
 }

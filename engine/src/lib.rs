@@ -21,10 +21,12 @@ pub mod aggregate;
 pub mod check;
 pub mod config;
 pub mod engine;
+pub mod freshness;
 pub mod propagate;
 pub mod rule;
 pub mod snapshot;
 
 pub use config::{Config, ConfigError};
 pub use engine::Engine;
+pub use freshness::Freshness;
 pub use snapshot::Snapshot;

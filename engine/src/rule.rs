@@ -85,6 +85,37 @@ impl Rule {
         }
     }
 
+    /// The rule in words, for the service detail panel ("warning ≥ 1, critical ≥ 2").
+    /// `n` is the expected instance count the rule is judged against.
+    pub fn describe(&self, n: u32) -> String {
+        match self {
+            Rule::Threshold(t) => t.describe(),
+            Rule::Ratio {
+                denominator,
+                threshold,
+            } => {
+                format!("divided by {denominator}: {}", threshold.describe())
+            }
+            Rule::Equals {
+                expected,
+                otherwise,
+            } => {
+                format!("must be {}; otherwise {otherwise}", fmt_value(*expected))
+            }
+            Rule::Quorum => {
+                let q = aggregate::quorum_size(n);
+                format!("count of {n}: {n} healthy, ≥ {q} warning, < {q} critical")
+            }
+            Rule::Peers => {
+                let q = aggregate::quorum_size(n);
+                let peers = n.saturating_sub(1);
+                let warn = q.saturating_sub(1);
+                format!("peers seen: {peers} healthy, ≥ {warn} warning, < {warn} critical")
+            }
+            Rule::LabelState(ls) => ls.describe(n),
+        }
+    }
+
     /// Rates one plain value (every rule but [`Rule::LabelState`], which needs
     /// all of an instance's series; for it this rates nothing and says so).
     /// `subject` names the quantity in the sentence, `n` is the expected
@@ -172,6 +203,52 @@ pub fn fmt_value(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rules_describe_themselves() {
+        let check = |rule: Rule, n: u32, expect: &str| assert_eq!(rule.describe(n), expect);
+        let t = |direction, warning, critical| Threshold {
+            direction,
+            warning,
+            critical,
+        };
+        check(
+            Rule::Threshold(t(Direction::Above, Some(1.0), Some(2.0))),
+            4,
+            "warning ≥ 1, critical ≥ 2",
+        );
+        check(
+            Rule::Ratio {
+                denominator: "node_memory_MemTotal_bytes".into(),
+                threshold: t(Direction::Below, Some(0.15), Some(0.05)),
+            },
+            4,
+            "divided by node_memory_MemTotal_bytes: warning < 0.15, critical < 0.05",
+        );
+        check(
+            Rule::Equals {
+                expected: 1.0,
+                otherwise: Status::Critical,
+            },
+            4,
+            "must be 1; otherwise critical",
+        );
+        check(
+            Rule::Quorum,
+            4,
+            "count of 4: 4 healthy, ≥ 3 warning, < 3 critical",
+        );
+        check(
+            Rule::Peers,
+            4,
+            "peers seen: 3 healthy, ≥ 2 warning, < 2 critical",
+        );
+        check(
+            Rule::Quorum,
+            1,
+            "count of 1: 1 healthy, ≥ 1 warning, < 1 critical",
+        );
+    }
 
     fn check(rule: &Rule, n: u32, value: f64, expect: Status) {
         let got = rule.rate_value("x", n, value);

@@ -66,6 +66,27 @@ impl ExpectCount {
 }
 
 impl LabelState {
+    /// The rule in words: which states are bad and what count is expected.
+    pub fn describe(&self, n: u32) -> String {
+        let mut parts: Vec<String> = self
+            .states
+            .iter()
+            .filter(|(_, st)| *st != Status::Healthy)
+            .map(|(state, st)| format!("{}={state} > 0 → {st}", self.label))
+            .collect();
+        parts.push(format!("other {} > 0 → {}", self.label, self.unlisted));
+        if let Some(e) = &self.expect {
+            parts.push(format!(
+                "fewer than {} {}={} → {}",
+                fmt_value(e.count.resolve(n)),
+                self.label,
+                e.state,
+                e.shortfall
+            ));
+        }
+        parts.join("; ")
+    }
+
     /// Rates one instance's series, given as `(state label value, value)`.
     /// A series without the label counts as state `""`.
     pub fn rate(&self, subject: &str, n: u32, series: &[(&str, f64)]) -> Rating {

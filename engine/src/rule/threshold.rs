@@ -48,6 +48,22 @@ impl Threshold {
         }
     }
 
+    /// The levels in words: "warning ≥ 1, critical ≥ 2".
+    pub fn describe(self) -> String {
+        let op = match self.direction {
+            Direction::Above => "≥",
+            Direction::Below => "<",
+        };
+        [
+            (self.warning, Status::Warning),
+            (self.critical, Status::Critical),
+        ]
+        .into_iter()
+        .filter_map(|(level, status)| level.map(|l| format!("{status} {op} {}", fmt_value(l))))
+        .collect::<Vec<_>>()
+        .join(", ")
+    }
+
     /// Rates `value`; `subject` names it in the sentence.
     pub fn rate(self, subject: &str, value: f64) -> Rating {
         let op = match self.direction {

@@ -1,0 +1,117 @@
+//! The dashboard for one configuration: banner, diagram, detail, graphs.
+
+use std::rc::Rc;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use panopticon_engine::Config;
+
+use crate::cluster_banner::ClusterBanner;
+use crate::data_age::DataAge;
+use crate::diagram::DependencyDiagram;
+use crate::graph_panel::GraphPanel;
+use crate::refresh::{self, GraphSlot, Refresher};
+use crate::service_detail::ServiceDetail;
+use crate::source_alert::SourceAlert;
+use crate::source_info::SourceInfo;
+use crate::url_state;
+use crate::view_tabs::ViewTabs;
+
+/// Everything for one loaded configuration. Owns the refresh cycle: it starts
+/// when this mounts and stops when it unmounts.
+#[component]
+pub fn Dashboard(
+    /// The validated configuration.
+    config: Arc<Config>,
+) -> impl IntoView {
+    let (refresher, live) = match Refresher::new(Arc::clone(&config)) {
+        Ok(pair) => pair,
+        Err(message) => {
+            return view! {
+                <main class="config-error" data-testid="config-error" role="alert">
+                    <h1 class="config-error-title">"Configuration error"</h1>
+                    <ul class="config-error-list"><li><code>{message}</code></li></ul>
+                </main>
+            }
+            .into_any();
+        }
+    };
+
+    // Graph slots for every view, made once, so switching views keeps their data.
+    let slots: Vec<Vec<GraphSlot>> = config
+        .views
+        .iter()
+        .map(|v| v.graphs.iter().cloned().map(GraphSlot::new).collect())
+        .collect();
+    let initial_view = url_state::param("view")
+        .and_then(|id| config.views.iter().position(|v| v.id == id))
+        .unwrap_or(0);
+    let view_index = RwSignal::new(initial_view);
+    let selected = RwSignal::new(url_state::param("service"));
+
+    let refresher_for_views = Rc::clone(&refresher);
+    let slots_for_views = slots.clone();
+    Effect::new(move |_| {
+        let i = view_index.get();
+        refresher_for_views.show_graphs(slots_for_views.get(i).cloned().unwrap_or_default());
+    });
+    refresh::start(&refresher);
+
+    Effect::new(move |_| url_state::set_param("service", selected.get().as_deref()));
+
+    let cfg = Arc::clone(&config);
+    let freshness = Memo::new(move |_| live.freshness(&cfg));
+    let is_overview = move || view_index.get() == 0;
+    let client = refresher.client().clone();
+    let views: Vec<(String, String)> = config
+        .views
+        .iter()
+        .map(|v| (v.id.clone(), v.name.clone()))
+        .collect();
+
+    let diagram_config = Arc::clone(&config);
+    let detail_config = Arc::clone(&config);
+    let snapshot = live.snapshot;
+    view! {
+        <div class="dashboard" data-freshness=move || freshness.get().as_str()>
+            <header class="topbar">
+                <h1 class="app-title">"Panopticon"</h1>
+                <ViewTabs views=views current=view_index />
+                <div class="topbar-right">
+                    <DataAge live=live freshness=freshness />
+                    <SourceInfo client=client />
+                </div>
+            </header>
+            <SourceAlert live=live freshness=freshness />
+            <ClusterBanner snapshot=snapshot freshness=freshness />
+            <Show when=is_overview>
+                <div class="overview">
+                    <section class="panel diagram-panel" aria-label="Service dependencies">
+                        <DependencyDiagram
+                            config=Arc::clone(&diagram_config)
+                            snapshot=snapshot
+                            selected=selected
+                        />
+                    </section>
+                    <ServiceDetail config=Arc::clone(&detail_config) snapshot=snapshot selected=selected />
+                </div>
+            </Show>
+            <section class="graphs" aria-label="Graphs">
+                {move || {
+                    slots
+                        .get(view_index.get())
+                        .cloned()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|slot| {
+                            view! {
+                                <GraphPanel graph=slot.graph data=slot.data width_px=slot.width_px />
+                            }
+                        })
+                        .collect_view()
+                }}
+            </section>
+        </div>
+    }
+    .into_any()
+}
