@@ -28,11 +28,14 @@ cargo test --workspace --locked
 
 step "browser tests (wasm-bindgen-test in headless Chromium)"
 cargo test -p panopticon --target wasm32-unknown-unknown --locked
+# The client against a server replaying recorded Prometheus answers (slow, failing, long queries).
+client/run-browser-tests.sh --locked
 
 step "release build"
 scripts/build.sh
 
-step "end-to-end tests (real Prometheus, nginx, Chromium)"
+step "end-to-end tests (real Prometheus, nginx, Chromium, the simulator)"
+cargo build -p panopticon-sim --locked
 node --test --test-concurrency=1 tests/e2e/*.test.mjs
 
 step "all tests passed in $((SECONDS - started)) s (plus set-up)"

@@ -115,8 +115,8 @@ function tempDir(prefix) {
  * `scrapeConfigs` is a list of Prometheus scrape_config objects (written as JSON, which is YAML).
  * The admin and lifecycle APIs are enabled on purpose: tests prove the proxy refuses them.
  */
-export async function startPrometheus({ scrapeConfigs, scrapeInterval = '1s', extraArgs = [], port } = {}) {
-  const dir = tempDir('prometheus');
+export async function startPrometheus({ scrapeConfigs, scrapeInterval = '1s', extraArgs = [], port, dir } = {}) {
+  dir ??= tempDir('prometheus');
   port ??= await freePort();
   const selfScrape = { job_name: 'prometheus', static_configs: [{ targets: [`127.0.0.1:${port}`] }] };
   const config = {
@@ -146,7 +146,7 @@ export async function startPrometheus({ scrapeConfigs, scrapeInterval = '1s', ex
     /** Restart on the same port and data dir (for outage/recovery tests). */
     async restart() {
       await proc.stop();
-      const again = await startPrometheus({ scrapeConfigs: config.scrape_configs, scrapeInterval, extraArgs, port });
+      const again = await startPrometheus({ scrapeConfigs: config.scrape_configs, scrapeInterval, extraArgs, port, dir });
       Object.assign(this, { proc: again.proc, stop: again.stop });
     },
     async stop() {
@@ -231,4 +231,87 @@ export function recordConsole(page) {
   page.on('console', (m) => messages.push(`${m.type()}: ${m.text()}`));
   page.on('pageerror', (e) => messages.push(`pageerror: ${e.message}`));
   return messages;
+}
+
+/** The simulator binary (built by `cargo build -p panopticon-sim`; scripts/test.sh does). */
+export const simBin = process.env.PANOPTICON_SIM ?? path.join(repoRoot, 'target/debug/panopticon-sim');
+
+/**
+ * Starts the simulated reference cluster on free ports. Returns its control URL, the
+ * file_sd targets file for Prometheus, and helpers to switch scenarios.
+ */
+export async function startSim({ nodes = 4, seed = 1 } = {}) {
+  if (!fs.existsSync(simBin)) throw new Error(`no simulator at ${simBin}: cargo build -p panopticon-sim`);
+  const dir = tempDir('sim');
+  const targetsFile = path.join(dir, 'targets.json');
+  const proc = startProcess('sim', simBin, [
+    'serve', '--nodes', String(nodes), '--listen', '127.0.0.1', '--base-port', '0',
+    '--control-port', '0', '--targets-file', targetsFile, '--seed', String(seed),
+  ]);
+  const listening = await waitFor('the simulator to listen', async () => {
+    if (proc.exited) throw new Error(`simulator exited:\n${proc.log()}`);
+    const line = proc.log().split('\n').find((l) => l.includes('"event":"listening"'));
+    return line && JSON.parse(line);
+  });
+  const control = listening.control;
+  const call = async (method, p) => {
+    const res = await fetch(`${control}${p}`, { method, signal: AbortSignal.timeout(5_000) });
+    const body = await res.json();
+    if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(body)}`);
+    return body;
+  };
+  return {
+    control,
+    targetsFile,
+    targets: listening.targets,
+    proc,
+    scenarios: () => call('GET', '/scenarios'),
+    scenario: (name, params = '') => call('POST', `/scenario/${name}${params}`),
+    reset: () => call('POST', '/reset'),
+    async stop() {
+      await proc.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Prometheus scrape config for the simulator's targets (job and instance come from the file). */
+export function simScrapeConfigs(sim, { interval = '1s', timeout = '900ms' } = {}) {
+  return [{
+    job_name: 'cluster',
+    scrape_interval: interval,
+    scrape_timeout: timeout,
+    file_sd_configs: [{ files: [sim.targetsFile], refresh_interval: '1s' }],
+  }];
+}
+
+/**
+ * A site root for nginx: the release bundle plus extra files (test configurations).
+ * A copy, so tests never write into dist/.
+ */
+export function makeSite(extraFiles = {}) {
+  requireDist();
+  const dir = tempDir('site');
+  fs.chmodSync(dir, 0o755);
+  fs.cpSync(distDir, dir, { recursive: true });
+  for (const [name, text] of Object.entries(extraFiles)) {
+    const p = path.join(dir, name);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, text, { mode: 0o644 });
+  }
+  return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * The reference configuration with test timing: refresh every second, data stale after
+ * `staleAfter` seconds. Everything else (services, rules, dependencies) is the shipped file.
+ */
+export function referenceConfig({ refresh = 1, staleAfter = 8, timeout = 3 } = {}) {
+  const text = fs.readFileSync(path.join(repoRoot, 'examples/config/reference-cluster.yaml'), 'utf8');
+  const set = (t, key, value) => {
+    const re = new RegExp(`^(\\s*${key}:\\s*)[^#\\n]+`, 'm');
+    if (!re.test(t)) throw new Error(`reference config has no ${key}`);
+    return t.replace(re, `$1${value} `);
+  };
+  return set(set(set(text, 'refresh_secs', refresh), 'stale_after_secs', staleAfter), 'timeout_secs', timeout);
 }

@@ -1,0 +1,175 @@
+// The dashboard against the simulated reference cluster, a real Prometheus scraping it
+// and nginx with the shipped config: every SPEC §3 fault shows the right colours in the
+// banner and the diagram; an outage of Prometheus turns the data stale, then unknown,
+// and the dashboard recovers by itself; a broken config shows the config error page.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  launchBrowser, makeSite, recordConsole, referenceConfig, simScrapeConfigs,
+  startNginx, startPrometheus, startSim, waitFor,
+} from './harness.mjs';
+
+const RANK = { healthy: 0, unknown: 1, warning: 2, critical: 3 };
+
+let sim;
+let prom;
+let site;
+let nginx;
+let browser;
+let page;
+let consoleLog;
+
+before(async () => {
+  sim = await startSim();
+  prom = await startPrometheus({ scrapeConfigs: simScrapeConfigs(sim) });
+  site = makeSite({
+    'panopticon.yaml': referenceConfig(),
+    'broken.yaml': referenceConfig().replace('service: consul\n', 'service: consl\n'),
+  });
+  nginx = await startNginx({ prometheus: `127.0.0.1:${prom.port}`, root: site.dir });
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  consoleLog = recordConsole(page);
+  await page.goto(`${nginx.url}/`);
+});
+
+after(async () => {
+  await browser?.close();
+  await nginx?.stop();
+  await prom?.stop();
+  await sim?.stop();
+  site?.remove();
+});
+
+/** What the page shows, through the DOM contract only. */
+function readDashboard() {
+  return page.evaluate(() => {
+    const banner = document.querySelector('[data-testid="cluster-status"]');
+    const services = {};
+    for (const el of document.querySelectorAll('[data-service]')) {
+      services[el.dataset.service] = {
+        status: el.dataset.status,
+        own: el.dataset.ownStatus,
+        impactedBy: el.dataset.impactedBy ? el.dataset.impactedBy.split(',') : [],
+      };
+    }
+    return {
+      cluster: banner?.dataset.status,
+      summary: document.querySelector('[data-testid="cluster-summary"]')?.textContent,
+      services,
+      sourceError: document.querySelector('[data-testid="source-error"]')?.textContent ?? null,
+      age: document.querySelector('[data-testid="data-age"]')?.dataset.freshness,
+    };
+  });
+}
+
+async function waitForDashboard(what, predicate, timeoutMs = 25_000) {
+  let last;
+  try {
+    return await waitFor(what, async () => {
+      last = await readDashboard();
+      return predicate(last) ? last : null;
+    }, { timeoutMs, intervalMs: 250 });
+  } catch (e) {
+    throw new Error(`${e.message}\nlast seen: ${JSON.stringify(last, null, 1)}\nconsole:\n${consoleLog.slice(-20).join('\n')}`);
+  }
+}
+
+const allHealthy = (d) => d.cluster === 'healthy'
+  && Object.keys(d.services).length > 0
+  && Object.values(d.services).every((s) => s.status === 'healthy' && s.own === 'healthy');
+
+describe('the reference cluster', () => {
+  test('a healthy cluster is green in the banner and in every diagram node', async () => {
+    const d = await waitForDashboard('all healthy', allHealthy);
+    assert.deepEqual(Object.keys(d.services).sort(), ['app', 'consul', 'glusterfs', 'host', 'swarm', 'weave']);
+    assert.equal(d.sourceError, null);
+    const graphs = await page.locator('[data-testid="graph"]').count();
+    assert.ok(graphs >= 1 && graphs <= 6, `overview shows 1..6 graphs, got ${graphs}`);
+  });
+
+  test('every simulator scenario shows its expected verdict, then recovers', async () => {
+    const scenarios = await sim.scenarios();
+    assert.ok(scenarios.length >= 12, 'the simulator describes its scenarios');
+    for (const sc of scenarios.filter((s) => s.name !== 'healthy')) {
+      // gluster-slow answers after 20 s; 3 s keeps the test short and still exceeds the scrape timeout.
+      await sim.scenario(sc.name, sc.name === 'gluster-slow' ? '?delay=3' : '');
+      const matches = (actual, e) => (e.or_worse ? RANK[actual] >= RANK[e.status] : actual === e.status);
+      const d = await waitForDashboard(`${sc.name}: ${sc.verdict}`, (dash) => sc.expect.every((e) => (
+        e.service === 'cluster' ? matches(dash.cluster, e) : dash.services[e.service] && matches(dash.services[e.service].own, e)
+      )));
+      // Propagation never makes a service look better than its own status.
+      for (const [id, s] of Object.entries(d.services)) {
+        assert.ok(RANK[s.status] >= RANK[s.own], `${sc.name}: ${id} effective ${s.status} < own ${s.own}`);
+      }
+      if (sc.expect.some((e) => e.service === 'cluster' && e.status !== 'healthy')) {
+        assert.ok(d.summary && d.summary.length > 0, `${sc.name}: the banner explains the problem`);
+      }
+      await sim.reset();
+      await waitForDashboard(`${sc.name}: recovery`, allHealthy);
+    }
+  });
+
+  test('Consul without quorum drags Swarm to critical (hard edge) and Weave at most to warning (soft edge)', async () => {
+    await sim.scenario('consul-no-quorum');
+    const d = await waitForDashboard('consul critical propagated', (dash) => dash.services.consul?.own === 'critical'
+      && dash.services.swarm?.status === 'critical');
+    assert.equal(d.services.consul.impactedBy.length, 0, 'consul is the root cause, not impacted');
+    assert.equal(d.services.swarm.own, 'healthy');
+    assert.ok(d.services.swarm.impactedBy.includes('consul'), JSON.stringify(d.services.swarm));
+    assert.equal(d.services.weave.status, 'warning', 'a soft edge passes at most warning');
+    assert.ok(d.services.weave.impactedBy.includes('consul'));
+    await sim.reset();
+    await waitForDashboard('recovery', allHealthy);
+  });
+
+  test('a service opens its detail with checks and per-instance verdicts', async () => {
+    await sim.scenario('gluster-not-writeable');
+    await waitForDashboard('glusterfs critical', (d) => d.services.glusterfs?.own === 'critical');
+    await page.locator('[data-service="glusterfs"]').first().click();
+    const detail = page.locator('[data-testid="service-detail"]');
+    await detail.locator('[data-instance="node-3"]').first().waitFor({ timeout: 10_000 });
+    const text = await detail.textContent();
+    assert.match(text, /gluster_volume_writeable/, 'the expression is shown');
+    assert.match(text, /node-3/);
+    await sim.reset();
+    await waitForDashboard('recovery', allHealthy);
+  });
+});
+
+describe('when Prometheus goes away', () => {
+  test('the data turns stale, then unknown, and recovers by itself when Prometheus is back', async () => {
+    await waitForDashboard('healthy before the outage', allHealthy);
+    await prom.proc.stop();
+    const stale = await waitForDashboard('a data-source error and stale data', (d) => d.sourceError !== null
+      && d.cluster === 'healthy' && d.age === 'stale');
+    assert.match(stale.sourceError, /Prometheus|unreachable|HTTP 50\d/i);
+    await waitForDashboard('unknown after stale_after', (d) => d.cluster === 'unknown'
+      && Object.values(d.services).every((s) => s.own === 'unknown'));
+    await prom.restart();
+    await waitForDashboard('recovery without reload', (d) => allHealthy(d) && d.sourceError === null, 40_000);
+  });
+});
+
+describe('a broken configuration', () => {
+  test('shows the config error page with file, line and what is wrong', async () => {
+    const p = await browser.newPage();
+    await p.goto(`${nginx.url}/?config=broken.yaml`);
+    const el = p.locator('[data-testid="config-error"]');
+    await el.waitFor({ timeout: 15_000 });
+    const text = await el.textContent();
+    assert.match(text, /broken\.yaml:\d+:\d+/);
+    assert.match(text, /consl/);
+    assert.match(text, /did you mean "consul"/);
+    await p.close();
+  });
+
+  test('refuses a configuration from another origin', async () => {
+    const p = await browser.newPage();
+    await p.goto(`${nginx.url}/?config=https://evil.example/x.yaml`);
+    const el = p.locator('[data-testid="config-error"]');
+    await el.waitFor({ timeout: 15_000 });
+    assert.match(await el.textContent(), /only relative paths/);
+    await p.close();
+  });
+});
