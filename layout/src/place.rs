@@ -1,0 +1,135 @@
+//! Horizontal positions: as close to the neighbours as the order allows.
+//!
+//! Each sweep asks every vertex to sit at the mean of its neighbours in the
+//! row above (or below) and then finds, per row, the positions closest to
+//! those wishes that keep the order and the minimum gaps. That second step is
+//! an isotonic regression, solved exactly by pooling adjacent violators, so
+//! boxes can never overlap whatever the wishes were. Dummies pull harder than
+//! boxes, which straightens long edges.
+
+use crate::Options;
+use crate::order::Layered;
+
+/// Down-and-up sweep pairs; positions settle after a handful.
+const ROUNDS: usize = 8;
+/// How much more a dummy's wish counts than a box's.
+const DUMMY_WEIGHT: f64 = 4.0;
+/// Weight of "stay where you are" for a vertex without neighbours on the
+/// side being considered; small, so it yields to vertices that have some.
+const IDLE_WEIGHT: f64 = 0.25;
+
+/// Which neighbours a sweep listens to.
+#[derive(Debug, Clone, Copy)]
+enum Toward {
+    Above,
+    Below,
+    Both,
+}
+
+/// Centre x of every vertex. `widths` holds the real nodes' widths; dummies
+/// have none.
+pub(crate) fn centres(g: &Layered, widths: &[f64], options: &Options) -> Vec<f64> {
+    let width = |v: usize| if g.is_dummy(v) { 0.0 } else { widths[v] };
+    let gap = |a: usize, b: usize| match (g.is_dummy(a), g.is_dummy(b)) {
+        (false, false) => options.node_gap,
+        (true, true) => options.edge_gap,
+        _ => options.edge_gap.max(options.node_gap / 2.0),
+    };
+    // Offset of each vertex from its row's first one when packed tightly.
+    let mut offset = vec![0.0; g.layer.len()];
+    for row in &g.rows {
+        for pair in row.windows(2) {
+            let (a, b) = (pair[0], pair[1]);
+            offset[b] = offset[a] + f64::midpoint(width(a), width(b)) + gap(a, b);
+        }
+    }
+    let mut x = offset.clone();
+    let sweeps = (0..ROUNDS)
+        .flat_map(|_| [Toward::Above, Toward::Below])
+        .chain([Toward::Both]);
+    for toward in sweeps {
+        let rows: Box<dyn Iterator<Item = &Vec<usize>>> = match toward {
+            Toward::Below => Box::new(g.rows.iter().rev()),
+            Toward::Above | Toward::Both => Box::new(g.rows.iter()),
+        };
+        for row in rows {
+            let wishes: Vec<(f64, f64)> = row
+                .iter()
+                .map(|&v| {
+                    let near: Vec<usize> = match toward {
+                        Toward::Above => g.up[v].clone(),
+                        Toward::Below => g.down[v].clone(),
+                        Toward::Both => g.up[v].iter().chain(&g.down[v]).copied().collect(),
+                    };
+                    if near.is_empty() {
+                        return (x[v] - offset[v], IDLE_WEIGHT);
+                    }
+                    let mean = near.iter().map(|&n| x[n]).sum::<f64>() / near.len() as f64;
+                    let weight = near.len() as f64 * if g.is_dummy(v) { DUMMY_WEIGHT } else { 1.0 };
+                    (mean - offset[v], weight)
+                })
+                .collect();
+            for (&v, shifted) in row.iter().zip(isotonic(&wishes)) {
+                x[v] = shifted + offset[v];
+            }
+        }
+    }
+    x
+}
+
+/// The non-decreasing sequence closest to the weighted targets
+/// (least squares), by pooling adjacent violators. Taking positions minus
+/// their packed offsets turns "keep order and gaps" into "non-decreasing".
+fn isotonic(targets: &[(f64, f64)]) -> Vec<f64> {
+    // Blocks of pooled values: (weighted mean, total weight, count).
+    let mut blocks: Vec<(f64, f64, usize)> = Vec::with_capacity(targets.len());
+    for &(value, weight) in targets {
+        let mut block = (value, weight, 1);
+        while let Some(&(mean, total, count)) = blocks.last() {
+            if mean <= block.0 {
+                break;
+            }
+            blocks.pop();
+            let sum = total + block.1;
+            block = (
+                (mean * total + block.0 * block.1) / sum,
+                sum,
+                count + block.2,
+            );
+        }
+        blocks.push(block);
+    }
+    blocks
+        .into_iter()
+        .flat_map(|(mean, _, count)| std::iter::repeat_n(mean, count))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(targets: &[(f64, f64)], expect: &[f64]) {
+        let got = isotonic(targets);
+        assert_eq!(got.len(), expect.len());
+        for (g, e) in got.iter().zip(expect) {
+            assert!(
+                (g - e).abs() < 1e-9,
+                "{targets:?}: got {got:?}, expected {expect:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn isotonic_regression() {
+        check(&[], &[]);
+        check(&[(1.0, 1.0), (2.0, 1.0), (3.0, 1.0)], &[1.0, 2.0, 3.0]);
+        check(&[(3.0, 1.0), (1.0, 1.0)], &[2.0, 2.0]);
+        check(&[(3.0, 3.0), (1.0, 1.0)], &[2.5, 2.5]);
+        check(
+            &[(1.0, 1.0), (5.0, 1.0), (3.0, 1.0), (4.0, 1.0)],
+            &[1.0, 4.0, 4.0, 4.0],
+        );
+        check(&[(5.0, 1.0), (4.0, 1.0), (3.0, 1.0)], &[4.0, 4.0, 4.0]);
+    }
+}
