@@ -13,6 +13,7 @@ mod refresh;
 mod service_detail;
 mod source_alert;
 mod source_info;
+pub mod timing;
 mod url_state;
 mod view_tabs;
 

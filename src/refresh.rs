@@ -21,6 +21,8 @@ use panopticon_engine::freshness::{self, Freshness};
 use panopticon_engine::{Config, Engine, Snapshot};
 use send_wrapper::SendWrapper;
 
+use crate::timing::Span;
+
 /// What the UI reads: every field is a signal, so the handle is `Copy`.
 #[derive(Debug, Clone, Copy)]
 pub struct LiveState {
@@ -149,6 +151,7 @@ impl Refresher {
 
     /// Starts a refresh now; a refresh still running is cancelled.
     pub fn run(self: &Rc<Self>) {
+        let span = Span::start("refresh");
         let now = now_secs();
         let started_ms = now_ms();
         let checks = self.engine.borrow().queries();
@@ -164,6 +167,7 @@ impl Refresher {
             ..Collected::default()
         }));
         let this = Rc::clone(self);
+        let mut span = Some(span);
         let all: Vec<Query> = instant.into_iter().chain(ranges).collect();
         let on_result = move |query: Query, result: Result<QueryResult, QueryError>| {
             let mut c = collected.borrow_mut();
@@ -177,13 +181,15 @@ impl Refresher {
                         let done = std::mem::take(&mut c.instant);
                         drop(c);
                         this.evaluate(now, &done, now_ms() - started_ms);
+                        if let Some(span) = span.take() {
+                            span.finish();
+                        }
                     }
                 }
                 Query::Range { expr, .. } => {
                     c.ranges.insert(expr, result);
-                    let ranges = c.ranges.clone();
-                    drop(c);
-                    this.publish_graphs(&ranges, now);
+                    // Signal updates only schedule effects, so holding the borrow is safe.
+                    this.publish_graphs(&c.ranges, now);
                 }
             }
         };
@@ -231,7 +237,9 @@ impl Refresher {
             .iter()
             .map(|(k, v)| (k.clone(), v.clone().map_err(|e| e.to_string())))
             .collect();
+        let span = Span::start("evaluate");
         let snapshot = self.engine.borrow_mut().evaluate(now, &input);
+        span.finish();
         st.snapshot.set(Some(Arc::new(snapshot)));
     }
 
