@@ -35,68 +35,88 @@ pub struct GraphSeries {
 }
 
 impl GraphData {
+    /// Empty data for the time axis `start..end` (unix seconds); add the
+    /// queries' answers with [`GraphData::add_query_result`] and failures to
+    /// [`GraphData::errors`].
+    pub fn new(start: f64, end: f64) -> GraphData {
+        GraphData {
+            start,
+            end,
+            ..GraphData::default()
+        }
+    }
+
     /// Builds the data of one graph from its queries' outcomes, given in the
-    /// order of `Graph::queries`.
-    ///
-    /// A result that is not a matrix (e.g. an instant query by mistake) is an
-    /// error of that query. Samples are sorted by time and samples without a
-    /// finite timestamp are dropped, because hover lookup relies on the order.
+    /// order of `Graph::queries`; failures become "query 2: …" errors (no
+    /// number when the graph has one query).
     pub fn from_results<I>(start: f64, end: f64, results: I) -> GraphData
     where
         I: IntoIterator<Item = Result<QueryResult, QueryError>>,
     {
         let results: Vec<_> = results.into_iter().collect();
         let numbered = results.len() > 1;
-        let prefix = |query: usize| {
-            if numbered {
-                format!("query {}: ", query + 1)
-            } else {
-                String::new()
+        let mut data = GraphData::new(start, end);
+        for (query, result) in results.iter().enumerate() {
+            let (notes, errors) = (data.warnings.len(), data.errors.len());
+            match result {
+                Ok(result) => data.add_query_result(query, result),
+                Err(err) => data.errors.push(err.to_string()),
             }
-        };
-        let mut data = GraphData {
-            start,
-            end,
-            ..GraphData::default()
-        };
-        let mut histogram_only = 0_usize;
-        for (query, result) in results.into_iter().enumerate() {
-            let result = match result {
-                Ok(result) => result,
-                Err(err) => {
-                    data.errors.push(format!("{}{err}", prefix(query)));
-                    continue;
-                }
-            };
-            let notes = result.warnings.iter().chain(&result.infos);
-            data.warnings
-                .extend(notes.map(|note| format!("{}{note}", prefix(query))));
-            match result.into_matrix() {
-                Ok(matrix) => {
-                    for range in matrix {
-                        if range.samples.is_empty() && !range.histograms.is_empty() {
-                            histogram_only += 1;
-                            continue;
-                        }
-                        let mut samples = range.samples;
-                        samples.retain(|s| s.timestamp.is_finite());
-                        samples.sort_by(|a, b| a.timestamp.total_cmp(&b.timestamp));
-                        data.series.push(GraphSeries {
-                            query,
-                            labels: range.labels,
-                            samples,
-                        });
-                    }
-                }
-                Err(err) => data.errors.push(format!("{}{err}", prefix(query))),
+            if numbered {
+                let prefix = format!("query {}: ", query + 1);
+                let new = data.warnings[notes..]
+                    .iter_mut()
+                    .chain(&mut data.errors[errors..]);
+                new.for_each(|text| text.insert_str(0, &prefix));
             }
         }
+        data
+    }
+
+    /// Adds the answer of the graph's query number `query` (index into
+    /// `Graph::queries`; the legend names series by it when labels cannot).
+    ///
+    /// A result that is not a matrix (e.g. an instant query by mistake)
+    /// becomes an error. Samples are sorted by time and samples without a
+    /// finite timestamp dropped, because hover lookup relies on the order.
+    /// Prometheus's warnings and infos are kept as warnings.
+    pub fn add_query_result(&mut self, query: usize, result: &QueryResult) {
+        self.warnings
+            .extend(result.warnings.iter().chain(&result.infos).cloned());
+        let matrix = match result.clone().into_matrix() {
+            Ok(matrix) => matrix,
+            Err(err) => {
+                self.errors.push(err.to_string());
+                return;
+            }
+        };
+        let mut histogram_only = 0_usize;
+        for range in matrix {
+            if range.samples.is_empty() && !range.histograms.is_empty() {
+                histogram_only += 1;
+                continue;
+            }
+            let mut samples = range.samples;
+            samples.retain(|s| s.timestamp.is_finite());
+            samples.sort_by(|a, b| a.timestamp.total_cmp(&b.timestamp));
+            self.series.push(GraphSeries {
+                query,
+                labels: range.labels,
+                samples,
+            });
+        }
         if histogram_only > 0 {
-            data.warnings.push(format!(
+            self.warnings.push(format!(
                 "{histogram_only} native histogram series not drawn (graphs draw float samples)"
             ));
         }
-        data
+    }
+
+    /// Like [`GraphData::add_query_result`] without saying which query: the
+    /// legend then never falls back to a query's text (it could name the
+    /// wrong one) but to "series N".
+    pub fn add_result(&mut self, result: &QueryResult) {
+        self.add_query_result(usize::MAX, result);
     }
 
     /// The time axis, repaired when the caller's range is unusable (reversed,
