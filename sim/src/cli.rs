@@ -22,11 +22,13 @@ panopticon-sim: a simulated reference cluster (consul, gluster, weave, node expo
 
 USAGE:
   panopticon-sim serve [--nodes N] [--listen IP] [--base-port P] [--control-port C]
-                       [--targets-file FILE] [--seed S]
+                       [--targets-file FILE] [--seed S] [--aggregate]
       Serves node-K's exporter E on port P + 4*(K-1) + E (E: consul 0, gluster 1, weave 2,
       node 3) and the control API on C. Port 0 picks free ports. Prints one JSON line
       {\"event\":\"listening\",...} with all addresses on stdout, and writes a Prometheus
       file_sd_configs document to FILE. Defaults: 4 nodes, 127.0.0.1, P 9300, C 9290, seed 1.
+      --aggregate: one target on P serves every node's series, each labelled with its own
+      job and instance (scrape it with honor_labels: true); up to 5000 nodes.
 
   panopticon-sim scenarios                      list scenarios and their expected verdicts
   panopticon-sim scenario NAME [--node node-K] [--exporter JOB] [--delay SECS]
@@ -53,6 +55,8 @@ pub struct ServeArgs {
     pub control_port: u16,
     pub targets_file: Option<PathBuf>,
     pub seed: u64,
+    /// Serve every node from one target (`crate::aggregate`).
+    pub aggregate: bool,
 }
 
 /// One control API call.
@@ -172,6 +176,7 @@ fn parse_serve(parser: &mut lexopt::Parser) -> Result<ServeArgs, CliError> {
         control_port: DEFAULT_CONTROL_PORT,
         targets_file: None,
         seed: DEFAULT_SEED,
+        aggregate: false,
     };
     while let Some(arg) = parser.next()? {
         match arg {
@@ -181,6 +186,7 @@ fn parse_serve(parser: &mut lexopt::Parser) -> Result<ServeArgs, CliError> {
             Long("control-port") => args.control_port = number("--control-port", parser.value()?)?,
             Long("targets-file") => args.targets_file = Some(parser.value()?.into()),
             Long("seed") => args.seed = number("--seed", parser.value()?)?,
+            Long("aggregate") => args.aggregate = true,
             other => return Err(other.unexpected().into()),
         }
     }
@@ -335,6 +341,7 @@ mod tests {
                 control_port: 9290,
                 targets_file: None,
                 seed: 1,
+                aggregate: false,
             })),
         );
         check(
@@ -346,6 +353,19 @@ mod tests {
                 control_port: 0,
                 targets_file: Some(PathBuf::from("/tmp/t.json")),
                 seed: 9,
+                aggregate: false,
+            })),
+        );
+        check(
+            "serve --aggregate --nodes 1000",
+            Ok(Command::Serve(ServeArgs {
+                nodes: 1000,
+                listen: IpAddr::from([127, 0, 0, 1]),
+                base_port: 9300,
+                control_port: 9290,
+                targets_file: None,
+                seed: 1,
+                aggregate: true,
             })),
         );
         check("serve --nodes four", Err("--nodes \"four\" is not valid"));

@@ -5,6 +5,7 @@
 //! Everything that decides *what* is served is pure and tested without sockets
 //! (`cluster`, `scenario`, `overrides`, `control`); `server` and `client` only move bytes.
 
+pub mod aggregate;
 pub mod cli;
 pub mod client;
 pub mod cluster;

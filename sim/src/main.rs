@@ -8,7 +8,7 @@ use std::sync::mpsc;
 
 use panopticon_sim::cli::{self, Command, ServeArgs};
 use panopticon_sim::client;
-use panopticon_sim::server::{self, Listen};
+use panopticon_sim::server::{self, Layout, Listen};
 use panopticon_sim::simulator::Simulator;
 use panopticon_sim::target::{BoundTarget, file_sd};
 
@@ -44,7 +44,12 @@ fn main() -> ExitCode {
 }
 
 fn serve(args: &ServeArgs) -> Result<(), String> {
-    let sim = Arc::new(Simulator::new(args.nodes, args.seed).map_err(|e| e.to_string())?);
+    let sim = if args.aggregate {
+        Simulator::new_aggregate(args.nodes, args.seed)
+    } else {
+        Simulator::new(args.nodes, args.seed)
+    };
+    let sim = Arc::new(sim.map_err(|e| e.to_string())?);
     let (stop_tx, stop_rx) = mpsc::channel();
     ctrlc::set_handler(move || {
         let _ = stop_tx.send(());
@@ -55,6 +60,11 @@ fn serve(args: &ServeArgs) -> Result<(), String> {
         ip: args.listen,
         base_port: args.base_port,
         control_port: args.control_port,
+        layout: if args.aggregate {
+            Layout::Aggregate
+        } else {
+            Layout::PerTarget
+        },
     };
     let running = server::start(Arc::clone(&sim), listen).map_err(|e| e.to_string())?;
     if let Some(path) = &args.targets_file {
@@ -67,6 +77,7 @@ fn serve(args: &ServeArgs) -> Result<(), String> {
         "control": format!("http://{}", running.control),
         "nodes": args.nodes,
         "seed": args.seed,
+        "aggregate": args.aggregate,
         "targets_file": args.targets_file,
         "targets": running.targets,
     });

@@ -34,6 +34,16 @@ pub struct Listen {
     pub ip: IpAddr,
     pub base_port: u16,
     pub control_port: u16,
+    pub layout: Layout,
+}
+
+/// How the cluster is split into scrape targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// One listener per exporter and node, as in the real cluster.
+    PerTarget,
+    /// One listener for everything (`crate::aggregate`), on the base port.
+    Aggregate,
 }
 
 /// The listeners of a running simulator. Dropping it does not stop them; call `stop`.
@@ -70,6 +80,9 @@ impl Running {
 
 /// Binds every target and the control API, then serves them on background threads.
 pub fn start(sim: Arc<Simulator>, listen: Listen) -> Result<Running, ServeError> {
+    if listen.layout == Layout::Aggregate {
+        return start_aggregate(sim, listen);
+    }
     let all = Target::all(sim.nodes());
     if listen.base_port != 0
         && usize::from(listen.base_port) + all.len() > usize::from(u16::MAX) + 1
@@ -117,6 +130,32 @@ pub fn start(sim: Arc<Simulator>, listen: Listen) -> Result<Running, ServeError>
         targets: bound,
         control,
         servers: all_servers,
+        acceptors,
+        stopping,
+    })
+}
+
+fn start_aggregate(sim: Arc<Simulator>, listen: Listen) -> Result<Running, ServeError> {
+    let stopping = Arc::new(AtomicBool::new(false));
+    let (server, addr) = bind(SocketAddr::new(listen.ip, listen.base_port))?;
+    let (control_server, control) = bind(SocketAddr::new(listen.ip, listen.control_port))?;
+    let bound = vec![BoundTarget::aggregate(addr)];
+    let targets = Arc::new(bound.clone());
+    let target_sim = Arc::clone(&sim);
+    let acceptors = vec![
+        accept_loop(Arc::clone(&server), Arc::clone(&stopping), move |rq| {
+            serve_aggregate(&target_sim, rq);
+        }),
+        accept_loop(
+            Arc::clone(&control_server),
+            Arc::clone(&stopping),
+            move |rq| serve_control(&sim, &targets, rq),
+        ),
+    ];
+    Ok(Running {
+        targets: bound,
+        control,
+        servers: vec![server, control_server],
         acceptors,
         stopping,
     })
@@ -186,6 +225,18 @@ fn serve_target(sim: &Simulator, target: Target, rq: Request) {
         Behaviour::Delay(delay) => thread::sleep(delay),
     }
     let body = sim.body(target);
+    let _ = rq.respond(with_content_type(Response::from_string(body), CONTENT_TYPE));
+}
+
+fn serve_aggregate(sim: &Simulator, rq: Request) {
+    let path = rq.url().split('?').next().unwrap_or("");
+    if path != "/metrics" && path != "/" {
+        let _ = rq.respond(
+            Response::from_string("not found: metrics are at /metrics\n").with_status_code(404),
+        );
+        return;
+    }
+    let body = sim.aggregate_body();
     let _ = rq.respond(with_content_type(Response::from_string(body), CONTENT_TYPE));
 }
 

@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+use crate::aggregate;
 use crate::cluster::families::families;
 use crate::cluster::{Behaviour, ClusterView};
 use crate::error::SimError;
@@ -46,12 +47,20 @@ pub struct StateInfo {
 }
 
 impl Simulator {
+    /// A cluster served as one target per exporter and node.
     pub fn new(nodes: usize, seed: u64) -> Result<Self, SimError> {
-        if !(1..=MAX_NODES).contains(&nodes) {
-            return Err(SimError::BadNodeCount {
-                given: nodes,
-                max: MAX_NODES,
-            });
+        Self::with_limit(nodes, seed, MAX_NODES)
+    }
+
+    /// A cluster served as one aggregated target ([`aggregate`]): one listener however
+    /// many nodes, so the bound is far higher.
+    pub fn new_aggregate(nodes: usize, seed: u64) -> Result<Self, SimError> {
+        Self::with_limit(nodes, seed, aggregate::MAX_NODES)
+    }
+
+    fn with_limit(nodes: usize, seed: u64, max: usize) -> Result<Self, SimError> {
+        if !(1..=max).contains(&nodes) {
+            return Err(SimError::BadNodeCount { given: nodes, max });
         }
         let healthy = ClusterView::healthy(nodes, seed, 0.0);
         let known_metrics = Exporter::ALL
@@ -127,6 +136,19 @@ impl Simulator {
         self.body_at(target, self.elapsed())
     }
 
+    /// The exposition text of the aggregated target (every node, every exporter) at
+    /// time `t`, with overrides applied.
+    pub fn aggregate_body_at(&self, t: f64) -> String {
+        let faults = self.faults();
+        let mut view = ClusterView::healthy(self.nodes, self.seed, t);
+        faults.scenario.apply(&mut view, self.seed, t);
+        render(&aggregate::cluster_families(view, &faults.overrides))
+    }
+
+    pub fn aggregate_body(&self) -> String {
+        self.aggregate_body_at(self.elapsed())
+    }
+
     /// Every scenario with its default parameters.
     pub fn scenarios(&self) -> Vec<ScenarioInfo> {
         Kind::ALL
@@ -192,6 +214,49 @@ mod tests {
         assert!(Simulator::new(0, 1).is_err());
         assert!(Simulator::new(65, 1).is_err());
         assert!(Simulator::new(1, 1).is_ok());
+        assert!(Simulator::new_aggregate(1_000, 1).is_ok());
+        assert!(Simulator::new_aggregate(0, 1).is_err());
+        assert!(Simulator::new_aggregate(aggregate::MAX_NODES + 1, 1).is_err());
+    }
+
+    #[test]
+    fn aggregate_body_follows_scenario_and_overrides() {
+        let sim = Simulator::new_aggregate(100, 1).unwrap();
+        let writeable = |node: usize| {
+            format!(
+                "gluster_volume_writeable{{instance=\"node-{node}\",job=\"gluster\",mountpoint=\"/mnt/gv_data\",volume=\"gv_data\"}}"
+            )
+        };
+        let body = sim.aggregate_body_at(5.0);
+        assert_eq!(
+            line(&body, &writeable(3)),
+            Some(&*format!("{} 1", writeable(3)))
+        );
+        assert_eq!(
+            line(
+                &body,
+                "consul_raft_peers{instance=\"node-100\",job=\"consul\"}"
+            ),
+            Some("consul_raft_peers{instance=\"node-100\",job=\"consul\"} 100")
+        );
+        sim.set_scenario("gluster-not-writeable", &Params::default())
+            .unwrap();
+        let req: OverrideRequest =
+            serde_json::from_str(r#"{"metric":"gluster_up","node":"node-77","value":0}"#).unwrap();
+        sim.add_override(req).unwrap();
+        let body = sim.aggregate_body_at(5.0);
+        assert_eq!(
+            line(&body, &writeable(3)),
+            Some(&*format!("{} 0", writeable(3)))
+        );
+        assert_eq!(
+            line(&body, &writeable(4)),
+            Some(&*format!("{} 1", writeable(4)))
+        );
+        assert_eq!(
+            line(&body, "gluster_up{instance=\"node-77\",job=\"gluster\"}"),
+            Some("gluster_up{instance=\"node-77\",job=\"gluster\"} 0")
+        );
     }
 
     #[test]

@@ -116,7 +116,22 @@ impl BoundTarget {
             address: address.to_string(),
         }
     }
+
+    /// The one target of the aggregated layout. Its labels name the relay, not a node:
+    /// the series it serves carry their own `job` and `instance` (`honor_labels: true`).
+    pub fn aggregate(address: SocketAddr) -> Self {
+        Self {
+            job: AGGREGATE_JOB,
+            instance: AGGREGATE_INSTANCE.to_owned(),
+            address: address.to_string(),
+        }
+    }
 }
+
+/// `job` and `instance` of the aggregated target itself (Prometheus's own `up` for the
+/// scrape); chosen not to collide with the contract's jobs and `node-K` instances.
+pub const AGGREGATE_JOB: &str = "aggregate";
+pub const AGGREGATE_INSTANCE: &str = "cluster";
 
 /// One `file_sd_configs` group. Prometheus lets target labels from service discovery
 /// override the scrape config's `job` name, so one scrape job can cover all four

@@ -22,19 +22,26 @@ struct Prometheus {
 
 impl Prometheus {
     fn start(targets_file: &std::path::Path) -> Self {
+        // The snippet documented in sim/README.md, with test-sized intervals.
+        Self::start_with(&format!(
+            "  - job_name: panopticon-sim\n    file_sd_configs:\n      - files: ['{}']\n",
+            targets_file.display()
+        ))
+    }
+
+    /// Prometheus with `scrape_configs` (YAML list items, indented by two spaces).
+    fn start_with(scrape_configs: &str) -> Self {
         assert!(
             std::path::Path::new(PROMETHEUS).exists(),
             "{PROMETHEUS} is missing: apt-get install prometheus"
         );
         let dir = TempDir::new("prometheus");
         let config = dir.path().join("prometheus.yml");
-        // The snippet documented in sim/README.md, with test-sized intervals.
         std::fs::write(
             &config,
             format!(
                 "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n\
-                 scrape_configs:\n  - job_name: panopticon-sim\n    file_sd_configs:\n      - files: ['{}']\n",
-                targets_file.display()
+                 scrape_configs:\n{scrape_configs}"
             ),
         )
         .unwrap();
@@ -138,4 +145,32 @@ fn prometheus_scrapes_the_simulated_cluster() {
     sim.control("POST", "/scenario/exporter-down?node=node-2", None);
     prometheus.wait_value("up{job=\"node\",instance=\"node-2\"}", 0.0);
     prometheus.wait_value("count(up == 1)", 15.0);
+}
+
+#[test]
+fn prometheus_keeps_the_labels_of_the_aggregated_target() {
+    let nodes = 12;
+    let sim = Sim::start_with(nodes, &["--aggregate"]);
+    assert_eq!(sim.targets.len(), 1, "one target for the whole cluster");
+    let prometheus = Prometheus::start_with(&format!(
+        "  - job_name: relay\n    honor_labels: true\n    static_configs:\n      - targets: ['{}']\n",
+        sim.targets[0].address
+    ));
+
+    // The relayed `up` and every series keep their node's job and instance labels.
+    for job in ["consul", "gluster", "weave", "node"] {
+        prometheus.wait_value(&format!("count(up{{job=\"{job}\"}} == 1)"), 12.0);
+    }
+    prometheus.wait_value("count(count by (instance) (node_load15))", 12.0);
+    prometheus.wait_value("min(consul_raft_peers)", 12.0);
+    prometheus.wait_value(
+        "count(max by (node, status) (consul_health_node_status{check=\"serfHealth\"}))",
+        12.0 * 4.0,
+    );
+    // Prometheus's own `up` for the relay does not look like a node.
+    prometheus.wait_value("up{job=\"relay\"}", 1.0);
+
+    sim.control("POST", "/scenario/exporter-down?node=node-7", None);
+    prometheus.wait_value("up{job=\"node\",instance=\"node-7\"}", 0.0);
+    prometheus.wait_value("count(node_load15)", 11.0);
 }

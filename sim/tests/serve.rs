@@ -305,3 +305,50 @@ fn rejects_bad_arguments_with_usage() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot reach the simulator"));
 }
+
+#[test]
+fn aggregated_target_serves_every_node_as_valid_text() {
+    let sim = Sim::start_with(70, &["--aggregate"]);
+    let [target] = sim.targets.as_slice() else {
+        panic!("one target expected: {:?}", sim.targets);
+    };
+    assert_eq!(
+        (target.job.as_str(), target.instance.as_str()),
+        ("aggregate", "cluster")
+    );
+    let reply = sim.scrape("aggregate", "cluster", QUICK).unwrap();
+    assert_eq!(reply.status, 200);
+    promtool_check(&reply.body);
+    assert_eq!(
+        sample(
+            &reply.body,
+            "consul_raft_peers{instance=\"node-70\",job=\"consul\"}"
+        ),
+        Some(70.0)
+    );
+    assert_eq!(
+        sample(&reply.body, "up{instance=\"node-70\",job=\"gluster\"}"),
+        Some(1.0)
+    );
+
+    // More nodes than the per-target layout allows is fine here, but not unbounded.
+    let out = Command::new(support::SIM)
+        .args([
+            "serve",
+            "--aggregate",
+            "--nodes",
+            "5001",
+            "--base-port",
+            "0",
+            "--control-port",
+            "0",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("between 1 and 5000 nodes"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

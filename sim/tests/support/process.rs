@@ -69,6 +69,11 @@ pub struct Sim {
 
 impl Sim {
     pub fn start(nodes: usize) -> Self {
+        Self::start_with(nodes, &[])
+    }
+
+    /// Like `start`, with further `serve` options (e.g. `--aggregate`).
+    pub fn start_with(nodes: usize, extra: &[&str]) -> Self {
         let dir = TempDir::new("sim");
         let targets_file = dir.path().join("targets.json");
         let child = Command::new(SIM)
@@ -81,6 +86,7 @@ impl Sim {
                 "--control-port",
                 "0",
             ])
+            .args(extra)
             .arg("--targets-file")
             .arg(&targets_file)
             .stdout(Stdio::piped())
