@@ -1,1 +1,184 @@
-//! One graph of a view (being written).
+//! One graph of a view: title, canvas, legend, hover read-out, and the
+//! graph's own errors, so a failed query blanks only its own graph.
+//!
+//! Everything about the picture is decided in `panopticon-charts`; this
+//! component measures, reads the theme, forwards the pointer and renders text.
+
+mod canvas;
+mod resize;
+
+use leptos::html;
+use leptos::prelude::*;
+use panopticon_charts::{ChartModel, GraphData, Readout, nearest};
+use panopticon_engine::config::Graph;
+use web_sys::PointerEvent;
+
+use canvas::Painted;
+
+/// A graph: a `<figure data-testid="graph">` whose canvas is redrawn when
+/// `data` changes or the figure is resized, never on a timer.
+#[component]
+pub fn GraphPanel(
+    /// What to draw: title, unit, thresholds, series cap.
+    graph: Graph,
+    /// The data of the last refresh; `None` while the first one is loading.
+    #[prop(into)]
+    data: Signal<Option<GraphData>>,
+    /// Written with the plot's measured CSS width, so the caller can ask
+    /// Prometheus for about one sample per pixel.
+    width_px: RwSignal<u32>,
+) -> impl IntoView {
+    let title = graph.title.clone();
+    let graph = StoredValue::new(graph);
+    let plot_ref = NodeRef::<html::Div>::new();
+    let canvas_ref = NodeRef::<html::Canvas>::new();
+    let size = RwSignal::new((0.0_f64, 0.0_f64));
+    let painted = StoredValue::new(None::<Painted>);
+    let hover = RwSignal::new(None::<(Readout, f64, bool)>);
+    let model = Memo::new(move |_| {
+        data.with(|d| {
+            d.as_ref()
+                .map(|d| graph.with_value(|g| ChartModel::new(d, g)))
+        })
+    });
+
+    resize::observe(plot_ref, size, width_px);
+
+    Effect::new(move |_| {
+        let (width, height) = size.get();
+        let Some(canvas) = canvas_ref.get() else {
+            return;
+        };
+        let result = data.with(|d| {
+            let d = d.as_ref()?;
+            graph.with_value(|g| canvas::paint(&canvas, (width, height), d, g))
+        });
+        painted.set_value(result);
+        hover.set(None);
+    });
+
+    let on_move = move |ev: PointerEvent| {
+        let (Some(plot), Some(p)) = (plot_ref.get_untracked(), painted.get_value()) else {
+            return;
+        };
+        let rect = plot.get_bounding_client_rect();
+        let x_css = f64::from(ev.client_x()) - rect.left();
+        let readout = data.with_untracked(|d| {
+            let d = d.as_ref()?;
+            graph.with_value(|g| nearest(d, g, &p.plot, x_css * p.dpr, p.utc_offset_secs))
+        });
+        hover.set(readout.map(|r| {
+            let x = r.x_px / p.dpr;
+            (r, x, x > rect.width() / 2.0)
+        }));
+    };
+
+    let state = move || {
+        data.with(|d| match d {
+            None => "loading",
+            Some(d) if !d.errors.is_empty() => "error",
+            Some(_) => "ready",
+        })
+    };
+    let label = move || {
+        let entries = model.with(|m| {
+            m.as_ref().map_or_else(String::new, |m| {
+                let parts: Vec<String> = m
+                    .entries
+                    .iter()
+                    .map(|e| format!("{} {}", e.label, e.last_text))
+                    .collect();
+                parts.join(", ")
+            })
+        });
+        graph.with_value(|g| format!("{}: {entries}", g.title))
+    };
+
+    view! {
+        <figure class="graph" data-testid="graph" data-state=state aria-busy=move || if data.with(Option::is_none) { "true" } else { "false" }>
+            <figcaption class="graph-title">{title}</figcaption>
+            <div
+                class="graph-plot"
+                node_ref=plot_ref
+                on:pointermove=on_move
+                on:pointerleave=move |_| hover.set(None)
+            >
+                <canvas class="graph-canvas" node_ref=canvas_ref role="img" aria-label=label></canvas>
+                <Show when=move || data.with(Option::is_none)>
+                    <div class="graph-skeleton" aria-hidden="true"></div>
+                </Show>
+                {move || hover.get().map(|(readout, x, flip)| view! { <HoverReadout readout x flip /> })}
+            </div>
+            <ul class="graph-legend">
+                {move || {
+                    model.with(|m| {
+                        m.as_ref().map(|m| {
+                            let entries = m.entries.iter().map(|e| {
+                                view! {
+                                    <li class="graph-legend-item" data-testid="graph-legend-item">
+                                        <span class=format!("graph-swatch series-{}", e.index + 1) aria-hidden="true">
+                                            {e.mark.glyph()}
+                                        </span>
+                                        <span class="graph-series-name">{e.label.clone()}</span>
+                                        <span class="graph-last">{e.last_text.clone()}</span>
+                                    </li>
+                                }
+                            });
+                            let note = m.hidden_note().map(|note| {
+                                view! { <li class="graph-hidden-note" data-testid="graph-hidden">{note}</li> }
+                            });
+                            (entries.collect_view(), note)
+                        })
+                    })
+                }}
+            </ul>
+            {move || {
+                data.with(|d| {
+                    d.as_ref().map(|d| {
+                        let errors = d.errors.iter().map(|e| {
+                            view! { <p class="graph-error" data-testid="graph-error">{e.clone()}</p> }
+                        });
+                        let warnings = d.warnings.iter().map(|w| {
+                            view! { <p class="graph-warning" data-testid="graph-warning">{w.clone()}</p> }
+                        });
+                        (errors.collect_view(), warnings.collect_view())
+                    })
+                })
+            }}
+        </figure>
+    }
+}
+
+/// The box beside the pointer: time and every series' value there, each
+/// with its mark so it can be matched to a line without colour.
+#[component]
+fn HoverReadout(
+    /// What to show.
+    readout: Readout,
+    /// Where the sample time is, in CSS pixels from the plot's left edge.
+    x: f64,
+    /// Whether the box opens to the left (pointer in the right half).
+    flip: bool,
+) -> impl IntoView {
+    let left = format!("{x:.1}px");
+    let values = readout
+        .values
+        .into_iter()
+        .map(|v| {
+            view! {
+                <li>
+                    <span class=format!("graph-swatch series-{}", v.index + 1) aria-hidden="true">{v.mark.glyph()}</span>
+                    <span class="graph-series-name">{v.label}</span>
+                    <span class="graph-readout-value">{v.text}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="graph-cursor" style:left=left.clone() aria-hidden="true"></div>
+        <div class="graph-readout" class:flip=flip style:left=left data-testid="graph-readout">
+            <div class="graph-readout-time">{readout.time_text}</div>
+            <ul>{values}</ul>
+        </div>
+    }
+}
