@@ -1,1 +1,262 @@
-//! The dependency diagram (being written).
+//! The dependency diagram: every service as a box, dependencies below their
+//! dependants, coloured by effective status and marked as root cause or
+//! impacted (SPEC §5).
+//!
+//! The geometry comes from `panopticon-layout`, computed once per
+//! configuration, so refreshes only change colours and words, never
+//! positions. What each box says is decided in `model` and zoom/pan is
+//! arithmetic in `viewport`, both tested natively; the components here only
+//! render and forward events.
+
+mod edge;
+mod legend;
+mod model;
+mod node;
+mod viewport;
+mod zoom_controls;
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use panopticon_core::Status;
+use panopticon_engine::{Config, Snapshot};
+
+use crate::timing::Span;
+use edge::DiagramEdge;
+use legend::DiagramLegend;
+use node::DiagramNode;
+use viewport::{Screen, Viewport};
+use zoom_controls::ZoomControls;
+
+/// Zoom step of the buttons and keys.
+const ZOOM_STEP: f64 = 1.25;
+/// Pointer travel (CSS px) before a press becomes a drag instead of a click.
+const DRAG_THRESHOLD: f64 = 4.0;
+
+/// The service dependency diagram, an inline SVG that fits its container.
+///
+/// DOM contract: each service box carries `data-service`, `data-status`
+/// (effective), `data-own-status` and, when impacted, `data-impacted-by`.
+#[component]
+pub fn DependencyDiagram(
+    /// The validated configuration; its services and dependencies are laid
+    /// out once, when the component is created.
+    config: Arc<Config>,
+    /// The latest evaluation; `None` until the first one (all boxes `unknown`).
+    #[prop(into)]
+    snapshot: Signal<Option<Arc<Snapshot>>>,
+    /// The selected service id; clicking a box (or Enter/Space on it) toggles it.
+    selected: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let span = Span::start("diagram-layout");
+    let layout = model::diagram_layout(&config);
+    span.finish();
+    let layout = match layout {
+        Ok(layout) => layout,
+        Err(e) => {
+            return view! {
+                <p class="diagram-error" role="alert" data-testid="diagram-error">
+                    "The dependency diagram cannot be drawn: "
+                    {e.to_string()}
+                </p>
+            }
+            .into_any();
+        }
+    };
+
+    let full = Viewport::full(layout.width, layout.height);
+    let viewport = RwSignal::new(full);
+    let zoomed = Memo::new(move |_| viewport.get().is_zoomed(&full));
+    let svg_ref = NodeRef::<leptos::svg::Svg>::new();
+    // A press that may become a drag, and whether the last press did.
+    let drag = RwSignal::new(None::<DragStart>);
+    let dragged = RwSignal::new(false);
+
+    let screen = move || {
+        svg_ref.get_untracked().map(|svg| {
+            let r = svg.get_bounding_client_rect();
+            Screen {
+                left: r.left(),
+                top: r.top(),
+                width: r.width(),
+                height: r.height(),
+            }
+        })
+    };
+    let on_wheel = move |ev: web_sys::WheelEvent| {
+        let Some(screen) = screen() else { return };
+        ev.prevent_default();
+        // Lines and pages to pixels, roughly as browsers scroll them.
+        let unit = match ev.delta_mode() {
+            1 => 16.0,
+            2 => screen.height.max(100.0),
+            _ => 1.0,
+        };
+        let factor = (-ev.delta_y() * unit * 0.0015).exp();
+        let vp = viewport.get_untracked();
+        let anchor = vp.user_point(&screen, f64::from(ev.client_x()), f64::from(ev.client_y()));
+        viewport.set(vp.zoom(factor, anchor, &full));
+    };
+    let on_pointer_down = move |ev: web_sys::PointerEvent| {
+        dragged.set(false);
+        // Only a zoomed view can move; at full size a press is just a click.
+        if ev.button() != 0 || !zoomed.get_untracked() {
+            return;
+        }
+        drag.set(Some(DragStart {
+            pointer: ev.pointer_id(),
+            x: f64::from(ev.client_x()),
+            y: f64::from(ev.client_y()),
+            from: viewport.get_untracked(),
+        }));
+    };
+    let on_pointer_move = move |ev: web_sys::PointerEvent| {
+        let Some(start) = drag.get_untracked() else {
+            return;
+        };
+        if ev.pointer_id() != start.pointer {
+            return;
+        }
+        let (dx, dy) = (
+            f64::from(ev.client_x()) - start.x,
+            f64::from(ev.client_y()) - start.y,
+        );
+        if !dragged.get_untracked() {
+            if dx.hypot(dy) < DRAG_THRESHOLD {
+                return;
+            }
+            dragged.set(true);
+            // Captured only now, so a plain click still reaches the box under it.
+            if let Some(svg) = svg_ref.get_untracked() {
+                let _ = svg.set_pointer_capture(start.pointer);
+            }
+        }
+        let Some(screen) = screen() else { return };
+        let upp = start.from.units_per_pixel(&screen);
+        viewport.set(start.from.pan(-dx * upp, -dy * upp, &full));
+    };
+    let on_pointer_end = move |_: web_sys::PointerEvent| drag.set(None);
+    let zoom_by = move |factor: f64| {
+        viewport.update(|vp| *vp = vp.zoom(factor, vp.center(), &full));
+    };
+    let on_key = move |ev: web_sys::KeyboardEvent| match ev.key().as_str() {
+        "+" | "=" => zoom_by(ZOOM_STEP),
+        "-" | "_" => zoom_by(1.0 / ZOOM_STEP),
+        "0" => viewport.set(full),
+        _ => {}
+    };
+
+    let (width, height) = (layout.width, layout.height);
+    let edges = config
+        .services
+        .iter()
+        .flat_map(|s| s.depends_on.iter().map(move |d| (s, d)))
+        .zip(&layout.edges)
+        .map(|((service, dep), route)| {
+            let strength = dep.strength;
+            let dep = dep.clone();
+            let dep_name = config
+                .service(&dep.service)
+                .map_or_else(|| dep.service.clone(), |d| d.name.clone());
+            let status =
+                Signal::derive(move || model::edge_status(snapshot.get().as_deref(), &dep));
+            view! {
+                <DiagramEdge
+                    path=route.svg_path()
+                    from=service.id.clone()
+                    to=route.to.clone()
+                    label=format!("{} needs {dep_name}", service.name)
+                    strength=strength
+                    status=status
+                />
+            }
+        })
+        .collect_view();
+    let nodes = config
+        .services
+        .iter()
+        .zip(&layout.nodes)
+        .map(|(service, placed)| {
+            let cfg = Arc::clone(&config);
+            let id = service.id.clone();
+            let look =
+                Signal::derive(move || model::node_look(&cfg, snapshot.get().as_deref(), &id));
+            view! {
+                <DiagramNode
+                    id=service.id.clone()
+                    name=service.name.clone()
+                    rect=placed.rect
+                    look=look
+                    selected=selected
+                    dragged=dragged
+                />
+            }
+        })
+        .collect_view();
+
+    view! {
+        <div class="diagram" data-testid="diagram">
+            <div
+                class="diagram-canvas"
+                class:zoomed=move || zoomed.get()
+                class:dragging=move || dragged.get() && drag.get().is_some()
+                style:aspect-ratio=format!("{width:.0} / {height:.0}")
+                on:keydown=on_key
+            >
+                <svg
+                    node_ref=svg_ref
+                    class="diagram-svg"
+                    viewBox=move || viewport.get().view_box()
+                    preserveAspectRatio="xMidYMid meet"
+                    role="group"
+                    aria-label="Service dependency diagram: each service above the services it depends on"
+                    on:wheel=on_wheel
+                    on:pointerdown=on_pointer_down
+                    on:pointermove=on_pointer_move
+                    on:pointerup=on_pointer_end
+                    on:pointercancel=on_pointer_end
+                >
+                    <defs>
+                        {Status::ALL
+                            .iter()
+                            .map(|s| {
+                                view! {
+                                    <pattern
+                                        id=format!("diagram-hatch-{}", s.as_str())
+                                        class=format!("diagram-hatch status-{}", s.as_str())
+                                        width="10"
+                                        height="10"
+                                        patternUnits="userSpaceOnUse"
+                                        patternTransform="rotate(45)"
+                                    >
+                                        <rect class="hatch-bg" width="10" height="10" />
+                                        <rect class="hatch-stripe" width="4" height="10" />
+                                    </pattern>
+                                }
+                            })
+                            .collect_view()}
+                    </defs>
+                    <g class="diagram-edges">{edges}</g>
+                    <g class="diagram-nodes">{nodes}</g>
+                </svg>
+                <ZoomControls
+                    zoom_in=move || zoom_by(ZOOM_STEP)
+                    zoom_out=move || zoom_by(1.0 / ZOOM_STEP)
+                    reset=move || viewport.set(full)
+                    zoomed=zoomed
+                />
+            </div>
+            <DiagramLegend />
+        </div>
+    }
+    .into_any()
+}
+
+/// Where a press started, to turn pointer travel into panning.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct DragStart {
+    pointer: i32,
+    x: f64,
+    y: f64,
+    from: Viewport,
+}
