@@ -8,6 +8,8 @@
 //! arithmetic in `viewport`, both tested natively; the components here only
 //! render and forward events.
 
+#[cfg(all(test, target_arch = "wasm32"))]
+mod browser_tests;
 mod edge;
 mod legend;
 mod model;

@@ -1,0 +1,243 @@
+//! The diagram in a real browser (wasm-bindgen-test, headless Chromium): the
+//! DOM contract, selection by mouse and keyboard, and the zoom buttons.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use panopticon_core::Status;
+use panopticon_engine::snapshot::{ServiceSnapshot, StatusCounts};
+use panopticon_engine::{Config, Snapshot};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+use super::DependencyDiagram;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn config() -> Arc<Config> {
+    Arc::new(
+        Config::from_yaml(
+            "reference-cluster.yaml",
+            include_str!("../../examples/config/reference-cluster.yaml"),
+        )
+        .unwrap(),
+    )
+}
+
+/// Consul without quorum: Consul critical, Swarm dragged to critical, Weave to warning.
+fn consul_down() -> Arc<Snapshot> {
+    use Status::{Critical as C, Healthy as H, Warning as W};
+    let svc = |id: &str, own, effective, root, by: &[&str]| ServiceSnapshot {
+        id: id.to_owned(),
+        name: id.to_owned(),
+        own,
+        effective,
+        is_root_cause: root,
+        impacted_by: by.iter().map(|s| (*s).to_owned()).collect(),
+        checks: Vec::new(),
+        reasons: Vec::new(),
+        transitions: Vec::new(),
+    };
+    Arc::new(Snapshot {
+        at: 0.0,
+        cluster: C,
+        counts: StatusCounts::default(),
+        services: vec![
+            svc("host", H, H, false, &[]),
+            svc("consul", C, C, true, &[]),
+            svc("glusterfs", H, H, false, &[]),
+            svc("weave", H, W, false, &["consul"]),
+            svc("swarm", H, C, false, &["consul"]),
+            svc("app", H, W, false, &["consul"]),
+        ],
+        summary: String::new(),
+        recent: Vec::new(),
+    })
+}
+
+struct Mounted {
+    root: web_sys::HtmlElement,
+    snapshot: RwSignal<Option<Arc<Snapshot>>>,
+    selected: RwSignal<Option<String>>,
+    _handle: Box<dyn std::any::Any>,
+}
+
+fn mount() -> Mounted {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&root).unwrap();
+    let snapshot = RwSignal::new(None);
+    let selected = RwSignal::new(None);
+    let cfg = config();
+    let handle = mount_to(root.clone(), move || {
+        view! { <DependencyDiagram config=Arc::clone(&cfg) snapshot=snapshot selected=selected /> }
+    });
+    Mounted {
+        root,
+        snapshot,
+        selected,
+        _handle: Box::new(handle),
+    }
+}
+
+impl Mounted {
+    fn get(&self, selector: &str) -> web_sys::Element {
+        self.root
+            .query_selector(selector)
+            .unwrap()
+            .unwrap_or_else(|| panic!("{selector} not found"))
+    }
+
+    fn attr(&self, selector: &str, name: &str) -> Option<String> {
+        self.get(selector).get_attribute(name)
+    }
+
+    fn node(&self, id: &str, name: &str) -> Option<String> {
+        self.attr(&format!("[data-service=\"{id}\"]"), name)
+    }
+}
+
+fn click(el: &web_sys::Element) {
+    el.dispatch_event(&web_sys::MouseEvent::new("click").unwrap())
+        .unwrap();
+}
+
+fn key(el: &web_sys::Element, key: &str) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    el.dispatch_event(&ev).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn dom_contract_before_and_after_the_first_snapshot() {
+    let m = mount();
+    let cfg = config();
+    assert_eq!(
+        m.get("g.diagram-nodes").child_element_count() as usize,
+        cfg.services.len()
+    );
+    for s in &cfg.services {
+        assert_eq!(
+            m.node(&s.id, "data-status").as_deref(),
+            Some("unknown"),
+            "{} before data",
+            s.id
+        );
+        assert_eq!(m.node(&s.id, "data-own-status").as_deref(), Some("unknown"));
+        assert_eq!(m.node(&s.id, "data-impacted-by"), None);
+        assert_eq!(m.node(&s.id, "tabindex").as_deref(), Some("0"));
+        assert_eq!(m.node(&s.id, "role").as_deref(), Some("button"));
+        assert!(m.node(&s.id, "aria-label").unwrap().starts_with(&s.name));
+    }
+
+    m.snapshot.set(Some(consul_down()));
+    leptos::task::tick().await;
+    assert_eq!(m.node("consul", "data-status").as_deref(), Some("critical"));
+    assert_eq!(
+        m.node("consul", "data-impacted-by"),
+        None,
+        "the root cause is not impacted"
+    );
+    assert!(m.node("consul", "class").unwrap().contains("root-cause"));
+    assert_eq!(m.node("swarm", "data-status").as_deref(), Some("critical"));
+    assert_eq!(
+        m.node("swarm", "data-own-status").as_deref(),
+        Some("healthy")
+    );
+    assert_eq!(
+        m.node("swarm", "data-impacted-by").as_deref(),
+        Some("consul")
+    );
+    assert!(m.node("swarm", "class").unwrap().contains("impacted"));
+    assert!(
+        m.get("[data-service=\"swarm\"]")
+            .text_content()
+            .unwrap()
+            .contains("impacted by Consul")
+    );
+    // Edges carry what they pass on: hard passes critical, soft at most warning.
+    let edge = |from: &str, to: &str, name: &str| {
+        m.attr(
+            &format!("path[data-from=\"{from}\"][data-to=\"{to}\"]"),
+            name,
+        )
+    };
+    assert_eq!(
+        edge("swarm", "consul", "data-passes").as_deref(),
+        Some("critical")
+    );
+    assert_eq!(
+        edge("weave", "consul", "data-passes").as_deref(),
+        Some("warning")
+    );
+    assert!(edge("weave", "consul", "class").unwrap().contains("soft"));
+    assert_eq!(
+        edge("weave", "host", "data-passes").as_deref(),
+        Some("healthy")
+    );
+
+    // Back to no data: grey again, never the last colours.
+    m.snapshot.set(None);
+    leptos::task::tick().await;
+    assert_eq!(m.node("consul", "data-status").as_deref(), Some("unknown"));
+    assert_eq!(m.node("swarm", "data-impacted-by"), None);
+}
+
+#[wasm_bindgen_test]
+async fn click_enter_and_space_toggle_the_selection() {
+    let m = mount();
+    let consul = m.get("[data-service=\"consul\"]");
+    click(&consul);
+    leptos::task::tick().await;
+    assert_eq!(m.selected.get_untracked().as_deref(), Some("consul"));
+    assert_eq!(
+        consul.get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
+    click(&consul);
+    leptos::task::tick().await;
+    assert_eq!(m.selected.get_untracked(), None);
+    key(&consul, "Enter");
+    assert_eq!(m.selected.get_untracked().as_deref(), Some("consul"));
+    key(&m.get("[data-service=\"host\"]"), " ");
+    assert_eq!(m.selected.get_untracked().as_deref(), Some("host"));
+    key(&m.get("[data-service=\"host\"]"), "a");
+    assert_eq!(
+        m.selected.get_untracked().as_deref(),
+        Some("host"),
+        "other keys do nothing"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn zoom_buttons_and_reset() {
+    let m = mount();
+    let full = m.attr("svg.diagram-svg", "viewBox").unwrap();
+    assert!(
+        m.root
+            .query_selector(".diagram-zoom-reset")
+            .unwrap()
+            .is_none(),
+        "no reset at full size"
+    );
+    click(&m.get(".diagram-zoom-in"));
+    leptos::task::tick().await;
+    let zoomed = m.attr("svg.diagram-svg", "viewBox").unwrap();
+    assert_ne!(zoomed, full);
+    let width = |vb: &str| vb.split(' ').nth(2).unwrap().parse::<f64>().unwrap();
+    assert!(width(&zoomed) < width(&full));
+    click(&m.get(".diagram-zoom-reset"));
+    leptos::task::tick().await;
+    assert_eq!(m.attr("svg.diagram-svg", "viewBox").unwrap(), full);
+    assert!(
+        m.root
+            .query_selector(".diagram-zoom-reset")
+            .unwrap()
+            .is_none()
+    );
+    // Zooming out at full size changes nothing.
+    click(&m.get(".diagram-zoom-out"));
+    leptos::task::tick().await;
+    assert_eq!(m.attr("svg.diagram-svg", "viewBox").unwrap(), full);
+}
