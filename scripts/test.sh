@@ -21,7 +21,7 @@ step "clippy (wasm32)"
 # The browser crates with their browser tests; the pure crates' libraries (their tests
 # are native, and proptest's RNG does not build for wasm32).
 cargo clippy -p panopticon -p panopticon-client --all-targets --target wasm32-unknown-unknown --locked -- -D warnings
-cargo clippy -p panopticon-core -p panopticon-engine --lib --target wasm32-unknown-unknown --locked -- -D warnings
+cargo clippy -p panopticon-core -p panopticon-engine -p panopticon-layout --lib --target wasm32-unknown-unknown --locked -- -D warnings
 
 step "native tests"
 cargo test --workspace --locked
