@@ -22,7 +22,11 @@ pub fn ClusterBanner(
     let summary = move || {
         snapshot.get().map_or_else(
             || "waiting for the first data from Prometheus".to_owned(),
-            |s| s.summary.clone(),
+            // The banner's word already says the status: drop the summary's "CRITICAL: ".
+            |s| {
+                let prefix = format!("{}: ", s.cluster.label());
+                s.summary.strip_prefix(&prefix).unwrap_or(&s.summary).to_owned()
+            },
         )
     };
     let counts = move || {
