@@ -1,0 +1,246 @@
+// The configurations the benchmarks load, and the expressions a configuration puts on
+// screen (what one refresh must ask Prometheus, each exactly once).
+//
+// Generated configurations are written as JSON: JSON is YAML, so the app's YAML loader
+// reads them unchanged, and no YAML writer is needed here.
+
+/** The refresh interval of every benchmark configuration. The harness captures the
+ * app's timer of exactly this period and fires refreshes itself (`page.mjs`), so no
+ * refresh ever starts on its own in the middle of a measurement. */
+export const MANUAL_REFRESH_SECS = 30;
+
+/** A deterministic PRNG (mulberry32), so generated configurations are the same every run. */
+export function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A YAML scalar as written in our configurations: plain, 'single' or "double" quoted. */
+function scalar(text) {
+  let t = text.trim();
+  if (t.startsWith("'")) {
+    // Single-quoted: '' is a quote; the value ends at the first lone quote.
+    let out = '';
+    for (let i = 1; i < t.length; i += 1) {
+      if (t[i] === "'" && t[i + 1] === "'") {
+        out += "'";
+        i += 1;
+      } else if (t[i] === "'") {
+        return out;
+      } else {
+        out += t[i];
+      }
+    }
+    throw new Error(`unterminated quote in ${text}`);
+  }
+  if (t.startsWith('"')) {
+    const m = t.match(/^"(?:[^"\\]|\\.)*"/);
+    if (!m) throw new Error(`unterminated quote in ${text}`);
+    return JSON.parse(m[0]);
+  }
+  const hash = t.search(/\s#/);
+  if (hash >= 0) t = t.slice(0, hash);
+  return t.trim();
+}
+
+const indentOf = (line) => line.length - line.trimStart().length;
+
+/**
+ * What a configuration in the shape of `examples/config/*.yaml` asks Prometheus: the
+ * distinct instant expressions of its checks (query, a ratio's denominator, and the
+ * reachability query `up` — the check's own or its service's, unless `up: none`) and,
+ * per view, the range expressions of its graphs. Mirrors `Engine::queries` and the
+ * view's graphs; block-style YAML only (as the shipped files are written).
+ */
+export function expressionsOf(yamlText) {
+  const lines = yamlText.split('\n');
+  const services = [];
+  const views = [];
+  let section = null;
+  let serviceIndent = null;
+  let service = null;
+  let check = null;
+  let view = null;
+  let graph = null;
+  let inQueries = false;
+  for (const raw of lines) {
+    const line = raw.replace(/\s+$/, '');
+    if (!line.trim() || line.trimStart().startsWith('#')) continue;
+    const indent = indentOf(line);
+    if (indent === 0) {
+      section = line.split(':')[0];
+      serviceIndent = null;
+      continue;
+    }
+    const body = line.trimStart();
+    if (section === 'services') {
+      const item = body.match(/^- id:\s*(.*)$/);
+      if (item) {
+        serviceIndent ??= indent;
+        if (indent === serviceIndent) {
+          service = { id: scalar(item[1]), up: null, checks: [], indent };
+          services.push(service);
+          check = null;
+        } else if (service) {
+          check = { id: scalar(item[1]), query: null, denominator: null, up: undefined, indent };
+          service.checks.push(check);
+        }
+        continue;
+      }
+      if (check && indent <= check.indent) check = null;
+      const kv = body.match(/^(query|denominator|up):\s*(.+)$/);
+      if (!kv || !service) continue;
+      const [, key, value] = kv;
+      if (check) {
+        if (key === 'query') check.query = scalar(value);
+        else if (key === 'denominator') check.denominator = scalar(value);
+        else if (key === 'up' && indent === check.indent + 2) check.up = scalar(value);
+      } else if (key === 'up' && indent === service.indent + 2) {
+        service.up = scalar(value);
+      }
+    } else if (section === 'views') {
+      const item = body.match(/^- id:\s*(.*)$/);
+      if (item) {
+        view = { id: scalar(item[1]), graphs: [] };
+        views.push(view);
+        graph = null;
+        continue;
+      }
+      const g = body.match(/^- title:\s*(.*)$/);
+      if (g && view) {
+        graph = { title: scalar(g[1]), queries: [] };
+        view.graphs.push(graph);
+        inQueries = false;
+        continue;
+      }
+      if (!graph) continue;
+      const q = body.match(/^query:\s*(.+)$/);
+      if (q) { graph.queries.push(scalar(q[1])); inQueries = false; continue; }
+      if (/^queries:\s*$/.test(body)) { inQueries = true; continue; }
+      const listed = body.match(/^-\s+(.+)$/);
+      if (inQueries && listed) { graph.queries.push(scalar(listed[1])); continue; }
+      inQueries = false;
+    }
+  }
+  const instant = [];
+  const add = (e) => {
+    if (e === null || e === undefined) return;
+    const t = e.trim();
+    if (!instant.includes(t)) instant.push(t);
+  };
+  for (const s of services) {
+    for (const c of s.checks) {
+      add(c.query);
+      add(c.denominator);
+      const up = c.up === undefined ? s.up : c.up;
+      if (up !== 'none') add(up);
+    }
+  }
+  return {
+    services: services.map((s) => s.id),
+    instant,
+    views: views.map((v) => ({ id: v.id, graphs: v.graphs.map((g) => ({ title: g.title, queries: g.queries.map((q) => q.trim()) })) })),
+  };
+}
+
+/** The same configuration expecting `n` instances (the top-level `instances:`). */
+export function withInstances(yamlText, n) {
+  const re = /^instances:\s*\d+/m;
+  if (!re.test(yamlText)) throw new Error('configuration has no top-level instances');
+  return yamlText.replace(re, `instances: ${n}`);
+}
+
+/** The same configuration with `views` replaced (a YAML text starting with `views:`). */
+export function withViews(yamlText, viewsYaml) {
+  const at = yamlText.search(/^views:/m);
+  if (at < 0) throw new Error('configuration has no views');
+  return `${yamlText.slice(0, at)}${viewsYaml}`;
+}
+
+const WORDS = [
+  'api', 'auth', 'billing', 'cart', 'catalog', 'search', 'mail', 'queue', 'cache', 'db',
+  'ledger', 'media', 'report', 'export', 'import', 'audit', 'session', 'pricing', 'stock', 'ship',
+];
+const KINDS = ['gateway', 'worker', 'store', 'service', 'index', 'proxy', 'sync', 'scheduler', 'feed', 'bridge'];
+
+/**
+ * A large stack for the diagram: `services` services in `layers` layers and exactly
+ * `edges` dependencies, each from a service to one in a lower layer (so no cycles),
+ * about a quarter soft. Every service has one real check (`up{job="node"}` of the
+ * simulated cluster, so it is healthy) and no graphs, so the figure is the diagram's.
+ */
+export function diagramConfig({ services = 200, edges = 400, layers = 8, seed = 7 } = {}) {
+  const rand = rng(seed);
+  const perLayer = Math.ceil(services / layers);
+  const list = Array.from({ length: services }, (_, i) => {
+    const word = WORDS[i % WORDS.length];
+    const kind = KINDS[Math.floor(i / WORDS.length) % KINDS.length];
+    return { id: `${word}-${kind}-${i}`, layer: Math.floor(i / perLayer), depends_on: [] };
+  });
+  const edgeSet = new Set();
+  let guard = 0;
+  while (edgeSet.size < edges) {
+    guard += 1;
+    if (guard > edges * 1000) throw new Error('cannot place the requested edges');
+    const from = perLayer + Math.floor(rand() * (services - perLayer));
+    const src = list[from];
+    // Mostly the layer just below, sometimes further down: like real stacks.
+    const down = 1 + Math.floor(rand() * rand() * src.layer);
+    const layer = Math.max(0, src.layer - down);
+    const start = layer * perLayer;
+    const to = start + Math.floor(rand() * Math.min(perLayer, services - start));
+    const key = `${from}>${to}`;
+    if (to >= from || edgeSet.has(key)) continue;
+    edgeSet.add(key);
+    src.depends_on.push({ service: list[to].id, strength: rand() < 0.25 ? 'soft' : 'hard' });
+  }
+  const config = {
+    datasource: { base_url: '/prometheus', timeout_secs: 10, refresh_secs: MANUAL_REFRESH_SECS, max_in_flight: 6, stale_after_secs: 600 },
+    instances: 4,
+    services: list.map((s) => ({
+      id: s.id,
+      name: s.id.replace(/-(\d+)$/, ' $1'),
+      checks: [{
+        id: 'up', name: 'reachable', query: 'up{job="node"}', aggregate: 'quorum',
+        rule: { kind: 'equals', expected: 1, otherwise: 'critical' },
+      }],
+      ...(s.depends_on.length ? { depends_on: s.depends_on } : {}),
+    })),
+    views: [],
+  };
+  return { text: `${JSON.stringify(config, null, 1)}\n`, edges: edgeSet.size, services: list.length };
+}
+
+/** Six graphs of six series each, fed by `graphQuery(k)` (answered by the harness). */
+export function graphsViewYaml({ graphs = 6 } = {}) {
+  const lines = ['views:', '  - id: overview', '    name: Overview', '    graphs:'];
+  for (let k = 1; k <= graphs; k += 1) {
+    lines.push(`      - title: Bench graph ${k}`, `        query: '${graphQuery(k)}'`, '        max_series: 6');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The expression of benchmark graph `k`; no such metric exists, so only the harness answers it. */
+export function graphQuery(k) {
+  return `bench_graph_series_${k}`;
+}
+
+/** One service with one check (one instant query) and no graphs: the fan-out baseline. */
+export function oneQueryConfig() {
+  const config = {
+    datasource: { base_url: '/prometheus', timeout_secs: 10, refresh_secs: MANUAL_REFRESH_SECS, max_in_flight: 6, stale_after_secs: 600 },
+    instances: 4,
+    services: [{
+      id: 'host', name: 'Host',
+      checks: [{ id: 'up', query: 'up{job="node"}', aggregate: 'quorum', rule: { kind: 'equals', expected: 1, otherwise: 'critical' } }],
+    }],
+    views: [],
+  };
+  return `${JSON.stringify(config, null, 1)}\n`;
+}

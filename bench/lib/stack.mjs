@@ -1,0 +1,82 @@
+// The system under test, assembled from the end-to-end harness: the simulator, a real
+// Prometheus scraping it, nginx with the shipped configuration serving the release
+// bundle (plus the benchmark's configuration files) and proxying Prometheus — once
+// directly and once through the slow proxy, for the latency figures.
+import {
+  makeSite, simBin, simScrapeConfigs, startNginx, startProcess, startPrometheus, startSim, waitFor,
+} from '../../tests/e2e/harness.mjs';
+import { startSlowProxy } from './slow-proxy.mjs';
+
+/** An instant query straight to Prometheus (not through the app), for readiness checks. */
+export async function promValue(prom, expr) {
+  const url = `${prom.url}/api/v1/query?query=${encodeURIComponent(expr)}`;
+  const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+  const body = await res.json();
+  const first = body?.data?.result?.[0];
+  return first ? Number(first.value[1]) : null;
+}
+
+/**
+ * Starts everything. `nodes` > 64 uses the simulator's aggregated target (one target,
+ * every series labelled with its own job and instance, scraped with honor_labels).
+ * `files` are extra files for the site (configurations). Returns the URLs and `stop()`,
+ * which stops what was started, in reverse order, even after a failure half-way.
+ */
+export async function startStack({ nodes = 4, files = {}, scrapeInterval = '1s', slowProxy = false } = {}) {
+  const started = [];
+  const stack = {
+    async stop() {
+      for (const s of started.reverse()) {
+        try { await s.stop(); } catch { /* keep stopping the rest */ }
+      }
+      started.length = 0;
+    },
+  };
+  try {
+    const aggregate = nodes > 64;
+    stack.sim = aggregate ? await startAggregateSim(nodes) : await startSim({ nodes });
+    started.push(stack.sim);
+    const scrapeConfigs = aggregate
+      ? [{
+        job_name: 'relay', honor_labels: true, scrape_interval: scrapeInterval,
+        scrape_timeout: scrapeInterval, static_configs: [{ targets: [stack.sim.targets[0].address] }],
+      }]
+      : simScrapeConfigs(stack.sim, { interval: scrapeInterval, timeout: scrapeInterval === '1s' ? '900ms' : scrapeInterval });
+    stack.prom = await startPrometheus({ scrapeConfigs, scrapeInterval });
+    started.push(stack.prom);
+    stack.site = makeSite(files);
+    started.push({ stop: async () => stack.site.remove() });
+    stack.nginx = await startNginx({ prometheus: `127.0.0.1:${stack.prom.port}`, root: stack.site.dir });
+    started.push(stack.nginx);
+    if (slowProxy) {
+      stack.proxy = await startSlowProxy(`127.0.0.1:${stack.prom.port}`);
+      started.push(stack.proxy);
+      stack.slowNginx = await startNginx({ prometheus: stack.proxy.address, root: stack.site.dir });
+      started.push(stack.slowNginx);
+    }
+    // Every node of every job scraped and up: the dashboard then has a healthy cluster.
+    await waitFor(`Prometheus to see all ${nodes} nodes up`, async () => {
+      const counts = await Promise.all(['consul', 'gluster', 'weave', 'node']
+        .map((job) => promValue(stack.prom, `count(up{job="${job}"} == 1)`)));
+      return counts.every((c) => c === nodes);
+    }, { timeoutMs: 120_000, intervalMs: 500 });
+    return stack;
+  } catch (e) {
+    await stack.stop();
+    throw e;
+  }
+}
+
+/** The simulator in `--aggregate` mode (tests/e2e/harness.mjs knows only the per-target mode). */
+async function startAggregateSim(nodes) {
+  const proc = startProcess('sim-aggregate', simBin, [
+    'serve', '--aggregate', '--nodes', String(nodes), '--listen', '127.0.0.1',
+    '--base-port', '0', '--control-port', '0',
+  ]);
+  const listening = await waitFor('the aggregated simulator to listen', async () => {
+    if (proc.exited) throw new Error(`simulator exited:\n${proc.log()}`);
+    const line = proc.log().split('\n').find((l) => l.includes('"event":"listening"'));
+    return line && JSON.parse(line);
+  });
+  return { control: listening.control, targets: listening.targets, proc, stop: () => proc.stop() };
+}

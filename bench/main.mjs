@@ -1,0 +1,195 @@
+// The benchmark run: starts the system under test, measures every figure, prints the
+// table and writes the results file. See bench/README.md; `scripts/bench.sh` builds
+// what it needs and runs this through bench/run.mjs.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { distDir, referenceConfig, repoRoot, requireDist } from '../tests/e2e/harness.mjs';
+import {
+  MANUAL_REFRESH_SECS, diagramConfig, expressionsOf, graphsViewYaml, oneQueryConfig, withInstances, withViews,
+} from './lib/configs.mjs';
+import { launch } from './lib/page.mjs';
+import { consoleTable, failedRow, markdown } from './lib/report.mjs';
+import { startStack } from './lib/stack.mjs';
+import { bundle } from './figures/bundle.mjs';
+import { diagramAtScale } from './figures/diagram.mjs';
+import { firstStatus } from './figures/first-status.mjs';
+import { graphsAtScale } from './figures/graphs.mjs';
+import { idle } from './figures/idle.mjs';
+import { latency } from './figures/latency.mjs';
+import { requestsPerRefresh } from './figures/requests.mjs';
+import { evaluationAtScale } from './figures/scale.mjs';
+import { soak } from './figures/soak.mjs';
+
+const FIGURES = ['bundle', 'first-status', 'requests', 'latency', 'diagram', 'graphs', 'idle', 'soak', 'scale'];
+const SCALE_NODES = 1000;
+const DIAGRAM = { services: 200, edges: 400 };
+
+function parseArgs(argv) {
+  const opts = { quick: false, only: FIGURES, out: path.join(repoRoot, 'docs/benchmarks.md'), write: true };
+  for (const a of argv) {
+    if (a === '--quick') opts.quick = true;
+    else if (a === '--no-write') opts.write = false;
+    else if (a.startsWith('--only=')) opts.only = a.slice(7).split(',');
+    else if (a.startsWith('--out=')) opts.out = path.resolve(a.slice(6));
+    else if (a === '--help' || a === '-h') {
+      console.log(`usage: node bench/run.mjs [--quick] [--only=${FIGURES.join(',')}] [--out=FILE] [--no-write]
+  --quick     few runs per figure (a smoke test of the harness; results are not representative)
+  --only      run only these figures
+  --out       results file (default docs/benchmarks.md); --no-write prints only
+  env BENCH_SOAK_REFRESHES (default 10000)`);
+      process.exit(0);
+    } else throw new Error(`unknown argument ${a} (try --help)`);
+  }
+  for (const f of opts.only) if (!FIGURES.includes(f)) throw new Error(`unknown figure ${f}: ${FIGURES.join(', ')}`);
+  if (opts.quick && !argv.some((a) => a.startsWith('--out='))) opts.write = false;
+  return opts;
+}
+
+function cmd(bin, args) {
+  try {
+    return execFileSync(bin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n')[0];
+  } catch (e) {
+    return (e.stderr?.toString() ?? '').trim().split('\n')[0] || 'unknown';
+  }
+}
+
+function machineInfo(browserVersion) {
+  const cpus = os.cpus();
+  const osRelease = fs.existsSync('/etc/os-release')
+    ? (fs.readFileSync('/etc/os-release', 'utf8').match(/^PRETTY_NAME="?([^"\n]*)"?/m)?.[1] ?? 'unknown') : os.type();
+  const head = cmd('git', ['-C', repoRoot, 'rev-parse', 'HEAD']);
+  const dirty = cmd('git', ['-C', repoRoot, 'status', '--porcelain', '--untracked-files=no']) ? 'with uncommitted changes in the working tree' : 'clean';
+  let nginx = 'unknown';
+  try {
+    // nginx -v writes its version to stderr.
+    nginx = execFileSync('/bin/sh', ['-c', '/usr/sbin/nginx -v 2>&1'], { encoding: 'utf8' }).trim();
+  } catch { /* keep unknown */ }
+  return {
+    CPU: `${cpus[0]?.model ?? 'unknown'} × ${cpus.length}`,
+    memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    OS: `${osRelease}, Linux ${os.release()}`,
+    'load average at start (1/5/15 min)': os.loadavg().map((x) => x.toFixed(2)).join(' / '),
+    commit: `${head} (${dirty})`,
+    bundle: path.relative(repoRoot, distDir) || distDir,
+    Chromium: browserVersion,
+    Prometheus: cmd('/usr/bin/prometheus', ['--version']),
+    nginx,
+    'Node.js': process.version,
+    rustc: cmd('rustc', ['-V']),
+    conditions: 'the machine is shared: other workers build and the lead runs scripts/test.sh at the same time, so'
+      + ' timings include CPU contention (see the load average per figure at the end)',
+  };
+}
+
+export async function main(argv) {
+  const opts = parseArgs(argv);
+  const quick = opts.quick;
+  const started = new Date();
+  const t0 = Date.now();
+  const say = (m) => console.log(`[bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${m}`);
+  const want = (f) => opts.only.includes(f);
+  requireDist();
+
+  const referenceYaml = referenceConfig({ refresh: MANUAL_REFRESH_SECS, staleAfter: 600, timeout: 10 });
+  const expressions = expressionsOf(referenceYaml);
+  if (expressions.instant.length < 5) throw new Error('could not read the reference configuration\'s expressions');
+  const diagram = diagramConfig(DIAGRAM);
+  const files = {
+    'panopticon.yaml': referenceYaml,
+    'one.yaml': oneQueryConfig(),
+    'diagram.yaml': diagram.text,
+    'graphs.yaml': withViews(referenceYaml, graphsViewYaml()),
+  };
+
+  const rows = [];
+  const sections = [];
+  const conditions = [];
+  const record = async (figure, label, fn) => {
+    if (!want(figure)) return;
+    say(`${figure} …`);
+    const load0 = os.loadavg()[0];
+    const f0 = Date.now();
+    try {
+      const r = await fn();
+      rows.push(...r.rows);
+      sections.push(r.section);
+    } catch (e) {
+      say(`${figure} failed: ${e.stack ?? e.message}`);
+      rows.push(failedRow({ figure, label, error: e.message.split('\n')[0] }));
+      sections.push({ title: label, notes: [`failed: ${e.message}`] });
+    }
+    conditions.push([figure, `${((Date.now() - f0) / 1000).toFixed(0)} s`, load0.toFixed(2), os.loadavg()[0].toFixed(2)]);
+  };
+
+  let browserVersion = 'unknown';
+  await record('bundle', 'bundle size', () => bundle({ distDir }));
+
+  const needA = ['first-status', 'requests', 'latency', 'diagram', 'graphs', 'idle', 'soak'].some(want);
+  if (needA) {
+    say('starting the simulated 4-node cluster, Prometheus, nginx, the slow proxy');
+    const stack = await startStack({ nodes: 4, files, slowProxy: true });
+    const browser = await launch();
+    browserVersion = browser.version();
+    try {
+      const url = `${stack.nginx.url}/`;
+      await record('first-status', 'time to first status', () => firstStatus({ browser, url, loads: quick ? 3 : 12 }));
+      await record('requests', 'requests per refresh', () => requestsPerRefresh({ browser, url, expressions, refreshes: quick ? 2 : 5 }));
+      await record('latency', 'refresh latency', () => latency({ browser, stack, expressions, refreshes: quick ? 3 : 10 }));
+      await record('diagram', 'diagram at scale', () => diagramAtScale({
+        browser, url: `${stack.nginx.url}/?config=diagram.yaml`, ...DIAGRAM, loads: quick ? 2 : 5, refreshes: quick ? 2 : 5,
+      }));
+      await record('graphs', 'graphs', () => graphsAtScale({ browser, url: `${stack.nginx.url}/?config=graphs.yaml`, refreshes: quick ? 3 : 10 }));
+      await record('idle', 'idle CPU', () => idle({ browser, url, windows: quick ? 1 : 3, windowMs: quick ? 3_000 : 10_000 }));
+      if (want('soak')) {
+        // Unthrottled frames: the soak waits for a frame per refresh, not for 60 Hz.
+        const fast = await launch(['--disable-frame-rate-limit', '--disable-gpu-vsync']);
+        try {
+          const n = Number(process.env.BENCH_SOAK_REFRESHES ?? (quick ? 300 : 10_000));
+          await record('soak', 'soak', () => soak({ browser: fast, url, refreshes: n, warmup: quick ? 20 : 200, samples: quick ? 3 : 10, log: say }));
+        } finally {
+          await fast.close();
+        }
+      }
+    } finally {
+      await browser.close();
+      await stack.stop();
+    }
+  }
+
+  if (want('scale')) {
+    say(`starting the simulated ${SCALE_NODES}-node cluster (aggregated target), Prometheus, nginx`);
+    const stack = await startStack({
+      nodes: SCALE_NODES, scrapeInterval: '5s', files: { 'panopticon.yaml': withInstances(referenceYaml, SCALE_NODES) },
+    });
+    const browser = await launch();
+    browserVersion = browser.version();
+    try {
+      await record('scale', 'evaluation at scale', () => evaluationAtScale({ browser, url: `${stack.nginx.url}/`, nodes: SCALE_NODES, refreshes: quick ? 3 : 10 }));
+    } finally {
+      await browser.close();
+      await stack.stop();
+    }
+  }
+
+  const seconds = (Date.now() - t0) / 1000;
+  console.log(`\n${consoleTable(rows)}\n`);
+  sections.push({
+    title: 'Conditions per figure',
+    how: 'Wall time of each figure and the 1-minute load average before and after it (2 cores: a load'
+      + ' above 2 means the benchmark shared the CPU with other work).',
+    tables: [{ head: ['figure', 'time', 'load before', 'load after'], rows: conditions }],
+  });
+  if (opts.write) {
+    const text = markdown({
+      machine: machineInfo(browserVersion), rows, sections, startedAt: started, seconds, command: 'scripts/bench.sh',
+    });
+    fs.mkdirSync(path.dirname(opts.out), { recursive: true });
+    fs.writeFileSync(opts.out, text);
+    say(`results written to ${path.relative(process.cwd(), opts.out) || opts.out}`);
+  }
+  say(`done in ${seconds.toFixed(0)} s`);
+  return rows;
+}
