@@ -35,6 +35,7 @@ pub fn GraphPanel(
     let size = RwSignal::new((0.0_f64, 0.0_f64));
     let painted = StoredValue::new(None::<Painted>);
     let hover = RwSignal::new(None::<(Readout, f64, bool)>);
+    let pointer_x = StoredValue::new(None::<f64>);
     let model = Memo::new(move |_| {
         data.with(|d| {
             d.as_ref()
@@ -43,6 +44,18 @@ pub fn GraphPanel(
     });
 
     resize::observe(plot_ref, size, width_px);
+
+    // The read-out for a pointer `x_css` CSS pixels right of the plot box's
+    // left edge, on the drawing now on screen.
+    let readout_at = move |x_css: f64| {
+        let p = painted.get_value()?;
+        let readout = data.with_untracked(|d| {
+            let d = d.as_ref()?;
+            graph.with_value(|g| nearest(d, g, &p.plot, x_css * p.dpr, p.utc_offset_secs))
+        })?;
+        let x = readout.x_px / p.dpr;
+        Some((readout, x, x > size.get_untracked().0 / 2.0))
+    };
 
     Effect::new(move |_| {
         let (width, height) = size.get();
@@ -54,23 +67,21 @@ pub fn GraphPanel(
             graph.with_value(|g| canvas::paint(&canvas, (width, height), d, g))
         });
         painted.set_value(result);
-        hover.set(None);
+        // A refresh under a resting pointer updates the read-out instead of hiding it.
+        hover.set(pointer_x.get_value().and_then(readout_at));
     });
 
     let on_move = move |ev: PointerEvent| {
-        let (Some(plot), Some(p)) = (plot_ref.get_untracked(), painted.get_value()) else {
+        let Some(plot) = plot_ref.get_untracked() else {
             return;
         };
-        let rect = plot.get_bounding_client_rect();
-        let x_css = f64::from(ev.client_x()) - rect.left();
-        let readout = data.with_untracked(|d| {
-            let d = d.as_ref()?;
-            graph.with_value(|g| nearest(d, g, &p.plot, x_css * p.dpr, p.utc_offset_secs))
-        });
-        hover.set(readout.map(|r| {
-            let x = r.x_px / p.dpr;
-            (r, x, x > rect.width() / 2.0)
-        }));
+        let x_css = f64::from(ev.client_x()) - plot.get_bounding_client_rect().left();
+        pointer_x.set_value(Some(x_css));
+        hover.set(readout_at(x_css));
+    };
+    let on_leave = move |_| {
+        pointer_x.set_value(None);
+        hover.set(None);
     };
 
     let state = move || {
@@ -101,7 +112,7 @@ pub fn GraphPanel(
                 class="graph-plot"
                 node_ref=plot_ref
                 on:pointermove=on_move
-                on:pointerleave=move |_| hover.set(None)
+                on:pointerleave=on_leave
             >
                 <canvas class="graph-canvas" node_ref=canvas_ref role="img" aria-label=label></canvas>
                 <Show when=move || data.with(Option::is_none)>

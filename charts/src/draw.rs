@@ -104,7 +104,7 @@ impl<DB: DrawingBackend> Painter<'_, DB> {
             let anchor = (plot.left - style.px(6.0), y);
             self.text(label, anchor, font, theme.text, (HPos::Right, VPos::Center))?;
         }
-        let target = (plot.width() / style.px(110.0)).floor().max(2.0);
+        let target = (plot.width() / style.px(90.0)).floor().max(2.0);
         // `target` is a small positive count.
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let target = target as usize;

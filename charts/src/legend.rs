@@ -13,7 +13,8 @@ const QUERY_CHARS: usize = 40;
 /// `node-1, sda` for two such labels), because the shared ones (`job`,
 /// `__name__` of a single metric) are already said by the graph's title. A
 /// series none of those labels separates is named by its metric (`__name__`),
-/// then by its query text, and last by its position.
+/// then by its own label values (`sum by (volume)` gives `gv0`), then by its
+/// query text, and last by its position.
 pub fn legend_labels(series: &[GraphSeries], queries: &[String]) -> Vec<String> {
     let keys: BTreeSet<&str> = series
         .iter()
@@ -49,6 +50,15 @@ pub fn legend_labels(series: &[GraphSeries], queries: &[String]) -> Vec<String> 
             }
             if let Some(name) = s.labels.get("__name__").filter(|n| !n.is_empty()) {
                 return name.clone();
+            }
+            let own: Vec<&str> = s
+                .labels
+                .values()
+                .map(String::as_str)
+                .filter(|v| !v.is_empty())
+                .collect();
+            if !own.is_empty() {
+                return own.join(", ");
             }
             if let Some(query) = queries
                 .get(s.query)
@@ -128,6 +138,7 @@ mod tests {
             &["n1", "n2", &format!("{}…", "x".repeat(39))],
         );
         check(&[series(0, &[])], &["sum(rate(http_requests_total[5m]))"]);
+        check(&[series(9, &[("volume", "gv0")])], &["gv0"]);
         check(&[series(5, &[])], &["series 1"]);
         check(&[], &[]);
     }
