@@ -39,7 +39,7 @@ function parseArgs(argv) {
   --quick     few runs per figure (a smoke test of the harness; results are not representative)
   --only      run only these figures
   --out       results file (default docs/benchmarks.md); --no-write prints only
-  env BENCH_SOAK_REFRESHES (default 10000)`);
+  env BENCH_SOAK_REFRESHES (default 10000), BENCH_SOAK_MAX_SECONDS (default 900)`);
       process.exit(0);
     } else throw new Error(`unknown argument ${a} (try --help)`);
   }
@@ -148,7 +148,10 @@ export async function main(argv) {
         const fast = await launch(['--disable-frame-rate-limit', '--disable-gpu-vsync']);
         try {
           const n = Number(process.env.BENCH_SOAK_REFRESHES ?? (quick ? 300 : 10_000));
-          await record('soak', 'soak', () => soak({ browser: fast, url, refreshes: n, warmup: quick ? 20 : 200, samples: quick ? 3 : 10, log: say }));
+          const maxSeconds = Number(process.env.BENCH_SOAK_MAX_SECONDS ?? (quick ? 120 : 900));
+          await record('soak', 'soak', () => soak({
+            browser: fast, url, refreshes: n, warmup: quick ? 20 : 200, samples: quick ? 3 : 10, maxSeconds, log: say,
+          }));
         } finally {
           await fast.close();
         }

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The benchmarks: build the release bundle and the simulator, then drive the bundle in
+# headless Chromium against a real Prometheus + nginx + the simulated cluster, print
+# the table and write docs/benchmarks.md (see bench/README.md for every figure).
+#
+# Not part of scripts/test.sh: it takes a quarter of an hour on 2 cores and its numbers
+# depend on the machine. Arguments go to bench/run.mjs (e.g. --quick, --only=soak).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+scripts/setup.sh
+source scripts/env.sh
+
+scripts/build.sh
+echo "[bench] cargo build --release -p panopticon-sim"
+cargo build --release --locked -p panopticon-sim
+PANOPTICON_SIM="$PWD/target/release/panopticon-sim" exec node bench/run.mjs "$@"
