@@ -38,13 +38,16 @@ function parseArgs(argv) {
       console.log(`usage: node bench/run.mjs [--quick] [--only=${FIGURES.join(',')}] [--out=FILE] [--no-write]
   --quick     few runs per figure (a smoke test of the harness; results are not representative)
   --only      run only these figures
-  --out       results file (default docs/benchmarks.md); --no-write prints only
+  --out       results file (default docs/benchmarks.md; with --quick or --only only when given);
+              --no-write prints only
   env BENCH_SOAK_REFRESHES (default 10000), BENCH_SOAK_MAX_SECONDS (default 900)`);
       process.exit(0);
     } else throw new Error(`unknown argument ${a} (try --help)`);
   }
   for (const f of opts.only) if (!FIGURES.includes(f)) throw new Error(`unknown figure ${f}: ${FIGURES.join(', ')}`);
-  if (opts.quick && !argv.some((a) => a.startsWith('--out='))) opts.write = false;
+  // A partial or quick run must not replace the full results file by accident.
+  const partial = opts.quick || argv.some((a) => a.startsWith('--only='));
+  if (partial && !argv.some((a) => a.startsWith('--out='))) opts.write = false;
   return opts;
 }
 

@@ -1,0 +1,107 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { diagramConfig, expressionsOf, graphsViewYaml, withInstances, withViews } from './configs.mjs';
+import { expressionOf } from './slow-proxy.mjs';
+import { matrix } from '../figures/graphs.mjs';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+function checkExpressions(yaml, expect) {
+  const got = expressionsOf(yaml);
+  assert.deepEqual({ instant: got.instant, views: got.views }, expect);
+}
+
+test('expressionsOf: checks, denominators, inherited and switched-off up, graphs', () => {
+  checkExpressions(`
+services:
+  - id: a
+    up: 'up{job="a"}'
+    checks:
+      - id: one
+        query: "x"   # a comment
+        rule: { kind: equals, expected: 1 }
+      - id: two
+        query: 'y{l=''q''}'
+        up: none
+        rule:
+          kind: ratio
+          denominator: z
+  - id: b
+    checks:
+      - id: three
+        query: x
+        up: 'up{job="b"}'
+views:
+  - id: v
+    graphs:
+      - title: G
+        query: ' x / z '
+      - title: H
+        queries:
+          - a
+          - 'b'
+`, {
+    instant: ['x', 'up{job="a"}', "y{l='q'}", 'z', 'up{job="b"}'],
+    views: [{ id: 'v', graphs: [{ title: 'G', queries: ['x / z'] }, { title: 'H', queries: ['a', 'b'] }] }],
+  });
+  checkExpressions('services:\n  - id: lonely\n', { instant: [], views: [] });
+});
+
+test('expressionsOf: the shipped reference configuration', () => {
+  const text = fs.readFileSync(path.join(repo, 'examples/config/reference-cluster.yaml'), 'utf8');
+  const e = expressionsOf(text);
+  assert.deepEqual(e.services, ['host', 'consul', 'glusterfs', 'weave', 'swarm', 'app']);
+  // `up: none` checks rate up themselves; every other check adds its service's up query.
+  for (const expr of ['up{job="node"}', 'up{job="consul"}', 'up{job="gluster"}', 'up{job="weave"}', 'node_memory_MemTotal_bytes']) {
+    assert.ok(e.instant.includes(expr), expr);
+  }
+  assert.equal(new Set(e.instant).size, e.instant.length, 'distinct');
+  assert.equal(e.views[0].graphs.length, 6);
+});
+
+test('withInstances and withViews edit only their part', () => {
+  const text = 'datasource:\n  refresh_secs: 5\ninstances: 4\nservices: []\nviews:\n  - id: old\n';
+  assert.equal(withInstances(text, 1000), text.replace('instances: 4', 'instances: 1000'));
+  assert.ok(withViews(text, graphsViewYaml({ graphs: 2 })).endsWith("query: 'bench_graph_series_2'\n        max_series: 6\n"));
+  assert.ok(!withViews(text, 'views: []\n').includes('old'));
+  assert.throws(() => withInstances('services: []\n', 3), /instances/);
+});
+
+test('diagramConfig: exact counts, no duplicate edges, every edge points down (acyclic)', () => {
+  for (const [services, edges] of [[200, 400], [30, 45]]) {
+    const d = diagramConfig({ services, edges });
+    const config = JSON.parse(d.text);
+    assert.equal(config.services.length, services);
+    const index = new Map(config.services.map((s, i) => [s.id, i]));
+    const all = config.services.flatMap((s) => (s.depends_on ?? []).map((dep) => [index.get(s.id), index.get(dep.service)]));
+    assert.equal(all.length, edges);
+    assert.equal(new Set(all.map(([a, b]) => `${a}>${b}`)).size, edges);
+    for (const [from, to] of all) assert.ok(to < from, `${from} -> ${to}`);
+    assert.equal(diagramConfig({ services, edges }).text, d.text, 'deterministic');
+  }
+});
+
+test('expressionOf: GET query string and POST form', () => {
+  const check = (url, body, expect) => assert.equal(expressionOf(url, body), expect);
+  check('/api/v1/query?query=up%7Bjob%3D%22a%22%7D&time=1', '', 'up{job="a"}');
+  check('/api/v1/query_range', 'query=rate(x%5B5m%5D)&start=1&end=2&step=1', 'rate(x[5m])');
+  check('/api/v1/status/buildinfo', '', null);
+});
+
+test('matrix: the shape of a Prometheus range answer', () => {
+  const m = matrix('q', 1000, 1999, 0);
+  assert.equal(m.status, 'success');
+  assert.equal(m.data.resultType, 'matrix');
+  assert.equal(m.data.result.length, 6);
+  for (const s of m.data.result) {
+    assert.equal(s.values.length, 1000);
+    assert.equal(s.values[0][0], 1000);
+    assert.equal(s.values[999][0], 1999);
+    assert.equal(typeof s.values[5][1], 'string');
+  }
+  assert.equal(new Set(m.data.result.map((s) => s.metric.instance)).size, 6);
+});
