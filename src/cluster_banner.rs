@@ -25,7 +25,10 @@ pub fn ClusterBanner(
             // The banner's word already says the status: drop the summary's "CRITICAL: ".
             |s| {
                 let prefix = format!("{}: ", s.cluster.label());
-                s.summary.strip_prefix(&prefix).unwrap_or(&s.summary).to_owned()
+                s.summary
+                    .strip_prefix(&prefix)
+                    .unwrap_or(&s.summary)
+                    .to_owned()
             },
         )
     };

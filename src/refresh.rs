@@ -250,11 +250,20 @@ impl Refresher {
                 continue; // not all of this graph's answers are in yet
             }
             let mut data = GraphData::new(now - slot.graph.range_secs, now);
-            for e in exprs {
-                match &ranges[e] {
-                    Ok(r) => data.add_result(r),
-                    Err(err) => data.errors.push(format!("{e}: {err}")),
+            for (i, e) in exprs.iter().enumerate() {
+                match &ranges[*e] {
+                    Ok(r) => data.add_query_result(i, r),
+                    Err(err) => data.errors.push(err.to_string()),
                 }
+            }
+            // A refresh where every query failed keeps the last lines on screen
+            // (with the error shown), instead of blanking a graph that was fine
+            // a moment ago.
+            let all_failed = exprs.iter().all(|e| ranges[*e].is_err());
+            if all_failed && let Some(previous) = slot.data.get_untracked() {
+                data.series = previous.series;
+                data.start = previous.start;
+                data.end = previous.end;
             }
             slot.data.set(Some(data));
         }

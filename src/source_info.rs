@@ -24,19 +24,20 @@ pub fn SourceInfo(
                 version
                     .get()
                     .and_then(Result::ok)
+                    .flatten()
                     .map(|v| view! { <span data-testid="prometheus-version">"Prometheus " {v}</span> })
             }}
         </span>
     }
 }
 
-async fn fetch_version(client: &Client) -> Result<String, QueryError> {
+/// `None` when Prometheus does not scrape itself (no `prometheus_build_info`).
+async fn fetch_version(client: &Client) -> Result<Option<String>, QueryError> {
     let vector = client
         .instant("prometheus_build_info", now_secs())
         .await?
         .into_vector()?;
     Ok(vector
         .into_iter()
-        .find_map(|s| s.labels.get("version").cloned())
-        .unwrap_or_else(|| "(version unknown)".to_owned()))
+        .find_map(|s| s.labels.get("version").cloned()))
 }

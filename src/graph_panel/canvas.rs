@@ -58,7 +58,10 @@ pub fn paint(
         theme: computed.as_ref().map_or_else(Theme::dark, theme_from_css),
     };
     let area = CanvasBackend::with_canvas_object(canvas.clone())?.into_drawing_area();
-    match draw(&area, data, graph, &style) {
+    let span = crate::timing::Span::start("graph-draw");
+    let drawn = draw(&area, data, graph, &style);
+    span.finish();
+    match drawn {
         Ok(plot) => plot.map(|plot| Painted {
             plot,
             dpr,
