@@ -14,18 +14,22 @@ const scenario = process.argv[2] ?? 'consul-no-quorum';
 const out = path.join(repoRoot, 'docs/screenshots');
 const sizes = [
   { name: '1920x1080', width: 1920, height: 1080, scale: 1 },
-  { name: '3840x2160', width: 1920, height: 1080, scale: 2 }, // 4K: CSS 1920×1080 at devicePixelRatio 2
+  { name: '3840x2160', width: 3840, height: 2160, scale: 1 }, // a 4K wall screen at 100 %
+  { name: '3840x2160-dpr2', width: 1920, height: 1080, scale: 2 }, // the same panel on a HiDPI laptop
   { name: '400x300', width: 400, height: 300, scale: 1 },
 ];
 
 const sim = await startSim();
 const prom = await startPrometheus({ scrapeConfigs: simScrapeConfigs(sim) });
-const site = makeSite({ 'panopticon.yaml': referenceConfig({ refresh: 2, staleAfter: 30 }) });
+// Graphs over the last 5 minutes (the reference config shows an hour), so a fresh
+// Prometheus already fills them.
+const config = referenceConfig({ refresh: 2, staleAfter: 30 }).replace(/^(\s+)- title: (.*)$/gm, '$1- title: $2\n$1  range_secs: 300');
+const site = makeSite({ 'panopticon.yaml': config });
 const nginx = await startNginx({ prometheus: `127.0.0.1:${prom.port}`, root: site.dir });
 const browser = await launchBrowser();
 try {
   // Let Prometheus collect a little history so the graphs have lines.
-  await new Promise((r) => setTimeout(r, 15_000));
+  await new Promise((r) => setTimeout(r, 90_000));
   await sim.scenario(scenario);
   for (const theme of ['dark', 'light']) {
     for (const s of sizes) {

@@ -17,9 +17,19 @@ pub fn ClusterBanner(
     /// How current the data is.
     #[prop(into)]
     freshness: Signal<Freshness>,
+    /// Why Prometheus cannot be reached, while it cannot.
+    #[prop(into)]
+    source_error: Signal<Option<String>>,
 ) -> impl IntoView {
     let status = move || snapshot.get().map_or(Status::Unknown, |s| s.cluster);
     let summary = move || {
+        // When nothing could be asked, the one reason is the data source, not
+        // every check's copy of its error.
+        if let (Some(e), Freshness::Expired | Freshness::Waiting) =
+            (source_error.get(), freshness.get())
+        {
+            return format!("no current data — {e}");
+        }
         snapshot.get().map_or_else(
             || "waiting for the first data from Prometheus".to_owned(),
             // The banner's word already says the status: drop the summary's "CRITICAL: ".

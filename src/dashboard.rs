@@ -10,6 +10,7 @@ use crate::cluster_banner::ClusterBanner;
 use crate::data_age::DataAge;
 use crate::diagram::DependencyDiagram;
 use crate::graph_panel::GraphPanel;
+use crate::recent_changes::RecentChanges;
 use crate::refresh::{self, GraphSlot, Refresher};
 use crate::service_detail::ServiceDetail;
 use crate::source_alert::SourceAlert;
@@ -72,8 +73,23 @@ pub fn Dashboard(
     let diagram_config = Arc::clone(&config);
     let detail_config = Arc::clone(&config);
     let snapshot = live.snapshot;
+    let graphs = move || {
+        slots
+            .get(view_index.get())
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|slot| {
+                view! { <GraphPanel graph=slot.graph data=slot.data width_px=slot.width_px /> }
+            })
+            .collect_view()
+    };
     view! {
-        <div class="dashboard" data-freshness=move || freshness.get().as_str()>
+        <div
+            class="dashboard"
+            class:view-overview=is_overview
+            data-freshness=move || freshness.get().as_str()
+        >
             <header class="topbar">
                 <h1 class="app-title">"Panopticon"</h1>
                 <ViewTabs views=views current=view_index />
@@ -83,8 +99,14 @@ pub fn Dashboard(
                 </div>
             </header>
             <SourceAlert live=live freshness=freshness />
-            <ClusterBanner snapshot=snapshot freshness=freshness />
-            <Show when=is_overview>
+            <ClusterBanner snapshot=snapshot freshness=freshness source_error=live.source_error />
+            <Show
+                when=is_overview
+                fallback={
+                    let graphs = graphs.clone();
+                    move || view! { <section class="graphs" aria-label="Graphs">{graphs.clone()}</section> }
+                }
+            >
                 <div class="overview">
                     <section class="panel diagram-panel" aria-label="Service dependencies">
                         <DependencyDiagram
@@ -92,25 +114,14 @@ pub fn Dashboard(
                             snapshot=snapshot
                             selected=selected
                         />
+                        <RecentChanges snapshot=snapshot />
                     </section>
-                    <ServiceDetail config=Arc::clone(&detail_config) snapshot=snapshot selected=selected />
+                    <div class="side">
+                        <section class="graphs" aria-label="Graphs">{graphs.clone()}</section>
+                        <ServiceDetail config=Arc::clone(&detail_config) snapshot=snapshot selected=selected />
+                    </div>
                 </div>
             </Show>
-            <section class="graphs" aria-label="Graphs">
-                {move || {
-                    slots
-                        .get(view_index.get())
-                        .cloned()
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|slot| {
-                            view! {
-                                <GraphPanel graph=slot.graph data=slot.data width_px=slot.width_px />
-                            }
-                        })
-                        .collect_view()
-                }}
-            </section>
         </div>
     }
     .into_any()

@@ -9,6 +9,7 @@ mod dashboard;
 mod data_age;
 mod diagram;
 mod graph_panel;
+mod recent_changes;
 mod refresh;
 mod service_detail;
 mod source_alert;

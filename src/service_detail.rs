@@ -11,8 +11,8 @@ use panopticon_engine::rule::fmt_value;
 use panopticon_engine::snapshot::{CheckSnapshot, ServiceSnapshot, Transition};
 use panopticon_engine::{Config, Snapshot};
 
-/// The detail panel for the selected service; with none selected, the latest
-/// status changes across the cluster.
+/// The detail panel for the selected service, over the graphs; nothing when
+/// no service is selected.
 #[component]
 pub fn ServiceDetail(
     /// The configuration (expressions, thresholds, runbooks).
@@ -23,42 +23,21 @@ pub fn ServiceDetail(
     /// The selected service id.
     selected: RwSignal<Option<String>>,
 ) -> impl IntoView {
-    let body = move || {
+    move || {
+        let id = selected.get()?;
         let snap = snapshot.get();
-        let Some(id) = selected.get() else {
-            return recent_changes(snap.as_deref()).into_any();
+        let body = match config.service(&id).cloned() {
+            Some(service) => {
+                let live = snap.as_ref().and_then(|s| s.service(&id).cloned());
+                view! { <ServiceCard service=service live=live selected=selected /> }.into_any()
+            }
+            None => view! { <p class="muted">"No service " {id}</p> }.into_any(),
         };
-        let Some(service) = config.service(&id).cloned() else {
-            return view! { <p class="muted">"No service " {id}</p> }.into_any();
-        };
-        let live = snap.as_ref().and_then(|s| s.service(&id).cloned());
-        view! { <ServiceCard service=service live=live selected=selected /> }.into_any()
-    };
-    view! {
-        <aside class="panel detail-panel" data-testid="service-detail" aria-live="polite">
-            {body}
-        </aside>
-    }
-}
-
-fn recent_changes(snapshot: Option<&Snapshot>) -> impl IntoView + use<> {
-    let items = snapshot
-        .map(|s| {
-            s.recent
-                .iter()
-                .take(8)
-                .map(|t| transition_item(Some(&t.service), &t.transition))
-                .collect::<Vec<_>>()
+        Some(view! {
+            <aside class="panel detail-panel" data-testid="service-detail" aria-live="polite">
+                {body}
+            </aside>
         })
-        .unwrap_or_default();
-    view! {
-        <h2 class="detail-title">"Recent changes"</h2>
-        <p class="muted">"Select a service in the diagram (click, or Tab and Enter) for its checks and instances."</p>
-        {if items.is_empty() {
-            view! { <p class="muted">"No status changes since the page was loaded."</p> }.into_any()
-        } else {
-            view! { <ol class="transitions">{items}</ol> }.into_any()
-        }}
     }
 }
 
@@ -232,7 +211,7 @@ fn instance_table(instances: Vec<InstanceVerdict>) -> impl IntoView {
     }
 }
 
-fn transition_item(service: Option<&str>, t: &Transition) -> impl IntoView + use<> {
+pub(crate) fn transition_item(service: Option<&str>, t: &Transition) -> impl IntoView + use<> {
     let time = clock_time(t.at);
     let who = service.map(|s| format!("{s}: "));
     view! {
