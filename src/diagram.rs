@@ -86,6 +86,11 @@ pub fn DependencyDiagram(
         })
     };
     let on_wheel = move |ev: web_sys::WheelEvent| {
+        // A plain wheel scrolls the page (or the Grafana dashboard around an
+        // embedded panel); zooming takes Ctrl or ⌘, as in maps and most viewers.
+        if !(ev.ctrl_key() || ev.meta_key()) {
+            return;
+        }
         let Some(screen) = screen() else { return };
         ev.prevent_default();
         // Lines and pages to pixels, roughly as browsers scroll them.

@@ -138,12 +138,12 @@ mod tests {
         check(-5.0, "0 s ago");
     }
 
-    fn ok() -> Result<QueryResult, QueryError> {
-        Ok(QueryResult {
+    fn empty() -> QueryResult {
+        QueryResult {
             data: QueryData::Vector(vec![]),
             warnings: vec![],
             infos: vec![],
-        })
+        }
     }
 
     #[test]
@@ -169,7 +169,7 @@ mod tests {
             source_failure(&[down(), down()]),
             Some("Prometheus unreachable: Failed to fetch".into())
         );
-        assert_eq!(source_failure(&[down(), ok()]), None);
+        assert_eq!(source_failure(&[down(), Ok(empty())]), None);
         assert_eq!(
             source_failure(&[bad(), bad()]),
             None,

@@ -21,7 +21,7 @@ pub fn ZoomControls(
                 type="button"
                 class="diagram-zoom-in"
                 aria-label="Zoom in"
-                title="Zoom in (+, or the mouse wheel)"
+                title="Zoom in (+, or Ctrl + mouse wheel)"
                 on:click=move |_| zoom_in()
             >
                 "+"
