@@ -10,6 +10,7 @@ mod error;
 mod promql;
 mod validate;
 mod wire;
+mod yaml;
 
 pub use error::{ConfigError, ConfigIssue, Problem};
 pub use promql::check_promql;

@@ -6,10 +6,10 @@
 use std::collections::HashMap;
 
 use panopticon_core::Status;
-use serde_saphyr::{Location, Spanned};
 
 use super::error::{ConfigError, ConfigIssue, Problem};
 use super::promql::check_promql;
+use super::yaml::{Location, Spanned};
 use super::wire::{
     WireAggregation, WireConfig, WireCount, WireDirection, WireGraph, WireRule, WireRuleKind,
     WireService, WireStrength, WireView,

@@ -5,24 +5,19 @@ use std::collections::BTreeMap;
 
 use panopticon_core::Status;
 use serde::Deserialize;
-use serde_saphyr::Spanned;
 
 use super::error::ConfigError;
+use super::yaml::{self, Spanned};
 
 /// Parses the YAML text; syntax, type and unknown-field errors stop here.
 pub(super) fn parse(source_name: &str, text: &str) -> Result<WireConfig, ConfigError> {
-    serde_saphyr::from_str::<WireConfig>(text).map_err(|e| {
-        let e = e.without_snippet();
-        let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
-        let full = e.to_string();
-        // serde-saphyr appends the position in words; we print it as `file:line:col:`.
-        let suffix = format!(" at line {line}, column {column}");
-        let message = full.strip_suffix(&suffix).unwrap_or(&full).to_owned();
+    yaml::from_str::<WireConfig>(text).map_err(|e| {
+        let (line, column) = e.location.map_or((0, 0), |l| (l.line(), l.column()));
         ConfigError::Syntax {
             source_name: source_name.to_owned(),
             line,
             column,
-            message,
+            message: e.message,
         }
     })
 }
