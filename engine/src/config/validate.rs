@@ -9,11 +9,11 @@ use panopticon_core::Status;
 
 use super::error::{ConfigError, ConfigIssue, Problem};
 use super::promql::check_promql;
-use super::yaml::{Location, Spanned};
 use super::wire::{
     WireAggregation, WireConfig, WireCount, WireDirection, WireGraph, WireRule, WireRuleKind,
     WireService, WireStrength, WireView,
 };
+use super::yaml::{Location, Spanned};
 use super::{
     Aggregation, Check, Config, DataSource, Dependency, Graph, GraphThreshold, Service, Strength,
     View,

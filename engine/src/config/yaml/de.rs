@@ -65,7 +65,9 @@ fn digits(s: &str, radix: u32) -> Option<u128> {
             continue;
         }
         let d = char::from(b).to_digit(radix)?;
-        val = val.checked_mul(u128::from(radix))?.checked_add(u128::from(d))?;
+        val = val
+            .checked_mul(u128::from(radix))?
+            .checked_add(u128::from(d))?;
         saw = true;
     }
     saw.then_some(val)
@@ -94,7 +96,9 @@ fn uint(s: &str, max: u64) -> Option<u64> {
     if yaml_trim(s).starts_with('-') {
         return None;
     }
-    int(s).and_then(|(_, m)| u64::try_from(m).ok()).filter(|&v| v <= max)
+    int(s)
+        .and_then(|(_, m)| u64::try_from(m).ok())
+        .filter(|&v| v <= max)
 }
 
 fn non_finite(t: &str) -> Option<f64> {
@@ -104,7 +108,11 @@ fn non_finite(t: &str) -> Option<f64> {
     };
     match u {
         ".nan" | ".NaN" | ".NAN" => Some(f64::NAN),
-        ".inf" | ".Inf" | ".INF" => Some(if neg { f64::NEG_INFINITY } else { f64::INFINITY }),
+        ".inf" | ".Inf" | ".INF" => Some(if neg {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        }),
         _ => None,
     }
 }
@@ -120,7 +128,7 @@ fn resolve(s: &Scalar) -> Any<'_> {
         return Any::Unit;
     }
     let t = yaml_trim(&s.text);
-    if !s.plain || s.tag == ScalarTag::Str {
+    if !s.plain || matches!(s.tag, ScalarTag::Str | ScalarTag::NonSpecific) {
         return Any::Str(&s.text);
     }
     if let Some(b) = yaml11_bool(t) {
@@ -173,7 +181,10 @@ impl<'a> De<'a> {
 
     fn unsigned(self, ty: &str, max: u64) -> Result<u64, YamlError> {
         let s = self.scalar("string scalar")?;
-        let ok_tag = matches!(s.tag, ScalarTag::None | ScalarTag::Int);
+        let ok_tag = matches!(
+            s.tag,
+            ScalarTag::None | ScalarTag::Int | ScalarTag::NonSpecific | ScalarTag::Other
+        );
         ok_tag
             .then(|| uint(&s.text, max))
             .flatten()
@@ -211,21 +222,48 @@ impl<'a> De<'a> {
         }
     }
 
-    /// Where errors about a whole mapping (a missing field) point: its first
+    /// Where errors about a whole mapping (a missing field) point: its last
     /// key, as serde-saphyr does.
     fn map_loc(self, entries: &[(Node, Node)]) -> super::Location {
-        entries.first().map_or(self.0.loc, |(k, _)| k.loc)
+        entries.last().map_or(self.0.loc, |(k, _)| k.loc)
     }
 
-    /// The variant name of a unit enum written as a scalar.
-    fn variant(self) -> Result<&'a str, YamlError> {
+    /// A unit variant's name and where it is written: a scalar, or the key of
+    /// a mapping whose value is null (`{hard: ~}`), with the value that must
+    /// be null.
+    fn variant(self) -> Result<(&'a str, super::Location, Option<&'a Node>), YamlError> {
         match &self.0.kind {
-            Kind::Scalar(s) => Ok(&s.text),
-            Kind::Map(entries) if entries.len() == 1 => Err(YamlError::at(
-                entries[0].1.loc,
-                "unexpected value for unit enum variant",
-            )),
-            _ => Err(YamlError::at(
+            Kind::Scalar(Scalar {
+                tag_name: Some(name),
+                text,
+                plain,
+                ..
+            }) => {
+                // `!equals` names the variant; what follows it must be empty.
+                if *plain && matches!(&**text, "" | "~" | "null" | "Null" | "NULL") {
+                    Ok((name, self.0.loc, None))
+                } else {
+                    Err(YamlError::at(
+                        self.0.loc,
+                        "unexpected value for unit enum variant",
+                    ))
+                }
+            }
+            Kind::Scalar(s) => Ok((&s.text, self.0.loc, None)),
+            Kind::Map(entries) => match entries.first() {
+                Some((
+                    Node {
+                        kind: Kind::Scalar(k),
+                        loc,
+                    },
+                    v,
+                )) => Ok((&k.text, *loc, Some(v))),
+                first => Err(YamlError::at(
+                    first.map_or(self.0.loc, |(k, _)| k.loc),
+                    "expected string key for externally tagged enum",
+                )),
+            },
+            Kind::Seq(_) => Err(YamlError::at(
                 self.0.loc,
                 "externally tagged enum expected scalar or mapping",
             )),
@@ -280,6 +318,10 @@ impl<'de> Deserializer<'de> for De<'_> {
         match &self.0.kind {
             Kind::Seq(_) => self.deserialize_seq(visitor),
             Kind::Map(_) => self.deserialize_map(visitor),
+            Kind::Scalar(s) if s.tag == ScalarTag::Other => visitor.visit_map(Map {
+                entries: [].iter(),
+                value: None,
+            }),
             Kind::Scalar(_) => match self.any()? {
                 Any::Unit => visitor.visit_unit(),
                 Any::Bool(b) => visitor.visit_bool(b),
@@ -301,10 +343,13 @@ impl<'de> Deserializer<'de> for De<'_> {
 
     fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, YamlError> {
         let s = self.scalar("string scalar")?;
-        let v = matches!(s.tag, ScalarTag::None | ScalarTag::Int | ScalarTag::Float)
-            .then(|| float(&s.text))
-            .flatten()
-            .ok_or_else(|| YamlError::at(self.0.loc, "invalid floating point"))?;
+        let v = matches!(
+            s.tag,
+            ScalarTag::None | ScalarTag::Float | ScalarTag::NonSpecific | ScalarTag::Other
+        )
+        .then(|| float(&s.text))
+        .flatten()
+        .ok_or_else(|| YamlError::at(self.0.loc, "invalid floating point"))?;
         visitor.visit_f64(v)
     }
 
@@ -367,8 +412,20 @@ impl<'de> Deserializer<'de> for De<'_> {
         _variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, YamlError> {
-        let name: StrDeserializer<'_, YamlError> = self.variant()?.into_deserializer();
-        visitor.visit_enum(name)
+        let (name, loc, value) = self.variant()?;
+        let name: StrDeserializer<'_, YamlError> = name.into_deserializer();
+        let v = visitor.visit_enum(name).map_err(|e| e.or_at(loc))?;
+        match value {
+            Some(Node {
+                kind: Kind::Scalar(s),
+                ..
+            }) if s.is_null() => Ok(v),
+            Some(n) => Err(YamlError::at(
+                n.loc,
+                "unexpected value for unit enum variant",
+            )),
+            None => Ok(v),
+        }
     }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, YamlError> {

@@ -38,18 +38,27 @@ pub(super) struct Scalar {
     /// a number or a boolean without a tag.
     pub plain: bool,
     pub tag: ScalarTag,
+    /// The name of an application tag (`equals` for `!equals`), which an
+    /// enum reads as its variant, `serde_yaml` style.
+    pub tag_name: Option<String>,
 }
 
 /// The explicit tags that change how a scalar reads; other tags are ignored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum ScalarTag {
     None,
-    /// `!!str` or the non-specific `!`.
+    /// `!!str`: a string, never a number.
     Str,
+    /// The non-specific `!`: a string where types are guessed, yet still
+    /// readable as a number where one is asked for.
+    NonSpecific,
     Null,
     Bool,
     Int,
     Float,
+    /// An application tag (`!foo`): ignored by typed fields; an untyped value
+    /// reads it as a mapping, as serde-saphyr did (it passed `{tag: value}`).
+    Other,
 }
 
 impl Scalar {
@@ -57,7 +66,9 @@ impl Scalar {
     pub fn is_null(&self) -> bool {
         match self.tag {
             ScalarTag::Null => true,
-            ScalarTag::None => self.plain && matches!(&*self.text, "" | "~" | "null" | "Null" | "NULL"),
+            ScalarTag::None | ScalarTag::Other => {
+                self.plain && matches!(&*self.text, "" | "~" | "null" | "Null" | "NULL")
+            }
             _ => false,
         }
     }
@@ -86,8 +97,13 @@ fn scalar_tag(tag: Option<&Tag>) -> ScalarTag {
         Some("bool") => ScalarTag::Bool,
         Some("int") => ScalarTag::Int,
         Some("float") => ScalarTag::Float,
-        _ if tag.handle() == "!" && tag.suffix().is_empty() => ScalarTag::Str,
-        _ => ScalarTag::None,
+        _ if tag
+            .suffix_in_namespace("!")
+            .is_some_and(|s| s.is_empty() || s == "!") =>
+        {
+            ScalarTag::NonSpecific
+        }
+        _ => ScalarTag::Other,
     }
 }
 
@@ -183,6 +199,20 @@ fn size(node: &Node) -> usize {
     }
 }
 
+/// Everything copied by an alias is reported where the alias is used,
+/// since that is the part of the file whose meaning is in question.
+fn relocate(node: &mut Node, loc: Location) {
+    node.loc = loc;
+    match &mut node.kind {
+        Kind::Scalar(_) => {}
+        Kind::Seq(items) => items.iter_mut().for_each(|n| relocate(n, loc)),
+        Kind::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+            relocate(k, loc);
+            relocate(v, loc);
+        }),
+    }
+}
+
 fn key_text(node: &Node) -> Option<&str> {
     match &node.kind {
         Kind::Scalar(s) => Some(&s.text),
@@ -227,7 +257,9 @@ fn merge(entries: Vec<(Node, Node)>) -> Result<Vec<(Node, Node)>, YamlError> {
         {
             return Err(YamlError::at(
                 k.loc,
-                format!("duplicate mapping key: {text}, set DuplicateKeyPolicy in Options if acceptable"),
+                format!(
+                    "duplicate mapping key: {text}, set DuplicateKeyPolicy in Options if acceptable"
+                ),
             ));
         }
         own.push((k, v));
@@ -259,16 +291,15 @@ pub(super) fn load(text: &str) -> Result<Node, YamlError> {
     while let Some(next) = parser.next_event() {
         let (event, span): (Event, Span) = next.map_err(|e| scan_error(&e))?;
         let loc = location(&span.start);
+        if documents > 1 {
+            // Reported where the second document's content starts, as before.
+            return Err(YamlError::at(
+                loc,
+                "multiple YAML documents detected; use from_str_multiple or from_str_multiple_with_options",
+            ));
+        }
         match event {
-            Event::DocumentStart(..) => {
-                documents += 1;
-                if documents > 1 {
-                    return Err(YamlError::at(
-                        loc,
-                        "multiple YAML documents detected; use from_str_multiple or from_str_multiple_with_options",
-                    ));
-                }
-            }
+            Event::DocumentStart(..) => documents += 1,
             Event::StreamEnd => {
                 return b
                     .root
@@ -276,10 +307,16 @@ pub(super) fn load(text: &str) -> Result<Node, YamlError> {
             }
             Event::Scalar(text, style, anchor, tag) => {
                 b.count(1, loc)?;
+                let tag = tag.as_deref();
+                let kind = scalar_tag(tag);
                 let scalar = Scalar {
                     text: text.into_owned(),
                     plain: matches!(style, ScalarStyle::Plain),
-                    tag: scalar_tag(tag.as_deref()),
+                    tag: kind,
+                    tag_name: tag.filter(|_| kind == ScalarTag::Other).map(|t| {
+                        t.suffix_in_namespace("!")
+                            .map_or_else(|| t.suffix().to_owned(), std::borrow::Cow::into_owned)
+                    }),
                 };
                 b.finish(
                     Node {
@@ -300,8 +337,9 @@ pub(super) fn load(text: &str) -> Result<Node, YamlError> {
                 };
                 // Counted before copying, so a bomb fails before it allocates.
                 b.count(n, loc)?;
-                let node = b.anchors[&id].0.clone();
-                b.finish(Node { loc, ..node }, 0);
+                let mut node = b.anchors[&id].0.clone();
+                relocate(&mut node, loc);
+                b.finish(node, 0);
             }
             Event::UnresolvedAlias(_) => {
                 return Err(YamlError::at(loc, "alias references unknown anchor"));
