@@ -15,6 +15,7 @@ use crate::refresh::{self, GraphSlot, Refresher};
 use crate::service_detail::ServiceDetail;
 use crate::source_alert::SourceAlert;
 use crate::source_info::SourceInfo;
+use crate::theme_toggle::ThemeToggle;
 use crate::url_state;
 use crate::view_tabs::ViewTabs;
 
@@ -96,6 +97,7 @@ pub fn Dashboard(
                 <div class="topbar-right">
                     <DataAge live=live freshness=freshness />
                     <SourceInfo client=client />
+                    <ThemeToggle />
                 </div>
             </header>
             <SourceAlert live=live freshness=freshness />

@@ -14,6 +14,7 @@ mod refresh;
 mod service_detail;
 mod source_alert;
 mod source_info;
+mod theme_toggle;
 pub mod timing;
 mod url_state;
 mod view_tabs;

@@ -1,6 +1,6 @@
 //! Browser tests (wasm-bindgen-test in headless Chromium): the app mounts and, when
-//! there is no Prometheus behind it (the test runner serves no proxy), says so in words
-//! instead of showing a blank page.
+//! its configuration cannot be loaded (the test runner serves no `panopticon.yaml`),
+//! says so in words instead of showing a blank page.
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
@@ -38,18 +38,23 @@ async fn gloo_timers_sleep(ms: i32) {
 }
 
 #[wasm_bindgen_test]
-async fn unreachable_source_is_reported_in_words() {
+async fn missing_configuration_is_reported_in_words() {
     let body = document().body().expect("body");
     let handle = mount_to(body, panopticon::App);
-    let title = document()
-        .query_selector(".app-title")
-        .unwrap()
-        .expect("title rendered");
-    assert_eq!(title.text_content().as_deref(), Some("Panopticon"));
-    let err = wait_for("[data-testid=source-error]")
+    let page = wait_for("[data-testid=config-error]")
         .await
-        .expect("an error message, not a blank page");
-    let text = err.text_content().unwrap_or_default();
-    assert!(!text.trim().is_empty(), "the error message says something");
+        .expect("a config error page, not a blank page");
+    let text = page.text_content().unwrap_or_default();
+    assert!(
+        text.contains("panopticon.yaml"),
+        "the page names the file it could not load: {text}"
+    );
+    assert!(
+        document()
+            .query_selector("[data-testid=cluster-status]")
+            .unwrap()
+            .is_none(),
+        "no dashboard (and so no status) without a configuration"
+    );
     drop(handle);
 }
