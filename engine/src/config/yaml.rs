@@ -15,3 +15,6 @@ mod tree;
 
 pub(super) use de::from_str;
 pub(super) use spanned::{Location, Spanned};
+
+#[cfg(test)]
+mod tests;
