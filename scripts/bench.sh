@@ -3,8 +3,8 @@
 # headless Chromium against a real Prometheus + nginx + the simulated cluster, print
 # the table and write docs/benchmarks.md (see bench/README.md for every figure).
 #
-# Not part of scripts/test.sh: it takes a quarter of an hour on 2 cores and its numbers
-# depend on the machine. Arguments go to bench/run.mjs (e.g. --quick, --only=soak).
+# Not part of scripts/test.sh: it takes 20-30 minutes on 2 cores (mostly the soak) and its
+# numbers depend on the machine. Arguments go to bench/run.mjs (e.g. --quick, --only=soak).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/setup.sh

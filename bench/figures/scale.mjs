@@ -7,7 +7,11 @@ import { MANUAL_REFRESH_SECS } from '../lib/configs.mjs';
 
 const GOAL_MS = 20;
 
-export async function evaluationAtScale({ browser, url, nodes, refreshes = 10 }) {
+/**
+ * `goal`: judge against the goal (the 1,000-node figure); otherwise information only
+ * (a smaller cluster, to see how the time grows with the node count).
+ */
+export async function evaluationAtScale({ browser, url, nodes, refreshes = 10, goal = true }) {
   const figure = 'scale';
   const p = await newPage(browser, { manualRefreshSecs: MANUAL_REFRESH_SECS });
   const evaluate = [];
@@ -38,15 +42,16 @@ export async function evaluationAtScale({ browser, url, nodes, refreshes = 10 })
   return {
     rows: [
       row({
-        figure, label: `evaluation + propagation, ${nodes} nodes`, goal: `≤ ${GOAL_MS} ms`, unit: 'ms', values: evaluate,
-        meets: (s) => s.median <= GOAL_MS,
+        figure, label: `evaluation + propagation, ${nodes} nodes`, goal: goal ? `≤ ${GOAL_MS} ms` : '', unit: 'ms', values: evaluate,
+        meets: goal ? (s) => s.median <= GOAL_MS : undefined,
         note: notHealthy.length ? `the banner showed ${[...new Set(notHealthy)].join(', ')} for a healthy simulated cluster` : undefined,
       }),
       row({ figure, label: `refresh (queries + evaluation), ${nodes} nodes`, unit: 'ms', values: refresh, verdict: INFO }),
       row({ figure, label: `time to first status, ${nodes} nodes (one load)`, unit: 'ms', values: [first?.at], verdict: INFO }),
     ],
+    evaluate,
     section: {
-      title: 'Evaluation at scale',
+      title: `Evaluation at scale: ${nodes} nodes`,
       how: `The reference configuration with \`instances: ${nodes}\` against the simulator's aggregated target`
         + ` (\`panopticon-sim serve --aggregate --nodes ${nodes}\`: every node's series from one target, scraped`
         + ' every 5 s with `honor_labels: true`, about 51,000 series) behind the real Prometheus and nginx.'

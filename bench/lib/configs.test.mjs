@@ -105,3 +105,11 @@ test('matrix: the shape of a Prometheus range answer', () => {
   }
   assert.equal(new Set(m.data.result.map((s) => s.metric.instance)).size, 6);
 });
+
+test('wasmSections: sizes per section of a module', async () => {
+  const { wasmSections } = await import('../figures/bundle.mjs');
+  // magic, version, type section (3 bytes), custom section "name" with 2 bytes of payload
+  const mod = Buffer.from([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 3, 1, 0x60, 0, 0, 7, 4, 0x6e, 0x61, 0x6d, 0x65, 9, 9]);
+  assert.deepEqual(wasmSections(mod), { type: 3, 'custom "name"': 7 });
+  assert.throws(() => wasmSections(Buffer.from('not wasm')), /not a wasm module/);
+});

@@ -25,6 +25,7 @@ function instrument({ manualRefreshMs }) {
     counts: {},
     firstStatus: null,
     firstEvaluateEnd: null,
+    appStartedAt: null,
     wasmMemory: null,
     refreshFn: null,
     inFlight: 0,
@@ -90,6 +91,7 @@ function instrument({ manualRefreshMs }) {
 
   // Trunk's loader announces the wasm instance's exports; its memory is the wasm heap.
   addEventListener('TrunkApplicationStarted', (ev) => {
+    b.appStartedAt = performance.now();
     b.wasmMemory = ev.detail?.wasm?.memory ?? null;
   });
 
