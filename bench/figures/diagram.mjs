@@ -103,8 +103,8 @@ export async function diagramAtScale({ browser, url, services, edges, loads = 5,
         + `${loads} fresh page loads for the layout/render measures; on the last one, ${refreshes} refreshes`
         + ' (main-thread time from CDP `TaskDuration`, thread ticks) and the readability checks on a 1920×1080 viewport:'
         + ' every service drawn, no two boxes overlapping (bounding boxes), the smallest label\'s on-screen height'
-        + ` at full view, then mouse-wheel zoom over the diagram's centre until labels are at least ${MIN_LABEL_PX} px`
-        + ' (at most 15 notches) and a drag, each checked by the SVG `viewBox` changing.',
+        + ` at full view, then zooming over the diagram's centre (Ctrl + wheel; else a plain wheel; else the zoom-in button)`
+        + ` until labels are at least ${MIN_LABEL_PX} px (at most 15 steps) and a drag, each checked by the SVG \`viewBox\` changing.`,
       notes: geometry ? [
         `drawn: ${geometry.services} services, ${geometry.edges} edge elements; overlapping boxes: ${geometry.overlaps};`
           + ` label height on screen: smallest ${geometry.minLabelPx?.toFixed(1)} px, median ${geometry.medianLabelPx?.toFixed(1)} px`
@@ -116,8 +116,8 @@ export async function diagramAtScale({ browser, url, services, edges, loads = 5,
 }
 
 /**
- * Zooms with the mouse wheel over the diagram's centre until the labels reach a
- * readable size (at most 15 notches), then drags; each must change the SVG viewBox.
+ * Zooms over the diagram's centre until the labels reach a readable size (at most 15
+ * steps), then drags; each must change the SVG viewBox.
  */
 async function tryZoomAndPan(p, geometry) {
   if (!geometry?.svg) return { zoom: false, pan: false, labelPx: null, detail: 'no diagram SVG found' };
@@ -129,8 +129,33 @@ async function tryZoomAndPan(p, geometry) {
   const v0 = await vb();
   let labelPx = geometry.minLabelPx;
   let notches = 0;
-  while (notches < 15 && (labelPx === null || labelPx < MIN_LABEL_PX)) {
-    await page.mouse.wheel(0, -240);
+  // Ctrl + wheel zooms (a plain wheel scrolls the page, or the Grafana around it); a
+  // plain wheel and the zoom-in button are tried too, and the results say which worked.
+  const methods = [
+    ['Ctrl + wheel', async () => {
+      await page.keyboard.down('Control');
+      await page.mouse.wheel(0, -240);
+      await page.keyboard.up('Control');
+    }],
+    ['wheel', () => page.mouse.wheel(0, -240)],
+    ['zoom-in button', () => page.click('.diagram-zoom-in', { timeout: 2_000 })],
+  ];
+  let method = null;
+  for (const [name, zoomOnce] of methods) {
+    const before = await vb();
+    await page.mouse.move(cx, cy);
+    await zoomOnce().catch(() => {});
+    await page.waitForTimeout(60);
+    if ((await vb()) !== before) {
+      method = [name, zoomOnce];
+      notches = 1;
+      break;
+    }
+  }
+  labelPx = (await page.evaluate(readDiagram)).minLabelPx;
+  while (method && notches < 15 && (labelPx === null || labelPx < MIN_LABEL_PX)) {
+    await page.mouse.move(cx, cy);
+    await method[1]();
     await page.waitForTimeout(60);
     notches += 1;
     labelPx = (await page.evaluate(readDiagram)).minLabelPx;
@@ -148,6 +173,6 @@ async function tryZoomAndPan(p, geometry) {
     zoom: v0 !== null && v1 !== v0,
     pan: v1 !== null && v2 !== v1,
     labelPx,
-    detail: `${notches} wheel notches (zoom ×${Number.isFinite(factor) ? factor.toFixed(1) : '?'}); viewBox ${v0} → ${v1} → drag → ${v2}`,
+    detail: `${method ? `${notches} × ${method[0]}` : 'no zoom method changed the view'} (zoom ×${Number.isFinite(factor) ? factor.toFixed(1) : '?'}); viewBox ${v0} → ${v1} → drag → ${v2}`,
   };
 }
