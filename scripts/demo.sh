@@ -47,10 +47,12 @@ cleanup() {
   rm -rf "$run"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+interrupted=0
+trap 'interrupted=1' INT TERM
 
 wait_http() { # URL WHAT
   for _ in $(seq 300); do
+    [ "$interrupted" = 1 ] && exit 130
     curl -fsS -o /dev/null --max-time 1 "$1" 2>/dev/null && return 0
     sleep 0.1
   done
@@ -113,6 +115,13 @@ cat <<MSG
 
   Ctrl-C stops everything.
 MSG
+# Ctrl-C reaches the whole process group, so a child may end before our trap runs:
+# give the trap a moment before calling an exit unexpected.
 wait -n "${pids[@]}" || true
-say "a component exited unexpectedly; see the logs above"
+sleep 0.3
+if [ "$interrupted" = 1 ]; then
+  exit 0
+fi
+say "a component exited unexpectedly; logs in $run:"
+tail -n 5 "$run"/*.log >&2 || true
 exit 1

@@ -11,7 +11,8 @@
 //! other value restarts the count. So one noisy sample does not flash a wall
 //! screen red, and one lucky sample does not flash it green. The very first
 //! evaluation shows the raw status at once: there is nothing to hold yet,
-//! and showing green while waiting would be a false green.
+//! and showing green while waiting would be a false green. For the same reason
+//! a check leaves `unknown` at once when real data arrives.
 
 use std::collections::{HashMap, VecDeque};
 
@@ -261,6 +262,13 @@ impl CheckState {
                 self.pending = None;
             }
             Some(shown) if shown == raw => self.pending = None,
+            // Leaving `unknown` is not held: it was "we do not know", and real
+            // data replacing it is news, not noise (a wall screen would stay
+            // grey for `for` refreshes after every start or outage otherwise).
+            Some(Status::Unknown) => {
+                self.shown = Some(raw);
+                self.pending = None;
+            }
             Some(_) => {
                 let seen = match self.pending {
                     Some((to, n)) if to == raw => n + 1,

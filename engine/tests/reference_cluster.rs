@@ -120,10 +120,10 @@ fn answer(nodes: &[Node], query: &str) -> Vec<InstantSeries> {
             r#"up{job="consul"}"# => vec![up("consul", n.consul_target)],
             r#"up{job="gluster"}"# => vec![up("gluster", n.gluster_target)],
             r#"up{job="weave"}"# => vec![up("weave", n.weave_target)],
-            "node_load15" => metric(query, n.node_target, &[], n.load15)
+            r#"node_load15{job="node"}"# => metric(query, n.node_target, &[], n.load15)
                 .into_iter()
                 .collect(),
-            r#"count by (instance) (node_cpu_seconds_total{mode="idle"})"# => {
+            r#"count by (instance) (node_cpu_seconds_total{job="node",mode="idle"})"# => {
                 metric(query, n.node_target, &[], n.cores)
                     .map(|mut s| {
                         s.labels.remove("__name__");
@@ -132,12 +132,16 @@ fn answer(nodes: &[Node], query: &str) -> Vec<InstantSeries> {
                     .into_iter()
                     .collect()
             }
-            "node_memory_MemAvailable_bytes" => metric(query, n.node_target, &[], n.mem_available)
-                .into_iter()
-                .collect(),
-            "node_memory_MemTotal_bytes" => metric(query, n.node_target, &[], n.mem_total)
-                .into_iter()
-                .collect(),
+            r#"node_memory_MemAvailable_bytes{job="node"}"# => {
+                metric(query, n.node_target, &[], n.mem_available)
+                    .into_iter()
+                    .collect()
+            }
+            r#"node_memory_MemTotal_bytes{job="node"}"# => {
+                metric(query, n.node_target, &[], n.mem_total)
+                    .into_iter()
+                    .collect()
+            }
             "consul_up" => metric(query, n.consul_target, &[], n.consul_up)
                 .into_iter()
                 .collect(),

@@ -58,6 +58,27 @@ fn queries_are_distinct_and_stable() {
 }
 
 #[test]
+fn leaving_unknown_is_not_held() {
+    use Status::{Critical as C, Healthy as H, Unknown as U};
+    let mut e = engine();
+    let nan = |now| results(f64::NAN, now);
+    // (results, shown db status)
+    let steps: Vec<(HashMap<String, Result<QueryResult, String>>, Status)> = vec![
+        (nan(100.0), U),          // NaN: unknown at once (first evaluation)
+        (results(1.0, 110.0), H), // real data: healthy at once, no hold
+        (nan(120.0), H),          // going unknown is held like any change
+        (nan(130.0), H),
+        (nan(140.0), U),
+        (results(0.0, 150.0), C), // and leaving unknown is immediate again
+    ];
+    for (i, (r, shown)) in steps.iter().enumerate() {
+        let now = 100.0 + 10.0 * i as f64;
+        let s = e.evaluate(now, r);
+        assert_eq!(s.services[0].own, *shown, "step {i}");
+    }
+}
+
+#[test]
 fn hold_needs_consecutive_evaluations() {
     use Status::{Critical as C, Healthy as H};
     // (db_up value, shown db status, pending (to, seen))
