@@ -38,4 +38,7 @@ step "end-to-end tests (real Prometheus, nginx, Chromium, the simulator)"
 cargo build -p panopticon-sim --locked
 node --test --test-concurrency=1 tests/e2e/*.test.mjs
 
+step "benchmark harness self-tests (config generation, statistics)"
+node --test bench/
+
 step "all tests passed in $((SECONDS - started)) s (plus set-up)"

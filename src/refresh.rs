@@ -187,9 +187,9 @@ impl Refresher {
                     }
                 }
                 Query::Range { expr, .. } => {
-                    c.ranges.insert(expr, result);
+                    c.ranges.insert(expr.clone(), result);
                     // Signal updates only schedule effects, so holding the borrow is safe.
-                    this.publish_graphs(&c.ranges, now);
+                    this.publish_graphs(&c.ranges, now, &expr);
                 }
             }
         };
@@ -243,11 +243,18 @@ impl Refresher {
         st.snapshot.set(Some(Arc::new(snapshot)));
     }
 
-    fn publish_graphs(&self, ranges: &HashMap<String, Result<QueryResult, QueryError>>, now: f64) {
+    /// Publishes the data of the graphs that use `arrived`, once all their
+    /// answers are in (each graph is redrawn once per refresh, not per answer).
+    fn publish_graphs(
+        &self,
+        ranges: &HashMap<String, Result<QueryResult, QueryError>>,
+        now: f64,
+        arrived: &str,
+    ) {
         for slot in self.slots.borrow().iter() {
             let exprs: Vec<&str> = slot.graph.queries.iter().map(|q| q.trim()).collect();
-            if !exprs.iter().all(|e| ranges.contains_key(*e)) {
-                continue; // not all of this graph's answers are in yet
+            if !exprs.contains(&arrived) || !exprs.iter().all(|e| ranges.contains_key(*e)) {
+                continue; // not this graph's answer, or not all of its answers yet
             }
             let mut data = GraphData::new(now - slot.graph.range_secs, now);
             for (i, e) in exprs.iter().enumerate() {

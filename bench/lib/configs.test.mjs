@@ -56,7 +56,7 @@ test('expressionsOf: the shipped reference configuration', () => {
   const e = expressionsOf(text);
   assert.deepEqual(e.services, ['host', 'consul', 'glusterfs', 'weave', 'swarm', 'app']);
   // `up: none` checks rate up themselves; every other check adds its service's up query.
-  for (const expr of ['up{job="node"}', 'up{job="consul"}', 'up{job="gluster"}', 'up{job="weave"}', 'node_memory_MemTotal_bytes']) {
+  for (const expr of ['up{job="node"}', 'up{job="consul"}', 'up{job="gluster"}', 'up{job="weave"}', 'node_memory_MemTotal_bytes{job="node"}']) {
     assert.ok(e.instant.includes(expr), expr);
   }
   assert.equal(new Set(e.instant).size, e.instant.length, 'distinct');
