@@ -4,7 +4,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use panopticon_engine::Config;
+use panopticon_engine::{Config, Freshness};
 
 use crate::cluster_banner::ClusterBanner;
 use crate::data_age::DataAge;
@@ -63,6 +63,22 @@ pub fn Dashboard(
 
     let cfg = Arc::clone(&config);
     let freshness = Memo::new(move |_| live.freshness(&cfg));
+    // What the screen shows: the latest evaluation, or, once its data has
+    // expired without a newer one, the same with every status unknown.
+    let shown = Memo::new(move |_| {
+        let snapshot = live.snapshot.get()?;
+        if freshness.get() == Freshness::Expired {
+            let why = live
+                .source_error
+                .get()
+                .unwrap_or_else(|| "no answer from Prometheus".to_owned());
+            Some(Arc::new(
+                snapshot.expired(&format!("no current data — {why}")),
+            ))
+        } else {
+            Some(snapshot)
+        }
+    });
     let is_overview = move || view_index.get() == 0;
     let client = refresher.client().clone();
     let views: Vec<(String, String)> = config
@@ -73,7 +89,7 @@ pub fn Dashboard(
 
     let diagram_config = Arc::clone(&config);
     let detail_config = Arc::clone(&config);
-    let snapshot = live.snapshot;
+    let snapshot = shown;
     let graphs = move || {
         slots
             .get(view_index.get())

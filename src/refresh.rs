@@ -120,9 +120,12 @@ impl Refresher {
         let ds = &config.datasource;
         let base = BaseUrl::parse(&ds.base_url)
             .map_err(|e| format!("datasource.base_url {:?}: {e}", ds.base_url))?;
+        // A query may not outlive its refresh: the next refresh would cancel
+        // it, and with a timeout longer than the interval none would finish.
+        let timeout = ds.timeout_secs.min(ds.refresh_secs * 0.9).max(0.1);
         let client = Client::new(ClientConfig {
             base_url: base,
-            timeout: Duration::from_secs_f64(ds.timeout_secs.max(0.1)),
+            timeout: Duration::from_secs_f64(timeout),
             max_in_flight: usize::try_from(ds.max_in_flight).unwrap_or(6),
             auth: None,
         });

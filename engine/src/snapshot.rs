@@ -33,6 +33,41 @@ impl Snapshot {
     pub fn service(&self, id: &str) -> Option<&ServiceSnapshot> {
         self.services.iter().find(|s| s.id == id)
     }
+
+    /// This snapshot as it must look once its data has expired: every status
+    /// `unknown`, `reason` as the summary and as each service's reason.
+    ///
+    /// The refresh cycle normally re-evaluates with the failures and so gets
+    /// the same verdict from the engine; this is the guard for when no
+    /// evaluation happens at all (a hung data source, a throttled tab), so
+    /// an old green can never outlive its data on a wall screen.
+    #[must_use]
+    pub fn expired(&self, reason: &str) -> Snapshot {
+        let services: Vec<ServiceSnapshot> = self
+            .services
+            .iter()
+            .map(|s| ServiceSnapshot {
+                own: Status::Unknown,
+                effective: Status::Unknown,
+                is_root_cause: false,
+                impacted_by: Vec::new(),
+                reasons: vec![reason.to_owned()],
+                ..s.clone()
+            })
+            .collect();
+        let mut counts = StatusCounts::default();
+        for s in &services {
+            counts.add(s.effective);
+        }
+        Snapshot {
+            at: self.at,
+            cluster: Status::Unknown,
+            counts,
+            services,
+            summary: reason.to_owned(),
+            recent: self.recent.clone(),
+        }
+    }
 }
 
 /// Number of services per status.
@@ -174,4 +209,74 @@ pub(crate) fn summarize(cluster: Status, services: &[ServiceSnapshot]) -> String
         line.push_str(&impacted.join(", "));
     }
     line
+}
+
+#[cfg(test)]
+mod expired_tests {
+    use super::*;
+
+    #[test]
+    fn an_expired_snapshot_is_unknown_everywhere_and_says_why() {
+        let service = |id: &str, own, effective| ServiceSnapshot {
+            id: id.to_owned(),
+            name: id.to_owned(),
+            own,
+            effective,
+            is_root_cause: own != Status::Healthy,
+            impacted_by: if own == effective {
+                vec![]
+            } else {
+                vec!["db".to_owned()]
+            },
+            checks: vec![],
+            reasons: vec!["was fine".to_owned()],
+            transitions: vec![],
+        };
+        let fresh = Snapshot {
+            at: 10.0,
+            cluster: Status::Critical,
+            counts: StatusCounts {
+                healthy: 1,
+                critical: 2,
+                ..StatusCounts::default()
+            },
+            services: vec![
+                service("db", Status::Critical, Status::Critical),
+                service("web", Status::Healthy, Status::Critical),
+                service("cache", Status::Healthy, Status::Healthy),
+            ],
+            summary: "db down".to_owned(),
+            recent: vec![],
+        };
+        let old = fresh.expired("no data for 130 s: Prometheus unreachable");
+        assert_eq!(old.cluster, Status::Unknown);
+        assert_eq!(
+            old.counts,
+            StatusCounts {
+                unknown: 3,
+                ..StatusCounts::default()
+            }
+        );
+        assert_eq!(old.summary, "no data for 130 s: Prometheus unreachable");
+        for s in &old.services {
+            assert_eq!(
+                (s.own, s.effective),
+                (Status::Unknown, Status::Unknown),
+                "{}",
+                s.id
+            );
+            assert!(!s.is_root_cause && s.impacted_by.is_empty());
+            assert_eq!(
+                s.reasons,
+                vec!["no data for 130 s: Prometheus unreachable".to_owned()]
+            );
+        }
+        assert_eq!(
+            old.services
+                .iter()
+                .map(|s| s.id.as_str())
+                .collect::<Vec<_>>(),
+            ["db", "web", "cache"]
+        );
+    }
 }
