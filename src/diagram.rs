@@ -50,6 +50,14 @@ pub fn DependencyDiagram(
     /// The selected service id; clicking a box (or Enter/Space on it) toggles it.
     selected: RwSignal<Option<String>>,
 ) -> impl IntoView {
+    // `diagram` spans layout + building and mounting the SVG: it ends in an
+    // effect, which runs once the view is in the document.
+    let whole = StoredValue::new(Some(Span::start("diagram")));
+    Effect::new(move |_| {
+        if let Some(span) = whole.try_update_value(Option::take).flatten() {
+            span.finish();
+        }
+    });
     let span = Span::start("diagram-layout");
     let layout = model::diagram_layout(&config);
     span.finish();
