@@ -12,14 +12,17 @@
 //!
 //! What remains are real numbers, handed to the [`Rule`].
 
-use std::collections::BTreeMap;
+use std::collections::HashSet;
 
 use panopticon_core::Status;
-use panopticon_core::prom::{InstantSeries, Labels, QueryData, QueryResult, Sample};
+use panopticon_core::prom::{Labels, QueryData, QueryResult};
 
 use crate::aggregate::{self, Tally};
 use crate::config::{Aggregation, Check};
 use crate::rule::{Rating, Rule, fmt_value};
+use group::Point;
+
+mod group;
 
 /// A query's outcome as the app hands it in: decoded data or the error text.
 pub type QueryOutcome = Result<QueryResult, String>;
@@ -28,9 +31,11 @@ pub type QueryOutcome = Result<QueryResult, String>;
 /// cluster-wide aggregates).
 pub const CLUSTER_INSTANCE: &str = "cluster";
 
-/// Everything a check needs besides its configuration.
+/// Everything a check needs besides its configuration. The query results
+/// (`'a`) and the engine's memory (`'m`) are borrowed separately: the names
+/// seen are handed back borrowed from the results while the memory changes.
 #[derive(Debug, Clone, Copy)]
-pub struct Inputs<'a> {
+pub struct Inputs<'a, 'm> {
     /// Result of the check's query; `None` when it has not been fetched yet.
     pub main: Option<&'a QueryOutcome>,
     /// Result of the ratio's denominator, for ratio rules.
@@ -43,7 +48,7 @@ pub struct Inputs<'a> {
     pub stale_after_secs: f64,
     /// Instances this check reported before, most recent first: used to name
     /// instances that went silent.
-    pub remembered: &'a [String],
+    pub remembered: &'m [String],
 }
 
 /// The verdict on one instance.
@@ -74,14 +79,23 @@ pub struct CheckOutcome {
     pub reason: String,
     /// Prometheus warnings and infos, and trouble with the reachability query.
     pub notes: Vec<String>,
-    /// Instances that sent data this time (for the engine's memory).
-    pub seen: Vec<String>,
 }
 
 /// Evaluates `check` on `inputs`.
-pub fn evaluate(check: &Check, inputs: &Inputs<'_>) -> CheckOutcome {
+pub fn evaluate(check: &Check, inputs: &Inputs<'_, '_>) -> CheckOutcome {
+    evaluate_seen(check, inputs).0
+}
+
+/// Evaluates `check` on `inputs`; also returns the instances that sent data
+/// this time, sorted and borrowed from the query result, for the engine's
+/// memory. Borrowed, because at 1,000 nodes copying every name for every
+/// check on every refresh was a large share of an evaluation.
+pub(crate) fn evaluate_seen<'a>(
+    check: &Check,
+    inputs: &Inputs<'a, '_>,
+) -> (CheckOutcome, Vec<&'a str>) {
     let mut notes = Vec::new();
-    let up = up_map(check, inputs.up, &mut notes);
+    let up = up_list(check, inputs.up, &mut notes);
     let data = match (fetched(&check.query, inputs.main), &check.rule) {
         (Err(e), _) => Err(e),
         (Ok(main), Rule::Ratio { denominator, .. }) => {
@@ -90,12 +104,14 @@ pub fn evaluate(check: &Check, inputs: &Inputs<'_>) -> CheckOutcome {
         (Ok(main), _) => Ok((main, None)),
     };
     let failure = data.as_ref().err().cloned();
-    let mut verdicts: BTreeMap<String, InstanceVerdict> = BTreeMap::new();
+    // Sorted by instance by construction: every list below is sorted and
+    // they are merged in step, so no map is needed.
+    let mut verdicts: Vec<InstanceVerdict> = Vec::new();
     let mut seen = Vec::new();
     match data {
         Err(error) => {
-            for instance in up.keys() {
-                verdicts.insert(instance.clone(), unknown(instance, error.clone()));
+            for &(instance, _) in &up {
+                verdicts.push(unknown(instance, error.clone()));
             }
         }
         Ok((main, denominator)) => {
@@ -103,29 +119,43 @@ pub fn evaluate(check: &Check, inputs: &Inputs<'_>) -> CheckOutcome {
             if let Some(d) = denominator {
                 collect_notes(d, &mut notes);
             }
-            let groups = group(&main.data, &check.instance_label);
-            let denominators = denominator.map(|d| group(&d.data, &check.instance_label));
-            for (instance, points) in &groups {
-                seen.push(instance.clone());
-                let verdict = if up.get(instance) == Some(&false) {
+            let points = group::group(&main.data, &check.instance_label);
+            let divisors = denominator.map(|d| group::group(&d.data, &check.instance_label));
+            let mut divisors = divisors.as_deref().map(group::Cursor::new);
+            let mut up_rest = up.as_slice();
+            let up_only = |instance: &str, is_up: bool| {
+                let reason = if is_up {
+                    "no series, although its exporter is up".to_owned()
+                } else {
+                    EXPORTER_DOWN.to_owned()
+                };
+                unknown(instance, reason)
+            };
+            for points in group::runs(&points) {
+                let instance = points[0].instance;
+                seen.push(instance);
+                let mut is_up = None;
+                while let Some((&(name, flag), rest)) = up_rest.split_first() {
+                    if name > instance {
+                        break;
+                    }
+                    up_rest = rest;
+                    if name == instance {
+                        is_up = Some(flag);
+                        break;
+                    }
+                    verdicts.push(up_only(name, flag));
+                }
+                let denominator = divisors.as_mut().map(|d| d.take(instance));
+                let verdict = if is_up == Some(false) {
                     unknown(instance, EXPORTER_DOWN.to_owned())
                 } else {
-                    let denominator = denominators
-                        .as_ref()
-                        .map(|d| d.get(instance).map_or(&[][..], Vec::as_slice));
                     rate_instance(check, inputs, instance, points, denominator)
                 };
-                verdicts.insert(instance.clone(), verdict);
+                verdicts.push(verdict);
             }
-            for (instance, is_up) in &up {
-                if !verdicts.contains_key(instance) {
-                    let reason = if *is_up {
-                        "no series, although its exporter is up".to_owned()
-                    } else {
-                        EXPORTER_DOWN.to_owned()
-                    };
-                    verdicts.insert(instance.clone(), unknown(instance, reason));
-                }
+            for &(name, flag) in up_rest {
+                verdicts.push(up_only(name, flag));
             }
         }
     }
@@ -133,19 +163,25 @@ pub fn evaluate(check: &Check, inputs: &Inputs<'_>) -> CheckOutcome {
     let reason_for_silent = failure
         .clone()
         .unwrap_or_else(|| "no data (reported before, now silent)".to_owned());
+    let mut silent: Vec<InstanceVerdict> = Vec::new();
+    let mut named: HashSet<&str> = HashSet::new();
     for instance in inputs.remembered {
-        if verdicts.len() >= n as usize {
+        if verdicts.len() + silent.len() >= n as usize {
             break;
         }
-        if !verdicts.contains_key(instance) {
-            verdicts.insert(
-                instance.clone(),
-                unknown(instance, reason_for_silent.clone()),
-            );
+        let known = verdicts
+            .binary_search_by(|v| v.instance.as_str().cmp(instance))
+            .is_ok();
+        if !known && named.insert(instance) {
+            silent.push(unknown(instance, reason_for_silent.clone()));
         }
     }
+    if !silent.is_empty() {
+        verdicts.append(&mut silent);
+        verdicts.sort_by(|a, b| a.instance.cmp(&b.instance));
+    }
     let unnamed_missing = u32::try_from(verdicts.len()).map_or(0, |have| n.saturating_sub(have));
-    let instances: Vec<InstanceVerdict> = verdicts.into_values().collect();
+    let instances = verdicts;
     let mut tally = Tally::of(instances.iter().map(|v| v.status));
     tally.unknown += unnamed_missing;
     let status = match check.aggregation {
@@ -157,15 +193,15 @@ pub fn evaluate(check: &Check, inputs: &Inputs<'_>) -> CheckOutcome {
     } else {
         explain(check, &instances, unnamed_missing, failure.as_deref())
     };
-    CheckOutcome {
+    let outcome = CheckOutcome {
         status,
         instances,
         unnamed_missing,
         tally,
         reason,
         notes,
-        seen,
-    }
+    };
+    (outcome, seen)
 }
 
 const EXPORTER_DOWN: &str = "exporter down (up == 0)";
@@ -200,71 +236,35 @@ fn collect_notes(result: &QueryResult, notes: &mut Vec<String>) {
     }
 }
 
-/// Instance → is its target up. Several targets per instance: up only if all are.
-fn up_map(
+/// Instance → is its target up, sorted by instance. Several targets per
+/// instance: up only if all are.
+fn up_list<'a>(
     check: &Check,
-    up: Option<&QueryOutcome>,
+    up: Option<&'a QueryOutcome>,
     notes: &mut Vec<String>,
-) -> BTreeMap<String, bool> {
-    let mut map = BTreeMap::new();
+) -> Vec<(&'a str, bool)> {
     let Some(expr) = &check.up else {
-        return map;
+        return Vec::new();
     };
     match fetched(expr, up) {
-        Err(e) => notes.push(format!("reachability unknown: {e}")),
-        Ok(result) => {
-            for (instance, points) in group(&result.data, "instance") {
+        Err(e) => {
+            notes.push(format!("reachability unknown: {e}"));
+            Vec::new()
+        }
+        Ok(result) => group::runs(&group::group(&result.data, "instance"))
+            .map(|points| {
                 let is_up = points.iter().all(|p| {
                     p.sample
                         .is_some_and(|s| (s.value - 1.0).abs() < f64::EPSILON)
                 });
-                map.insert(instance, is_up);
-            }
-        }
+                (points[0].instance, is_up)
+            })
+            .collect(),
     }
-    map
-}
-
-/// One series' labels and float sample (if it has one).
-#[derive(Debug, Clone)]
-struct Point<'a> {
-    labels: &'a Labels,
-    sample: Option<Sample>,
-}
-
-/// Series grouped by instance label, sorted. Matrices contribute their last sample.
-fn group<'a>(data: &'a QueryData, label: &str) -> BTreeMap<String, Vec<Point<'a>>> {
-    static NO_LABELS: Labels = Labels::new();
-    let mut groups: BTreeMap<String, Vec<Point<'a>>> = BTreeMap::new();
-    let mut add = |labels: &'a Labels, sample: Option<Sample>| {
-        let instance = labels
-            .get(label)
-            .cloned()
-            .unwrap_or_else(|| CLUSTER_INSTANCE.to_owned());
-        groups
-            .entry(instance)
-            .or_default()
-            .push(Point { labels, sample });
-    };
-    match data {
-        QueryData::Vector(series) => {
-            for InstantSeries { labels, sample, .. } in series {
-                add(labels, *sample);
-            }
-        }
-        QueryData::Matrix(series) => {
-            for s in series {
-                add(&s.labels, s.samples.last().copied());
-            }
-        }
-        QueryData::Scalar(sample) => add(&NO_LABELS, Some(*sample)),
-        QueryData::String { .. } => {}
-    }
-    groups
 }
 
 /// The usable value of a point, or why there is none.
-fn usable(point: &Point<'_>, inputs: &Inputs<'_>) -> Result<f64, String> {
+fn usable(point: &Point<'_>, inputs: &Inputs<'_, '_>) -> Result<f64, String> {
     let Some(sample) = point.sample else {
         return Err("a native histogram, not a float value".to_owned());
     };
@@ -293,7 +293,7 @@ fn unknown_rating(reason: String) -> Rating {
 /// Rates all of one instance's points and keeps the worst.
 fn rate_instance(
     check: &Check,
-    inputs: &Inputs<'_>,
+    inputs: &Inputs<'_, '_>,
     instance: &str,
     points: &[Point<'_>],
     denominator: Option<&[Point<'_>]>,
@@ -378,21 +378,20 @@ fn rate_instance(
 /// The divisor for `p`: same labels (ignoring the metric name), else the
 /// instance's only divisor (e.g. one core count for every CPU series).
 fn divisor_for<'a, 'b>(p: &Point<'_>, divisors: &'b [Point<'a>]) -> Option<&'b Point<'a>> {
-    let strip = |l: &Labels| {
-        l.iter()
-            .filter(|(k, _)| k.as_str() != "__name__")
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect::<Labels>()
+    // Compared in place: copying both label sets without `__name__` for
+    // every pair was most of the cost of a ratio check.
+    let named = |l: &(&String, &String)| l.0 != "__name__";
+    let same = |d: &&Point<'_>| {
+        p.labels
+            .iter()
+            .filter(named)
+            .eq(d.labels.iter().filter(named))
     };
-    let want = strip(p.labels);
-    divisors
-        .iter()
-        .find(|d| strip(d.labels) == want)
-        .or(if divisors.len() == 1 {
-            divisors.first()
-        } else {
-            None
-        })
+    divisors.iter().find(same).or(if divisors.len() == 1 {
+        divisors.first()
+    } else {
+        None
+    })
 }
 
 /// Fills a message template: `{instance}`, `{value}`, `{status}`, `{<label>}`.

@@ -42,8 +42,11 @@ pub struct Engine {
 struct CheckState {
     shown: Option<Status>,
     pending: Option<(Status, u32)>,
-    /// Instances that reported, with the time they last did, newest first.
-    seen: Vec<(String, f64)>,
+    /// Instances that reported, newest first (ties by name), each with
+    /// the time it last did in `seen_at`. Two lists, so the names can be
+    /// handed to the check as they are.
+    seen: Vec<String>,
+    seen_at: Vec<f64>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -125,8 +128,6 @@ impl Engine {
             let mut snaps = Vec::new();
             for (ci, check) in service.checks.iter().enumerate() {
                 let state = &mut self.checks[si][ci];
-                let remembered: Vec<String> =
-                    state.seen.iter().map(|(name, _)| name.clone()).collect();
                 let inputs = Inputs {
                     main: results.get(&check.query),
                     denominator: match &check.rule {
@@ -136,10 +137,10 @@ impl Engine {
                     up: check.up.as_ref().and_then(|u| results.get(u)),
                     now,
                     stale_after_secs,
-                    remembered: &remembered,
+                    remembered: &state.seen,
                 };
-                let mut outcome = check::evaluate(check, &inputs);
-                state.remember(&outcome.seen, now, check.instances);
+                let (mut outcome, seen) = check::evaluate_seen(check, &inputs);
+                state.remember(&seen, now, check.instances);
                 let (status, pending) = state.step(outcome.status, check.hold);
                 if status != outcome.status {
                     let note = match pending {
@@ -286,19 +287,42 @@ impl CheckState {
 
     /// Updates the memory of which instances report, keeping the most
     /// recent few: enough to name the ones that fall silent, bounded so a
-    /// renamed node is forgotten.
+    /// renamed node is forgotten. `seen` is sorted and has no duplicates.
     ///
-    /// Linear in the instances (a map, then one sort): with 1,000 nodes a
-    /// search per instance made every evaluation quadratic.
-    fn remember(&mut self, seen: &[String], now: f64, n: u32) {
-        let mut last: HashMap<String, f64> = std::mem::take(&mut self.seen).into_iter().collect();
-        for name in seen {
-            last.insert(name.clone(), now);
+    /// Usually the same instances report as last time: they are the
+    /// memory's head already, in the same order, and only their times
+    /// change. Otherwise the memory is rebuilt from two sorted lists.
+    fn remember(&mut self, seen: &[&str], now: f64, n: u32) {
+        let keep = 2 * n as usize + 2;
+        let head = seen.len();
+        let same_head = self.seen.len() >= head
+            && self.seen.iter().zip(seen).all(|(a, b)| a == b)
+            && self
+                .seen_at
+                .get(head)
+                .is_none_or(|t| t.total_cmp(&now).is_lt());
+        if same_head {
+            self.seen_at[..head].fill(now);
+        } else {
+            let newest_first = |a: &(String, f64), b: &(String, f64)| {
+                b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0))
+            };
+            let names = std::mem::take(&mut self.seen);
+            let times = std::mem::take(&mut self.seen_at);
+            // Both parts are in order already: the sort only merges them.
+            let mut all: Vec<(String, f64)> =
+                seen.iter().map(|&name| (name.to_owned(), now)).collect();
+            all.extend(
+                names
+                    .into_iter()
+                    .zip(times)
+                    .filter(|(name, _)| seen.binary_search(&name.as_str()).is_err()),
+            );
+            all.sort_by(newest_first);
+            (self.seen, self.seen_at) = all.into_iter().unzip();
         }
-        let mut seen: Vec<(String, f64)> = last.into_iter().collect();
-        seen.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        seen.truncate(2 * n as usize + 2);
-        self.seen = seen;
+        self.seen.truncate(keep);
+        self.seen_at.truncate(keep);
     }
 }
 

@@ -30,7 +30,10 @@ pub fn reference_config(n: usize) -> String {
             }
         })
         .collect();
-    assert_eq!(patched, 1, "{path}: expected one top-level `instances:` line");
+    assert_eq!(
+        patched, 1,
+        "{path}: expected one top-level `instances:` line"
+    );
     lines.join("\n")
 }
 
@@ -129,7 +132,11 @@ fn answer(query: &str, n: usize, faults: &Faults, now: f64) -> Vec<InstantSeries
         if query.starts_with("max by (node, status)") {
             // One copy per node (the relay publishes the health list once);
             // the lost nodes are critical as the surviving agents see them.
-            let current = if faults.silent(k) { "critical" } else { "passing" };
+            let current = if faults.silent(k) {
+                "critical"
+            } else {
+                "passing"
+            };
             for status in HEALTH {
                 let value = if status == current { 1.0 } else { 0.0 };
                 out.push(series(&[("node", inst), ("status", status)], value, now));
@@ -152,7 +159,11 @@ fn answer(query: &str, n: usize, faults: &Faults, now: f64) -> Vec<InstantSeries
         }
         match query {
             r#"node_load15{job="node"}"# => {
-                out.push(plain("node_load15", "node", CORES * (0.3 + 0.4 * wobble(k))));
+                out.push(plain(
+                    "node_load15",
+                    "node",
+                    CORES * (0.3 + 0.4 * wobble(k)),
+                ));
             }
             r#"count by (instance) (node_cpu_seconds_total{job="node",mode="idle"})"# => {
                 out.push(series(&[("instance", inst)], CORES, now));
@@ -165,8 +176,7 @@ fn answer(query: &str, n: usize, faults: &Faults, now: f64) -> Vec<InstantSeries
             r#"node_memory_MemTotal_bytes{job="node"}"# => {
                 out.push(plain("node_memory_MemTotal_bytes", "node", MEM_TOTAL));
             }
-            "consul_up" => out.push(plain(query, "consul", 1.0)),
-            "consul_raft_leader" => out.push(plain(query, "consul", 1.0)),
+            "consul_up" | "consul_raft_leader" => out.push(plain(query, "consul", 1.0)),
             "consul_raft_peers" | "consul_serf_lan_members" => {
                 out.push(plain(query, "consul", n_f - lost));
             }
