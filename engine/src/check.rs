@@ -12,7 +12,7 @@
 //!
 //! What remains are real numbers, handed to the [`Rule`].
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use panopticon_core::Status;
 use panopticon_core::prom::{Labels, QueryData, QueryResult};
@@ -433,15 +433,16 @@ fn explain(
     unnamed_missing: u32,
     failure: Option<&str>,
 ) -> String {
+    // In order of first appearance; the index keeps it linear when every
+    // instance has a reason of its own (a thousand different loads).
     let mut by_reason: Vec<(Status, &str, Vec<&str>)> = Vec::new();
+    let mut index: HashMap<(Status, &str), usize> = HashMap::new();
     for v in instances.iter().filter(|v| v.status != Status::Healthy) {
-        match by_reason
-            .iter_mut()
-            .find(|(s, r, _)| *s == v.status && *r == v.reason)
-        {
-            Some((_, _, names)) => names.push(&v.instance),
-            None => by_reason.push((v.status, &v.reason, vec![&v.instance])),
-        }
+        let i = *index.entry((v.status, &v.reason)).or_insert_with(|| {
+            by_reason.push((v.status, &v.reason, Vec::new()));
+            by_reason.len() - 1
+        });
+        by_reason[i].2.push(&v.instance);
     }
     by_reason.sort_by_key(|r| std::cmp::Reverse(r.0));
     let mut parts: Vec<String> = by_reason
