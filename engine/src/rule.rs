@@ -349,7 +349,17 @@ mod tests {
 
     #[test]
     fn whole_values_print_as_the_float_formatter_would() {
-        for value in [0.0, -0.0, 1.0, -1.0, 3.0, 999.0, 1e14, -1e14, 999_999_999_999_999.0] {
+        for value in [
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            3.0,
+            999.0,
+            1e14,
+            -1e14,
+            999_999_999_999_999.0,
+        ] {
             assert_eq!(fmt_value(value), format!("{value:.0}"), "{value:?}");
         }
         assert_eq!(fmt_value(-0.0), "-0");

@@ -176,3 +176,57 @@ fn silent_instance_is_named_after_it_was_seen() {
         )
     );
 }
+
+mod memory {
+    use proptest::prelude::*;
+
+    use super::super::CheckState;
+
+    /// The memory as first written (a map, then one sort): slow at 1,000
+    /// nodes, plainly right. The fast update must agree with it exactly.
+    fn reference(old: &[(String, f64)], seen: &[&str], now: f64, n: u32) -> Vec<(String, f64)> {
+        let mut last: std::collections::HashMap<String, f64> = old.iter().cloned().collect();
+        for name in seen {
+            last.insert((*name).to_owned(), now);
+        }
+        let mut out: Vec<(String, f64)> = last.into_iter().collect();
+        out.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        out.truncate(2 * n as usize + 2);
+        out
+    }
+
+    fn state(s: &CheckState) -> Vec<(String, f64)> {
+        s.seen
+            .iter()
+            .cloned()
+            .zip(s.seen_at.iter().copied())
+            .collect()
+    }
+
+    proptest! {
+        /// Rounds of (which of ten instances report, or the same as last
+        /// time (the usual case); how the clock moves: on, not at all, or back).
+        #[test]
+        fn remember_agrees_with_the_plain_version(
+            rounds in prop::collection::vec(
+                (prop::option::weighted(0.6, prop::collection::btree_set(0..10_u8, 0..10)), -1..3_i8),
+                1..12,
+            ),
+            n in 1..6_u32,
+        ) {
+            let mut s = CheckState::default();
+            let mut now = 100.0;
+            let mut seen = std::collections::BTreeSet::new();
+            for (fresh, step) in rounds {
+                seen = fresh.unwrap_or(seen);
+                now += f64::from(step);
+                let names: Vec<String> = seen.iter().map(|k| format!("node-{k}")).collect();
+                let mut sorted: Vec<&str> = names.iter().map(String::as_str).collect();
+                sorted.sort_unstable();
+                let want = reference(&state(&s), &sorted, now, n);
+                s.remember(&sorted, now, n);
+                prop_assert_eq!(state(&s), want);
+            }
+        }
+    }
+}
