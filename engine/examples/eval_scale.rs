@@ -3,12 +3,15 @@
 //! The browser benchmark (`bench/figures/scale*.mjs`) measures the same call in
 //! wasm behind a real Prometheus; this measures it natively, with inputs shaped
 //! like the simulator's, so a change to the engine can be judged in seconds.
-//! Wall time on a shared machine is noisy: run it under
-//! `valgrind --tool=callgrind` (`--runs 5`) for repeatable instruction counts
-//! and read the inclusive cost of `Engine::evaluate`.
+//! Wall time on a shared machine is noisy: run it under callgrind for
+//! repeatable instruction counts of `Engine::evaluate` alone (the total then
+//! covers `runs` + 1 calls: one healthy warm-up, then the scenario).
 //!
 //! ```text
 //! cargo run --release -p panopticon-engine --example eval_scale -- --nodes 1000 --runs 50
+//! valgrind --tool=callgrind --toggle-collect='panopticon_engine::engine::Engine::evaluate' \
+//!     target/release/examples/eval_scale --nodes 1000 --runs 5 --scenario healthy
+//! callgrind_annotate callgrind.out.<pid> | grep 'PROGRAM TOTALS'
 //! ```
 //!
 //! Like the app, one engine is evaluated again and again (holds, history and
