@@ -2,6 +2,7 @@
 
 use std::rc::Rc;
 use std::sync::Arc;
+use std::time::Duration;
 
 use leptos::prelude::*;
 use panopticon_engine::{Config, Freshness};
@@ -18,6 +19,10 @@ use crate::source_info::SourceInfo;
 use crate::theme_toggle::ThemeToggle;
 use crate::url_state;
 use crate::view_tabs::ViewTabs;
+
+/// How long the diagram and the graphs wait for the first status before they are
+/// built anyway.
+const FIRST_STATUS_WAIT: Duration = Duration::from_secs(1);
 
 /// Everything for one loaded configuration. Owns the refresh cycle: it starts
 /// when this mounts and stops when it unmounts.
@@ -51,11 +56,19 @@ pub fn Dashboard(
     let view_index = RwSignal::new(initial_view);
     let selected = RwSignal::new(url_state::param("service"));
 
+    // The first refresh asks for the initial view's graphs together with the
+    // checks; a later view switch refreshes at once so its graphs fill. (Starting
+    // a refresh and then replacing it for the graphs cancelled every query of the
+    // page's first refresh and delayed the first status.)
+    refresher.set_graphs(slots.get(initial_view).cloned().unwrap_or_default());
     let refresher_for_views = Rc::clone(&refresher);
     let slots_for_views = slots.clone();
-    Effect::new(move |_| {
+    Effect::new(move |previous: Option<usize>| {
         let i = view_index.get();
-        refresher_for_views.show_graphs(slots_for_views.get(i).cloned().unwrap_or_default());
+        if previous.is_some_and(|p| p != i) {
+            refresher_for_views.show_graphs(slots_for_views.get(i).cloned().unwrap_or_default());
+        }
+        i
     });
     refresh::start(&refresher);
 
@@ -79,6 +92,23 @@ pub fn Dashboard(
             Some(snapshot)
         }
     });
+    // The cluster status first, then the detail: the diagram and the graphs are
+    // built once the first refresh has been judged (or after a second, so a
+    // Prometheus that does not answer still gets its grey diagram). Building them
+    // earlier kept the main thread busy with their mount, style and layout while the
+    // first refresh's answers waited to be read, and each wave of queries (the
+    // browser runs six at a time) could only start after that: the first status
+    // came hundreds of milliseconds later. They would also render grey first and
+    // then again in colour.
+    // The flag flips in a task of its own, so the banner's new status reaches
+    // the screen before the diagram's mount and layout start.
+    let built = RwSignal::new(false);
+    set_timeout(move || built.set(true), FIRST_STATUS_WAIT);
+    Effect::new(move |_| {
+        if live.refreshes.get() > 0 && !built.get_untracked() {
+            set_timeout(move || built.set(true), Duration::ZERO);
+        }
+    });
     let is_overview = move || view_index.get() == 0;
     let client = refresher.client().clone();
     let views: Vec<(String, String)> = config
@@ -91,7 +121,10 @@ pub fn Dashboard(
     let detail_config = Arc::clone(&config);
     let snapshot = shown;
     let graphs = move || {
-        slots
+        if !built.get() {
+            return None;
+        }
+        let views = slots
             .get(view_index.get())
             .cloned()
             .unwrap_or_default()
@@ -99,7 +132,8 @@ pub fn Dashboard(
             .map(|slot| {
                 view! { <GraphPanel graph=slot.graph data=slot.data width_px=slot.width_px /> }
             })
-            .collect_view()
+            .collect_view();
+        Some(views)
     };
     view! {
         <div
@@ -112,7 +146,7 @@ pub fn Dashboard(
                 <ViewTabs views=views current=view_index />
                 <div class="topbar-right">
                     <DataAge live=live freshness=freshness />
-                    <SourceInfo client=client />
+                    <SourceInfo client=client refreshes=live.refreshes />
                     <ThemeToggle />
                 </div>
             </header>
@@ -127,11 +161,22 @@ pub fn Dashboard(
             >
                 <div class="overview">
                     <section class="panel diagram-panel" aria-label="Service dependencies">
-                        <DependencyDiagram
-                            config=Arc::clone(&diagram_config)
-                            snapshot=snapshot
-                            selected=selected
-                        />
+                        {
+                            let diagram_config = Arc::clone(&diagram_config);
+                            move || {
+                                built
+                                    .get()
+                                    .then(|| {
+                                        view! {
+                                            <DependencyDiagram
+                                                config=Arc::clone(&diagram_config)
+                                                snapshot=snapshot
+                                                selected=selected
+                                            />
+                                        }
+                                    })
+                            }
+                        }
                         <RecentChanges snapshot=snapshot />
                     </section>
                     <div class="side">

@@ -146,9 +146,14 @@ impl Refresher {
         &self.client
     }
 
+    /// Sets the graphs the next refresh asks for, without refreshing.
+    pub fn set_graphs(&self, slots: Vec<GraphSlot>) {
+        *self.slots.borrow_mut() = slots;
+    }
+
     /// Puts another view's graphs on screen (and refreshes so they fill at once).
     pub fn show_graphs(self: &Rc<Self>, slots: Vec<GraphSlot>) {
-        *self.slots.borrow_mut() = slots;
+        self.set_graphs(slots);
         self.run();
     }
 

@@ -9,22 +9,41 @@ use crate::refresh::now_secs;
 /// Prometheus's version from `prometheus_build_info`, asked once per page load
 /// (it does not change between refreshes). Nothing when unknown: outages are
 /// reported by the source alert, not here.
+///
+/// Asked only after the first refresh has finished, so it never takes one of
+/// the few connection slots the first status waits for. A plain task and a
+/// signal, not a resource: a resource read inside the app's `Suspense` made
+/// the boundary hold back the rest of the dashboard's updates (the first
+/// status among them) until the answer came.
 #[component]
 pub fn SourceInfo(
     /// The dashboard's Prometheus client.
     client: Client,
+    /// Refreshes completed so far; the question waits for the first.
+    refreshes: RwSignal<u64>,
 ) -> impl IntoView {
-    let version = LocalResource::new(move || {
+    let version = RwSignal::new(None::<String>);
+    Effect::new(move |asked: Option<bool>| {
+        if asked == Some(true) {
+            return true; // reads nothing more: the effect is done for good
+        }
+        if refreshes.get() == 0 {
+            return false;
+        }
         let client = client.clone();
-        async move { fetch_version(&client).await }
+        leptos::task::spawn_local(async move {
+            if let Ok(Some(v)) = fetch_version(&client).await {
+                // The dashboard may be gone by now (another config): then nothing to show.
+                let _ = version.try_set(Some(v));
+            }
+        });
+        true
     });
     view! {
         <span class="source-info">
             {move || {
                 version
                     .get()
-                    .and_then(Result::ok)
-                    .flatten()
                     .map(|v| view! { <span data-testid="prometheus-version">"Prometheus " {v}</span> })
             }}
         </span>

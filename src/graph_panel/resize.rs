@@ -30,7 +30,9 @@ pub fn observe(target: NodeRef<html::Div>, size: RwSignal<(f64, f64)>, width_px:
                 width_px.set(width);
             }
         };
-        measure();
+        // No measurement here: reading the box now would force a style and
+        // layout of the page in the middle of mounting it. The observer reports
+        // the first size itself once the browser has laid the page out.
         let callback = Closure::<dyn FnMut()>::new(measure);
         let Ok(observer) = ResizeObserver::new(callback.as_ref().unchecked_ref()) else {
             return;
