@@ -1,13 +1,20 @@
 // Diagnostic (not a figure): CPU profile of one cold load until the first status, self
-// time per function (wasm names need a bundle with a name section, e.g. wasm-bindgen's
+// time per function; CONFIG=diagram loads the 200-service stack, AFTER_MS keeps profiling after the
+// first status (wasm names need a bundle with a name section, e.g. wasm-bindgen's
 // output before wasm-opt). Usage: PANOPTICON_DIST=DIR node bench/profile-load.mjs
 import { referenceConfig, requireDist } from '../tests/e2e/harness.mjs';
 import { startStack } from './lib/stack.mjs';
 import { launch, newPage, waitForFirstStatus } from './lib/page.mjs';
-import { MANUAL_REFRESH_SECS } from './lib/configs.mjs';
+import { MANUAL_REFRESH_SECS, diagramConfig } from './lib/configs.mjs';
 
 requireDist();
-const stack = await startStack({ files: { 'panopticon.yaml': referenceConfig({ refresh: MANUAL_REFRESH_SECS, staleAfter: 600, timeout: 10 }) } });
+// CONFIG=diagram: the benchmark's 200-service, 400-edge stack instead of the reference cluster.
+const files = {
+  'panopticon.yaml': referenceConfig({ refresh: MANUAL_REFRESH_SECS, staleAfter: 600, timeout: 10 }),
+  'diagram.yaml': diagramConfig({ services: 200, edges: 400 }).text,
+};
+const page = process.env.CONFIG ? `?config=${process.env.CONFIG}.yaml` : '';
+const stack = await startStack({ files });
 const browser = await launch();
 try {
   const p = await newPage(browser, { manualRefreshSecs: MANUAL_REFRESH_SECS });
@@ -16,8 +23,9 @@ try {
   await p.cdp.send('Profiler.enable');
   await p.cdp.send('Profiler.setSamplingInterval', { interval: 100 });
   await p.cdp.send('Profiler.start');
-  await p.page.goto(`${stack.nginx.url}/`, { waitUntil: 'commit' });
+  await p.page.goto(`${stack.nginx.url}/${page}`, { waitUntil: 'commit' });
   const first = await waitForFirstStatus(p, 30_000);
+  await p.page.waitForTimeout(Number(process.env.AFTER_MS ?? 0));
   const { profile } = await p.cdp.send('Profiler.stop');
   console.log(`banner ${first.status} at ${first.at.toFixed(0)} ms`);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));

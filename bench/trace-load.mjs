@@ -1,14 +1,20 @@
 // Diagnostic (not a figure): one cold load, printing when each request started and
 // ended and when the app's own measures ran, to see what the first status waits for.
-// Usage: node bench/trace-load.mjs [loads]
+// Usage: [CONFIG=diagram] [MIN_US=3000] node bench/trace-load.mjs [loads]
 import { referenceConfig, requireDist } from '../tests/e2e/harness.mjs';
 import { startStack } from './lib/stack.mjs';
 import { launch, newPage, waitForFirstStatus } from './lib/page.mjs';
-import { MANUAL_REFRESH_SECS } from './lib/configs.mjs';
+import { MANUAL_REFRESH_SECS, diagramConfig } from './lib/configs.mjs';
 
 requireDist();
 const loads = Number(process.argv[2] ?? 2);
-const stack = await startStack({ files: { 'panopticon.yaml': referenceConfig({ refresh: MANUAL_REFRESH_SECS, staleAfter: 600, timeout: 10 }) } });
+// CONFIG=diagram: the benchmark's 200-service, 400-edge stack instead of the reference cluster.
+const files = {
+  'panopticon.yaml': referenceConfig({ refresh: MANUAL_REFRESH_SECS, staleAfter: 600, timeout: 10 }),
+  'diagram.yaml': diagramConfig({ services: 200, edges: 400 }).text,
+};
+const query = process.env.CONFIG ? `?config=${process.env.CONFIG}.yaml` : '';
+const stack = await startStack({ files });
 const browser = await launch();
 try {
   for (let i = 0; i < loads; i += 1) {
@@ -19,7 +25,7 @@ try {
     p.cdp.on('Tracing.dataCollected', (d) => events.push(...d.value));
     const done = new Promise((r) => p.cdp.once('Tracing.tracingComplete', r));
     await p.cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing,loading', transferMode: 'ReportEvents' });
-    await p.page.goto(`${stack.nginx.url}/`, { waitUntil: 'commit' });
+    await p.page.goto(`${stack.nginx.url}/${query}`, { waitUntil: 'commit' });
     const first = await waitForFirstStatus(p, 30_000);
     await p.page.waitForTimeout(500);
     await p.cdp.send('Tracing.end');

@@ -16,7 +16,7 @@ use crate::refresh::{self, GraphSlot, Refresher};
 use crate::service_detail::ServiceDetail;
 use crate::source_alert::SourceAlert;
 use crate::source_info::SourceInfo;
-use crate::theme_toggle::ThemeToggle;
+use crate::theme_toggle::{LightTheme, ThemeToggle};
 use crate::url_state;
 use crate::view_tabs::ViewTabs;
 
@@ -102,15 +102,29 @@ pub fn Dashboard(
     // then again in colour.
     // The flag flips in a task of its own, so the banner's new status reaches
     // the screen before the diagram's mount and layout start.
+    // Set once: writing a signal notifies even with an equal value, and every
+    // notification would build the diagram and the graphs anew.
     let built = RwSignal::new(false);
-    set_timeout(move || built.set(true), FIRST_STATUS_WAIT);
-    Effect::new(move |_| {
-        if live.refreshes.get() > 0 && !built.get_untracked() {
-            set_timeout(move || built.set(true), Duration::ZERO);
+    let build = move || {
+        if built.try_get_untracked() == Some(false) {
+            built.set(true);
         }
+    };
+    set_timeout(build, FIRST_STATUS_WAIT);
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) {
+            return true; // reads nothing more: the effect is done for good
+        }
+        if live.refreshes.get() == 0 {
+            return false;
+        }
+        set_timeout(build, Duration::ZERO);
+        true
     });
     let is_overview = move || view_index.get() == 0;
     let client = refresher.client().clone();
+    // Before any child: the theme toggle and the graphs share it.
+    LightTheme::provide();
     let views: Vec<(String, String)> = config
         .views
         .iter()

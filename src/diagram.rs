@@ -173,8 +173,10 @@ pub fn DependencyDiagram(
             let dep_name = config
                 .service(&dep.service)
                 .map_or_else(|| dep.service.clone(), |d| d.name.clone());
-            let status =
-                Signal::derive(move || model::edge_status(snapshot.get().as_deref(), &dep));
+            // Memos, not derived signals: each is computed once per snapshot (not
+            // once per binding that reads it), and a box or edge whose look did not
+            // change touches no DOM on a refresh.
+            let status = Memo::new(move |_| model::edge_status(snapshot.get().as_deref(), &dep));
             view! {
                 <DiagramEdge
                     path=route.svg_path()
@@ -194,8 +196,7 @@ pub fn DependencyDiagram(
         .map(|(service, placed)| {
             let cfg = Arc::clone(&config);
             let id = service.id.clone();
-            let look =
-                Signal::derive(move || model::node_look(&cfg, snapshot.get().as_deref(), &id));
+            let look = Memo::new(move |_| model::node_look(&cfg, snapshot.get().as_deref(), &id));
             view! {
                 <DiagramNode
                     id=service.id.clone()

@@ -15,6 +15,8 @@ use web_sys::PointerEvent;
 
 use canvas::Painted;
 
+use crate::theme_toggle::LightTheme;
+
 /// A graph: a `<figure data-testid="graph">` whose canvas is redrawn when
 /// `data` changes or the figure is resized, never on a timer.
 #[component]
@@ -58,6 +60,8 @@ pub fn GraphPanel(
     };
 
     Effect::new(move |_| {
+        // The canvas's colours come from CSS at draw time: redraw when the theme flips.
+        LightTheme::track();
         let (width, height) = size.get();
         let Some(canvas) = canvas_ref.get() else {
             return;

@@ -5,11 +5,35 @@ use leptos::prelude::*;
 use crate::app::apply_theme;
 use crate::url_state;
 
+/// Whether the light theme is on, shared through the context: what draws its
+/// own colours (the graphs' canvases read them from CSS at draw time) tracks it
+/// to redraw at once when the theme flips, not at the next refresh.
+#[derive(Debug, Clone, Copy)]
+pub struct LightTheme(pub RwSignal<bool>);
+
+impl LightTheme {
+    /// Provides the theme state to everything below, from `?theme=`.
+    pub fn provide() -> LightTheme {
+        let theme = LightTheme(RwSignal::new(
+            url_state::param("theme").as_deref() == Some("light"),
+        ));
+        provide_context(theme);
+        theme
+    }
+
+    /// Subscribes the running effect to theme changes (no-op without a provider).
+    pub fn track() {
+        if let Some(LightTheme(light)) = use_context::<LightTheme>() {
+            light.track();
+        }
+    }
+}
+
 /// A button that flips the theme and records it as `?theme=light` (dark is the
 /// default and needs no parameter), so a bookmarked or embedded URL keeps it.
 #[component]
 pub fn ThemeToggle() -> impl IntoView {
-    let light = RwSignal::new(url_state::param("theme").as_deref() == Some("light"));
+    let light = use_context::<LightTheme>().map_or_else(|| LightTheme::provide().0, |t| t.0);
     let flip = move |_| {
         let now_light = !light.get_untracked();
         light.set(now_light);

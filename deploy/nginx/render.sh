@@ -12,6 +12,9 @@
 #   PANOPTICON_CONNECT_SRC     extra CSP connect-src origins (CORS proxy)   []
 #   PANOPTICON_CORS_LISTEN     listen address of the CORS proxy variant; empty: not enabled []
 #   PANOPTICON_CORS_ORIGINS    regex of allowed Origin values for CORS      [^$ (none)]
+#   PANOPTICON_BROTLI          serve the build's .br copies: on, off or auto (on when
+#                              nginx's brotli_static module is installed, Debian package
+#                              libnginx-mod-http-brotli-static)              [auto]
 # Only these variables are substituted: nginx's own $variables pass through untouched.
 set -euo pipefail
 out=${1:?usage: render.sh OUT_DIR}
@@ -30,9 +33,26 @@ export PANOPTICON_CONNECT_SRC="${PANOPTICON_CONNECT_SRC:-}"
 export PANOPTICON_CORS_LISTEN="${PANOPTICON_CORS_LISTEN:-}"
 export PANOPTICON_CORS_ORIGINS="${PANOPTICON_CORS_ORIGINS:-^\$}"
 
+brotli_module=/usr/lib/nginx/modules/ngx_http_brotli_static_module.so
+case "${PANOPTICON_BROTLI:-auto}" in
+  on) brotli=1 ;;
+  off) brotli=0 ;;
+  auto) if [ -f "$brotli_module" ]; then brotli=1; else brotli=0; fi ;;
+  *) echo "render.sh: PANOPTICON_BROTLI must be on, off or auto" >&2; exit 2 ;;
+esac
+if [ "$brotli" = 1 ]; then
+  # nginx.conf is our own main configuration (Debian's loads the module through
+  # /etc/nginx/modules-enabled/, which the package fills).
+  export PANOPTICON_BROTLI_LOAD="load_module $brotli_module;"
+  export PANOPTICON_BROTLI_STATIC="brotli_static on;"
+else
+  export PANOPTICON_BROTLI_LOAD="# brotli_static module not installed: gzip only"
+  export PANOPTICON_BROTLI_STATIC="# brotli_static: off (PANOPTICON_BROTLI)"
+fi
+
 vars='${PANOPTICON_ROOT} ${PANOPTICON_NGINX_DIR} ${PANOPTICON_PROMETHEUS} ${PANOPTICON_LISTEN}
 ${PANOPTICON_SERVER_NAME} ${PANOPTICON_FRAME_ANCESTORS} ${PANOPTICON_CONNECT_SRC}
-${PANOPTICON_CORS_LISTEN} ${PANOPTICON_CORS_ORIGINS}'
+${PANOPTICON_CORS_LISTEN} ${PANOPTICON_CORS_ORIGINS} ${PANOPTICON_BROTLI_LOAD} ${PANOPTICON_BROTLI_STATIC}'
 
 for t in "$here"/*.conf.template; do
   name=$(basename "$t" .template)

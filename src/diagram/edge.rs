@@ -20,6 +20,7 @@ pub fn DiagramEdge(
     /// Hard or soft.
     strength: Strength,
     /// What the edge passes on now.
+    #[prop(into)]
     status: Signal<Status>,
 ) -> impl IntoView {
     let rule = match strength {

@@ -17,6 +17,7 @@ pub fn DiagramNode(
     /// Where the layout put the box.
     rect: Rect,
     /// How the box looks now.
+    #[prop(into)]
     look: Signal<NodeLook>,
     /// The selected service id, shared with the detail panel.
     selected: RwSignal<Option<String>>,

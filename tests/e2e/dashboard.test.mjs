@@ -25,6 +25,8 @@ before(async () => {
   site = makeSite({
     'panopticon.yaml': referenceConfig(),
     'broken.yaml': referenceConfig().replace('service: consul\n', 'service: consl\n'),
+    // No refresh within a test's time: whatever changes on screen, a refresh did not do it.
+    'slow.yaml': referenceConfig({ refresh: 300, staleAfter: 900 }),
   });
   nginx = await startNginx({ prometheus: `127.0.0.1:${prom.port}`, root: site.dir });
   browser = await launchBrowser();
@@ -134,6 +136,33 @@ describe('the reference cluster', () => {
     assert.match(text, /node-3/);
     await sim.reset();
     await waitForDashboard('recovery', allHealthy);
+  });
+});
+
+describe('the theme', () => {
+  test('switching it redraws the graphs at once, not at the next refresh', async () => {
+    const p = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    try {
+      await p.goto(`${nginx.url}/?config=slow.yaml`);
+      await p.locator('[data-testid="graph"][data-state="ready"]').first().waitFor({ timeout: 20_000 });
+      // The canvas's top-left pixel is the chart background (`--panel`).
+      const corner = () => p.evaluate(() => {
+        const c = document.querySelector('[data-testid="graph"][data-state="ready"] canvas');
+        return Array.from(c.getContext('2d').getImageData(1, 1, 1, 1).data).join(',');
+      });
+      const dark = await corner();
+      await p.locator('.theme-toggle').click();
+      await waitFor('the graph to be redrawn in the light theme', async () => (await corner()) !== dark, { timeoutMs: 5_000 });
+      const light = await corner();
+      assert.equal(await p.evaluate(() => document.documentElement.dataset.theme), 'light');
+      // Lighter: the light theme's panel is brighter than the dark one's.
+      const sum = (rgba) => rgba.split(',').slice(0, 3).map(Number).reduce((a, b) => a + b, 0);
+      assert.ok(sum(light) > sum(dark), `light ${light} vs dark ${dark}`);
+      await p.locator('.theme-toggle').click();
+      await waitFor('the graph to be redrawn in the dark theme again', async () => (await corner()) === dark, { timeoutMs: 5_000 });
+    } finally {
+      await p.close();
+    }
   });
 });
 

@@ -3,9 +3,12 @@
 // CSP and shows data it fetched through the proxy; the proxy is a read-only allow-list.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
+import zlib from 'node:zlib';
 import {
-  launchBrowser, rawRequest, recordConsole, requireDist, startNginx, startPrometheus, waitFor,
+  distDir, launchBrowser, rawRequest, recordConsole, requireDist, startNginx, startPrometheus, waitFor,
 } from './harness.mjs';
 
 let prom;
@@ -87,6 +90,29 @@ describe('static files', () => {
     assert.equal(res.headers['cache-control'], 'public, max-age=31536000, immutable');
     assert.equal(res.headers['content-encoding'], 'gzip');
     assert.match(res.headers['content-security-policy'], /default-src 'none'/);
+  });
+
+  test('hashed assets go out as the build\'s brotli or gzip copy, whichever the client takes', async () => {
+    const index = (await rawRequest(nginx.port, { path: '/' })).body;
+    const wasm = index.match(/href="\.\/([\w-]+_bg\.wasm)"/)?.[1];
+    const file = (ext) => fs.readFileSync(path.join(distDir, wasm + ext));
+    const cases = [
+      ['br, gzip', 'br', file('.br')],
+      ['gzip', 'gzip', file('.gz')],
+      [undefined, undefined, file('')],
+    ];
+    for (const [accept, encoding, expected] of cases) {
+      const res = await rawRequest(nginx.port, { path: `/${wasm}`, headers: accept ? { 'accept-encoding': accept } : {} });
+      assert.equal(res.status, 200, `accept-encoding ${accept}`);
+      assert.equal(res.headers['content-encoding'], encoding, `accept-encoding ${accept}`);
+      assert.match(res.headers.vary ?? '', /Accept-Encoding/i, `accept-encoding ${accept}`);
+      // Byte for byte the file the build wrote: nginx compressed nothing itself.
+      assert.ok(res.bytes.equals(expected), `accept-encoding ${accept}: ${res.bytes.length} bytes, the file has ${expected.length}`);
+    }
+    // The copies really are the wasm, and brotli really is smaller.
+    assert.ok(zlib.brotliDecompressSync(file('.br')).equals(file('')));
+    assert.ok(zlib.gunzipSync(file('.gz')).equals(file('')));
+    assert.ok(file('.br').length < file('.gz').length);
   });
 
   test('the configuration file is served and revalidated', async () => {

@@ -62,7 +62,10 @@ export function rawRequest(port, { method = 'GET', path: p = '/', headers = {}, 
     const req = http.request({ host: '127.0.0.1', port, method, path: p, headers, timeout: 10_000 }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => {
+        const bytes = Buffer.concat(chunks);
+        resolve({ status: res.statusCode, headers: res.headers, body: bytes.toString('utf8'), bytes });
+      });
     });
     req.on('timeout', () => req.destroy(new Error(`${method} ${p}: no answer within 10 s`)));
     req.on('error', reject);
