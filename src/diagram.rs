@@ -12,6 +12,7 @@
 mod browser_tests;
 mod edge;
 mod legend;
+mod markup;
 mod model;
 mod node;
 mod viewport;
@@ -21,12 +22,17 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use panopticon_core::Status;
+use panopticon_engine::config::Dependency;
 use panopticon_engine::{Config, Snapshot};
+use panopticon_layout::Rect;
+use wasm_bindgen::JsCast;
+use web_sys::Element;
 
 use crate::timing::Span;
-use edge::DiagramEdge;
+use edge::EdgeDom;
 use legend::DiagramLegend;
-use node::DiagramNode;
+use model::NodeLook;
+use node::NodeDom;
 use viewport::{Screen, Viewport};
 use zoom_controls::ZoomControls;
 
@@ -162,53 +168,152 @@ pub fn DependencyDiagram(
     };
 
     let (width, height) = (layout.width, layout.height);
-    let edges = config
-        .services
-        .iter()
-        .flat_map(|s| s.depends_on.iter().map(move |d| (s, d)))
-        .zip(&layout.edges)
-        .map(|((service, dep), route)| {
-            let strength = dep.strength;
-            let dep = dep.clone();
-            let dep_name = config
-                .service(&dep.service)
-                .map_or_else(|| dep.service.clone(), |d| d.name.clone());
-            // Memos, not derived signals: each is computed once per snapshot (not
-            // once per binding that reads it), and a box or edge whose look did not
-            // change touches no DOM on a refresh.
-            let status = Memo::new(move |_| model::edge_status(snapshot.get().as_deref(), &dep));
-            view! {
-                <DiagramEdge
-                    path=route.svg_path()
-                    from=service.id.clone()
-                    to=route.to.clone()
-                    label=format!("{} needs {dep_name}", service.name)
-                    strength=strength
-                    status=status
-                />
-            }
+    // Every box and edge in config order, with what its markup and updates need.
+    let boxes: Arc<Vec<BoxInfo>> = Arc::new(
+        config
+            .services
+            .iter()
+            .zip(&layout.nodes)
+            .map(|(service, placed)| BoxInfo {
+                id: service.id.clone(),
+                name: service.name.clone(),
+                rect: placed.rect,
+            })
+            .collect(),
+    );
+    let lines: Arc<Vec<EdgeInfo>> = Arc::new(
+        config
+            .services
+            .iter()
+            .flat_map(|s| s.depends_on.iter().map(move |d| (s, d)))
+            .zip(&layout.edges)
+            .map(|((service, dep), route)| {
+                let dep_name = config
+                    .service(&dep.service)
+                    .map_or_else(|| dep.service.clone(), |d| d.name.clone());
+                EdgeInfo {
+                    path: route.svg_path(),
+                    from: service.id.clone(),
+                    to: route.to.clone(),
+                    label: format!("{} needs {dep_name}", service.name),
+                    dep: dep.clone(),
+                }
+            })
+            .collect(),
+    );
+    // Computed once per snapshot; the DOM is written only where they change.
+    let looks = {
+        let (cfg, boxes) = (Arc::clone(&config), Arc::clone(&boxes));
+        Memo::new(move |_| {
+            let snapshot = snapshot.get();
+            boxes
+                .iter()
+                .map(|b| model::node_look(&cfg, snapshot.as_deref(), &b.id))
+                .collect::<Vec<_>>()
         })
-        .collect_view();
-    let nodes = config
-        .services
-        .iter()
-        .zip(&layout.nodes)
-        .map(|(service, placed)| {
-            let cfg = Arc::clone(&config);
-            let id = service.id.clone();
-            let look = Memo::new(move |_| model::node_look(&cfg, snapshot.get().as_deref(), &id));
-            view! {
-                <DiagramNode
-                    id=service.id.clone()
-                    name=service.name.clone()
-                    rect=placed.rect
-                    look=look
-                    selected=selected
-                    dragged=dragged
-                />
-            }
+    };
+    let passes = {
+        let lines = Arc::clone(&lines);
+        Memo::new(move |_| {
+            let snapshot = snapshot.get();
+            lines
+                .iter()
+                .map(|e| model::edge_status(snapshot.as_deref(), &e.dep))
+                .collect::<Vec<_>>()
         })
-        .collect_view();
+    };
+
+    // The first picture is markup, parsed by the browser in one go (see `markup`).
+    let shown = Shown {
+        looks: looks.get_untracked(),
+        selected: selected.get_untracked(),
+        passes: passes.get_untracked(),
+    };
+    let mut nodes_html = String::new();
+    for (b, look) in boxes.iter().zip(&shown.looks) {
+        let is_selected = shown.selected.as_deref() == Some(b.id.as_str());
+        markup::node(&mut nodes_html, &b.id, &b.name, b.rect, look, is_selected);
+    }
+    let mut edges_html = String::new();
+    for (e, status) in lines.iter().zip(&shown.passes) {
+        markup::edge(
+            &mut edges_html,
+            &e.path,
+            (&e.from, &e.to),
+            &e.label,
+            e.dep.strength,
+            *status,
+        );
+    }
+
+    // Afterwards, each change is written into the elements it concerns.
+    let nodes_ref = NodeRef::<leptos::svg::G>::new();
+    let edges_ref = NodeRef::<leptos::svg::G>::new();
+    let on_screen = StoredValue::new_local((shown, None::<(Vec<NodeDom>, Vec<EdgeDom>)>));
+    Effect::new(move |_| {
+        let looks = looks.get();
+        let chosen = selected.get();
+        let passes = passes.get();
+        let (Some(nodes_g), Some(edges_g)) = (nodes_ref.get(), edges_ref.get()) else {
+            return;
+        };
+        on_screen.update_value(|(shown, doms)| {
+            let (node_doms, edge_doms) = doms.get_or_insert_with(|| {
+                (
+                    children(&nodes_g).map(NodeDom::find).collect(),
+                    children(&edges_g).map(EdgeDom::find).collect(),
+                )
+            });
+            for (i, (b, dom)) in boxes.iter().zip(node_doms.iter()).enumerate() {
+                let is = |s: &Option<String>| s.as_deref() == Some(b.id.as_str());
+                if let (Some(look), Some(before)) = (looks.get(i), shown.looks.get(i)) {
+                    dom.apply(
+                        &b.name,
+                        b.rect.width,
+                        (look, is(&chosen)),
+                        (before, is(&shown.selected)),
+                    );
+                }
+            }
+            for (i, (e, dom)) in lines.iter().zip(edge_doms.iter()).enumerate() {
+                if let (Some(now), Some(before)) = (passes.get(i), shown.passes.get(i)) {
+                    dom.apply(&e.label, e.dep.strength, *now, *before);
+                }
+            }
+            *shown = Shown {
+                looks,
+                selected: chosen,
+                passes,
+            };
+        });
+    });
+
+    // One listener for all boxes: the box is the target's `[data-service]` ancestor.
+    let toggle = move |id: String| {
+        selected.update(|s| {
+            *s = if s.as_deref() == Some(id.as_str()) {
+                None
+            } else {
+                Some(id)
+            }
+        });
+    };
+    let on_node_click = move |ev: web_sys::MouseEvent| {
+        if dragged.get_untracked() {
+            return;
+        }
+        if let Some(id) = service_of(&ev) {
+            toggle(id);
+        }
+    };
+    let on_node_key = move |ev: web_sys::KeyboardEvent| {
+        if matches!(ev.key().as_str(), "Enter" | " " | "Spacebar")
+            && let Some(id) = service_of(&ev)
+        {
+            ev.prevent_default();
+            toggle(id);
+        }
+    };
 
     view! {
         <div class="diagram" data-testid="diagram">
@@ -252,8 +357,14 @@ pub fn DependencyDiagram(
                             })
                             .collect_view()}
                     </defs>
-                    <g class="diagram-edges">{edges}</g>
-                    <g class="diagram-nodes">{nodes}</g>
+                    <g class="diagram-edges" node_ref=edges_ref inner_html=edges_html></g>
+                    <g
+                        class="diagram-nodes"
+                        node_ref=nodes_ref
+                        inner_html=nodes_html
+                        on:click=on_node_click
+                        on:keydown=on_node_key
+                    ></g>
                 </svg>
                 <ZoomControls
                     zoom_in=move || zoom_by(ZOOM_STEP)
@@ -275,4 +386,43 @@ struct DragStart {
     x: f64,
     y: f64,
     from: Viewport,
+}
+
+/// A service box: what its markup and its updates need.
+struct BoxInfo {
+    id: String,
+    name: String,
+    rect: Rect,
+}
+
+/// A dependency edge: what its markup and its updates need.
+struct EdgeInfo {
+    path: String,
+    from: String,
+    to: String,
+    /// "App needs Consul", for the tooltip.
+    label: String,
+    dep: Dependency,
+}
+
+/// What the elements show now, to write only the differences.
+struct Shown {
+    looks: Vec<NodeLook>,
+    selected: Option<String>,
+    passes: Vec<Status>,
+}
+
+/// The element children of `parent`, in document order.
+fn children(parent: &Element) -> impl Iterator<Item = Element> {
+    std::iter::successors(parent.first_element_child(), Element::next_element_sibling)
+}
+
+/// The service whose box the event happened in.
+fn service_of(ev: &web_sys::Event) -> Option<String> {
+    ev.target()?
+        .dyn_into::<Element>()
+        .ok()?
+        .closest("[data-service]")
+        .ok()??
+        .get_attribute("data-service")
 }

@@ -97,14 +97,18 @@ impl Mounted {
     }
 }
 
+/// A click as the browser sends it: it bubbles (the boxes share one listener).
 fn click(el: &web_sys::Element) {
-    el.dispatch_event(&web_sys::MouseEvent::new("click").unwrap())
-        .unwrap();
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    let ev = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
+    el.dispatch_event(&ev).unwrap();
 }
 
 fn key(el: &web_sys::Element, key: &str) {
     let init = web_sys::KeyboardEventInit::new();
     init.set_key(key);
+    init.set_bubbles(true);
     let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
     el.dispatch_event(&ev).unwrap();
 }

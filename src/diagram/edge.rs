@@ -1,44 +1,37 @@
-//! One dependency edge.
+//! One dependency edge in the document: what a new snapshot rewrites.
 
-use leptos::prelude::*;
 use panopticon_core::Status;
 use panopticon_engine::config::Strength;
+use web_sys::Element;
 
-/// A dependency, drawn from the dependant's box down to the dependency's.
-/// Solid for hard, dashed for soft; coloured by the status it passes on, so
-/// the path of a failure can be followed upwards.
-#[component]
-pub fn DiagramEdge(
-    /// SVG path data from the layout.
-    path: String,
-    /// The dependant's id.
-    from: String,
-    /// The dependency's id.
-    to: String,
-    /// "App needs Consul", for the tooltip.
-    label: String,
-    /// Hard or soft.
-    strength: Strength,
-    /// What the edge passes on now.
-    #[prop(into)]
-    status: Signal<Status>,
-) -> impl IntoView {
-    let rule = match strength {
-        Strength::Hard => "passes its status on",
-        Strength::Soft => "passes at most warning",
-    };
-    view! {
-        <path
-            class=move || format!("diagram-edge {} status-{}", strength.as_str(), status.get().as_str())
-            d=path
-            data-from=from
-            data-to=to
-            data-strength=strength.as_str()
-            data-passes=move || status.get().as_str()
-        >
-            <title>
-                {move || format!("{label} ({}: {rule}): passes {}", strength.as_str(), status.get().as_str())}
-            </title>
-        </path>
+use super::markup;
+
+/// The changing parts of one edge (a `<path data-from data-to>` written by
+/// [`markup::edge`]).
+pub struct EdgeDom {
+    path: Element,
+    title: Option<Element>,
+}
+
+impl EdgeDom {
+    /// Handles into the edge `path`.
+    pub fn find(path: Element) -> EdgeDom {
+        EdgeDom {
+            title: path.query_selector(":scope > title").ok().flatten(),
+            path,
+        }
+    }
+
+    /// Writes what the edge passes on now, if it changed.
+    pub fn apply(&self, label: &str, strength: Strength, status: Status, before: Status) {
+        if status == before {
+            return;
+        }
+        let path = &self.path;
+        let _ = path.set_attribute("class", &markup::edge_class(strength, status));
+        let _ = path.set_attribute("data-passes", status.as_str());
+        if let Some(title) = &self.title {
+            title.set_text_content(Some(&markup::edge_title(label, strength, status)));
+        }
     }
 }
