@@ -258,6 +258,10 @@ pub fn DependencyDiagram(
             return;
         };
         on_screen.update_value(|(shown, doms)| {
+            if shown.looks == looks && shown.selected == chosen && shown.passes == passes {
+                return; // the markup shows this already (the run right after mounting)
+            }
+            // Handles are looked up at the first change, not while mounting.
             let (node_doms, edge_doms) = doms.get_or_insert_with(|| {
                 (
                     children(&nodes_g).map(NodeDom::find).collect(),

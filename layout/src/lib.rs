@@ -141,6 +141,9 @@ pub struct Layout {
     pub height: f64,
     /// Number of rows.
     pub layers: usize,
+    /// Edge crossings between neighbouring rows that the ordering left (edges
+    /// are split at every row they pass), to judge a layout's quality.
+    pub crossings: usize,
 }
 
 impl Layout {
@@ -161,7 +164,7 @@ pub fn layout(nodes: &[Node], edges: &[Edge], options: &Options) -> Result<Layou
     let ids: Vec<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
     let layer_of = rank::layers(&dag, &ids)?;
     let mut g = Layered::new(&dag, &layer_of);
-    g.reduce_crossings();
+    let crossings = g.reduce_crossings();
 
     let widths: Vec<f64> = nodes.iter().map(|n| n.width).collect();
     let centre = place::centres(&g, &widths, options);
@@ -225,5 +228,6 @@ pub fn layout(nodes: &[Node], edges: &[Edge], options: &Options) -> Result<Layou
         width: right.max(options.margin) + options.margin,
         height: bottom.max(options.margin) + options.margin,
         layers: g.rows.len(),
+        crossings,
     })
 }

@@ -73,8 +73,8 @@ impl Layered {
         v >= self.real
     }
 
-    /// Reorders the rows to reduce crossings.
-    pub fn reduce_crossings(&mut self) {
+    /// Reorders the rows to reduce crossings; returns the crossings left.
+    pub fn reduce_crossings(&mut self) -> usize {
         let mut pos = self.positions();
         let mut best = self.rows.clone();
         let mut best_count = self.crossings(&pos);
@@ -105,6 +105,7 @@ impl Layered {
             }
         }
         self.rows = best;
+        best_count
     }
 
     /// Position of every vertex within its row.

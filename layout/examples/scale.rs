@@ -1,0 +1,78 @@
+//! Times one layout of a generated stack (the benchmark's diagram shape: services
+//! in layers, dependencies mostly to the layer below, sometimes further down) and
+//! reports its crossings.
+//!
+//! `cargo run --release -p panopticon-layout --example scale -- [SERVICES] [EDGES] [RUNS]`
+
+// A benchmark's arithmetic on small counts: the casts cannot lose anything that matters.
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_precision_loss
+)]
+
+use std::time::Instant;
+
+use panopticon_layout::{Edge, Node, Options, layout};
+
+/// A small deterministic generator (xorshift), so every run lays out the same graph.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> f64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1).map(|a| a.parse::<usize>().ok());
+    let services = args.next().flatten().unwrap_or(200);
+    let edge_count = args.next().flatten().unwrap_or(400);
+    let runs = args.next().flatten().unwrap_or(20);
+    let layers = 8;
+    let per_layer = services.div_ceil(layers);
+    let nodes: Vec<Node> = (0..services)
+        .map(|i| Node::new(format!("s{i}"), 160.0 + (i % 5) as f64 * 20.0, 72.0))
+        .collect();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut edges: Vec<Edge> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    while edges.len() < edge_count {
+        let from = per_layer + (rng.next() * (services - per_layer) as f64) as usize;
+        let layer = from / per_layer;
+        let down = 1 + (rng.next() * rng.next() * layer as f64) as usize;
+        let start = layer.saturating_sub(down) * per_layer;
+        let to = start + (rng.next() * per_layer.min(services - start) as f64) as usize;
+        if to >= from || !seen.insert((from, to)) {
+            continue;
+        }
+        edges.push(Edge::new(format!("s{from}"), format!("s{to}")));
+    }
+    let options = Options {
+        layer_gap: 52.0,
+        node_gap: 28.0,
+        edge_gap: 14.0,
+        margin: 12.0,
+    };
+    let mut times = Vec::new();
+    let mut result = None;
+    for _ in 0..runs {
+        let t = Instant::now();
+        result = Some(layout(&nodes, &edges, &options).expect("a DAG lays out"));
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    let l = result.expect("at least one run");
+    println!(
+        "{services} services, {edge_count} edges: {:.0} × {:.0} units, {} crossings; layout min {:.2} ms, median {:.2} ms, max {:.2} ms ({runs} runs)",
+        l.width,
+        l.height,
+        l.crossings,
+        times[0],
+        times[times.len() / 2],
+        times[times.len() - 1]
+    );
+}
