@@ -26,7 +26,8 @@ import shutil
 import subprocess
 import sys
 
-HASHED_ASSET = re.compile(r"-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$")
+# Trunk writes the hash as hex without leading zeros: 16 digits, sometimes fewer.
+HASHED_ASSET = re.compile(r"-[0-9a-f]{8,16}(_bg)?\.(js|wasm|css)$")
 
 INLINE_MODULE = re.compile(
     r'<script type="module"(?P<attrs>[^>]*)>(?P<body>.*?)</script>', re.DOTALL
