@@ -83,8 +83,8 @@ function machineInfo(browserVersion) {
     nginx,
     'Node.js': process.version,
     rustc: cmd('rustc', ['-V']),
-    conditions: 'the machine is shared: other workers build and the lead runs scripts/test.sh at the same time, so'
-      + ' timings include CPU contention (see the load average per figure at the end)',
+    conditions: 'Chromium, nginx, Prometheus (scraping every second) and the simulator share these cores with'
+      + ' the page; anything else running at the same time shows in the load average per figure at the end',
   };
 }
 

@@ -15,7 +15,7 @@ const files = {
 };
 const query = process.env.CONFIG ? `?config=${process.env.CONFIG}.yaml` : '';
 const stack = await startStack({ files });
-const browser = await launch();
+const browser = await launch((process.env.CHROMIUM_FLAGS ?? '').split(' ').filter(Boolean));
 try {
   for (let i = 0; i < loads; i += 1) {
     const p = await newPage(browser, { manualRefreshSecs: MANUAL_REFRESH_SECS });

@@ -79,6 +79,7 @@ export function markdown({ machine, rows, sections, startedAt, seconds, command 
   const missed = rows.filter((r) => r.verdict === MISSES || r.verdict === FAILED || r.verdict === NOT_INSTRUMENTED);
   if (missed.length) {
     out.push('### Goals missed or not measured', '');
+    out.push('What was done about each miss, and why what remains remains: [performance.md](performance.md).', '');
     for (const r of missed) {
       out.push(`- **${r.label}** — ${r.verdict}${r.summary ? `: median ${fmt(r.summary.median, r.unit)} (goal ${r.goal})` : ''}.${r.note ? ` ${r.note}` : ''}`);
     }

@@ -3,6 +3,9 @@
 //! reports its crossings.
 //!
 //! `cargo run --release -p panopticon-layout --example scale -- [SERVICES] [EDGES] [RUNS]`
+//!
+//! With `GRAPH=FILE` it lays out that graph instead: lines `node ID NAME_LENGTH` and
+//! `edge FROM TO` (e.g. the benchmark's diagram configuration, converted).
 
 // A benchmark's arithmetic on small counts: the casts cannot lose anything that matters.
 #![allow(
@@ -51,6 +54,11 @@ fn main() {
         }
         edges.push(Edge::new(format!("s{from}"), format!("s{to}")));
     }
+    let (nodes, edges) = match std::env::var("GRAPH") {
+        Ok(file) => read_graph(&file),
+        Err(_) => (nodes, edges),
+    };
+    let (services, edge_count) = (nodes.len(), edges.len());
     let options = Options {
         layer_gap: 52.0,
         node_gap: 28.0,
@@ -75,4 +83,22 @@ fn main() {
         times[times.len() / 2],
         times[times.len() - 1]
     );
+}
+
+/// Nodes and edges from a `node ID NAME_LENGTH` / `edge FROM TO` file.
+fn read_graph(file: &str) -> (Vec<Node>, Vec<Edge>) {
+    let text = std::fs::read_to_string(file).expect("read the graph file");
+    let (mut nodes, mut edges) = (Vec::new(), Vec::new());
+    for line in text.lines() {
+        let parts: Vec<&str> = line.split_whitespace().collect();
+        match parts.as_slice() {
+            ["node", id, len] => {
+                let chars: f64 = len.parse().unwrap_or(10.0);
+                nodes.push(Node::new(*id, (chars * 17.0 * 0.62 + 24.0).clamp(160.0, 340.0), 72.0));
+            }
+            ["edge", from, to] => edges.push(Edge::new(*from, *to)),
+            _ => {}
+        }
+    }
+    (nodes, edges)
 }
