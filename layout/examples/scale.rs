@@ -94,7 +94,11 @@ fn read_graph(file: &str) -> (Vec<Node>, Vec<Edge>) {
         match parts.as_slice() {
             ["node", id, len] => {
                 let chars: f64 = len.parse().unwrap_or(10.0);
-                nodes.push(Node::new(*id, (chars * 17.0 * 0.62 + 24.0).clamp(160.0, 340.0), 72.0));
+                nodes.push(Node::new(
+                    *id,
+                    (chars * 17.0 * 0.62 + 24.0).clamp(160.0, 340.0),
+                    72.0,
+                ));
             }
             ["edge", from, to] => edges.push(Edge::new(*from, *to)),
             _ => {}
