@@ -100,10 +100,11 @@ pub fn Dashboard(
     // browser runs six at a time) could only start after that: the first status
     // came hundreds of milliseconds later. They would also render grey first and
     // then again in colour.
-    // The flag flips in a task of its own, so the banner's new status reaches
-    // the screen before the diagram's mount and layout start.
-    // Set once: writing a signal notifies even with an equal value, and every
-    // notification would build the diagram and the graphs anew.
+    //
+    // The flag flips in a task of its own, so the banner's new status reaches the
+    // screen before the diagram's mount and layout start, and only once: writing a
+    // signal notifies even with an equal value, and every notification would build
+    // the diagram and the graphs anew.
     let built = RwSignal::new(false);
     let build = move || {
         if built.try_get_untracked() == Some(false) {
