@@ -8,7 +8,7 @@ import http from 'node:http';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import {
-  distDir, launchBrowser, rawRequest, recordConsole, requireDist, startNginx, startPrometheus, waitFor,
+  distDir, launchBrowser, makeSite, rawRequest, recordConsole, requireDist, startNginx, startPrometheus, waitFor,
 } from './harness.mjs';
 
 let prom;
@@ -113,6 +113,30 @@ describe('static files', () => {
     assert.ok(zlib.brotliDecompressSync(file('.br')).equals(file('')));
     assert.ok(zlib.gunzipSync(file('.gz')).equals(file('')));
     assert.ok(file('.br').length < file('.gz').length);
+  });
+
+  test('every Trunk hash length counts as hashed (Trunk drops leading zeros), and nothing else does', async () => {
+    // Trunk names assets <name>-<hash as hex>: usually 16 digits, fewer when the hash
+    // starts with zeros. Those must be cached for a year too; other names never.
+    const names = {
+      'probe-0123456789abcdef.js': 'public, max-age=31536000, immutable', // 16 digits
+      'probe-123456789abcdef_bg.wasm': 'public, max-age=31536000, immutable', // 15
+      'probe-3456789abcdef.css': 'public, max-age=31536000, immutable', // 13
+      'probe-1.js': 'no-cache', // a version number, not a hash
+      'probe-ghijklmnopqrstuv.js': 'no-cache', // not hex
+    };
+    const site = makeSite(Object.fromEntries(Object.keys(names).map((n) => [n, `// ${n}\n`])));
+    const own = await startNginx({ prometheus: `127.0.0.1:${prom.port}`, root: site.dir });
+    try {
+      for (const [name, cache] of Object.entries(names)) {
+        const res = await rawRequest(own.port, { path: `/${name}` });
+        assert.equal(res.status, 200, name);
+        assert.equal(res.headers['cache-control'], cache, name);
+      }
+    } finally {
+      await own.stop();
+      site.remove();
+    }
   });
 
   test('the configuration file is served and revalidated', async () => {
