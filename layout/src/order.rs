@@ -189,10 +189,7 @@ impl Layered {
             for row in 0..self.rows.len() {
                 for i in 1..self.rows[row].len() {
                     let (a, b) = (self.rows[row][i - 1], self.rows[row][i]);
-                    let (now, swapped) = (
-                        self.pair_crossings(a, b, pos),
-                        self.pair_crossings(b, a, pos),
-                    );
+                    let (now, swapped) = self.pair_crossings(a, b, pos);
                     if swapped < now || (on_ties && swapped == now && now > 0) {
                         self.rows[row].swap(i - 1, i);
                         pos[a] = i;
@@ -207,14 +204,27 @@ impl Layered {
         }
     }
 
-    /// Crossings among the edges of `left` and `right` if `left` stands first.
-    fn pair_crossings(&self, left: usize, right: usize, pos: &[usize]) -> usize {
-        let count = |a: &[usize], b: &[usize]| {
-            a.iter()
-                .map(|&x| b.iter().filter(|&&y| pos[x] > pos[y]).count())
-                .sum::<usize>()
-        };
-        count(&self.up[left], &self.up[right]) + count(&self.down[left], &self.down[right])
+    /// Crossings among the edges of `left` and `right` with `left` first, and
+    /// with the two swapped: one pass over the pairs of their edge ends counts
+    /// both (an end of `left` right of one of `right` crosses as things stand,
+    /// one left of it crosses once they are swapped; shared ends never cross).
+    fn pair_crossings(&self, left: usize, right: usize, pos: &[usize]) -> (usize, usize) {
+        let mut now = 0;
+        let mut swapped = 0;
+        for (a, b) in [
+            (&self.up[left], &self.up[right]),
+            (&self.down[left], &self.down[right]),
+        ] {
+            for &x in a {
+                let px = pos[x];
+                for &y in b {
+                    let py = pos[y];
+                    now += usize::from(px > py);
+                    swapped += usize::from(px < py);
+                }
+            }
+        }
+        (now, swapped)
     }
 }
 
