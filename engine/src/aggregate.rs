@@ -55,29 +55,52 @@ impl Tally {
     }
 }
 
-/// The thesis's counter rule with N = `n`, h/w/c/u from `t`, q = ⌊N/2⌋+1:
+/// The thesis's counter rule with N = `n` over `t`, with the instances
+/// without data (`t.unknown`) decided by their best case (SPEC §4):
+///
+/// - rate every way the missing instances could turn out (each healthy or
+///   warning; a critical one never makes a result better) and take the best;
+/// - if even the best is not healthy, that is certain: show it (missing data
+///   must not hide a certain warning or critical);
+/// - if the best is healthy but instances are missing, the result is
+///   `unknown`: only the silent ones could say whether all is well.
+///
+/// "Counted healthy" alone is not the best case: the thesis's rule is not
+/// monotone (N = 5: w 3, c 2 is a warning, but h 1, w 2, c 2 is critical),
+/// so every split of the missing ones between healthy and warning is tried.
+pub fn quorum(t: Tally, n: u32) -> Status {
+    let u = t.unknown;
+    if u == 0 {
+        return complete_quorum(t.healthy, t.warning, t.critical, n);
+    }
+    let best = (0..=u)
+        .map(|h| complete_quorum(t.healthy + h, t.warning + (u - h), t.critical, n))
+        .min()
+        .unwrap_or(Status::Unknown);
+    if best == Status::Healthy {
+        Status::Unknown
+    } else {
+        best
+    }
+}
+
+/// The counter rule on complete data, with q = ⌊N/2⌋+1:
 ///
 /// 1. h ≥ N and nothing else → healthy (the thesis said h = N; an extra,
 ///    failing instance must not be hidden, so it has to be all healthy);
 /// 2. w ≥ q or h ≥ q → warning (thesis);
 /// 3. c ≥ ⌊N/2⌋ → critical (thesis), but at least one critical rating: at
-///    N = 1 the thesis's ⌊1/2⌋ = 0 would call a silent instance critical;
-/// 4. h + w + u < q → critical: even if every instance without data were
-///    working, there could be no quorum ("fewer working instances than a
-///    quorum is critical");
-/// 5. u > 0 → unknown: the instances without data decide, and we cannot see them;
-/// 6. otherwise → warning: a quorum works, some of it restricted.
-pub fn quorum(t: Tally, n: u32) -> Status {
+///    N = 1 the thesis's ⌊1/2⌋ = 0 would call every instance critical;
+/// 4. h + w < q → critical: fewer working instances than a quorum;
+/// 5. otherwise → warning: a quorum works, some of it restricted.
+fn complete_quorum(h: u32, w: u32, c: u32, n: u32) -> Status {
     let q = quorum_size(n);
-    if t.healthy >= n && t.warning == 0 && t.critical == 0 && t.unknown == 0 {
+    if h >= n && w == 0 && c == 0 {
         Status::Healthy
-    } else if t.warning >= q || t.healthy >= q {
+    } else if w >= q || h >= q {
         Status::Warning
-    } else if t.critical >= (n / 2).max(1) || t.healthy + t.warning + t.unknown < q {
-        // Rules 3 and 4.
+    } else if c >= (n / 2).max(1) || h + w < q {
         Status::Critical
-    } else if t.unknown > 0 {
-        Status::Unknown
     } else {
         Status::Warning
     }
@@ -129,20 +152,20 @@ mod tests {
             // N = 3: q = 2
             (3, 3, 0, 0, 0, H),
             (3, 2, 0, 1, 0, W),
-            (3, 2, 0, 0, 1, W),
+            (3, 2, 0, 0, 1, U), // the silent one decides
             (3, 1, 1, 1, 0, C),
             (3, 1, 0, 0, 2, U),
             (3, 0, 0, 0, 3, U),
             // N = 4: q = 3 — the thesis cluster
             (4, 4, 0, 0, 0, H),
             (4, 3, 0, 1, 0, W),
-            (4, 3, 0, 0, 1, W),
+            (4, 3, 0, 0, 1, U),
             (4, 0, 3, 0, 1, W),
             (4, 2, 0, 2, 0, C),
             (4, 0, 0, 2, 2, C),
             (4, 2, 1, 1, 0, W),
-            (4, 2, 0, 1, 1, U),
-            (4, 1, 0, 1, 2, U),
+            (4, 2, 0, 1, 1, W), // best case h 3 c 1: certainly a warning
+            (4, 1, 0, 1, 2, W),
             (4, 1, 0, 0, 3, U),
             (4, 0, 0, 0, 4, U),
             (4, 4, 0, 1, 0, W),
@@ -151,23 +174,23 @@ mod tests {
             (5, 5, 0, 0, 0, H),
             (5, 3, 0, 2, 0, W),
             (5, 2, 1, 2, 0, C),
-            (5, 2, 0, 1, 2, U),
-            (5, 1, 1, 1, 2, U),
+            (5, 2, 0, 1, 2, W),
+            (5, 1, 1, 1, 2, W),
             // N = 6: q = 4
             (6, 6, 0, 0, 0, H),
             (6, 4, 0, 2, 0, W),
             (6, 3, 0, 3, 0, C),
             (6, 3, 1, 2, 0, W),
-            (6, 3, 0, 2, 1, U),
-            (6, 1, 0, 2, 3, U),
+            (6, 3, 0, 2, 1, W),
+            (6, 1, 0, 2, 3, W),
             // N = 7: q = 4
             (7, 7, 0, 0, 0, H),
             (7, 4, 0, 3, 0, W),
-            (7, 3, 0, 3, 1, C),
-            (7, 3, 1, 2, 1, U),
+            (7, 3, 0, 3, 1, W), // were the silent one healthy: h 4 ≥ q
+            (7, 3, 1, 2, 1, W),
             (7, 3, 2, 2, 0, W),
-            (7, 3, 0, 2, 2, U),
-            (7, 0, 0, 2, 5, U),
+            (7, 3, 0, 2, 2, W),
+            (7, 0, 0, 2, 5, W),
             (7, 0, 0, 0, 7, U),
         ];
         for &(n, h, w, c, u, expect) in table {
@@ -187,6 +210,54 @@ mod tests {
                 assert_ne!(worst(t(n - u, 0, 0, u), n), Status::Healthy, "n={n} u={u}");
             }
         }
+    }
+
+    /// Every tally with silent instances for N ≤ 7, against its definition:
+    /// the best of all the ways the silent ones could turn out (healthy,
+    /// warning or critical each), `unknown` where that best is healthy.
+    #[test]
+    fn silent_instances_get_their_best_case() {
+        let mut certain = 0;
+        for n in 1..=7 {
+            for total in 1..=n {
+                for u in 1..=total {
+                    for h in 0..=total - u {
+                        for w in 0..=total - u - h {
+                            let c = total - u - h - w;
+                            let mut best = Status::Critical;
+                            for fh in 0..=u {
+                                for fw in 0..=u - fh {
+                                    let filled = quorum(t(h + fh, w + fw, c + (u - fh - fw), 0), n);
+                                    best = best.min(filled);
+                                }
+                            }
+                            let expect = if best == Status::Healthy {
+                                Status::Unknown
+                            } else {
+                                certain += 1;
+                                best
+                            };
+                            assert_eq!(
+                                quorum(t(h, w, c, u), n),
+                                expect,
+                                "n={n} h={h} w={w} c={c} u={u}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        // Not vacuous: many tallies with silent instances are certainly bad.
+        assert!(certain > 50, "{certain}");
+    }
+
+    #[test]
+    fn missing_data_never_hides_a_certain_warning() {
+        // The issue's cases: N = 2 w 1 m 1, N = 4 h 2 c 1 m 1.
+        assert_eq!(quorum(t(0, 1, 0, 1), 2), Status::Warning);
+        assert_eq!(quorum(t(2, 0, 1, 1), 4), Status::Warning);
+        // The rule is not monotone: the silent one as healthy would be critical.
+        assert_eq!(quorum(t(0, 2, 2, 1), 5), Status::Warning);
     }
 
     #[test]

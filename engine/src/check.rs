@@ -119,7 +119,14 @@ pub(crate) fn evaluate_seen<'a>(
             if let Some(d) = denominator {
                 collect_notes(d, &mut notes);
             }
-            let points = group::group(&main.data, &check.instance_label);
+            let mut points = group::group(&main.data, &check.instance_label);
+            let stray = group::drop_unlabelled(&mut points);
+            if stray > 0 {
+                notes.push(format!(
+                    "{stray} series without the `{}` label ignored: such a series never stands in for an instance",
+                    check.instance_label
+                ));
+            }
             let divisors = denominator.map(|d| group::group(&d.data, &check.instance_label));
             let mut divisors = divisors.as_deref().map(group::Cursor::new);
             let mut up_rest = up.as_slice();
@@ -163,12 +170,11 @@ pub(crate) fn evaluate_seen<'a>(
     let reason_for_silent = failure
         .clone()
         .unwrap_or_else(|| "no data (reported before, now silent)".to_owned());
+    // Every remembered instance that sent nothing is named, even when
+    // another instance took its place (the engine forgets after a while).
     let mut silent: Vec<InstanceVerdict> = Vec::new();
     let mut named: HashSet<&str> = HashSet::new();
     for instance in inputs.remembered {
-        if verdicts.len() + silent.len() >= n as usize {
-            break;
-        }
         let known = verdicts
             .binary_search_by(|v| v.instance.as_str().cmp(instance))
             .is_ok();
@@ -176,6 +182,10 @@ pub(crate) fn evaluate_seen<'a>(
             silent.push(unknown(instance, reason_for_silent.clone()));
         }
     }
+    // A known instance that fell silent while the query answered is news (a
+    // node gone, a target dropped): at least a warning, whatever the others
+    // say. When the query itself failed, nothing is known about anyone.
+    let fell_silent = failure.is_none() && !silent.is_empty();
     if !silent.is_empty() {
         verdicts.append(&mut silent);
         verdicts.sort_by(|a, b| a.instance.cmp(&b.instance));
@@ -184,10 +194,13 @@ pub(crate) fn evaluate_seen<'a>(
     let instances = verdicts;
     let mut tally = Tally::of(instances.iter().map(|v| v.status));
     tally.unknown += unnamed_missing;
-    let status = match check.aggregation {
+    let mut status = match check.aggregation {
         Aggregation::Quorum => aggregate::quorum(tally, n),
         Aggregation::Worst => aggregate::worst(tally, n),
     };
+    if fell_silent {
+        status = status.worst(Status::Warning);
+    }
     let reason = if status == Status::Healthy {
         String::new()
     } else {
@@ -252,6 +265,7 @@ fn up_list<'a>(
             Vec::new()
         }
         Ok(result) => group::runs(&group::group(&result.data, "instance"))
+            .filter(|points| points[0].labelled)
             .map(|points| {
                 let is_up = points.iter().all(|p| {
                     p.sample
@@ -268,8 +282,10 @@ fn usable(point: &Point<'_>, inputs: &Inputs<'_, '_>) -> Result<f64, String> {
     let Some(sample) = point.sample else {
         return Err("a native histogram, not a float value".to_owned());
     };
-    if sample.value.is_nan() {
-        return Err("value is NaN".to_owned());
+    if !sample.value.is_finite() {
+        // ±Inf compares like a number and would be rated (−Inf "below" any
+        // level is healthy): a value that is no measurement is not known.
+        return Err(format!("value is {}", fmt_value(sample.value)));
     }
     let age = inputs.now - sample.timestamp;
     if age > inputs.stale_after_secs {
@@ -302,10 +318,24 @@ fn rate_instance(
     match &check.rule {
         Rule::LabelState(rule) => {
             let label = rule.label.as_str();
-            let mut states = Vec::new();
+            let expected = rule.expect.as_ref().map(|e| e.state.as_str());
+            let mut kept: Vec<&Labels> = Vec::new();
+            let mut states: Vec<(&str, f64)> = Vec::new();
             for p in points {
                 match usable(p, inputs) {
-                    Ok(v) => states.push((p.labels.get(label).map_or("", String::as_str), v)),
+                    Ok(v) => {
+                        let state = p.labels.get(label).map_or("", String::as_str);
+                        // The same series scraped by two jobs is one series:
+                        // counted once, with the worse of its values.
+                        match kept.iter().position(|k| same_series(k, p.labels)) {
+                            Some(i) if expected == Some(state) => states[i].1 = states[i].1.min(v),
+                            Some(i) => states[i].1 = states[i].1.max(v),
+                            None => {
+                                kept.push(p.labels);
+                                states.push((state, v));
+                            }
+                        }
+                    }
                     Err(e) => ratings.push((unknown_rating(e), Some(p.labels))),
                 }
             }
@@ -325,9 +355,7 @@ fn rate_instance(
                     (Ok(num), Some(d)) => match usable(d, inputs) {
                         Err(e) => unknown_rating(format!("divisor: {e}")),
                         Ok(0.0) => unknown_rating(format!("`{expr}` is 0")),
-                        Ok(den) => check
-                            .rule
-                            .rate_value(&check.name, check.instances, num / den),
+                        Ok(den) => rate_ratio(check, num, den),
                     },
                 };
                 ratings.push((rating, Some(p.labels)));
@@ -373,6 +401,30 @@ fn rate_instance(
         status: worst,
         reason: reasons.join("; "),
     }
+}
+
+/// Whether two series are one series seen twice: equal but for the labels
+/// a scrape adds (`job`) and the metric name.
+fn same_series(a: &Labels, b: &Labels) -> bool {
+    let own = |l: &(&String, &String)| l.0 != "job" && l.0 != "__name__";
+    a.iter().filter(own).eq(b.iter().filter(own))
+}
+
+/// Rates `num / den`. A share or a per-core figure of negative operands
+/// means nothing (8 / −4 "above" would be healthy), and a quotient that
+/// overflows is no measurement: both are unknown with the values shown.
+fn rate_ratio(check: &Check, num: f64, den: f64) -> Rating {
+    let quotient = num / den;
+    if num < 0.0 || den < 0.0 || !quotient.is_finite() {
+        return unknown_rating(format!(
+            "ratio {} / {} cannot be rated",
+            fmt_value(num),
+            fmt_value(den)
+        ));
+    }
+    check
+        .rule
+        .rate_value(&check.name, check.instances, quotient)
 }
 
 /// The divisor for `p`: same labels (ignoring the metric name), else the

@@ -30,6 +30,11 @@ pub struct Config {
     pub datasource: DataSource,
     /// Expected number of instances (nodes) when a service or check does not say.
     pub instances: u32,
+    /// Seconds an instance that reported before and fell silent is still
+    /// named and keeps its check at least `warning` (even when another
+    /// instance took its place); after that it is forgotten as removed or
+    /// renamed. Default [`DEFAULT_FORGET_SILENT_AFTER_SECS`].
+    pub forget_silent_after_secs: f64,
     /// Transitions kept per service; older ones are dropped so a wall screen
     /// running for weeks does not grow without bound.
     pub history_limit: usize,
@@ -55,6 +60,11 @@ impl Config {
         self.services.iter().find(|s| s.id == id)
     }
 }
+
+/// Ten minutes: long enough for a NOC to notice a node that vanished
+/// (several refreshes, a coffee break), short enough that a node removed on
+/// purpose or renamed stops warning by itself.
+pub const DEFAULT_FORGET_SILENT_AFTER_SECS: f64 = 600.0;
 
 /// The configuration file the app loads when the URL names none: next to `index.html`.
 pub const DEFAULT_CONFIG_PATH: &str = "panopticon.yaml";

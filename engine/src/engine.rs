@@ -5,14 +5,20 @@
 //! status on show and any change still waiting out its hold, and per service
 //! the effective status and the transitions that led there.
 //!
-//! Hold semantics (like a Prometheus alerting rule's `for:`, but both ways):
-//! a check whose raw status differs from the status on show must keep the
-//! *same* new status for `for` consecutive evaluations before it shows; any
-//! other value restarts the count. So one noisy sample does not flash a wall
-//! screen red, and one lucky sample does not flash it green. The very first
-//! evaluation shows the raw status at once: there is nothing to hold yet,
-//! and showing green while waiting would be a false green. For the same reason
-//! a check leaves `unknown` at once when real data arrives.
+//! Hold semantics (SPEC §2; like a Prometheus alerting rule's `for:`, but
+//! both ways), designed so that nothing bad can stay green by flapping:
+//! - a check goes *up* to a level once its raw status has been at or above
+//!   that level for `for` consecutive evaluations: any mix of warning and
+//!   critical counts toward warning, only critical toward critical;
+//! - it comes *down* to a level once its raw status has been at or below that
+//!   level for `for` consecutive evaluations, so one lucky sample does not
+//!   flash a wall screen green either;
+//! - missing data is never held: a raw `unknown` shows at once, and leaving
+//!   `unknown` is immediate too (real data replacing "we do not know" is news,
+//!   not noise; a wall would stay grey for `for` refreshes after every start
+//!   or outage otherwise). The very first evaluation shows its raw status.
+//! - a change still waiting out its hold is a [`Pending`] on the check and
+//!   a sentence in its reason ("critical pending 1/2"), never a silent green.
 
 use std::collections::{HashMap, VecDeque};
 
@@ -41,7 +47,10 @@ pub struct Engine {
 #[derive(Debug, Clone, Default)]
 struct CheckState {
     shown: Option<Status>,
-    pending: Option<(Status, u32)>,
+    /// Consecutive known evaluations whose raw status was at least / at most
+    /// each level (indexed by [`level`]); reset by `unknown`.
+    at_least: [u32; 3],
+    at_most: [u32; 3],
     /// Instances that reported, newest first (ties by name), each with
     /// the time it last did in `seen_at`. Two lists, so the names can be
     /// handed to the check as they are.
@@ -122,12 +131,14 @@ impl Engine {
     /// (Unix seconds), updating holds and history.
     pub fn evaluate(&mut self, now: f64, results: &HashMap<String, QueryOutcome>) -> Snapshot {
         let stale_after_secs = self.config.datasource.stale_after_secs;
+        let forget_after = self.config.forget_silent_after_secs;
         let mut check_snapshots: Vec<Vec<CheckSnapshot>> = Vec::new();
         let mut own = Vec::new();
         for (si, service) in self.config.services.iter().enumerate() {
             let mut snaps = Vec::new();
             for (ci, check) in service.checks.iter().enumerate() {
                 let state = &mut self.checks[si][ci];
+                state.forget_before(now - forget_after);
                 let inputs = Inputs {
                     main: results.get(&check.query),
                     denominator: match &check.rule {
@@ -142,19 +153,8 @@ impl Engine {
                 let (mut outcome, seen) = check::evaluate_seen(check, &inputs);
                 state.remember(&seen, now, check.instances);
                 let (status, pending) = state.step(outcome.status, check.hold);
-                if status != outcome.status {
-                    let note = match pending {
-                        Some(p) => format!(
-                            "showing {status} until {} holds: {} of {} evaluations so far",
-                            p.to, p.seen, p.needed
-                        ),
-                        None => format!("showing {status}"),
-                    };
-                    outcome.reason = if outcome.reason.is_empty() {
-                        note
-                    } else {
-                        format!("{}; {note}", outcome.reason)
-                    };
+                if let Some(p) = pending {
+                    outcome.reason = with_hold_note(&outcome.reason, status, p);
                 }
                 snaps.push(CheckSnapshot {
                     id: check.id.clone(),
@@ -174,9 +174,15 @@ impl Engine {
         {
             let p = &propagated[si];
             counts.add(p.effective);
-            let mut reasons: Vec<String> = checks
+            // The reason that sets the status first (critical before warning
+            // before unknown), then holds still waiting behind a green.
+            let mut telling: Vec<&CheckSnapshot> = checks
                 .iter()
-                .filter(|c| c.status != Status::Healthy)
+                .filter(|c| c.status != Status::Healthy || c.pending.is_some())
+                .collect();
+            telling.sort_by_key(|c| std::cmp::Reverse(c.status));
+            let mut reasons: Vec<String> = telling
+                .iter()
                 .map(|c| format!("{}: {} — {}", service.name, c.name, c.outcome.reason))
                 .collect();
             let impacted_by: Vec<String> = p
@@ -257,32 +263,56 @@ impl CheckState {
     /// Applies the hold to a raw status; returns what to show and what waits.
     fn step(&mut self, raw: Status, hold: u32) -> (Status, Option<Pending>) {
         let needed = hold.max(1);
-        match self.shown {
-            Some(shown) if shown == raw => self.pending = None,
-            // Nothing shown yet, or leaving `unknown`: not held. `unknown` was
-            // "we do not know", and real data replacing it is news, not noise
-            // (a wall screen would stay grey for `for` refreshes after every
-            // start or outage otherwise).
-            None | Some(Status::Unknown) => {
-                self.shown = Some(raw);
-                self.pending = None;
-            }
-            Some(_) => {
-                let seen = match self.pending {
-                    Some((to, n)) if to == raw => n + 1,
-                    _ => 1,
-                };
-                if seen >= needed {
-                    self.shown = Some(raw);
-                    self.pending = None;
-                } else {
-                    self.pending = Some((raw, seen));
+        let (Some(shown), Some(r)) = (self.shown, level(raw)) else {
+            // Nothing shown yet, raw unknown, or leaving unknown: at once.
+            self.shown = Some(raw);
+            let fresh = u32::from(level(raw).is_some());
+            self.at_least = [0; 3];
+            self.at_most = [0; 3];
+            if let Some(r) = level(raw) {
+                for l in 0..3 {
+                    self.at_least[l] = if r >= l { fresh } else { 0 };
+                    self.at_most[l] = if r <= l { fresh } else { 0 };
                 }
             }
+            return (raw, None);
+        };
+        for l in 0..3 {
+            self.at_least[l] = if r >= l { self.at_least[l].saturating_add(1) } else { 0 };
+            self.at_most[l] = if r <= l { self.at_most[l].saturating_add(1) } else { 0 };
         }
-        let shown = self.shown.unwrap_or(raw);
-        let pending = self.pending.map(|(to, seen)| Pending { to, seen, needed });
+        let Some(s) = level(shown) else {
+            // Shown unknown with real data now: not held (above).
+            self.shown = Some(raw);
+            return (raw, None);
+        };
+        let up = (0..3).rev().find(|&l| self.at_least[l] >= needed);
+        let down = (0..3).find(|&l| self.at_most[l] >= needed);
+        let new = match (up, down) {
+            (Some(u), _) if u > s => u,
+            (_, Some(d)) if d < s => d,
+            _ => s,
+        };
+        let shown = LEVELS[new];
+        self.shown = Some(shown);
+        let pending = (new != r).then(|| Pending {
+            to: raw,
+            seen: if r > new {
+                self.at_least[r]
+            } else {
+                self.at_most[r]
+            },
+            needed,
+        });
         (shown, pending)
+    }
+
+    /// Forgets instances not seen since `cutoff`: a node gone that long was
+    /// removed or renamed, not lost (the memory is newest first).
+    fn forget_before(&mut self, cutoff: f64) {
+        let keep = self.seen_at.iter().take_while(|&&t| t >= cutoff).count();
+        self.seen.truncate(keep);
+        self.seen_at.truncate(keep);
     }
 
     /// Updates the memory of which instances report, keeping the most
@@ -324,6 +354,25 @@ impl CheckState {
         self.seen.truncate(keep);
         self.seen_at.truncate(keep);
     }
+}
+
+/// A check's reason with the hold it is waiting out: "…; critical pending
+/// 1/2 (showing warning)", so a held change is read where the status is.
+fn with_hold_note(reason: &str, shown: Status, p: Pending) -> String {
+    let note = format!("{} pending {}/{} (showing {shown})", p.to, p.seen, p.needed);
+    if reason.is_empty() {
+        note
+    } else {
+        format!("{reason}; {note}")
+    }
+}
+
+/// The known statuses in order, for the hold's counters.
+const LEVELS: [Status; 3] = [Status::Healthy, Status::Warning, Status::Critical];
+
+/// A known status's index in [`LEVELS`]; `None` for `unknown`, which is never held.
+fn level(status: Status) -> Option<usize> {
+    LEVELS.iter().position(|&l| l == status)
 }
 
 #[cfg(test)]

@@ -275,7 +275,8 @@ fn spec_section_3_faults() {
         (
             "consul target down on node-3",
             |c| c[2].consul_target = false,
-            [H, W, H, W, W, W],
+            // Three healthy and one unknown: only node-3 could tell (SPEC §4).
+            [H, U, H, U, U, U],
             "node-3: exporter down (up == 0)",
         ),
         (
@@ -466,7 +467,7 @@ fn spec_section_3_faults() {
         (
             "stale samples from node-2",
             |c| c[1].timestamp = NOW - 600.0,
-            [W; 6],
+            [U; 6], // every check: three healthy, node-2 unknown
             "stale: last sample 600 s old (limit 120 s)",
         ),
     ];

@@ -80,7 +80,7 @@ fn healthy_thousand_nodes_are_all_healthy() {
 
 #[test]
 fn three_lost_nodes_are_named() {
-    use Status::{Critical as C, Unknown as U, Warning as W};
+    use Status::{Critical as C, Warning as W};
     // node-3 and node-500 switched off (targets `up 0`), node-1000 gone from
     // the relay; two refreshes, so the `for: 2` holds have run out.
     let faults = Faults {
@@ -88,6 +88,8 @@ fn three_lost_nodes_are_named() {
         vanished: vec![1000],
     };
     let s = judge(&faults, 2);
+    // node-1000 reported before and fell silent: every check it fed is at
+    // least a warning (a known node gone), not merely unknown.
     let lost = "node-1000: no data (reported before, now silent); \
                 node-3, node-500: exporter down (up == 0)";
     let others = all_but(&[3, 500, 1000]);
@@ -102,10 +104,10 @@ fn three_lost_nodes_are_named() {
              node-1000: no data (reported before, now silent)"
                 .to_owned(),
         ),
-        ("host", "load", U, (997, 0, 0, 3), lost.to_owned()),
-        ("host", "memory", U, (997, 0, 0, 3), lost.to_owned()),
+        ("host", "load", W, (997, 0, 0, 3), lost.to_owned()),
+        ("host", "memory", W, (997, 0, 0, 3), lost.to_owned()),
         ("consul", "exporter", W, (997, 0, 0, 3), lost.to_owned()),
-        ("consul", "leader", U, (997, 0, 0, 3), lost.to_owned()),
+        ("consul", "leader", W, (997, 0, 0, 3), lost.to_owned()),
         (
             "consul",
             "peers",
@@ -129,7 +131,7 @@ fn three_lost_nodes_are_named() {
                 "{others}: gluster peers 997 of 1000 — quorum 501 still holds (warning); {lost}"
             ),
         ),
-        ("glusterfs", "writeable", U, (997, 0, 0, 3), lost.to_owned()),
+        ("glusterfs", "writeable", W, (997, 0, 0, 3), lost.to_owned()),
         (
             "weave",
             "connections",
@@ -140,7 +142,7 @@ fn three_lost_nodes_are_named() {
                  996 of 999 expected state=established (critical); {lost}"
             ),
         ),
-        ("weave", "retrying", U, (997, 0, 0, 3), lost.to_owned()),
+        ("weave", "retrying", W, (997, 0, 0, 3), lost.to_owned()),
     ];
     for (service, check, status, (h, w, c, u), reason) in table {
         let what = format!("{service}/{check}");

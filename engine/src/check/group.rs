@@ -12,6 +12,8 @@ use super::CLUSTER_INSTANCE;
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Point<'a> {
     pub instance: &'a str,
+    /// Whether the series has the instance label (else it is [`CLUSTER_INSTANCE`]).
+    pub labelled: bool,
     pub labels: &'a Labels,
     pub sample: Option<Sample>,
 }
@@ -23,6 +25,7 @@ pub(super) fn group<'a>(data: &'a QueryData, label: &str) -> Vec<Point<'a>> {
     static NO_LABELS: Labels = Labels::new();
     let point = |labels: &'a Labels, sample: Option<Sample>| Point {
         instance: labels.get(label).map_or(CLUSTER_INSTANCE, String::as_str),
+        labelled: labels.contains_key(label),
         labels,
         sample,
     };
@@ -39,6 +42,19 @@ pub(super) fn group<'a>(data: &'a QueryData, label: &str) -> Vec<Point<'a>> {
     // mostly answers in label order already, which this sort finds in one pass.
     points.sort_by(|a, b| a.instance.cmp(b.instance));
     points
+}
+
+/// Drops the series without the instance label when any series has it, and
+/// says how many: such a series (a federated copy, a stray aggregate) never
+/// stands in for an instance. An answer with no labelled series at all is a
+/// cluster-wide value (a scalar, `sum(…)`) and stays whole.
+pub(super) fn drop_unlabelled(points: &mut Vec<Point<'_>>) -> usize {
+    if !points.iter().any(|p| p.labelled) {
+        return 0;
+    }
+    let before = points.len();
+    points.retain(|p| p.labelled);
+    before - points.len()
 }
 
 /// The points of one instance at a time, in instance order; never empty.

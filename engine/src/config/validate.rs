@@ -15,7 +15,7 @@ use super::wire::{
 };
 use super::yaml::{Location, Spanned};
 use super::{
-    Aggregation, Check, Config, DataSource, Dependency, Graph, GraphThreshold, Service, Strength,
+    Aggregation, Check, Config, DEFAULT_FORGET_SILENT_AFTER_SECS, DataSource, Dependency, Graph, GraphThreshold, Service, Strength,
     View,
 };
 use crate::rule::{Direction, ExpectCount, Expectation, LabelState, Rule, Threshold};
@@ -139,6 +139,11 @@ pub(super) fn validate(source_name: &str, wire: WireConfig) -> Result<Config, Co
             DEFAULT_HISTORY
         }
     };
+    let forget_silent_after_secs = issues.positive(
+        "forget_silent_after_secs",
+        wire.forget_silent_after_secs.as_ref(),
+        DEFAULT_FORGET_SILENT_AFTER_SECS,
+    );
     if wire.services.value.is_empty() {
         issues.push(
             &wire.services.referenced,
@@ -174,6 +179,7 @@ pub(super) fn validate(source_name: &str, wire: WireConfig) -> Result<Config, Co
             source_name: source_name.to_owned(),
             datasource,
             instances,
+            forget_silent_after_secs,
             history_limit,
             services,
             views,

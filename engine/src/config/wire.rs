@@ -31,6 +31,8 @@ pub(super) struct WireConfig {
     pub instances: Option<Spanned<u32>>,
     #[serde(default)]
     pub history: Option<Spanned<usize>>,
+    #[serde(default)]
+    pub forget_silent_after_secs: Option<Spanned<f64>>,
     pub services: Spanned<Vec<WireService>>,
     #[serde(default)]
     pub views: Vec<WireView>,

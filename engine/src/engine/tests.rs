@@ -58,7 +58,7 @@ fn queries_are_distinct_and_stable() {
 }
 
 #[test]
-fn leaving_unknown_is_not_held() {
+fn unknown_is_never_held() {
     use Status::{Critical as C, Healthy as H, Unknown as U};
     let mut e = engine();
     let nan = |now| results(f64::NAN, now);
@@ -66,8 +66,8 @@ fn leaving_unknown_is_not_held() {
     let steps: Vec<(HashMap<String, Result<QueryResult, String>>, Status)> = vec![
         (nan(100.0), U),          // NaN: unknown at once (first evaluation)
         (results(1.0, 110.0), H), // real data: healthy at once, no hold
-        (nan(120.0), H),          // going unknown is held like any change
-        (nan(130.0), H),
+        (nan(120.0), U),          // missing data is never held (SPEC §2)
+        (results(1.0, 130.0), H),
         (nan(140.0), U),
         (results(0.0, 150.0), C), // and leaving unknown is immediate again
     ];
@@ -105,10 +105,16 @@ fn hold_needs_consecutive_evaluations() {
         assert_eq!(check.pending.map(|p| (p.to, p.seen)), pending, "step {i}");
         if let Some(p) = check.pending {
             assert_eq!(p.needed, 3);
+            let note = format!("{} pending {}/3 (showing {shown})", p.to, p.seen);
             assert!(
-                check.outcome.reason.contains("of 3 evaluations so far"),
+                check.outcome.reason.ends_with(&note),
                 "{}",
                 check.outcome.reason
+            );
+            assert!(
+                db.reasons.iter().any(|r| r.ends_with(&note)),
+                "a held change is read where the status is: {:?}",
+                db.reasons
             );
         }
     }
