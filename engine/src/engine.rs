@@ -263,26 +263,19 @@ impl CheckState {
     /// Applies the hold to a raw status; returns what to show and what waits.
     fn step(&mut self, raw: Status, hold: u32) -> (Status, Option<Pending>) {
         let needed = hold.max(1);
-        let (Some(shown), Some(r)) = (self.shown, level(raw)) else {
-            // Nothing shown yet, raw unknown, or leaving unknown: at once.
+        let Some(r) = level(raw) else {
+            // Missing data is never held.
             self.shown = Some(raw);
-            let fresh = u32::from(level(raw).is_some());
             self.at_least = [0; 3];
             self.at_most = [0; 3];
-            if let Some(r) = level(raw) {
-                for l in 0..3 {
-                    self.at_least[l] = if r >= l { fresh } else { 0 };
-                    self.at_most[l] = if r <= l { fresh } else { 0 };
-                }
-            }
             return (raw, None);
         };
         for l in 0..3 {
-            self.at_least[l] = if r >= l { self.at_least[l].saturating_add(1) } else { 0 };
-            self.at_most[l] = if r <= l { self.at_most[l].saturating_add(1) } else { 0 };
+            self.at_least[l] = bump(self.at_least[l], r >= l);
+            self.at_most[l] = bump(self.at_most[l], r <= l);
         }
-        let Some(s) = level(shown) else {
-            // Shown unknown with real data now: not held (above).
+        let Some(s) = self.shown.and_then(level) else {
+            // Nothing shown yet, or leaving unknown: at once.
             self.shown = Some(raw);
             return (raw, None);
         };
@@ -365,6 +358,11 @@ fn with_hold_note(reason: &str, shown: Status, p: Pending) -> String {
     } else {
         format!("{reason}; {note}")
     }
+}
+
+/// A run of consecutive evaluations, one longer or broken.
+fn bump(run: u32, continues: bool) -> u32 {
+    if continues { run.saturating_add(1) } else { 0 }
 }
 
 /// The known statuses in order, for the hold's counters.

@@ -15,8 +15,8 @@ use super::wire::{
 };
 use super::yaml::{Location, Spanned};
 use super::{
-    Aggregation, Check, Config, DEFAULT_FORGET_SILENT_AFTER_SECS, DataSource, Dependency, Graph, GraphThreshold, Service, Strength,
-    View,
+    Aggregation, Check, Config, DEFAULT_FORGET_SILENT_AFTER_SECS, DataSource, Dependency, Graph,
+    GraphThreshold, Service, Strength, View,
 };
 use crate::rule::{Direction, ExpectCount, Expectation, LabelState, Rule, Threshold};
 
