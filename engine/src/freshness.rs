@@ -70,9 +70,10 @@ pub fn format_age(age_secs: f64) -> String {
 /// Whether one refresh's outcomes mean "the data source is down" (as opposed
 /// to "some queries failed"): nothing succeeded and at least one failure is
 /// about reaching Prometheus (network, timeout, HTTP error page). Returns the
-/// message to show. Prometheus rejecting a query (`bad_data`) is a config
-/// problem of that check, not an outage, and cancelled requests say nothing.
-pub fn source_failure<'a, I>(outcomes: I) -> Option<String>
+/// first such error, to show. Prometheus rejecting a query (`bad_data`) is a
+/// config problem of that check, not an outage, and cancelled requests say
+/// nothing.
+pub fn source_failure<'a, I>(outcomes: I) -> Option<&'a QueryError>
 where
     I: IntoIterator<Item = &'a Result<QueryResult, QueryError>>,
 {
@@ -81,7 +82,7 @@ where
         match outcome {
             Ok(_) => return None,
             Err(e) if is_source_error(e) => {
-                first_source_error.get_or_insert_with(|| e.to_string());
+                first_source_error.get_or_insert(e);
             }
             Err(_) => {}
         }
@@ -165,8 +166,11 @@ mod tests {
                 after: Duration::from_secs(10),
             })
         };
+        let message = |outcomes: &[Result<QueryResult, QueryError>]| {
+            source_failure(outcomes).map(ToString::to_string)
+        };
         assert_eq!(
-            source_failure(&[down(), down()]),
+            message(&[down(), down()]),
             Some("Prometheus unreachable: Failed to fetch".into())
         );
         assert_eq!(source_failure(&[down(), Ok(empty())]), None);
@@ -176,7 +180,7 @@ mod tests {
             "rejected queries are not an outage"
         );
         assert_eq!(
-            source_failure(&[bad(), timeout()]),
+            message(&[bad(), timeout()]),
             Some("query timed out after 10 s".into())
         );
         assert_eq!(source_failure(&[Err(QueryError::Canceled)]), None);

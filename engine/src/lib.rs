@@ -11,7 +11,10 @@
 //!   thesis's quorum counter rule, or worst-of);
 //! - [`propagate`]: spread statuses along the dependency graph and name root causes;
 //! - [`engine`]: keep state across refreshes (`for:` holds, transitions, history)
-//!   and produce a [`Snapshot`] for the UI.
+//!   and produce a [`Snapshot`] for the UI;
+//! - [`monitor`]: what the screen shows now — the last evaluation judged
+//!   against the time and the data source (stale, expired, outage), the
+//!   banner's [`Summary`] and the source alert.
 //!
 //! Architecture invariant: no browser imports and no I/O. The app fetches the
 //! configuration text and the query results and hands them in; everything here
@@ -22,6 +25,7 @@ pub mod check;
 pub mod config;
 pub mod engine;
 pub mod freshness;
+pub mod monitor;
 pub mod propagate;
 pub mod rule;
 pub mod snapshot;
@@ -29,4 +33,5 @@ pub mod snapshot;
 pub use config::{Config, ConfigError};
 pub use engine::Engine;
 pub use freshness::Freshness;
-pub use snapshot::Snapshot;
+pub use monitor::{Monitor, OnScreen, SourceAlert};
+pub use snapshot::{Snapshot, Summary};

@@ -18,7 +18,9 @@ pub struct Snapshot {
     pub counts: StatusCounts,
     /// Every service, in config order.
     pub services: Vec<ServiceSnapshot>,
-    /// One line for the banner: the worst problems, or that all is well.
+    /// The banner's line as one sentence, for logs and tests: the worst
+    /// problems, or that all is well. The banner itself renders the parts
+    /// ([`Summary`], from `crate::Monitor`), never this text.
     pub summary: String,
     /// The latest transitions of all services, newest first (at most
     /// [`RECENT_TRANSITIONS`]).
@@ -67,6 +69,87 @@ impl Snapshot {
             summary: reason.to_owned(),
             recent: self.recent.clone(),
         }
+    }
+}
+
+impl Snapshot {
+    /// This snapshot as it must look while there is no current data but it
+    /// has not expired (SPEC §2, from the first failed refresh): a last-known
+    /// healthy is not shown as healthy but `unknown`, with `no_data` ("no
+    /// current data; last known healthy 20 s ago") as its reason; a
+    /// last-known warning or critical stays (an outage of the data source must
+    /// not hide a real problem), with `stale` ("last known 20 s ago; no
+    /// current data") added to its reasons. No check is left green.
+    ///
+    /// Returns the snapshot and whether any last-known healthy service was
+    /// turned unknown. The summary sentence is left to the caller, who knows
+    /// why there is no data.
+    #[must_use]
+    pub fn last_known(&self, no_data: &str, stale: &str) -> (Snapshot, bool) {
+        let mut any_healthy = false;
+        let services: Vec<ServiceSnapshot> = self
+            .services
+            .iter()
+            .map(|s| {
+                let checks = s
+                    .checks
+                    .iter()
+                    .map(|c| no_longer_green(c, no_data))
+                    .collect();
+                if s.effective == Status::Healthy {
+                    any_healthy = true;
+                    ServiceSnapshot {
+                        own: Status::Unknown,
+                        effective: Status::Unknown,
+                        is_root_cause: false,
+                        impacted_by: Vec::new(),
+                        checks,
+                        reasons: vec![format!("{}: {no_data}", s.name)],
+                        ..s.clone()
+                    }
+                } else {
+                    let mut reasons = s.reasons.clone();
+                    reasons.push(format!("{}: {stale}", s.name));
+                    ServiceSnapshot {
+                        own: s.own.max(Status::Unknown),
+                        checks,
+                        reasons,
+                        ..s.clone()
+                    }
+                }
+            })
+            .collect();
+        let mut counts = StatusCounts::default();
+        for s in &services {
+            counts.add(s.effective);
+        }
+        let cluster =
+            Status::worst_of(services.iter().map(|s| s.effective)).unwrap_or(Status::Unknown);
+        let snapshot = Snapshot {
+            at: self.at,
+            cluster,
+            counts,
+            services,
+            summary: self.summary.clone(),
+            recent: self.recent.clone(),
+        };
+        (snapshot, any_healthy)
+    }
+}
+
+/// A check as shown without current data: a healthy one becomes `unknown`
+/// with `no_data` as its reason; anything else stays as last known.
+fn no_longer_green(check: &CheckSnapshot, no_data: &str) -> CheckSnapshot {
+    if check.status != Status::Healthy {
+        return check.clone();
+    }
+    let mut outcome = check.outcome.clone();
+    no_data.clone_into(&mut outcome.reason);
+    CheckSnapshot {
+        status: Status::Unknown,
+        pending: None,
+        outcome,
+        ..check.clone()
     }
 }
 
@@ -128,6 +211,18 @@ pub struct ServiceSnapshot {
     pub transitions: Vec<Transition>,
 }
 
+impl ServiceSnapshot {
+    /// The most severe change waiting out a hold among its checks (the one
+    /// heading to the worst status, then the one closest to showing), so the
+    /// diagram can say "critical pending 1/2" instead of a silent green.
+    pub fn pending(&self) -> Option<Pending> {
+        self.checks
+            .iter()
+            .filter_map(|c| c.pending)
+            .max_by_key(|p| (p.to, p.seen))
+    }
+}
+
 /// One check at one evaluation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckSnapshot {
@@ -154,6 +249,26 @@ pub struct Pending {
     pub needed: u32,
 }
 
+impl Pending {
+    /// "critical 1/2", for `data-pending`.
+    pub fn short(&self) -> String {
+        format!("{} {}/{}", self.to.as_str(), self.seen, self.needed)
+    }
+}
+
+/// "critical pending 1/2".
+impl std::fmt::Display for Pending {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} pending {}/{}",
+            self.to.as_str(),
+            self.seen,
+            self.needed
+        )
+    }
+}
+
 /// A recorded change of a service's effective status.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Transition {
@@ -176,39 +291,154 @@ pub struct ServiceTransition {
     pub transition: Transition,
 }
 
-/// The banner line: the worst problems first, at most three, then what
-/// they drag down. Names root causes, because that is where to look.
-pub(crate) fn summarize(cluster: Status, services: &[ServiceSnapshot]) -> String {
-    if cluster == Status::Healthy {
-        return format!("All {} services healthy", services.len());
+/// How many reasons the banner names before "+N more".
+pub const SUMMARY_REASONS: usize = 3;
+
+/// The banner's explanation of the cluster status, in parts, so that the
+/// banner lays it out and never edits a sentence the engine wrote (SPEC §7:
+/// it leads with the reason that sets the status).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// The status explained: the cluster's, as shown.
+    pub status: Status,
+    /// The reasons that set it, worst first (critical, then warning, then
+    /// unknown), at most [`SUMMARY_REASONS`]. When all is well, one healthy
+    /// "All 6 services healthy".
+    pub reasons: Vec<Reason>,
+    /// How many further reasons were left out ("+2 more").
+    pub more: usize,
+    /// Names of services that are not failing themselves but are dragged
+    /// down by the reasons.
+    pub impacts: Vec<String>,
+}
+
+/// One reason of a [`Summary`], with the status it sets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reason {
+    /// The status this reason explains.
+    pub status: Status,
+    /// The reason in words (e.g. "Consul: raft leader — no leader on node-1").
+    pub text: String,
+}
+
+impl Reason {
+    /// A reason for `status`.
+    pub fn new(status: Status, text: impl Into<String>) -> Reason {
+        Reason {
+            status,
+            text: text.into(),
+        }
     }
+}
+
+impl Summary {
+    /// The summary of an evaluation: each failing service's leading reason
+    /// (its reasons are sorted worst check first), worst service first, then
+    /// the services they drag down. Names root causes, because that is where
+    /// to look.
+    pub fn of(cluster: Status, services: &[ServiceSnapshot]) -> Summary {
+        if cluster == Status::Healthy {
+            return Summary::single(
+                Status::Healthy,
+                format!("All {} services healthy", services.len()),
+            );
+        }
+        Summary::new(cluster, root_reasons(services), impacted_names(services))
+    }
+
+    /// A summary with one reason, e.g. "no current data — Prometheus unreachable".
+    pub fn single(status: Status, text: impl Into<String>) -> Summary {
+        Summary {
+            status,
+            reasons: vec![Reason::new(status, text)],
+            more: 0,
+            impacts: Vec::new(),
+        }
+    }
+
+    /// A summary of `reasons` in any order: sorted worst first (stable, so
+    /// equal statuses keep their order), cut to [`SUMMARY_REASONS`].
+    pub fn new(status: Status, mut reasons: Vec<Reason>, impacts: Vec<String>) -> Summary {
+        reasons.sort_by_key(|r| std::cmp::Reverse(r.status));
+        let more = reasons.len().saturating_sub(SUMMARY_REASONS);
+        reasons.truncate(SUMMARY_REASONS);
+        Summary {
+            status,
+            reasons,
+            more,
+            impacts,
+        }
+    }
+
+    /// The sentence after the status word: "a · b · +2 more — impacts X, Y".
+    pub fn text(&self) -> String {
+        let mut parts: Vec<String> = self.reasons.iter().map(|r| r.text.clone()).collect();
+        if self.more > 0 {
+            parts.push(self.more_text());
+        }
+        let mut line = parts.join(" · ");
+        if !self.impacts.is_empty() {
+            line.push_str(" — ");
+            line.push_str(&self.impacts_text());
+        }
+        line
+    }
+
+    /// "+2 more", when reasons were left out.
+    pub fn more_text(&self) -> String {
+        format!("+{} more", self.more)
+    }
+
+    /// "impacts Weave Net, Docker Swarm".
+    pub fn impacts_text(&self) -> String {
+        format!("impacts {}", self.impacts.join(", "))
+    }
+}
+
+/// The whole line with the status word, for logs and tests:
+/// "CRITICAL: Consul: raft leader — … — impacts Docker Swarm", or
+/// "All 6 services healthy".
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.status == Status::Healthy {
+            f.write_str(&self.text())
+        } else {
+            write!(f, "{}: {}", self.status.label(), self.text())
+        }
+    }
+}
+
+/// The leading reason of each service that fails by itself, worst first.
+pub(crate) fn root_reasons(services: &[ServiceSnapshot]) -> Vec<Reason> {
     let mut roots: Vec<&ServiceSnapshot> = services
         .iter()
         .filter(|s| s.own != Status::Healthy)
         .collect();
     roots.sort_by_key(|s| std::cmp::Reverse(s.own));
-    let mut parts: Vec<String> = roots
+    roots
         .iter()
-        .take(3)
-        .map(|s| match s.reasons.first() {
-            Some(r) => r.clone(),
-            None => format!("{}: {}", s.name, s.own),
+        .map(|s| {
+            let text = match s.reasons.first() {
+                Some(r) => r.clone(),
+                None => format!("{}: {}", s.name, s.own),
+            };
+            Reason::new(s.own, text)
         })
-        .collect();
-    if roots.len() > 3 {
-        parts.push(format!("+{} more", roots.len() - 3));
-    }
-    let impacted: Vec<&str> = services
+        .collect()
+}
+
+/// Services that are healthy themselves but dragged down by a dependency.
+pub(crate) fn impacted_names(services: &[ServiceSnapshot]) -> Vec<String> {
+    services
         .iter()
         .filter(|s| s.own == Status::Healthy && s.effective != Status::Healthy)
-        .map(|s| s.name.as_str())
-        .collect();
-    let mut line = format!("{}: {}", cluster.label(), parts.join(" · "));
-    if !impacted.is_empty() {
-        line.push_str(" — impacts ");
-        line.push_str(&impacted.join(", "));
-    }
-    line
+        .map(|s| s.name.clone())
+        .collect()
+}
+
+/// The banner line as one sentence (see [`Summary`], which the banner reads).
+pub(crate) fn summarize(cluster: Status, services: &[ServiceSnapshot]) -> String {
+    Summary::of(cluster, services).to_string()
 }
 
 #[cfg(test)]
@@ -278,5 +508,119 @@ mod expired_tests {
                 .collect::<Vec<_>>(),
             ["db", "web", "cache"]
         );
+    }
+}
+
+#[cfg(test)]
+mod summary_tests {
+    use panopticon_core::Status::{Critical as C, Healthy as H, Unknown as U, Warning as W};
+
+    use super::*;
+    use crate::check::CheckOutcome;
+
+    fn service(name: &str, own: Status, effective: Status, reasons: &[&str]) -> ServiceSnapshot {
+        ServiceSnapshot {
+            id: name.to_lowercase(),
+            name: name.to_owned(),
+            own,
+            effective,
+            is_root_cause: own != H,
+            impacted_by: vec![],
+            checks: vec![],
+            reasons: reasons.iter().map(|r| (*r).to_owned()).collect(),
+            transitions: vec![],
+        }
+    }
+
+    /// SPEC §7: critical reasons before warning before unknown, whatever the
+    /// config order; the status word is not part of any reason.
+    #[test]
+    fn the_summary_leads_with_the_reason_that_sets_the_status() {
+        let services = [
+            service("A", U, U, &["A: up — no data"]),
+            service("B", W, W, &["B: load — 1.5 per core"]),
+            service(
+                "C",
+                C,
+                C,
+                &[
+                    "C: writeable — not writeable on n3",
+                    "C: up — 1 of 4 no data",
+                ],
+            ),
+            service("D", H, C, &["D: critical — impacted by C"]),
+            service("E", C, C, &[]),
+            service("F", W, W, &["F: disk — 91 %"]),
+        ];
+        let s = Summary::of(C, &services);
+        assert_eq!(
+            s.reasons,
+            [
+                Reason::new(C, "C: writeable — not writeable on n3"),
+                Reason::new(C, "E: critical"),
+                Reason::new(W, "B: load — 1.5 per core"),
+            ]
+        );
+        assert_eq!(s.more, 2);
+        assert_eq!(s.impacts, ["D"]);
+        assert_eq!(
+            s.text(),
+            "C: writeable — not writeable on n3 · E: critical · B: load — 1.5 per core · +2 more — impacts D"
+        );
+        assert_eq!(s.to_string(), format!("CRITICAL: {}", s.text()));
+        assert_eq!(summarize(C, &services), s.to_string());
+    }
+
+    #[test]
+    fn an_all_healthy_summary_counts_the_services() {
+        let services = [service("A", H, H, &[]), service("B", H, H, &[])];
+        let s = Summary::of(H, &services);
+        assert_eq!(s.reasons, [Reason::new(H, "All 2 services healthy")]);
+        assert_eq!(s.to_string(), "All 2 services healthy");
+    }
+
+    fn check(status: Status, pending: Option<(Status, u32, u32)>) -> CheckSnapshot {
+        CheckSnapshot {
+            id: "c".to_owned(),
+            name: "c".to_owned(),
+            status,
+            pending: pending.map(|(to, seen, needed)| Pending { to, seen, needed }),
+            outcome: CheckOutcome {
+                status,
+                instances: vec![],
+                unnamed_missing: 0,
+                tally: crate::aggregate::Tally::default(),
+                reason: String::new(),
+                notes: vec![],
+            },
+        }
+    }
+
+    #[test]
+    fn a_service_shows_its_most_severe_pending_hold() {
+        let check = |pending: &[Option<(Status, u32, u32)>], expect: Option<(Status, u32, u32)>| {
+            let mut s = service("A", H, H, &[]);
+            s.checks = pending.iter().map(|p| check(H, *p)).collect();
+            assert_eq!(
+                s.pending(),
+                expect.map(|(to, seen, needed)| Pending { to, seen, needed }),
+                "{pending:?}"
+            );
+        };
+        check(&[], None);
+        check(&[None, None], None);
+        check(&[None, Some((W, 1, 3))], Some((W, 1, 3)));
+        check(&[Some((W, 2, 3)), Some((C, 1, 2))], Some((C, 1, 2)));
+        check(
+            &[Some((C, 1, 3)), Some((C, 2, 3)), Some((W, 2, 3))],
+            Some((C, 2, 3)),
+        );
+        let p = Pending {
+            to: C,
+            seen: 1,
+            needed: 2,
+        };
+        assert_eq!(p.to_string(), "critical pending 1/2");
+        assert_eq!(p.short(), "critical 1/2");
     }
 }

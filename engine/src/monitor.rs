@@ -1,0 +1,224 @@
+//! What the screen shows now: the last evaluation, judged against the time
+//! and the state of the data source.
+//!
+//! The [`Engine`] judges one refresh's answers. Whether that judgement may
+//! still be shown a minute later, what replaces it while Prometheus is down,
+//! which sentence the banner says and what the source alert says are
+//! decisions too, and a wrong one is a false green on a wall screen (issue 11:
+//! a stopped Prometheus left the banner green for `stale_after_secs`). So they
+//! live here, as functions of (state, time) with native tests, and the app's
+//! components only render a [`OnScreen`].
+//!
+//! The rules (SPEC §2):
+//! - From the first refresh whose every query failed to reach Prometheus
+//!   ([`freshness::source_failure`]), and whenever the last success is older
+//!   than two refresh intervals, a last-known healthy service is shown
+//!   `unknown` ("no current data; last known healthy 20 s ago"); a last-known
+//!   warning or critical stays, marked stale. The cluster is the worst of
+//!   what is shown, so a last-known green cluster turns unknown at once.
+//! - After `stale_after_secs` without a success everything is `unknown`;
+//!   the one-second clock asks again, so this needs no evaluation.
+//! - Some queries failing while others answer is not an outage: the engine
+//!   judges those checks `unknown` with the error, the rest is current.
+//! - The next successful refresh shows its own evaluation.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use panopticon_core::Status;
+use panopticon_core::prom::{QueryError, QueryResult};
+
+use crate::config::Config;
+use crate::engine::Engine;
+use crate::freshness::{self, Freshness, format_age};
+use crate::snapshot::{Reason, Snapshot, Summary, impacted_names, root_reasons};
+
+/// One refresh's instant answers, keyed by the expression as the checks
+/// write it ([`Monitor::queries`]).
+pub type Outcomes = HashMap<String, Result<QueryResult, QueryError>>;
+
+/// The engine plus what the screen needs besides its verdicts: when data last
+/// arrived, whether the data source is down, and Prometheus's warnings.
+#[derive(Debug, Clone)]
+pub struct Monitor {
+    engine: Engine,
+    /// The latest evaluation.
+    last: Option<Arc<Snapshot>>,
+    /// When the last refresh that reached Prometheus was asked (Unix seconds).
+    last_success: Option<f64>,
+    /// Why the latest refresh could not reach Prometheus, while it cannot.
+    source_error: Option<QueryError>,
+    /// Prometheus `warnings` and `infos` of the latest refresh, sorted, once each.
+    warnings: Vec<String>,
+}
+
+/// Everything the dashboard shows at one moment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OnScreen {
+    /// The statuses to draw; `None` until the first evaluation.
+    pub snapshot: Option<Arc<Snapshot>>,
+    /// How old the data is (`data-freshness`).
+    pub freshness: Freshness,
+    /// The statuses drawn are last-known ones, not current: mark them stale.
+    pub stale: bool,
+    /// The banner's explanation.
+    pub summary: Summary,
+    /// Set while Prometheus cannot be reached.
+    pub source_alert: Option<SourceAlert>,
+    /// Prometheus's own warnings and infos.
+    pub warnings: Vec<String>,
+    /// When the data on screen was asked for (Unix seconds), for "updated 12 s ago".
+    pub last_success: Option<f64>,
+}
+
+/// The data source failed: why, and what that means for the statuses shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceAlert {
+    /// The failure, worded for operators ("Prometheus unreachable: …").
+    pub message: String,
+    /// What the screen does about it, in one sentence.
+    pub consequence: String,
+}
+
+impl Monitor {
+    /// A monitor for `config`, with nothing seen yet.
+    pub fn new(config: Config) -> Monitor {
+        Monitor {
+            engine: Engine::new(config),
+            last: None,
+            last_success: None,
+            source_error: None,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The configuration judged by.
+    pub fn config(&self) -> &Config {
+        self.engine.config()
+    }
+
+    /// The distinct instant expressions to ask each refresh (see [`Engine::queries`]).
+    pub fn queries(&self) -> Vec<String> {
+        self.engine.queries()
+    }
+
+    /// Takes one refresh's answers, asked at `now` (Unix seconds).
+    ///
+    /// When the data source is down the engine is not asked: its verdict
+    /// would be "unknown" everywhere and replace the last known warnings and
+    /// criticals that must stay on screen. Only before anything is known, or
+    /// once the known state has expired, is it asked with the failures, so
+    /// the statuses and the history say unknown with the error.
+    pub fn ingest(&mut self, now: f64, outcomes: Outcomes) {
+        let mut warnings: Vec<String> = outcomes
+            .values()
+            .filter_map(|r| r.as_ref().ok())
+            .flat_map(|r| r.warnings.iter().chain(&r.infos).cloned())
+            .collect();
+        warnings.sort();
+        warnings.dedup();
+        self.warnings = warnings;
+        if let Some(error) = freshness::source_failure(outcomes.values()) {
+            self.source_error = Some(error.clone());
+            if !matches!(self.freshness(now), Freshness::Waiting | Freshness::Expired) {
+                return;
+            }
+        } else {
+            self.source_error = None;
+            self.last_success = Some(now);
+        }
+        let input: HashMap<String, Result<QueryResult, String>> = outcomes
+            .into_iter()
+            .map(|(expr, outcome)| (expr, outcome.map_err(|e| e.to_string())))
+            .collect();
+        self.last = Some(Arc::new(self.engine.evaluate(now, &input)));
+    }
+
+    /// The latest evaluation as the engine made it (for tests and tools;
+    /// the screen shows [`Monitor::on_screen`]).
+    pub fn last_evaluation(&self) -> Option<&Arc<Snapshot>> {
+        self.last.as_ref()
+    }
+
+    /// What the screen shows at `now` (Unix seconds). A clock that went
+    /// back is read as "no time passed": ages are never negative, and an
+    /// outage stays an outage.
+    pub fn on_screen(&self, now: f64) -> OnScreen {
+        let freshness = self.freshness(now);
+        let age = self.last_success.map_or(0.0, |at| (now - at).max(0.0));
+        let why = self.source_error.as_ref().map_or_else(
+            || "no answer from Prometheus".to_owned(),
+            ToString::to_string,
+        );
+        let no_current_data =
+            || Summary::single(Status::Unknown, format!("no current data — {why}"));
+        let outage = self.source_error.is_some() || freshness == Freshness::Stale;
+        let mut stale = false;
+        let mut problems_kept = false;
+        let (snapshot, summary) = match (&self.last, freshness) {
+            (None, _) if self.source_error.is_none() => (
+                None,
+                Summary::single(
+                    Status::Unknown,
+                    "waiting for the first data from Prometheus",
+                ),
+            ),
+            (None, _) => (None, no_current_data()),
+            (Some(last), Freshness::Waiting) => (Some(Arc::clone(last)), no_current_data()),
+            (Some(last), Freshness::Expired) => {
+                let summary = no_current_data();
+                let expired = last.expired(&summary.reasons[0].text);
+                (Some(Arc::new(expired)), summary)
+            }
+            (Some(last), Freshness::Fresh | Freshness::Stale) if outage => {
+                let ago = format_age(age);
+                let no_data = format!("no current data; last known healthy {ago}");
+                let (mut shown, any_healthy) =
+                    last.last_known(&no_data, &format!("last known {ago}; no current data"));
+                let mut reasons = Vec::new();
+                if any_healthy {
+                    reasons.push(Reason::new(Status::Unknown, no_data));
+                }
+                reasons.extend(root_reasons(&last.services));
+                problems_kept = shown.cluster > Status::Unknown;
+                let summary = Summary::new(shown.cluster, reasons, impacted_names(&last.services));
+                shown.summary = summary.to_string();
+                stale = true;
+                (Some(Arc::new(shown)), summary)
+            }
+            (Some(last), _) => (
+                Some(Arc::clone(last)),
+                Summary::of(last.cluster, &last.services),
+            ),
+        };
+        let source_alert = self.source_error.as_ref().map(|e| SourceAlert {
+            message: e.to_string(),
+            consequence: if problems_kept {
+                format!(
+                    "Last known warnings and criticals stay on screen, marked stale; \
+                     every status turns unknown after {:.0} s without data.",
+                    self.config().datasource.stale_after_secs
+                )
+            } else {
+                "Statuses are unknown until Prometheus answers again.".to_owned()
+            },
+        });
+        OnScreen {
+            snapshot,
+            freshness,
+            stale,
+            summary,
+            source_alert,
+            warnings: self.warnings.clone(),
+            last_success: self.last_success,
+        }
+    }
+
+    fn freshness(&self, now: f64) -> Freshness {
+        let ds = &self.config().datasource;
+        Freshness::of(now, self.last_success, ds.refresh_secs, ds.stale_after_secs)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,444 @@
+//! What the screen shows while data is current, missing, stale or expired.
+
+// Times are exact by construction.
+#![allow(clippy::float_cmp)]
+
+use std::time::Duration;
+
+use panopticon_core::Status::{self, Critical as C, Healthy as H, Unknown as U, Warning as W};
+use panopticon_core::prom::{
+    InstantSeries, Labels, PromErrorKind, QueryData, QueryError, QueryResult, Sample,
+};
+
+use super::{Monitor, OnScreen, Outcomes};
+use crate::config::Config;
+use crate::freshness::Freshness;
+
+/// Refresh every 10 s, expire after 60 s. `web` needs `db` (hard); `cache`
+/// stands alone.
+const YAML: &str = "
+datasource:
+  refresh_secs: 10
+  stale_after_secs: 60
+services:
+  - id: db
+    name: DB
+    checks:
+      - id: up
+        query: db_up
+        rule: { kind: equals, expected: 1, otherwise: critical }
+  - id: web
+    name: Web
+    depends_on: [{ service: db, strength: hard }]
+    checks:
+      - id: up
+        query: web_up
+        rule: { kind: equals, expected: 1, otherwise: critical }
+  - id: cache
+    name: Cache
+    checks:
+      - id: load
+        query: cache_load
+        rule: { kind: threshold, direction: above, warning: 1, critical: 2 }
+";
+
+fn monitor() -> Monitor {
+    Monitor::new(Config::from_yaml("t.yaml", YAML).unwrap_or_else(|e| panic!("{e}")))
+}
+
+fn vector(value: f64, at: f64) -> QueryResult {
+    let labels: Labels = [("instance".to_owned(), "n1".to_owned())]
+        .into_iter()
+        .collect();
+    QueryResult {
+        data: QueryData::Vector(vec![InstantSeries {
+            labels,
+            sample: Some(Sample {
+                timestamp: at,
+                value,
+            }),
+            histogram: None,
+        }]),
+        warnings: vec![],
+        infos: vec![],
+    }
+}
+
+/// Every query answered: `db_up`, `web_up`, `cache_load`.
+fn answers(db: f64, web: f64, cache: f64, at: f64) -> Outcomes {
+    Outcomes::from([
+        ("db_up".to_owned(), Ok(vector(db, at))),
+        ("web_up".to_owned(), Ok(vector(web, at))),
+        ("cache_load".to_owned(), Ok(vector(cache, at))),
+    ])
+}
+
+fn healthy(at: f64) -> Outcomes {
+    answers(1.0, 1.0, 0.5, at)
+}
+
+fn unreachable() -> QueryError {
+    QueryError::Unreachable {
+        reason: "Failed to fetch".into(),
+    }
+}
+
+/// Prometheus down: every query failed to reach it.
+fn outage() -> Outcomes {
+    ["db_up", "web_up", "cache_load"]
+        .into_iter()
+        .map(|q| (q.to_owned(), Err(unreachable())))
+        .collect()
+}
+
+/// (cluster, [db, web, cache]) effective statuses as shown.
+fn statuses(screen: &OnScreen) -> (Status, Vec<Status>) {
+    let s = screen.snapshot.as_ref().expect("a snapshot");
+    (
+        s.cluster,
+        s.services.iter().map(|x| x.effective).collect::<Vec<_>>(),
+    )
+}
+
+fn reasons_of<'a>(screen: &'a OnScreen, id: &str) -> &'a [String] {
+    let s = screen.snapshot.as_ref().expect("a snapshot");
+    &s.service(id).expect("service").reasons
+}
+
+#[test]
+fn before_any_answer_it_waits_and_is_never_green() {
+    let m = monitor();
+    let screen = m.on_screen(100.0);
+    assert_eq!(screen.snapshot, None);
+    assert_eq!(screen.freshness, Freshness::Waiting);
+    assert_eq!(screen.summary.status, U);
+    assert_eq!(
+        screen.summary.to_string(),
+        "UNKNOWN: waiting for the first data from Prometheus"
+    );
+    assert_eq!(screen.source_alert, None);
+}
+
+#[test]
+fn a_first_refresh_that_fails_is_unknown_with_the_source_error() {
+    let mut m = monitor();
+    m.ingest(100.0, outage());
+    let screen = m.on_screen(100.0);
+    assert_eq!(statuses(&screen), (U, vec![U, U, U]));
+    assert_eq!(screen.freshness, Freshness::Waiting);
+    assert_eq!(
+        screen.summary.to_string(),
+        "UNKNOWN: no current data — Prometheus unreachable: Failed to fetch"
+    );
+    let alert = screen.source_alert.expect("alert");
+    assert_eq!(alert.message, "Prometheus unreachable: Failed to fetch");
+    assert_eq!(
+        alert.consequence,
+        "Statuses are unknown until Prometheus answers again."
+    );
+}
+
+#[test]
+fn current_data_is_shown_as_evaluated() {
+    let mut m = monitor();
+    m.ingest(100.0, healthy(100.0));
+    let screen = m.on_screen(105.0);
+    assert_eq!(statuses(&screen), (H, vec![H, H, H]));
+    assert_eq!(screen.freshness, Freshness::Fresh);
+    assert!(!screen.stale);
+    assert_eq!(screen.summary.to_string(), "All 3 services healthy");
+    assert_eq!(screen.source_alert, None);
+    assert_eq!(screen.last_success, Some(100.0));
+    assert!(std::sync::Arc::ptr_eq(
+        screen.snapshot.as_ref().expect("snapshot"),
+        m.last_evaluation().expect("evaluated")
+    ));
+}
+
+/// Issue 11, defect 8: the banner stayed green until `stale_after_secs`.
+#[test]
+fn from_the_first_failed_refresh_a_last_known_healthy_is_unknown_with_its_age() {
+    let mut m = monitor();
+    m.ingest(100.0, healthy(100.0));
+    m.ingest(110.0, outage());
+    let screen = m.on_screen(120.0);
+    assert_eq!(
+        statuses(&screen),
+        (U, vec![U, U, U]),
+        "never green without data"
+    );
+    assert_eq!(
+        screen.freshness,
+        Freshness::Fresh,
+        "data-freshness keeps its meaning"
+    );
+    assert!(screen.stale);
+    assert_eq!(
+        reasons_of(&screen, "db"),
+        ["DB: no current data; last known healthy 20 s ago"]
+    );
+    let db = screen
+        .snapshot
+        .as_ref()
+        .and_then(|s| s.service("db"))
+        .expect("db");
+    assert_eq!(db.own, U);
+    assert!(
+        db.checks.iter().all(|c| c.status == U),
+        "no check stays green"
+    );
+    assert_eq!(screen.summary.status, U);
+    assert_eq!(
+        screen.summary.to_string(),
+        "UNKNOWN: no current data; last known healthy 20 s ago"
+    );
+    assert_eq!(
+        screen.snapshot.as_ref().map(|s| s.summary.as_str()),
+        Some("UNKNOWN: no current data; last known healthy 20 s ago")
+    );
+    let alert = screen.source_alert.expect("alert");
+    assert_eq!(alert.message, "Prometheus unreachable: Failed to fetch");
+    assert_eq!(
+        alert.consequence,
+        "Statuses are unknown until Prometheus answers again."
+    );
+    // The age keeps counting from the last success, not from the failure.
+    assert_eq!(
+        reasons_of(&m.on_screen(145.0), "cache"),
+        ["Cache: no current data; last known healthy 45 s ago"]
+    );
+}
+
+/// An outage of the data source must not hide a real problem.
+#[test]
+fn a_last_known_critical_stays_on_screen_marked_stale() {
+    let mut m = monitor();
+    m.ingest(100.0, answers(0.0, 1.0, 1.5, 100.0)); // db down, cache warning
+    let before = m.on_screen(100.0);
+    assert_eq!(statuses(&before), (C, vec![C, C, W]));
+    m.ingest(110.0, outage());
+    let screen = m.on_screen(115.0);
+    assert_eq!(statuses(&screen), (C, vec![C, C, W]));
+    assert!(screen.stale);
+    let db = reasons_of(&screen, "db");
+    assert_eq!(db.first(), reasons_of(&before, "db").first());
+    assert_eq!(
+        db.last().map(String::as_str),
+        Some("DB: last known 15 s ago; no current data")
+    );
+    let web = screen
+        .snapshot
+        .as_ref()
+        .and_then(|s| s.service("web"))
+        .expect("web");
+    assert_eq!(
+        (web.own, web.effective),
+        (U, C),
+        "its own green check is unknown now"
+    );
+    assert_eq!(web.impacted_by, ["db"]);
+    assert_eq!(screen.summary.status, C);
+    assert_eq!(screen.summary.reasons[0].status, C, "the critical leads");
+    assert_eq!(screen.summary.reasons[1].status, W);
+    assert_eq!(screen.summary.impacts, ["Web"]);
+    let alert = screen.source_alert.expect("alert");
+    assert!(
+        alert
+            .consequence
+            .starts_with("Last known warnings and criticals stay on screen"),
+        "{}",
+        alert.consequence
+    );
+}
+
+#[test]
+fn with_some_problems_and_some_greens_the_greens_turn_unknown_and_the_problem_leads() {
+    let mut m = monitor();
+    m.ingest(100.0, answers(1.0, 1.0, 1.5, 100.0)); // cache warning
+    m.ingest(110.0, outage());
+    let screen = m.on_screen(110.0);
+    assert_eq!(statuses(&screen), (W, vec![U, U, W]));
+    assert_eq!(
+        screen.counts_text(),
+        "0 healthy, 2 unknown, 1 warning, 0 critical"
+    );
+    assert_eq!(
+        screen
+            .summary
+            .reasons
+            .iter()
+            .map(|r| r.status)
+            .collect::<Vec<_>>(),
+        [W, U]
+    );
+    assert_eq!(
+        screen.summary.reasons[1].text,
+        "no current data; last known healthy 10 s ago"
+    );
+}
+
+/// Some queries failing is not an outage: those checks are unknown, the rest current.
+#[test]
+fn a_partial_failure_is_judged_by_the_engine_not_an_outage() {
+    let mut m = monitor();
+    m.ingest(100.0, healthy(100.0));
+    let mut partial = healthy(110.0);
+    partial.insert(
+        "cache_load".to_owned(),
+        Err(QueryError::Timeout {
+            after: Duration::from_secs(5),
+        }),
+    );
+    m.ingest(110.0, partial);
+    let screen = m.on_screen(110.0);
+    assert_eq!(statuses(&screen), (U, vec![H, H, U]));
+    assert!(!screen.stale);
+    assert_eq!(screen.source_alert, None);
+    assert_eq!(screen.last_success, Some(110.0));
+    assert!(
+        reasons_of(&screen, "cache")
+            .iter()
+            .any(|r| r.contains("timed out")),
+        "{:?}",
+        reasons_of(&screen, "cache")
+    );
+    // Prometheus rejecting every query is a configuration problem, not an outage.
+    let rejected: Outcomes = ["db_up", "web_up", "cache_load"]
+        .into_iter()
+        .map(|q| {
+            (
+                q.to_owned(),
+                Err(QueryError::Prometheus {
+                    kind: PromErrorKind::BadData,
+                    message: "parse error".into(),
+                    status: 400,
+                }),
+            )
+        })
+        .collect();
+    m.ingest(120.0, rejected);
+    let screen = m.on_screen(120.0);
+    assert_eq!(screen.source_alert, None);
+    assert_eq!(statuses(&screen), (U, vec![U, U, U]));
+}
+
+/// The one-second clock asks again: nothing needs to be evaluated for the
+/// data to expire (a hung data source, a throttled tab).
+#[test]
+fn data_expires_without_any_evaluation() {
+    let mut m = monitor();
+    m.ingest(100.0, answers(0.0, 1.0, 0.5, 100.0));
+    let evaluated = m.last_evaluation().cloned();
+    let screen = m.on_screen(161.0);
+    assert_eq!(screen.freshness, Freshness::Expired);
+    assert_eq!(statuses(&screen), (U, vec![U, U, U]));
+    assert!(!screen.stale, "nothing last-known is shown any more");
+    for s in &screen.snapshot.as_ref().expect("snapshot").services {
+        assert_eq!(s.own, U, "{}", s.id);
+        assert_eq!(s.reasons, ["no current data — no answer from Prometheus"]);
+    }
+    assert_eq!(
+        screen.summary.to_string(),
+        "UNKNOWN: no current data — no answer from Prometheus"
+    );
+    assert_eq!(m.last_evaluation().cloned(), evaluated, "nothing evaluated");
+}
+
+#[test]
+fn without_an_error_data_older_than_two_intervals_is_no_longer_green() {
+    let mut m = monitor();
+    m.ingest(100.0, healthy(100.0));
+    assert_eq!(statuses(&m.on_screen(120.0)), (H, vec![H, H, H]));
+    let screen = m.on_screen(121.0);
+    assert_eq!(screen.freshness, Freshness::Stale);
+    assert_eq!(statuses(&screen), (U, vec![U, U, U]));
+    assert_eq!(screen.source_alert, None);
+}
+
+#[test]
+fn an_outage_past_stale_after_is_unknown_everywhere_with_the_error() {
+    let mut m = monitor();
+    m.ingest(100.0, answers(0.0, 1.0, 0.5, 100.0));
+    for t in [110.0, 120.0, 130.0, 140.0, 150.0, 160.0, 170.0] {
+        m.ingest(t, outage());
+    }
+    let screen = m.on_screen(170.0);
+    assert_eq!(statuses(&screen), (U, vec![U, U, U]));
+    assert_eq!(
+        screen.summary.to_string(),
+        "UNKNOWN: no current data — Prometheus unreachable: Failed to fetch"
+    );
+    assert_eq!(
+        screen.source_alert.map(|a| a.consequence),
+        Some("Statuses are unknown until Prometheus answers again.".to_owned())
+    );
+    // The history says the data went away.
+    let recent = &m.last_evaluation().expect("evaluated").recent;
+    assert!(recent.iter().any(|t| t.transition.to == U), "{recent:?}");
+}
+
+#[test]
+fn the_next_successful_refresh_recovers() {
+    let mut m = monitor();
+    m.ingest(100.0, healthy(100.0));
+    m.ingest(110.0, outage());
+    assert_eq!(m.on_screen(110.0).summary.status, U);
+    m.ingest(120.0, healthy(120.0));
+    let screen = m.on_screen(120.0);
+    assert_eq!(statuses(&screen), (H, vec![H, H, H]));
+    assert!(!screen.stale);
+    assert_eq!(screen.source_alert, None);
+    assert_eq!(screen.summary.to_string(), "All 3 services healthy");
+    // Also after expiry, when the engine had judged the failures.
+    for t in [130.0, 200.0] {
+        m.ingest(t, outage());
+    }
+    assert_eq!(m.on_screen(200.0).freshness, Freshness::Expired);
+    m.ingest(210.0, healthy(210.0));
+    assert_eq!(statuses(&m.on_screen(210.0)), (H, vec![H, H, H]));
+}
+
+/// A wall clock that jumps back must neither print a negative age nor make
+/// an outage look current.
+#[test]
+fn a_clock_going_backwards_gives_no_negative_age_and_no_fresh_verdict() {
+    let mut m = monitor();
+    m.ingest(100.0, healthy(100.0));
+    m.ingest(95.0, outage());
+    for now in [90.0, 95.0, 100.0] {
+        let screen = m.on_screen(now);
+        assert_eq!(statuses(&screen), (U, vec![U, U, U]), "now={now}");
+        assert_eq!(
+            reasons_of(&screen, "db"),
+            ["DB: no current data; last known healthy 0 s ago"],
+            "now={now}"
+        );
+        assert!(screen.source_alert.is_some());
+    }
+}
+
+#[test]
+fn prometheus_warnings_are_shown_once_each() {
+    let mut m = monitor();
+    let mut outcomes = healthy(100.0);
+    for (q, w) in [("db_up", "b"), ("web_up", "a"), ("cache_load", "b")] {
+        if let Some(Ok(r)) = outcomes.get_mut(q) {
+            r.warnings.push(w.to_owned());
+        }
+    }
+    m.ingest(100.0, outcomes);
+    assert_eq!(m.on_screen(100.0).warnings, ["a", "b"]);
+    m.ingest(110.0, healthy(110.0));
+    assert!(m.on_screen(110.0).warnings.is_empty());
+}
+
+impl OnScreen {
+    /// The counts, in words, to compare in one line.
+    fn counts_text(&self) -> String {
+        let c = self.snapshot.as_ref().expect("snapshot").counts;
+        format!(
+            "{} healthy, {} unknown, {} warning, {} critical",
+            c.healthy, c.unknown, c.warning, c.critical
+        )
+    }
+}
