@@ -108,6 +108,10 @@ pub(crate) fn evaluate_seen<'a>(
     // they are merged in step, so no map is needed.
     let mut verdicts: Vec<InstanceVerdict> = Vec::new();
     let mut seen = Vec::new();
+    // Series without the instance label beside labelled ones: whose they
+    // are is unknown (a state series of a failing node with its label
+    // stripped would otherwise vanish), so the check cannot be healthy.
+    let mut stray = 0;
     match data {
         Err(error) => {
             for &(instance, _) in &up {
@@ -120,13 +124,7 @@ pub(crate) fn evaluate_seen<'a>(
                 collect_notes(d, &mut notes);
             }
             let mut points = group::group(&main.data, &check.instance_label);
-            let stray = group::drop_unlabelled(&mut points);
-            if stray > 0 {
-                notes.push(format!(
-                    "{stray} series without the `{}` label ignored: such a series never stands in for an instance",
-                    check.instance_label
-                ));
-            }
+            stray = group::drop_unlabelled(&mut points);
             let divisors = denominator.map(|d| group::group(&d.data, &check.instance_label));
             let mut divisors = divisors.as_deref().map(group::Cursor::new);
             let mut up_rest = up.as_slice();
@@ -182,10 +180,11 @@ pub(crate) fn evaluate_seen<'a>(
             silent.push(unknown(instance, reason_for_silent.clone()));
         }
     }
-    // A known instance that fell silent while the query answered is news (a
+    // A known instance that fell silent while others answered is news (a
     // node gone, a target dropped): at least a warning, whatever the others
-    // say. When the query itself failed, nothing is known about anyone.
-    let fell_silent = failure.is_none() && !silent.is_empty();
+    // say. When the query failed or nobody answered, nothing is known about
+    // anyone: that is no data, `unknown`.
+    let fell_silent = failure.is_none() && !seen.is_empty() && !silent.is_empty();
     if !silent.is_empty() {
         verdicts.append(&mut silent);
         verdicts.sort_by(|a, b| a.instance.cmp(&b.instance));
@@ -201,10 +200,20 @@ pub(crate) fn evaluate_seen<'a>(
     if fell_silent {
         status = status.worst(Status::Warning);
     }
+    if stray > 0 {
+        status = status.worst(Status::Unknown);
+    }
     let reason = if status == Status::Healthy {
         String::new()
     } else {
-        explain(check, &instances, unnamed_missing, failure.as_deref())
+        let mut reason = explain(check, &instances, unnamed_missing, failure.as_deref());
+        if stray > 0 {
+            reason = format!(
+                "{reason}; {stray} series without the `{}` label (never counted as an instance)",
+                check.instance_label
+            );
+        }
+        reason
     };
     let outcome = CheckOutcome {
         status,

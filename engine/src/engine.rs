@@ -152,7 +152,14 @@ impl Engine {
                 };
                 let (mut outcome, seen) = check::evaluate_seen(check, &inputs);
                 state.remember(&seen, now, check.instances);
-                let (status, pending) = state.step(outcome.status, check.hold);
+                // Missing data is never held: while any instance has no
+                // usable data, a held-back green shows as unknown.
+                let floor = if outcome.tally.unknown > 0 {
+                    Status::Unknown
+                } else {
+                    Status::Healthy
+                };
+                let (status, pending) = state.step(outcome.status, floor, check.hold);
                 if let Some(p) = pending {
                     outcome.reason = with_hold_note(&outcome.reason, status, p);
                 }
@@ -260,8 +267,9 @@ impl Engine {
 }
 
 impl CheckState {
-    /// Applies the hold to a raw status; returns what to show and what waits.
-    fn step(&mut self, raw: Status, hold: u32) -> (Status, Option<Pending>) {
+    /// Applies the hold to a raw status; returns what to show (never better
+    /// than `floor`) and what waits.
+    fn step(&mut self, raw: Status, floor: Status, hold: u32) -> (Status, Option<Pending>) {
         let needed = hold.max(1);
         let Some(r) = level(raw) else {
             // Missing data is never held.
@@ -286,8 +294,9 @@ impl CheckState {
             (_, Some(d)) if d < s => d,
             _ => s,
         };
-        let shown = LEVELS[new];
-        self.shown = Some(shown);
+        let held = LEVELS[new];
+        self.shown = Some(held);
+        let shown = held.worst(floor);
         let pending = (new != r).then(|| Pending {
             to: raw,
             seen: if r > new {

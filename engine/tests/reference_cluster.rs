@@ -662,3 +662,30 @@ services:
         "CRITICAL: glusterfs: writeable — node-3: volume localhost:data not writeable on node-3"
     );
 }
+
+/// Issue: the shipped load check has `for: 2`; `node_load15` alternating 4.8 / 3.0 on
+/// a 2-core node (2.4 critical, 1.5 warning per core) stayed green for ever.
+#[test]
+fn load_flapping_between_warning_and_critical_shows_at_least_warning() {
+    let mut e = engine();
+    let mut shown = Vec::new();
+    for (i, load) in [0.8, 4.8, 3.0, 4.8, 3.0, 4.8].into_iter().enumerate() {
+        let mut nodes = cluster();
+        nodes[0].load15 = load;
+        let now = NOW + 15.0 * i as f64;
+        for n in &mut nodes {
+            n.timestamp = now - 5.0;
+        }
+        let r = results(&e, &nodes);
+        let s = e.evaluate(now, &r);
+        let host = s.service("host").unwrap_or_else(|| unreachable!());
+        if load > 0.8 {
+            assert!(
+                !host.reasons.is_empty(),
+                "step {i}: a bad load is never silent"
+            );
+        }
+        shown.push(host.own);
+    }
+    assert_eq!(shown, [H, H, W, W, W, W]);
+}
