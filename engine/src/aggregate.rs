@@ -69,15 +69,20 @@ impl Tally {
 /// monotone (N = 5: w 3, c 2 is a warning, but h 1, w 2, c 2 is critical),
 /// so every split of the missing ones between healthy and warning is tried.
 pub fn quorum(t: Tally, n: u32) -> Status {
-    let u = t.unknown;
-    if u == 0 {
-        return complete_quorum(t.healthy, t.warning, t.critical, n);
-    }
-    let best = (0..=u)
-        .map(|h| complete_quorum(t.healthy + h, t.warning + (u - h), t.critical, n))
+    let missing = t.unknown;
+    let best = (0..=missing)
+        .map(|as_healthy| {
+            let filled = Tally {
+                healthy: t.healthy + as_healthy,
+                warning: t.warning + (missing - as_healthy),
+                critical: t.critical,
+                unknown: 0,
+            };
+            complete_quorum(filled, n)
+        })
         .min()
         .unwrap_or(Status::Unknown);
-    if best == Status::Healthy {
+    if best == Status::Healthy && missing > 0 {
         Status::Unknown
     } else {
         best
@@ -93,13 +98,14 @@ pub fn quorum(t: Tally, n: u32) -> Status {
 ///    N = 1 the thesis's ⌊1/2⌋ = 0 would call every instance critical;
 /// 4. h + w < q → critical: fewer working instances than a quorum;
 /// 5. otherwise → warning: a quorum works, some of it restricted.
-fn complete_quorum(h: u32, w: u32, c: u32, n: u32) -> Status {
+fn complete_quorum(t: Tally, n: u32) -> Status {
     let q = quorum_size(n);
-    if h >= n && w == 0 && c == 0 {
+    let (healthy, warning, critical) = (t.healthy, t.warning, t.critical);
+    if healthy >= n && warning == 0 && critical == 0 {
         Status::Healthy
-    } else if w >= q || h >= q {
+    } else if warning >= q || healthy >= q {
         Status::Warning
-    } else if c >= (n / 2).max(1) || h + w < q {
+    } else if critical >= (n / 2).max(1) || healthy + warning < q {
         Status::Critical
     } else {
         Status::Warning
