@@ -4,73 +4,76 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use panopticon_core::Status;
-use panopticon_engine::{Freshness, Snapshot};
+use panopticon_engine::{Snapshot, Summary};
 
 /// Colour, icon and word of the cluster status, the count of services per
-/// status, and the one-line reason of the worst problems. Before the first
-/// evaluation it says UNKNOWN ("waiting for data"), never green.
+/// status, and the reasons that set the status, as the monitor decided them
+/// (before the first evaluation: UNKNOWN, "waiting for data", never green).
 #[component]
 pub fn ClusterBanner(
-    /// The latest evaluation.
+    /// The statuses on screen, for the counts.
     #[prop(into)]
     snapshot: Signal<Option<Arc<Snapshot>>>,
-    /// How current the data is.
+    /// The status shown and why.
     #[prop(into)]
-    freshness: Signal<Freshness>,
-    /// Why Prometheus cannot be reached, while it cannot.
+    summary: Signal<Summary>,
+    /// The statuses shown are last-known ones.
     #[prop(into)]
-    source_error: Signal<Option<String>>,
+    stale: Signal<bool>,
 ) -> impl IntoView {
-    let status = move || snapshot.get().map_or(Status::Unknown, |s| s.cluster);
-    let summary = move || {
-        // When nothing could be asked, the one reason is the data source, not
-        // every check's copy of its error.
-        if let (Some(e), Freshness::Expired | Freshness::Waiting) =
-            (source_error.get(), freshness.get())
-        {
-            return format!("no current data — {e}");
-        }
-        snapshot.get().map_or_else(
-            || "waiting for the first data from Prometheus".to_owned(),
-            // The banner's word already says the status: drop the summary's "CRITICAL: ".
-            |s| {
-                let prefix = format!("{}: ", s.cluster.label());
-                s.summary
-                    .strip_prefix(&prefix)
-                    .unwrap_or(&s.summary)
-                    .to_owned()
-            },
-        )
+    let status = move || summary.with(|s| s.status);
+    // The parts of the sentence, each in its own element; the status word is
+    // the banner's, so no reason carries it.
+    let sentence = move || {
+        summary.with(|s| {
+            let reasons = s
+                .reasons
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    view! {
+                        {(i > 0).then_some(" · ")}
+                        <span class="summary-reason" data-reason-status=r.status.as_str()>
+                            {r.text.clone()}
+                        </span>
+                    }
+                })
+                .collect_view();
+            let more = (s.more > 0).then(|| {
+                view! { " · "<span class="summary-more">{s.more_text()}</span> }
+            });
+            let impacts = (!s.impacts.is_empty()).then(|| {
+                view! { " — "<span class="summary-impacts">{s.impacts_text()}</span> }
+            });
+            view! { {reasons}{more}{impacts} }
+        })
     };
     let counts = move || {
         snapshot.get().map(|s| {
-            [
-                Status::Critical,
-                Status::Warning,
-                Status::Unknown,
-                Status::Healthy,
-            ]
-            .into_iter()
-            .map(|st| {
-                let n = s.counts.get(st);
-                view! {
-                    <li class=format!("count status-{}", st.as_str()) data-count-status=st.as_str()>
-                        <span class="count-icon" aria-hidden="true">{st.icon()}</span>
-                        <span class="count-number">{n}</span>
-                        <span class="count-word">{st.as_str()}</span>
-                    </li>
-                }
-            })
-            .collect_view()
+            // Worst first.
+            Status::ALL
+                .into_iter()
+                .rev()
+                .map(|st| {
+                    let n = s.counts.get(st);
+                    view! {
+                        <li class=format!("count status-{}", st.as_str()) data-count-status=st.as_str()>
+                            <span class="count-icon" aria-hidden="true">{st.icon()}</span>
+                            <span class="count-number">{n}</span>
+                            <span class="count-word">{st.as_str()}</span>
+                        </li>
+                    }
+                })
+                .collect_view()
         })
     };
-    let stale = move || matches!(freshness.get(), Freshness::Stale);
     view! {
         <section
             class=move || format!("cluster-banner status-{}", status().as_str())
             class:stale=stale
             data-testid="cluster-status"
             data-status=move || status().as_str()
+            data-stale=move || stale.get().to_string()
             role="status"
             aria-live="polite"
         >
@@ -78,11 +81,11 @@ pub fn ClusterBanner(
                 <span class="banner-icon" aria-hidden="true">{move || status().icon()}</span>
                 <div class="banner-text">
                     <span class="banner-word">{move || status().label()}</span>
-                    <span class="banner-summary" data-testid="cluster-summary">{summary}</span>
+                    <span class="banner-summary" data-testid="cluster-summary">{sentence}</span>
                 </div>
             </div>
             <ul class="banner-counts" aria-label="Services per status">{counts}</ul>
-            <Show when=stale>
+            <Show when=move || stale.get()>
                 <span class="banner-stale" data-testid="stale-marker">"STALE — last known state"</span>
             </Show>
         </section>

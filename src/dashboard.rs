@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use leptos::prelude::*;
-use panopticon_engine::{Config, Freshness};
+use panopticon_engine::Config;
 
 use crate::cluster_banner::ClusterBanner;
 use crate::data_age::DataAge;
@@ -74,24 +74,9 @@ pub fn Dashboard(
 
     Effect::new(move |_| url_state::set_param("service", selected.get().as_deref()));
 
-    let cfg = Arc::clone(&config);
-    let freshness = Memo::new(move |_| live.freshness(&cfg));
-    // What the screen shows: the latest evaluation, or, once its data has
-    // expired without a newer one, the same with every status unknown.
-    let shown = Memo::new(move |_| {
-        let snapshot = live.snapshot.get()?;
-        if freshness.get() == Freshness::Expired {
-            let why = live
-                .source_error
-                .get()
-                .unwrap_or_else(|| "no answer from Prometheus".to_owned());
-            Some(Arc::new(
-                snapshot.expired(&format!("no current data — {why}")),
-            ))
-        } else {
-            Some(snapshot)
-        }
-    });
+    // What the screen shows (current, last known or expired) is the
+    // monitor's answer, written into `live` by the refresh cycle.
+    let freshness = live.freshness;
     // The cluster status first, then the detail: the diagram and the graphs are
     // built once the first refresh has been judged (or after a second, so a
     // Prometheus that does not answer still gets its grey diagram). Building them
@@ -134,7 +119,7 @@ pub fn Dashboard(
 
     let diagram_config = Arc::clone(&config);
     let detail_config = Arc::clone(&config);
-    let snapshot = shown;
+    let snapshot = live.snapshot;
     let graphs = move || {
         if !built.get() {
             return None;
@@ -165,8 +150,8 @@ pub fn Dashboard(
                     <ThemeToggle />
                 </div>
             </header>
-            <SourceAlert live=live freshness=freshness />
-            <ClusterBanner snapshot=snapshot freshness=freshness source_error=live.source_error />
+            <SourceAlert alert=live.source_alert warnings=live.warnings />
+            <ClusterBanner snapshot=snapshot summary=live.summary stale=live.stale />
             <Show
                 when=is_overview
                 fallback={

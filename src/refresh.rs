@@ -1,37 +1,47 @@
 //! The refresh cycle: ask Prometheus everything on screen at once, feed the
-//! engine, publish the snapshot and the graphs' data to signals.
+//! monitor, publish what it says the screen shows and the graphs' data to
+//! signals.
 //!
-//! Wiring only: which queries, how answers are judged and how staleness is
-//! decided all live in the pure crates (`panopticon-engine`,
-//! `panopticon-core`); this module moves values between them, the client and
-//! the UI's signals.
+//! Wiring only: which queries, how answers are judged, how range answers find
+//! their graph and what stale, expired or missing data looks like all live in
+//! the pure crates (`panopticon-engine`'s `Monitor`, `panopticon-charts`'s
+//! `RangeRound`); this module moves values between them, the client and the
+//! UI's signals.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
 use leptos::prelude::*;
-use panopticon_charts::GraphData;
+use panopticon_charts::{GraphData, GraphRequest, RangeRound};
 use panopticon_client::{Client, ClientConfig, RefreshHandle};
 use panopticon_core::prom::{BaseUrl, Query, QueryError, QueryResult, distinct};
 use panopticon_engine::config::Graph;
-use panopticon_engine::freshness::{self, Freshness};
-use panopticon_engine::{Config, Engine, Snapshot};
+use panopticon_engine::monitor::Outcomes;
+use panopticon_engine::{Config, Freshness, Monitor, OnScreen, Snapshot, SourceAlert, Summary};
 use send_wrapper::SendWrapper;
 
 use crate::timing::Span;
 
-/// What the UI reads: every field is a signal, so the handle is `Copy`.
+/// What the UI reads: the monitor's latest answer to "what is shown now",
+/// one signal per part so that each component wakes only for its part, plus
+/// the clock and refresh statistics. Every field is a signal, so the handle
+/// is `Copy`.
 #[derive(Debug, Clone, Copy)]
 pub struct LiveState {
-    /// The latest evaluation; `None` until the first one.
+    /// The statuses to draw; `None` until the first evaluation.
     pub snapshot: RwSignal<Option<Arc<Snapshot>>>,
-    /// When the last refresh that reached Prometheus finished (Unix seconds).
+    /// How current the data is (`data-freshness`).
+    pub freshness: RwSignal<Freshness>,
+    /// The statuses drawn are last-known ones: mark them stale.
+    pub stale: RwSignal<bool>,
+    /// The banner's explanation of the cluster status.
+    pub summary: RwSignal<Summary>,
+    /// Set while Prometheus cannot be reached.
+    pub source_alert: RwSignal<Option<SourceAlert>>,
+    /// When the data on screen was asked for (Unix seconds).
     pub last_success: RwSignal<Option<f64>>,
-    /// Set while Prometheus cannot be reached; the message says why.
-    pub source_error: RwSignal<Option<String>>,
     /// Prometheus `warnings`/`infos` of the last refresh, de-duplicated.
     pub warnings: RwSignal<Vec<String>>,
     /// The clock, ticking once a second, for "updated 12 s ago".
@@ -43,26 +53,47 @@ pub struct LiveState {
 }
 
 impl LiveState {
-    fn new() -> LiveState {
+    fn new(screen: OnScreen, now: f64) -> LiveState {
         LiveState {
-            snapshot: RwSignal::new(None),
-            last_success: RwSignal::new(None),
-            source_error: RwSignal::new(None),
-            warnings: RwSignal::new(Vec::new()),
-            now: RwSignal::new(now_secs()),
+            snapshot: RwSignal::new(screen.snapshot),
+            freshness: RwSignal::new(screen.freshness),
+            stale: RwSignal::new(screen.stale),
+            summary: RwSignal::new(screen.summary),
+            source_alert: RwSignal::new(screen.source_alert),
+            last_success: RwSignal::new(screen.last_success),
+            warnings: RwSignal::new(screen.warnings),
+            now: RwSignal::new(now),
             last_refresh_ms: RwSignal::new(None),
             refreshes: RwSignal::new(0),
         }
     }
 
-    /// How current the data on screen is, at the ticking clock's time.
-    pub fn freshness(&self, config: &Config) -> Freshness {
-        Freshness::of(
-            self.now.get(),
-            self.last_success.get(),
-            config.datasource.refresh_secs,
-            config.datasource.stale_after_secs,
-        )
+    /// Writes what the monitor says into the signals, touching only those
+    /// whose value changed (a write notifies even when the value is equal,
+    /// and the diagram and the detail would redo their work every second).
+    fn show(&self, screen: OnScreen) {
+        let same_snapshot = self
+            .snapshot
+            .with_untracked(|old| match (old, &screen.snapshot) {
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            });
+        if !same_snapshot {
+            self.snapshot.set(screen.snapshot);
+        }
+        set_if_changed(self.freshness, screen.freshness);
+        set_if_changed(self.stale, screen.stale);
+        set_if_changed(self.summary, screen.summary);
+        set_if_changed(self.source_alert, screen.source_alert);
+        set_if_changed(self.last_success, screen.last_success);
+        set_if_changed(self.warnings, screen.warnings);
+    }
+}
+
+fn set_if_changed<T: PartialEq + Send + Sync + 'static>(signal: RwSignal<T>, value: T) {
+    if signal.with_untracked(|old| *old != value) {
+        signal.set(value);
     }
 }
 
@@ -88,10 +119,11 @@ impl GraphSlot {
     }
 }
 
-/// Owns the engine and the client and runs refreshes.
+/// Owns the monitor (the engine and what the screen shows) and the client,
+/// and runs refreshes.
 pub struct Refresher {
     config: Arc<Config>,
-    engine: RefCell<Engine>,
+    monitor: RefCell<Monitor>,
     client: Client,
     state: LiveState,
     /// The graphs of the view on screen.
@@ -107,11 +139,10 @@ impl std::fmt::Debug for Refresher {
 }
 
 /// The answers of one refresh, collected as they arrive.
-#[derive(Default)]
 struct Collected {
-    instant: HashMap<String, Result<QueryResult, QueryError>>,
-    ranges: HashMap<String, Result<QueryResult, QueryError>>,
+    instant: Outcomes,
     instant_left: usize,
+    ranges: RangeRound,
 }
 
 impl Refresher {
@@ -129,9 +160,11 @@ impl Refresher {
             max_in_flight: usize::try_from(ds.max_in_flight).unwrap_or(6),
             auth: None,
         });
-        let state = LiveState::new();
+        let monitor = Monitor::new((*config).clone());
+        let now = now_secs();
+        let state = LiveState::new(monitor.on_screen(now), now);
         let refresher = Rc::new(Refresher {
-            engine: RefCell::new(Engine::new((*config).clone())),
+            monitor: RefCell::new(monitor),
             config,
             client,
             state,
@@ -162,42 +195,50 @@ impl Refresher {
         let span = Span::start("refresh");
         let now = now_secs();
         let started_ms = now_ms();
-        let checks = self.engine.borrow().queries();
+        let checks = self.monitor.borrow().queries();
         let instant: Vec<Query> = distinct(checks.iter().map(|e| Query::instant(e, now)));
-        let ranges: Vec<Query> = self
-            .slots
-            .borrow()
-            .iter()
-            .flat_map(|slot| range_queries(&slot.graph, slot.width_px.get_untracked(), now))
-            .collect();
-        let collected = Rc::new(RefCell::new(Collected {
+        let slots = self.slots.borrow().clone();
+        let ranges = RangeRound::new(
+            now,
+            slots.iter().map(|slot| GraphRequest {
+                queries: &slot.graph.queries,
+                range_secs: slot.graph.range_secs,
+                width_px: slot.width_px.get_untracked(),
+            }),
+        );
+        let all: Vec<Query> = instant.iter().cloned().chain(ranges.queries()).collect();
+        let collected = RefCell::new(Collected {
+            instant: Outcomes::new(),
             instant_left: instant.len(),
-            ..Collected::default()
-        }));
+            ranges,
+        });
         let this = Rc::clone(self);
         let mut span = Some(span);
-        let all: Vec<Query> = instant.into_iter().chain(ranges).collect();
         let on_result = move |query: Query, result: Result<QueryResult, QueryError>| {
             let mut c = collected.borrow_mut();
-            match query {
-                Query::Instant { expr, .. } => {
-                    for original in checks.iter().filter(|e| e.trim() == expr) {
-                        c.instant.insert(original.clone(), result.clone());
-                    }
-                    c.instant_left = c.instant_left.saturating_sub(1);
-                    if c.instant_left == 0 {
-                        let done = std::mem::take(&mut c.instant);
-                        drop(c);
-                        this.evaluate(now, &done, now_ms() - started_ms);
-                        if let Some(span) = span.take() {
-                            span.finish();
-                        }
+            if let Query::Instant { expr, .. } = &query {
+                for original in checks.iter().filter(|e| e.trim() == expr) {
+                    c.instant.insert(original.clone(), result.clone());
+                }
+                c.instant_left = c.instant_left.saturating_sub(1);
+                if c.instant_left == 0 {
+                    let done = std::mem::take(&mut c.instant);
+                    drop(c);
+                    this.ingest(now, done, now_ms() - started_ms);
+                    if let Some(span) = span.take() {
+                        span.finish();
                     }
                 }
-                Query::Range { expr, .. } => {
-                    c.ranges.insert(expr.clone(), result);
-                    // Signal updates only schedule effects, so holding the borrow is safe.
-                    this.publish_graphs(&c.ranges, now, &expr);
+                return;
+            }
+            // Each graph is redrawn once per refresh, when its last answer is in.
+            for i in c.ranges.answer(query, result) {
+                if let Some(slot) = slots.get(i) {
+                    let previous = slot.data.get_untracked();
+                    if let Some(data) = c.ranges.data(i, previous.as_ref()) {
+                        // Signal updates only schedule effects, so holding the borrow is safe.
+                        slot.data.set(Some(data));
+                    }
                 }
             }
         };
@@ -206,93 +247,23 @@ impl Refresher {
         *self.handle.borrow_mut() = Some(handle);
     }
 
-    fn evaluate(
-        &self,
-        now: f64,
-        results: &HashMap<String, Result<QueryResult, QueryError>>,
-        took_ms: f64,
-    ) {
+    /// Hands one refresh's instant answers (asked at `now`) to the monitor
+    /// and shows its verdict.
+    fn ingest(&self, now: f64, outcomes: Outcomes, took_ms: f64) {
         let st = self.state;
         st.last_refresh_ms.set(Some(took_ms));
         st.refreshes.update(|n| *n += 1);
-        let ds = &self.config.datasource;
-        if let Some(message) = freshness::source_failure(results.values()) {
-            st.source_error.set(Some(message));
-            let fresh = Freshness::of(
-                now,
-                st.last_success.get_untracked(),
-                ds.refresh_secs,
-                ds.stale_after_secs,
-            );
-            // Keep the last known state (marked stale) until it expires; then,
-            // and before any state is known, judge with the failures: unknown.
-            if !matches!(fresh, Freshness::Waiting | Freshness::Expired) {
-                return;
-            }
-        } else {
-            st.source_error.set(None);
-            st.last_success.set(Some(now));
-        }
-        let mut warnings: Vec<String> = results
-            .values()
-            .filter_map(|r| r.as_ref().ok())
-            .flat_map(|r| r.warnings.iter().chain(r.infos.iter()).cloned())
-            .collect();
-        warnings.sort();
-        warnings.dedup();
-        st.warnings.set(warnings);
-        let input: HashMap<String, Result<QueryResult, String>> = results
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone().map_err(|e| e.to_string())))
-            .collect();
         let span = Span::start("evaluate");
-        let snapshot = self.engine.borrow_mut().evaluate(now, &input);
+        self.monitor.borrow_mut().ingest(now, outcomes);
         span.finish();
-        st.snapshot.set(Some(Arc::new(snapshot)));
+        self.publish(now_secs());
     }
 
-    /// Publishes the data of the graphs that use `arrived`, once all their
-    /// answers are in (each graph is redrawn once per refresh, not per answer).
-    fn publish_graphs(
-        &self,
-        ranges: &HashMap<String, Result<QueryResult, QueryError>>,
-        now: f64,
-        arrived: &str,
-    ) {
-        for slot in self.slots.borrow().iter() {
-            let exprs: Vec<&str> = slot.graph.queries.iter().map(|q| q.trim()).collect();
-            if !exprs.contains(&arrived) || !exprs.iter().all(|e| ranges.contains_key(*e)) {
-                continue; // not this graph's answer, or not all of its answers yet
-            }
-            let mut data = GraphData::new(now - slot.graph.range_secs, now);
-            for (i, e) in exprs.iter().enumerate() {
-                match &ranges[*e] {
-                    Ok(r) => data.add_query_result(i, r),
-                    Err(err) => data.errors.push(err.to_string()),
-                }
-            }
-            // A refresh where every query failed keeps the last lines on screen
-            // (with the error shown), instead of blanking a graph that was fine
-            // a moment ago.
-            let all_failed = exprs.iter().all(|e| ranges[*e].is_err());
-            if all_failed && let Some(previous) = slot.data.get_untracked() {
-                data.series = previous.series;
-                data.start = previous.start;
-                data.end = previous.end;
-            }
-            slot.data.set(Some(data));
-        }
+    /// Shows what the monitor says the screen shows at `now`.
+    fn publish(&self, now: f64) {
+        let screen = self.monitor.borrow().on_screen(now);
+        self.state.show(screen);
     }
-}
-
-/// The range queries of one graph, `width_px` wide (a sensible default until measured).
-fn range_queries(graph: &Graph, width_px: u32, now: f64) -> Vec<Query> {
-    let width = if width_px == 0 { 600 } else { width_px };
-    graph
-        .queries
-        .iter()
-        .map(|q| Query::range(q, now - graph.range_secs, now, width))
-        .collect()
 }
 
 /// Keeps refreshing at the configured interval and ticks the clock every
@@ -303,8 +274,18 @@ pub fn start(refresher: &Rc<Refresher>) {
     refresher.run();
     let r = Rc::clone(refresher);
     let refresh = set_interval_with_handle(move || r.run(), every).ok();
-    let tick =
-        set_interval_with_handle(move || state.now.set(now_secs()), Duration::from_secs(1)).ok();
+    // The clock asks the monitor again, so data turns stale and expires on
+    // screen without an evaluation (a hung data source, a throttled tab).
+    let r = Rc::clone(refresher);
+    let tick = set_interval_with_handle(
+        move || {
+            let now = now_secs();
+            state.now.set(now);
+            r.publish(now);
+        },
+        Duration::from_secs(1),
+    )
+    .ok();
     // Cleanups must be Send in leptos; this one runs on the page's only thread.
     let r = SendWrapper::new(Rc::clone(refresher));
     on_cleanup(move || {

@@ -85,6 +85,7 @@ fn ServiceCard(
         })
         .unwrap_or_default();
     let reasons = live.as_ref().map(|l| l.reasons.clone()).unwrap_or_default();
+    let pending = live.as_ref().and_then(ServiceSnapshot::pending);
     view! {
         <header class="detail-header">
             <h2 class=format!("detail-title status-{}", effective.as_str()) data-detail-service=service.id.clone()>
@@ -103,6 +104,14 @@ fn ServiceCard(
                 view! {
                     <p class="impacted">
                         "Own status " {own.as_str()} "; impacted by " {impacted_by.join(", ")} "."
+                    </p>
+                }
+            })}
+        {pending
+            .map(|p| {
+                view! {
+                    <p class="pending" data-testid="detail-pending" data-pending=p.short()>
+                        {p.to_string()}
                     </p>
                 }
             })}

@@ -1,43 +1,37 @@
 //! Says plainly when Prometheus cannot be reached, and shows its warnings.
 
 use leptos::prelude::*;
-use panopticon_engine::Freshness;
-
-use crate::refresh::LiveState;
+use panopticon_engine::SourceAlert as Alert;
 
 /// The data-source failure message (with what it means for the statuses on
-/// screen) and Prometheus's own warnings. Empty when all is well.
+/// screen, as the monitor decided) and Prometheus's own warnings. Empty when
+/// all is well.
 #[component]
 pub fn SourceAlert(
-    /// The live state.
-    live: LiveState,
-    /// How current the data is.
+    /// The data source's failure, while it lasts.
     #[prop(into)]
-    freshness: Signal<Freshness>,
+    alert: Signal<Option<Alert>>,
+    /// Prometheus's warnings and infos.
+    #[prop(into)]
+    warnings: Signal<Vec<String>>,
 ) -> impl IntoView {
-    let consequence = move || match freshness.get() {
-        Freshness::Expired | Freshness::Waiting => {
-            "Statuses are unknown until Prometheus answers again."
-        }
-        _ => "Showing the last known state; it turns unknown if this lasts.",
-    };
     view! {
         {move || {
-            live.source_error
+            alert
                 .get()
-                .map(|message| {
+                .map(|alert| {
                     view! {
                         <div class="alert alert-source" data-testid="source-error" role="alert">
                             <strong>"Data source problem: "</strong>
-                            <span class="alert-message">{message}</span>
+                            <span class="alert-message">{alert.message}</span>
                             " "
-                            <span class="alert-consequence">{consequence}</span>
+                            <span class="alert-consequence">{alert.consequence}</span>
                         </div>
                     }
                 })
         }}
         {move || {
-            let warnings = live.warnings.get();
+            let warnings = warnings.get();
             (!warnings.is_empty())
                 .then(|| {
                     view! {

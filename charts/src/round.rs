@@ -128,11 +128,11 @@ mod tests {
 
     use super::*;
 
-    fn matrix(value: f64) -> Result<QueryResult, QueryError> {
+    fn matrix(value: f64) -> QueryResult {
         let labels: Labels = [("instance".to_owned(), "n1".to_owned())]
             .into_iter()
             .collect();
-        Ok(QueryResult {
+        QueryResult {
             data: QueryData::Matrix(vec![RangeSeries {
                 labels,
                 samples: vec![Sample {
@@ -143,7 +143,7 @@ mod tests {
             }]),
             warnings: vec![],
             infos: vec![],
-        })
+        }
     }
 
     fn value(data: &GraphData) -> Vec<f64> {
@@ -175,8 +175,8 @@ mod tests {
         );
         let queries = round.queries();
         assert_eq!(queries.len(), 2, "{queries:?}");
-        assert_eq!(round.answer(queries[0].clone(), matrix(1.0)), [0]);
-        assert_eq!(round.answer(queries[1].clone(), matrix(6.0)), [1]);
+        assert_eq!(round.answer(queries[0].clone(), Ok(matrix(1.0))), [0]);
+        assert_eq!(round.answer(queries[1].clone(), Ok(matrix(6.0))), [1]);
         let hour = round.data(0, None).expect("complete");
         let six = round.data(1, None).expect("complete");
         assert_eq!(value(&hour), [1.0]);
@@ -195,7 +195,7 @@ mod tests {
         let mut round = RangeRound::new(100.0, [g, g]);
         let queries = round.queries();
         assert_eq!(queries, [Query::range("up", 40.0, 100.0, DEFAULT_WIDTH_PX)]);
-        assert_eq!(round.answer(queries[0].clone(), matrix(1.0)), [0, 1]);
+        assert_eq!(round.answer(queries[0].clone(), Ok(matrix(1.0))), [0, 1]);
     }
 
     #[test]
@@ -221,21 +221,19 @@ mod tests {
         assert_eq!(data.errors.len(), 2);
         assert_eq!((data.start, data.end), (0.0, 50.0));
         // One query answering is enough to draw the new data.
-        assert_eq!(round.answer(queries[1].clone(), matrix(5.0)), [0]);
+        assert_eq!(round.answer(queries[1].clone(), Ok(matrix(5.0))), [0]);
         let data = round.data(0, Some(&previous)).expect("complete");
         assert_eq!(value(&data), [5.0]);
         assert!(
             round
-                .answer(Query::range("other", 0.0, 1.0, 1), matrix(1.0))
+                .answer(Query::range("other", 0.0, 1.0, 1), Ok(matrix(1.0)))
                 .is_empty()
         );
     }
 
     fn matrix_series(v: f64) -> Vec<crate::GraphSeries> {
         let mut data = GraphData::new(0.0, 1.0);
-        if let Ok(r) = matrix(v) {
-            data.add_query_result(0, &r);
-        }
+        data.add_query_result(0, &matrix(v));
         data.series
     }
 }

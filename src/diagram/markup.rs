@@ -73,6 +73,9 @@ pub fn node(out: &mut String, id: &str, name: &str, rect: Rect, look: &NodeLook,
             escape(&look.impacted_by.join(","))
         );
     }
+    if let Some(pending) = &look.pending {
+        let _ = write!(out, r#" data-pending="{}""#, escape(pending));
+    }
     let _ = write!(
         out,
         concat!(
@@ -166,6 +169,7 @@ mod tests {
             impacted: own < effective,
             root_cause: false,
             note: note.to_owned(),
+            pending: None,
         }
     }
 
@@ -216,6 +220,24 @@ mod tests {
             assert!(out.contains(part), "missing {part}\nin {out}");
         }
         assert!(out.starts_with("<g ") && out.ends_with("</g>"), "{out}");
+        assert!(
+            !out.contains("data-pending"),
+            "no hold, no attribute: {out}"
+        );
+
+        let mut out = String::new();
+        let held = NodeLook {
+            pending: Some("critical 1/2".to_owned()),
+            ..look(
+                Status::Healthy,
+                Status::Healthy,
+                &[],
+                "critical pending 1/2",
+            )
+        };
+        node(&mut out, "host", "Host", rect, &held, false);
+        assert!(out.contains(r#"data-pending="critical 1/2""#), "{out}");
+        assert!(out.contains(">critical pending 1/2</text>"), "{out}");
 
         let mut out = String::new();
         node(

@@ -97,6 +97,8 @@ pub struct NodeLook {
     pub root_cause: bool,
     /// The third line of the box, in words.
     pub note: String,
+    /// A change waiting out its `for:` hold, "critical 1/2", for `data-pending`.
+    pub pending: Option<String>,
 }
 
 impl NodeLook {
@@ -123,6 +125,12 @@ impl NodeLook {
             label.push_str(", ");
             label.push_str(&self.note);
         }
+        if let Some(p) = &self.pending
+            && !self.note.contains("pending")
+        {
+            label.push_str(", pending ");
+            label.push_str(p);
+        }
         label
     }
 }
@@ -137,6 +145,7 @@ pub fn node_look(config: &Config, snapshot: Option<&Snapshot>, id: &str) -> Node
         impacted: false,
         root_cause: false,
         note: note.to_owned(),
+        pending: None,
     };
     let Some(snapshot) = snapshot else {
         return unknown("waiting for data");
@@ -168,6 +177,13 @@ pub fn node_look(config: &Config, snapshot: Option<&Snapshot>, id: &str) -> Node
     } else {
         String::new()
     };
+    // A hold in progress is said where the status is read, never a silent
+    // green: on the note line when it has room, else in the label.
+    let pending = s.pending();
+    let note = match pending {
+        Some(p) if note.is_empty() => p.to_string(),
+        _ => note,
+    };
     NodeLook {
         effective: s.effective,
         own: s.own,
@@ -175,6 +191,7 @@ pub fn node_look(config: &Config, snapshot: Option<&Snapshot>, id: &str) -> Node
         impacted,
         root_cause,
         note,
+        pending: pending.map(|p| p.short()),
     }
 }
 
@@ -307,6 +324,53 @@ mod tests {
             s,
             "nonexistent",
             (U, U, "diagram-node status-unknown", "not evaluated"),
+        );
+    }
+
+    /// A hold in progress shows on the box, never a silent green (SPEC §2).
+    #[test]
+    fn a_pending_hold_is_on_the_box() {
+        use panopticon_engine::check::CheckOutcome;
+        use panopticon_engine::snapshot::{CheckSnapshot, Pending};
+        let mut s = snapshot(&[
+            ("host", H, H, false, &[]),
+            ("swarm", H, C, false, &["consul"]),
+        ]);
+        let held = CheckSnapshot {
+            id: "load".to_owned(),
+            name: "load".to_owned(),
+            status: H,
+            pending: Some(Pending {
+                to: C,
+                seen: 1,
+                needed: 2,
+            }),
+            outcome: CheckOutcome {
+                status: C,
+                instances: vec![],
+                unnamed_missing: 0,
+                tally: panopticon_engine::aggregate::Tally::default(),
+                reason: String::new(),
+                notes: vec![],
+            },
+        };
+        for service in &mut s.services {
+            service.checks.push(held.clone());
+        }
+        let cfg = config();
+        let host = node_look(&cfg, Some(&s), "host");
+        assert_eq!(host.pending.as_deref(), Some("critical 1/2"));
+        assert_eq!(host.note, "critical pending 1/2");
+        assert_eq!(
+            host.aria_label("Host"),
+            "Host: healthy, critical pending 1/2"
+        );
+        // The impact note keeps the line; the label still says it.
+        let swarm = node_look(&cfg, Some(&s), "swarm");
+        assert_eq!(swarm.note, "impacted by Consul");
+        assert_eq!(
+            swarm.aria_label("Swarm"),
+            "Swarm: critical, own status healthy, impacted by Consul, pending critical 1/2"
         );
     }
 

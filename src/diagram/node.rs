@@ -65,6 +65,16 @@ impl NodeDom {
                 let _ = g.set_attribute("data-impacted-by", &look.impacted_by.join(","));
             }
         }
+        if look.pending != before.pending {
+            match &look.pending {
+                Some(p) => {
+                    let _ = g.set_attribute("data-pending", p);
+                }
+                None => {
+                    let _ = g.remove_attribute("data-pending");
+                }
+            }
+        }
         let label = look.aria_label(name);
         let _ = g.set_attribute("aria-label", &label);
         set_text(self.title.as_ref(), &label);
