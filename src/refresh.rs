@@ -34,7 +34,7 @@ pub struct LiveState {
     pub snapshot: RwSignal<Option<Arc<Snapshot>>>,
     /// How current the data is (`data-freshness`).
     pub freshness: RwSignal<Freshness>,
-    /// The statuses drawn are last-known ones: mark them stale.
+    /// Some statuses drawn are last-known warnings or criticals: mark them stale.
     pub stale: RwSignal<bool>,
     /// The banner's explanation of the cluster status.
     pub summary: RwSignal<Summary>,

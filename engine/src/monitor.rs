@@ -59,7 +59,8 @@ pub struct OnScreen {
     pub snapshot: Option<Arc<Snapshot>>,
     /// How old the data is (`data-freshness`).
     pub freshness: Freshness,
-    /// The statuses drawn are last-known ones, not current: mark them stale.
+    /// Some statuses drawn are last-known warnings or criticals, not current
+    /// ones: mark them stale.
     pub stale: bool,
     /// The banner's explanation.
     pub summary: Summary,
@@ -183,7 +184,9 @@ impl Monitor {
                 problems_kept = shown.cluster > Status::Unknown;
                 let summary = Summary::new(shown.cluster, reasons, impacted_names(&last.services));
                 shown.summary = summary.to_string();
-                stale = true;
+                // Marked stale only where a last-known verdict is still drawn:
+                // a screen of unknowns shows nothing old.
+                stale = problems_kept;
                 (Some(Arc::new(shown)), summary)
             }
             (Some(last), _) => (

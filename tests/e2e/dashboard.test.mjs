@@ -1,7 +1,8 @@
 // The dashboard against the simulated reference cluster, a real Prometheus scraping it
 // and nginx with the shipped config: every SPEC §3 fault shows the right colours in the
-// banner and the diagram; an outage of Prometheus turns the data stale, then unknown,
-// and the dashboard recovers by itself; a broken config shows the config error page.
+// banner and the diagram; an outage of Prometheus turns every last-known green unknown at
+// once (last-known problems stay, marked stale), then everything unknown, and the dashboard
+// recovers by itself; a broken config shows the config error page.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -53,10 +54,12 @@ function readDashboard() {
         status: el.dataset.status,
         own: el.dataset.ownStatus,
         impactedBy: el.dataset.impactedBy ? el.dataset.impactedBy.split(',') : [],
+        pending: el.dataset.pending ?? null,
       };
     }
     return {
       cluster: banner?.dataset.status,
+      stale: banner?.dataset.stale,
       summary: document.querySelector('[data-testid="cluster-summary"]')?.textContent,
       services,
       sourceError: document.querySelector('[data-testid="source-error"]')?.textContent ?? null,
@@ -167,20 +170,46 @@ describe('the theme', () => {
 });
 
 describe('when Prometheus goes away', () => {
-  test('the data turns stale, then unknown, and recovers by itself when Prometheus is back', async () => {
+  // SPEC §2: from the first failed refresh a last-known healthy is unknown, never green.
+  test('a last-known green turns unknown at the first failed refresh, expires, and recovers by itself', async () => {
     await waitForDashboard('healthy before the outage', allHealthy);
     await prom.proc.stop();
-    const stale = await waitForDashboard('a data-source error and stale data', (d) => d.sourceError !== null
-      && d.cluster === 'healthy' && d.age === 'stale');
-    assert.match(stale.sourceError, /Prometheus|unreachable|HTTP 50\d/i);
-    const expired = await waitForDashboard('unknown after stale_after', (d) => d.cluster === 'unknown'
-      && Object.values(d.services).every((s) => s.status === 'unknown'));
+    const down = await waitForDashboard('a data-source error', (d) => d.sourceError !== null);
+    assert.match(down.sourceError, /Prometheus|unreachable|HTTP 50\d/i);
+    assert.equal(down.cluster, 'unknown', 'not green once the source error is on screen');
+    assert.equal(down.stale, 'false', 'nothing last-known is drawn: every service is unknown');
+    assert.match(down.summary, /no current data; last known healthy \d+ s ago/);
+    for (const [id, svc] of Object.entries(down.services)) {
+      assert.equal(svc.status, 'unknown', `${id}: a last-known healthy is shown unknown`);
+    }
+    const expired = await waitForDashboard('unknown after stale_after', (d) => d.age === 'expired'
+      && d.cluster === 'unknown' && Object.values(d.services).every((s) => s.status === 'unknown'));
     // Expired data says nothing about anything, not even about Swarm, which has no checks.
     for (const [id, svc] of Object.entries(expired.services)) {
       assert.equal(svc.own, 'unknown', `${id}: own status once the data expired`);
     }
     assert.match(expired.summary, /Prometheus|unreachable|502/i, 'the banner says why everything is unknown');
     await prom.restart();
+    const back = await waitForDashboard('recovery without reload', (d) => allHealthy(d) && d.sourceError === null, 40_000);
+    assert.equal(back.stale, 'false');
+  });
+
+  // An outage of the data source must not hide a real problem.
+  test('a last-known critical stays on screen, marked stale, while the greens turn unknown', async () => {
+    await waitForDashboard('healthy before the fault', allHealthy);
+    await sim.scenario('gluster-not-writeable');
+    await waitForDashboard('glusterfs critical', (d) => d.cluster === 'critical'
+      && d.services.glusterfs?.own === 'critical');
+    await prom.proc.stop();
+    const down = await waitForDashboard('a data-source error', (d) => d.sourceError !== null);
+    assert.equal(down.cluster, 'critical', 'the known critical stays');
+    assert.equal(down.services.glusterfs.status, 'critical');
+    assert.equal(down.services.host.status, 'unknown', 'a last-known healthy is not shown green');
+    assert.equal(down.stale, 'true');
+    assert.match(down.summary, /writeable/, 'the critical reason leads');
+    assert.match(down.summary, /no current data; last known healthy \d+ s ago/);
+    await prom.restart();
+    await sim.reset();
     await waitForDashboard('recovery without reload', (d) => allHealthy(d) && d.sourceError === null, 40_000);
   });
 });

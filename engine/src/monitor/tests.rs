@@ -172,7 +172,7 @@ fn from_the_first_failed_refresh_a_last_known_healthy_is_unknown_with_its_age() 
         Freshness::Fresh,
         "data-freshness keeps its meaning"
     );
-    assert!(screen.stale);
+    assert!(!screen.stale, "nothing last-known is drawn: all unknown");
     assert_eq!(
         reasons_of(&screen, "db"),
         ["DB: no current data; last known healthy 20 s ago"]
@@ -258,6 +258,7 @@ fn with_some_problems_and_some_greens_the_greens_turn_unknown_and_the_problem_le
     m.ingest(110.0, outage());
     let screen = m.on_screen(110.0);
     assert_eq!(statuses(&screen), (W, vec![U, U, W]));
+    assert!(screen.stale, "the warning shown is a last-known one");
     assert_eq!(
         screen.counts_text(),
         "0 healthy, 2 unknown, 1 warning, 0 critical"
