@@ -4,11 +4,10 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use panopticon_core::Status;
 use panopticon_engine::check::InstanceVerdict;
 use panopticon_engine::config::Service;
 use panopticon_engine::rule::fmt_value;
-use panopticon_engine::snapshot::{CheckSnapshot, ServiceSnapshot, Transition};
+use panopticon_engine::snapshot::{CheckSnapshot, NOT_EVALUATED, ServiceSnapshot, Transition};
 use panopticon_engine::{Config, Snapshot};
 
 /// The detail panel for the selected service, over the graphs; nothing when
@@ -47,8 +46,8 @@ fn ServiceCard(
     live: Option<ServiceSnapshot>,
     selected: RwSignal<Option<String>>,
 ) -> impl IntoView {
-    let effective = live.as_ref().map_or(Status::Unknown, |l| l.effective);
-    let own = live.as_ref().map_or(Status::Unknown, |l| l.own);
+    let effective = live.as_ref().map_or(NOT_EVALUATED, |l| l.effective);
+    let own = live.as_ref().map_or(NOT_EVALUATED, |l| l.own);
     let impacted_by = live
         .as_ref()
         .map(|l| l.impacted_by.clone())
@@ -151,7 +150,7 @@ fn CheckCard(
     hold: u32,
     live: Option<CheckSnapshot>,
 ) -> impl IntoView {
-    let status = live.as_ref().map_or(Status::Unknown, |c| c.status);
+    let status = live.as_ref().map_or(NOT_EVALUATED, |c| c.status);
     let pending = live.as_ref().and_then(|c| c.pending).map(|p| {
         format!(
             "changing to {} after {} of {} evaluations",

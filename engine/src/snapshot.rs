@@ -6,6 +6,7 @@
 use panopticon_core::Status;
 
 use crate::check::CheckOutcome;
+use crate::config::Dependency;
 
 /// The cluster at one evaluation.
 #[derive(Debug, Clone, PartialEq)]
@@ -211,7 +212,35 @@ pub struct ServiceSnapshot {
     pub transitions: Vec<Transition>,
 }
 
+/// The status of a service or check that has not been evaluated (before the
+/// first refresh, or missing from a snapshot): `unknown`, never green.
+pub const NOT_EVALUATED: Status = Status::Unknown;
+
+/// What the dependency `dep` passes along its edge in `snapshot` (its
+/// effective status as the edge's strength lets through); `unknown` without
+/// a snapshot or without that service.
+pub fn passed_on(snapshot: Option<&Snapshot>, dep: &Dependency) -> Status {
+    snapshot
+        .and_then(|s| s.service(&dep.service))
+        .map_or(NOT_EVALUATED, |s| dep.strength.pass(s.effective))
+}
+
 impl ServiceSnapshot {
+    /// Dragged further down by a dependency than its own status.
+    pub fn is_impacted(&self) -> bool {
+        self.own < self.effective
+    }
+
+    /// Failing by itself: drawn as a root cause.
+    pub fn shows_as_root_cause(&self) -> bool {
+        self.is_root_cause && self.effective != Status::Healthy
+    }
+
+    /// A root cause whose failure is missing data rather than a verdict.
+    pub fn lacks_usable_data(&self) -> bool {
+        self.shows_as_root_cause() && self.effective == Status::Unknown
+    }
+
     /// The most severe change waiting out a hold among its checks (the one
     /// heading to the worst status, then the one closest to showing), so the
     /// diagram can say "critical pending 1/2" instead of a silent green.

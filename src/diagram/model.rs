@@ -3,6 +3,7 @@
 
 use panopticon_core::Status;
 use panopticon_engine::config::Dependency;
+use panopticon_engine::snapshot::{NOT_EVALUATED, passed_on};
 use panopticon_engine::{Config, Snapshot};
 use panopticon_layout::{Edge, Layout, LayoutError, Node, Options};
 
@@ -139,8 +140,8 @@ impl NodeLook {
 /// for a service the snapshot lacks) everything is `unknown`, never green.
 pub fn node_look(config: &Config, snapshot: Option<&Snapshot>, id: &str) -> NodeLook {
     let unknown = |note: &str| NodeLook {
-        effective: Status::Unknown,
-        own: Status::Unknown,
+        effective: NOT_EVALUATED,
+        own: NOT_EVALUATED,
         impacted_by: Vec::new(),
         impacted: false,
         root_cause: false,
@@ -153,8 +154,8 @@ pub fn node_look(config: &Config, snapshot: Option<&Snapshot>, id: &str) -> Node
     let Some(s) = snapshot.service(id) else {
         return unknown("not evaluated");
     };
-    let impacted = s.own < s.effective;
-    let root_cause = s.is_root_cause && s.effective != Status::Healthy;
+    let impacted = s.is_impacted();
+    let root_cause = s.shows_as_root_cause();
     let note = if impacted {
         let names: Vec<&str> = s
             .impacted_by
@@ -170,7 +171,7 @@ pub fn node_look(config: &Config, snapshot: Option<&Snapshot>, id: &str) -> Node
         } else {
             format!("impacted by {}", names.join(", "))
         }
-    } else if root_cause && s.effective == Status::Unknown {
+    } else if s.lacks_usable_data() {
         "no usable data".to_owned()
     } else if root_cause {
         "root cause".to_owned()
@@ -198,9 +199,7 @@ pub fn node_look(config: &Config, snapshot: Option<&Snapshot>, id: &str) -> Node
 /// What flows along a dependency edge: the dependency's effective status as
 /// the edge's strength passes it on; `unknown` without data.
 pub fn edge_status(snapshot: Option<&Snapshot>, dep: &Dependency) -> Status {
-    snapshot
-        .and_then(|s| s.service(&dep.service))
-        .map_or(Status::Unknown, |s| dep.strength.pass(s.effective))
+    passed_on(snapshot, dep)
 }
 
 #[cfg(test)]
