@@ -367,9 +367,21 @@ impl Summary {
     /// to look.
     pub fn of(cluster: Status, services: &[ServiceSnapshot]) -> Summary {
         if cluster == Status::Healthy {
-            return Summary::single(
+            // A change still waiting out its `for:` hold is said here too: a
+            // green banner never hides that something is on its way.
+            let all = Reason::new(
                 Status::Healthy,
                 format!("All {} services healthy", services.len()),
+            );
+            let held = services
+                .iter()
+                .filter(|s| s.pending().is_some())
+                .filter_map(|s| s.reasons.first())
+                .map(|r| Reason::new(Status::Healthy, r.clone()));
+            return Summary::new(
+                Status::Healthy,
+                std::iter::once(all).chain(held).collect(),
+                Vec::new(),
             );
         }
         Summary::new(cluster, root_reasons(services), impacted_names(services))

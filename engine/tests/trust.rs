@@ -543,3 +543,29 @@ fn a_hold_never_shows_green_while_an_instance_has_no_data() {
         check.outcome.reason
     );
 }
+
+#[test]
+fn a_green_banner_names_a_change_waiting_out_its_hold() {
+    let mut e = engine(FLAPPING);
+    evaluate(
+        &mut e,
+        T0,
+        vec![("v", per_instance(&[("a", Some(0.0))], T0))],
+    );
+    let at = T0 + 15.0;
+    let s = evaluate(
+        &mut e,
+        at,
+        vec![("v", per_instance(&[("a", Some(2.5))], at))],
+    );
+    assert_eq!(s.cluster, H);
+    let summary = panopticon_engine::Summary::of(s.cluster, &s.services);
+    let texts: Vec<&str> = summary.reasons.iter().map(|r| r.text.as_str()).collect();
+    assert_eq!(texts[0], "All 1 services healthy");
+    assert!(
+        texts
+            .get(1)
+            .is_some_and(|t| t.ends_with("critical pending 1/2 (showing healthy)")),
+        "{texts:?}"
+    );
+}
