@@ -172,7 +172,16 @@ pub(crate) fn evaluate_seen<'a>(
     // another instance took its place (the engine forgets after a while).
     let mut silent: Vec<InstanceVerdict> = Vec::new();
     let mut named: HashSet<&str> = HashSet::new();
-    for instance in inputs.remembered {
+    // Usually the memory starts with exactly the instances that reported
+    // (same order): those are not silent, and skipping them keeps a
+    // 1,000-node evaluation from searching every name again.
+    let same = inputs
+        .remembered
+        .iter()
+        .zip(&seen)
+        .take_while(|(r, s)| r.as_str() == **s)
+        .count();
+    for instance in &inputs.remembered[same..] {
         let known = verdicts
             .binary_search_by(|v| v.instance.as_str().cmp(instance))
             .is_ok();
@@ -336,7 +345,10 @@ fn rate_instance(
                         let state = p.labels.get(label).map_or("", String::as_str);
                         // The same series scraped by two jobs is one series:
                         // counted once, with the worse of its values.
-                        match kept.iter().position(|k| same_series(k, p.labels)) {
+                        // Same series means same state: compare that first.
+                        let twin = (0..kept.len())
+                            .find(|&i| states[i].0 == state && same_series(kept[i], p.labels));
+                        match twin {
                             Some(i) if expected == Some(state) => states[i].1 = states[i].1.min(v),
                             Some(i) => states[i].1 = states[i].1.max(v),
                             None => {

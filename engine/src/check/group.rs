@@ -23,11 +23,14 @@ pub(super) struct Point<'a> {
 /// Matrices contribute their last sample.
 pub(super) fn group<'a>(data: &'a QueryData, label: &str) -> Vec<Point<'a>> {
     static NO_LABELS: Labels = Labels::new();
-    let point = |labels: &'a Labels, sample: Option<Sample>| Point {
-        instance: labels.get(label).map_or(CLUSTER_INSTANCE, String::as_str),
-        labelled: labels.contains_key(label),
-        labels,
-        sample,
+    let point = |labels: &'a Labels, sample: Option<Sample>| {
+        let instance = labels.get(label);
+        Point {
+            instance: instance.map_or(CLUSTER_INSTANCE, String::as_str),
+            labelled: instance.is_some(),
+            labels,
+            sample,
+        }
     };
     let mut points: Vec<Point<'a>> = match data {
         QueryData::Vector(series) => series.iter().map(|s| point(&s.labels, s.sample)).collect(),
