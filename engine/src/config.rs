@@ -102,6 +102,12 @@ pub fn config_path(param: Option<&str>) -> Result<String, String> {
     Ok(p.to_owned())
 }
 
+/// 8 MiB: a 1,000-node cluster's largest instant answer is well below 2 MB.
+pub const DEFAULT_MAX_ANSWER_BYTES: u64 = 8 * 1024 * 1024;
+
+/// 20,000 series: five states of a 1,000-node mesh fit four times over.
+pub const DEFAULT_MAX_SERIES: u32 = 20_000;
+
 /// How the browser reaches Prometheus. The engine only carries these values;
 /// the client crate acts on them.
 #[derive(Debug, Clone, PartialEq)]
@@ -118,6 +124,12 @@ pub struct DataSource {
     pub max_in_flight: u32,
     /// A sample older than this many seconds counts as stale, i.e. `unknown`.
     pub stale_after_secs: f64,
+    /// Largest answer body accepted, in bytes: a bigger one is refused with
+    /// a message before it is decoded (a wall screen runs for weeks; one
+    /// 30 MB answer would grow its memory for good).
+    pub max_answer_bytes: u64,
+    /// Most series accepted in one answer, for the same reason.
+    pub max_series: u32,
 }
 
 impl Default for DataSource {
@@ -128,6 +140,8 @@ impl Default for DataSource {
             refresh_secs: 15.0,
             max_in_flight: 6,
             stale_after_secs: 300.0,
+            max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
+            max_series: DEFAULT_MAX_SERIES,
         }
     }
 }

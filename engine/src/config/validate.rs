@@ -223,6 +223,22 @@ fn datasource(issues: &mut Issues, wire: &WireConfig) -> DataSource {
             w.stale_after_secs.as_ref(),
             d.stale_after_secs,
         ),
+        max_answer_bytes: match &w.max_answer_bytes {
+            None => d.max_answer_bytes,
+            Some(v) if v.value >= 1024 => v.value,
+            Some(v) => {
+                issues.push(
+                    &v.referenced,
+                    Problem::OutOfRange {
+                        field: "max_answer_bytes",
+                        expected: "at least 1024",
+                        got: v.value.to_string(),
+                    },
+                );
+                d.max_answer_bytes
+            }
+        },
+        max_series: issues.count("max_series", w.max_series.as_ref(), d.max_series),
     }
 }
 

@@ -51,6 +51,10 @@ pub(super) struct WireDataSource {
     pub max_in_flight: Option<Spanned<u32>>,
     #[serde(default)]
     pub stale_after_secs: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub max_answer_bytes: Option<Spanned<u64>>,
+    #[serde(default)]
+    pub max_series: Option<Spanned<u32>>,
 }
 
 #[derive(Debug, Deserialize)]
