@@ -14,6 +14,7 @@ use crate::graph_panel::GraphPanel;
 use crate::recent_changes::RecentChanges;
 use crate::refresh::{self, GraphSlot, Refresher};
 use crate::service_detail::ServiceDetail;
+use crate::slow_notice::SlowNotice;
 use crate::source_alert::SourceAlert;
 use crate::source_info::SourceInfo;
 use crate::theme_toggle::{LightTheme, ThemeToggle};
@@ -151,6 +152,7 @@ pub fn Dashboard(
                 </div>
             </header>
             <SourceAlert alert=live.source_alert warnings=live.warnings />
+            <SlowNotice slow=live.slow />
             <ClusterBanner snapshot=snapshot summary=live.summary stale=live.stale />
             <Show
                 when=is_overview

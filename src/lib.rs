@@ -12,6 +12,7 @@ mod graph_panel;
 mod recent_changes;
 mod refresh;
 mod service_detail;
+mod slow_notice;
 mod source_alert;
 mod source_info;
 mod theme_toggle;

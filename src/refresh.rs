@@ -18,8 +18,9 @@ use panopticon_charts::{GraphData, GraphRequest, RangeRound};
 use panopticon_client::{Client, ClientConfig, RefreshHandle};
 use panopticon_core::prom::{BaseUrl, Query, QueryError, QueryResult, distinct};
 use panopticon_engine::config::Graph;
-use panopticon_engine::monitor::Outcomes;
-use panopticon_engine::{Config, Freshness, Monitor, OnScreen, Snapshot, SourceAlert, Summary};
+use panopticon_engine::{
+    Config, Freshness, Monitor, Next, OnScreen, Snapshot, SourceAlert, Summary,
+};
 use send_wrapper::SendWrapper;
 
 use crate::timing::Span;
@@ -44,6 +45,8 @@ pub struct LiveState {
     pub last_success: RwSignal<Option<f64>>,
     /// Prometheus `warnings`/`infos` of the last refresh, de-duplicated.
     pub warnings: RwSignal<Vec<String>>,
+    /// Set while refreshes take longer than their interval.
+    pub slow: RwSignal<Option<String>>,
     /// The clock, ticking once a second, for "updated 12 s ago".
     pub now: RwSignal<f64>,
     /// Milliseconds the last refresh's instant queries took, all together.
@@ -62,6 +65,7 @@ impl LiveState {
             source_alert: RwSignal::new(screen.source_alert),
             last_success: RwSignal::new(screen.last_success),
             warnings: RwSignal::new(screen.warnings),
+            slow: RwSignal::new(screen.slow),
             now: RwSignal::new(now),
             last_refresh_ms: RwSignal::new(None),
             refreshes: RwSignal::new(0),
@@ -75,7 +79,8 @@ impl LiveState {
         let same_snapshot = self
             .snapshot
             .with_untracked(|old| match (old, &screen.snapshot) {
-                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                // The outage view is made anew each second: equal is enough.
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a == b,
                 (None, None) => true,
                 _ => false,
             });
@@ -88,6 +93,7 @@ impl LiveState {
         set_if_changed(self.source_alert, screen.source_alert);
         set_if_changed(self.last_success, screen.last_success);
         set_if_changed(self.warnings, screen.warnings);
+        set_if_changed(self.slow, screen.slow);
     }
 }
 
@@ -138,13 +144,6 @@ impl std::fmt::Debug for Refresher {
     }
 }
 
-/// The answers of one refresh, collected as they arrive.
-struct Collected {
-    instant: Outcomes,
-    instant_left: usize,
-    ranges: RangeRound,
-}
-
 impl Refresher {
     /// A refresher for `config`, or a message when its data source URL is unusable.
     pub fn new(config: Arc<Config>) -> Result<(Rc<Refresher>, LiveState), String> {
@@ -190,13 +189,34 @@ impl Refresher {
         self.run();
     }
 
-    /// Starts a refresh now; a refresh still running is cancelled.
+    /// The refresh interval came round: start a refresh, unless the last one
+    /// is still being answered (a slow source is waited for, not cut off;
+    /// what arrived so far is judged meanwhile).
+    fn tick(self: &Rc<Self>) {
+        let now = now_secs();
+        let next = self.monitor.borrow_mut().next(now);
+        match next {
+            Next::Start => self.run(),
+            Next::Wait => self.publish(now),
+        }
+    }
+
+    /// Starts a refresh now; a refresh still running is given up (a view
+    /// switch wants its graphs now).
     pub fn run(self: &Rc<Self>) {
         let span = Span::start("refresh");
         let now = now_secs();
         let started_ms = now_ms();
-        let checks = self.monitor.borrow().queries();
-        let instant: Vec<Query> = distinct(checks.iter().map(|e| Query::instant(e, now)));
+        let instant: Vec<Query> = distinct(
+            self.monitor
+                .borrow()
+                .queries()
+                .iter()
+                .map(|e| Query::instant(e, now)),
+        );
+        self.monitor
+            .borrow_mut()
+            .begin(now, instant.iter().map(|q| q.expr().to_owned()).collect());
         let slots = self.slots.borrow().clone();
         let ranges = RangeRound::new(
             now,
@@ -206,36 +226,34 @@ impl Refresher {
                 width_px: slot.width_px.get_untracked(),
             }),
         );
-        let all: Vec<Query> = instant.iter().cloned().chain(ranges.queries()).collect();
-        let collected = RefCell::new(Collected {
-            instant: Outcomes::new(),
-            instant_left: instant.len(),
-            ranges,
-        });
+        let all: Vec<Query> = instant.into_iter().chain(ranges.queries()).collect();
+        let ranges = RefCell::new(ranges);
         let this = Rc::clone(self);
         let mut span = Some(span);
         let on_result = move |query: Query, result: Result<QueryResult, QueryError>| {
-            let mut c = collected.borrow_mut();
             if let Query::Instant { expr, .. } = &query {
-                for original in checks.iter().filter(|e| e.trim() == expr) {
-                    c.instant.insert(original.clone(), result.clone());
-                }
-                c.instant_left = c.instant_left.saturating_sub(1);
-                if c.instant_left == 0 {
-                    let done = std::mem::take(&mut c.instant);
-                    drop(c);
-                    this.ingest(now, done, now_ms() - started_ms);
+                let failed = result.is_err();
+                let done = this.monitor.borrow_mut().answer(now_secs(), expr, result);
+                if done {
+                    let st = this.state;
+                    st.last_refresh_ms.set(Some(now_ms() - started_ms));
+                    st.refreshes.update(|n| *n += 1);
                     if let Some(span) = span.take() {
                         span.finish();
                     }
                 }
+                // A failure may mean the source is down: said at once.
+                if done || failed {
+                    this.publish(now_secs());
+                }
                 return;
             }
             // Each graph is redrawn once per refresh, when its last answer is in.
-            for i in c.ranges.answer(query, result) {
+            let mut ranges = ranges.borrow_mut();
+            for i in ranges.answer(query, result) {
                 if let Some(slot) = slots.get(i) {
                     let previous = slot.data.get_untracked();
-                    if let Some(data) = c.ranges.data(i, previous.as_ref()) {
+                    if let Some(data) = ranges.data(i, previous.as_ref()) {
                         // Signal updates only schedule effects, so holding the borrow is safe.
                         slot.data.set(Some(data));
                     }
@@ -245,18 +263,6 @@ impl Refresher {
         let handle = self.client.refresh(all, on_result);
         // Replacing the handle drops (and so cancels) the previous refresh.
         *self.handle.borrow_mut() = Some(handle);
-    }
-
-    /// Hands one refresh's instant answers (asked at `now`) to the monitor
-    /// and shows its verdict.
-    fn ingest(&self, now: f64, outcomes: Outcomes, took_ms: f64) {
-        let st = self.state;
-        st.last_refresh_ms.set(Some(took_ms));
-        st.refreshes.update(|n| *n += 1);
-        let span = Span::start("evaluate");
-        self.monitor.borrow_mut().ingest(now, outcomes);
-        span.finish();
-        self.publish(now_secs());
     }
 
     /// Shows what the monitor says the screen shows at `now`.
@@ -273,7 +279,7 @@ pub fn start(refresher: &Rc<Refresher>) {
     let every = Duration::from_secs_f64(refresher.config.datasource.refresh_secs.max(1.0));
     refresher.run();
     let r = Rc::clone(refresher);
-    let refresh = set_interval_with_handle(move || r.run(), every).ok();
+    let refresh = set_interval_with_handle(move || r.tick(), every).ok();
     // The clock asks the monitor again, so data turns stale and expires on
     // screen without an evaluation (a hung data source, a throttled tab).
     let r = Rc::clone(refresher);

@@ -33,5 +33,5 @@ pub mod snapshot;
 pub use config::{Config, ConfigError};
 pub use engine::Engine;
 pub use freshness::Freshness;
-pub use monitor::{Monitor, OnScreen, SourceAlert};
+pub use monitor::{Monitor, Next, OnScreen, SourceAlert};
 pub use snapshot::{Snapshot, Summary};

@@ -50,6 +50,35 @@ pub struct Monitor {
     source_error: Option<QueryError>,
     /// Prometheus `warnings` and `infos` of the latest refresh, sorted, once each.
     warnings: Vec<String>,
+    /// The refresh whose answers are still coming in.
+    round: Option<Round>,
+    /// How long the last refresh took, when that was longer than the interval.
+    slow: Option<f64>,
+}
+
+/// One refresh in progress: a new one does not start while it runs (like a
+/// Prometheus scrape that is still going), so a slow but working source is
+/// never cut off by its own refresh interval.
+#[derive(Debug, Clone)]
+struct Round {
+    /// When it was asked (Unix seconds): the instant its answers describe.
+    started: f64,
+    /// The distinct expressions asked, as sent (trimmed).
+    asked: Vec<String>,
+    /// How many of them have answered.
+    answered: usize,
+    /// The answers so far, keyed by the checks' own spelling.
+    answers: Outcomes,
+}
+
+/// What the refresh cycle does when its interval comes round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    /// Nothing is running: ask everything again.
+    Start,
+    /// The previous refresh is still being answered: let it finish; what
+    /// arrived so far has been judged.
+    Wait,
 }
 
 /// Everything the dashboard shows at one moment.
@@ -70,6 +99,9 @@ pub struct OnScreen {
     pub warnings: Vec<String>,
     /// When the data on screen was asked for (Unix seconds), for "updated 12 s ago".
     pub last_success: Option<f64>,
+    /// Set while refreshes take longer than their interval: the source
+    /// answers, but slowly ("Prometheus is slow: the last refresh took 8.1 s").
+    pub slow: Option<String>,
 }
 
 /// The data source failed: why, and what that means for the statuses shown.
@@ -90,7 +122,94 @@ impl Monitor {
             last_success: None,
             source_error: None,
             warnings: Vec::new(),
+            round: None,
+            slow: None,
         }
+    }
+
+    /// Starts a refresh at `now` asking `asked` (the distinct instant
+    /// expressions as sent, see [`Monitor::queries`]). A refresh still running
+    /// is given up (its client requests are cancelled by the caller).
+    pub fn begin(&mut self, now: f64, asked: Vec<String>) {
+        self.round = Some(Round {
+            started: now,
+            asked,
+            answered: 0,
+            answers: Outcomes::new(),
+        });
+    }
+
+    /// What to do when the refresh interval comes round at `now`. A refresh
+    /// still running is waited for — its queries each have their own
+    /// timeout, so it ends — and judged with what has arrived so far; only
+    /// one running longer than `stale_after_secs` (which no timeout allows)
+    /// is given up.
+    pub fn next(&mut self, now: f64) -> Next {
+        let Some(round) = &self.round else {
+            return Next::Start;
+        };
+        let running = (now - round.started).max(0.0);
+        if running > self.config().datasource.stale_after_secs {
+            return Next::Start;
+        }
+        let interval = self.config().datasource.refresh_secs;
+        if running >= interval {
+            self.slow = Some(self.slow.unwrap_or(0.0).max(running));
+            let partial = round.answers.clone();
+            let started = round.started;
+            // Judged with what arrived: the rest is "no result yet",
+            // unknown, never a held-over green.
+            if round.answered > 0 {
+                self.ingest(started, partial);
+            }
+        }
+        Next::Wait
+    }
+
+    /// One instant answer of the running refresh arrived at `now`, for the
+    /// expression `asked` as sent. Returns whether that completed the refresh
+    /// (which is then judged). The data source is said to be down as soon as
+    /// the answers so far show it, not after the last of them.
+    pub fn answer(
+        &mut self,
+        now: f64,
+        asked: &str,
+        outcome: Result<QueryResult, QueryError>,
+    ) -> bool {
+        let Some(round) = &mut self.round else {
+            return false; // a refresh given up: its late answers say nothing
+        };
+        if !round.asked.iter().any(|a| a == asked) {
+            return false;
+        }
+        round.answered += 1;
+        for expr in self
+            .engine
+            .queries()
+            .into_iter()
+            .filter(|e| e.trim() == asked)
+        {
+            round.answers.insert(expr, outcome.clone());
+        }
+        if round.answered < round.asked.len() {
+            if let Some(error) = freshness::source_failure(round.answers.values()) {
+                self.source_error = Some(error.clone());
+            }
+            return false;
+        }
+        let Some(done) = self.round.take() else {
+            return false;
+        };
+        let took = (now - done.started).max(0.0);
+        let interval = self.config().datasource.refresh_secs;
+        self.slow = (took > interval).then_some(took);
+        self.ingest(done.started, done.answers);
+        true
+    }
+
+    /// Whether a refresh is still being answered.
+    pub fn is_running(&self) -> bool {
+        self.round.is_some()
     }
 
     /// The configuration judged by.
@@ -214,12 +333,46 @@ impl Monitor {
             source_alert,
             warnings: self.warnings.clone(),
             last_success: self.last_success,
+            slow: self.slow_notice(now),
         }
+    }
+
+    /// "Prometheus is slow: …" while a refresh outlasts its interval, or the
+    /// last one did.
+    fn slow_notice(&self, now: f64) -> Option<String> {
+        let interval = self.config().datasource.refresh_secs;
+        let every = fmt_secs(interval);
+        if let Some(round) = &self.round {
+            let running = (now - round.started).max(0.0);
+            if running > interval {
+                return Some(format!(
+                    "Prometheus is slow: this refresh has taken {} so far, {} of {} queries answered (refresh every {every})",
+                    fmt_secs(running),
+                    round.answered,
+                    round.asked.len()
+                ));
+            }
+        }
+        self.slow.map(|took| {
+            format!(
+                "Prometheus is slow: the last refresh took {} (refresh every {every})",
+                fmt_secs(took)
+            )
+        })
     }
 
     fn freshness(&self, now: f64) -> Freshness {
         let ds = &self.config().datasource;
         Freshness::of(now, self.last_success, ds.refresh_secs, ds.stale_after_secs)
+    }
+}
+
+/// Seconds for a sentence: "8.1 s", "12 s".
+fn fmt_secs(secs: f64) -> String {
+    if secs < 10.0 {
+        format!("{secs:.1} s")
+    } else {
+        format!("{secs:.0} s")
     }
 }
 

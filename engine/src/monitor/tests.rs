@@ -433,6 +433,110 @@ fn prometheus_warnings_are_shown_once_each() {
     assert!(m.on_screen(110.0).warnings.is_empty());
 }
 
+/// The three queries as sent, in the order a slow Prometheus answers them.
+const ASKED: [&str; 3] = ["db_up", "web_up", "cache_load"];
+
+fn begin(m: &mut Monitor, at: f64) {
+    m.begin(at, ASKED.iter().map(|&q| q.to_owned()).collect());
+}
+
+/// Issue 12, row 5: every query answered correctly, but a refresh takes
+/// longer than the interval. Cancelling at each interval never judged
+/// anything; now the refresh runs to its end, what arrived is judged at the
+/// interval, and the screen says the source is slow.
+#[test]
+fn a_slow_but_working_source_keeps_the_screen_current() {
+    use crate::monitor::Next;
+    let mut m = monitor();
+    let mut at = 100.0;
+    for round in 0..3 {
+        assert_eq!(m.next(at), Next::Start, "round {round}");
+        begin(&mut m, at);
+        let started = at;
+        // 4 s per answer: 12 s for a refresh of 3 queries, interval 10 s.
+        assert!(!m.answer(started + 4.0, "db_up", Ok(vector(1.0, started))));
+        assert!(!m.answer(started + 8.0, "web_up", Ok(vector(1.0, started))));
+        assert_eq!(m.next(started + 10.0), Next::Wait, "round {round}");
+        let partial = m.on_screen(started + 10.0);
+        assert_eq!(
+            statuses(&partial).1,
+            [H, H, U],
+            "round {round}: judged what arrived"
+        );
+        assert!(
+            reasons_of(&partial, "cache")[0].contains("no result yet"),
+            "{:?}",
+            reasons_of(&partial, "cache")
+        );
+        let slow = m.on_screen(started + 11.0).slow;
+        assert_eq!(
+            slow.as_deref(),
+            Some(
+                "Prometheus is slow: this refresh has taken 11 s so far, \
+                 2 of 3 queries answered (refresh every 10 s)"
+            ),
+            "round {round}"
+        );
+        assert!(m.answer(started + 12.0, "cache_load", Ok(vector(0.5, started))));
+        let done = m.on_screen(started + 12.0);
+        assert_eq!(statuses(&done), (H, vec![H, H, H]), "round {round}");
+        assert_eq!(done.freshness, Freshness::Fresh);
+        assert_eq!(
+            done.slow.as_deref(),
+            Some("Prometheus is slow: the last refresh took 12 s (refresh every 10 s)")
+        );
+        assert!(done.source_alert.is_none());
+        at = started + 20.0;
+    }
+}
+
+/// Issue 12, row 6: an upstream that accepts connections and never answers.
+/// The first timeouts say so at once, not after the last queued query.
+#[test]
+fn a_source_that_never_answers_is_said_to_be_down_within_one_timeout() {
+    let mut m = monitor();
+    begin(&mut m, 100.0);
+    assert!(!m.answer(100.5, "db_up", Ok(vector(1.0, 100.0))));
+    assert!(!m.answer(100.6, "web_up", Ok(vector(1.0, 100.0))));
+    assert!(m.answer(100.7, "cache_load", Ok(vector(0.5, 100.0))));
+    assert_eq!(statuses(&m.on_screen(101.0)).0, H);
+    begin(&mut m, 110.0);
+    let timeout = || {
+        Err(QueryError::Timeout {
+            after: Duration::from_secs(5),
+        })
+    };
+    assert!(!m.answer(115.0, "db_up", timeout()));
+    let screen = m.on_screen(115.0);
+    let alert = screen
+        .source_alert
+        .as_ref()
+        .expect("said at the first timeout");
+    assert!(alert.message.contains("timed out"), "{}", alert.message);
+    assert_eq!(
+        statuses(&screen).0,
+        U,
+        "a last-known green is no longer shown"
+    );
+}
+
+#[test]
+fn a_refresh_running_past_stale_after_is_given_up_and_late_answers_ignored() {
+    use crate::monitor::Next;
+    let mut m = monitor();
+    begin(&mut m, 100.0);
+    assert_eq!(m.next(110.0), Next::Wait);
+    assert_eq!(m.next(160.0), Next::Wait);
+    assert_eq!(
+        m.next(161.0),
+        Next::Start,
+        "longer than stale_after_secs (60)"
+    );
+    begin(&mut m, 161.0);
+    assert!(!m.answer(162.0, "not asked", Ok(vector(1.0, 161.0))));
+    assert!(m.is_running());
+}
+
 impl OnScreen {
     /// The counts, in words, to compare in one line.
     fn counts_text(&self) -> String {
