@@ -237,6 +237,11 @@ pub(crate) fn evaluate_seen<'a>(
 
 const EXPORTER_DOWN: &str = "exporter down (up == 0)";
 
+/// How far ahead of the evaluation time a sample may be dated: the time of
+/// one refresh's answers spreads by a second or two, and the evaluation time
+/// is corrected for the browser's clock skew only to about a second.
+pub const FUTURE_TOLERANCE_SECS: f64 = 30.0;
+
 fn unknown(instance: &str, reason: String) -> InstanceVerdict {
     InstanceVerdict {
         instance: instance.to_owned(),
@@ -306,6 +311,14 @@ fn usable(point: &Point<'_>, inputs: &Inputs<'_, '_>) -> Result<f64, String> {
         return Err(format!("value is {}", fmt_value(sample.value)));
     }
     let age = inputs.now - sample.timestamp;
+    if -age > FUTURE_TOLERANCE_SECS {
+        // A sample from the future is no current measurement: a broken
+        // upstream, or this browser's clock behind the source's.
+        return Err(format!(
+            "sample dated {} s in the future (clock skew?)",
+            fmt_value((-age).round())
+        ));
+    }
     if age > inputs.stale_after_secs {
         return Err(format!(
             "stale: last sample {} s old (limit {} s)",

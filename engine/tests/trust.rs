@@ -569,3 +569,30 @@ fn a_green_banner_names_a_change_waiting_out_its_hold() {
         "{texts:?}"
     );
 }
+
+/// Issue 12, row 3: samples dated a year ahead were rated as current.
+#[test]
+fn samples_from_the_future_are_unknown_beyond_a_small_tolerance() {
+    let year = 365.0 * 86_400.0;
+    for (ahead, expect) in [(0.0, H), (29.0, H), (31.0, U), (600.0, U), (year, U)] {
+        let mut e = engine(FLAPPING);
+        let s = evaluate(
+            &mut e,
+            T0,
+            vec![("v", per_instance(&[("a", Some(0.0))], T0 + ahead))],
+        );
+        assert_eq!(
+            only(&s).own,
+            expect,
+            "{ahead} s ahead: {:?}",
+            only(&s).reasons
+        );
+        if expect == U {
+            assert!(
+                only(&s).reasons[0].contains("in the future"),
+                "{:?}",
+                only(&s).reasons
+            );
+        }
+    }
+}
