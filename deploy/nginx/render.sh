@@ -11,7 +11,15 @@
 #   PANOPTICON_FRAME_ANCESTORS CSP frame-ancestors (who may embed it)       ['self']
 #   PANOPTICON_CONNECT_SRC     extra CSP connect-src origins (CORS proxy)   []
 #   PANOPTICON_CORS_LISTEN     listen address of the CORS proxy variant; empty: not enabled []
-#   PANOPTICON_CORS_ORIGINS    regex of allowed Origin values for CORS      [^$ (none)]
+#   PANOPTICON_CORS_ORIGINS    regex the whole Origin must match for CORS (anchored
+#                              by the template)                             [^$ (none)]
+#   PANOPTICON_RATE_LIMIT      requests per client address to the Prometheus proxy, as
+#                              nginx writes a rate (N r/s or N r/m), or off. A wall screen
+#                              asks ~30 queries per refresh: even at a 1 s refresh it
+#                              stays below the default                         [50r/s]
+#   PANOPTICON_RATE_BURST      requests above the rate accepted at once (a refresh's
+#                              fan-out, several screens behind one address) before
+#                              the excess is answered 429                       [200]
 #   PANOPTICON_BROTLI          serve the build's .br copies: on, off or auto (on when
 #                              nginx's brotli_static module is installed, Debian package
 #                              libnginx-mod-http-brotli-static)              [auto]
@@ -32,6 +40,24 @@ export PANOPTICON_FRAME_ANCESTORS="${PANOPTICON_FRAME_ANCESTORS:-'self'}"
 export PANOPTICON_CONNECT_SRC="${PANOPTICON_CONNECT_SRC:-}"
 export PANOPTICON_CORS_LISTEN="${PANOPTICON_CORS_LISTEN:-}"
 export PANOPTICON_CORS_ORIGINS="${PANOPTICON_CORS_ORIGINS:-^\$}"
+export PANOPTICON_RATE_LIMIT="${PANOPTICON_RATE_LIMIT:-50r/s}"
+export PANOPTICON_RATE_BURST="${PANOPTICON_RATE_BURST:-200}"
+
+if [ "$PANOPTICON_RATE_LIMIT" = off ]; then
+  export PANOPTICON_LIMIT_REQ_ZONE="# rate limit: off (PANOPTICON_RATE_LIMIT)"
+  export PANOPTICON_LIMIT_REQ="# rate limit: off (PANOPTICON_RATE_LIMIT)"
+else
+  if ! [[ "$PANOPTICON_RATE_LIMIT" =~ ^[1-9][0-9]*r/[sm]$ ]]; then
+    echo "render.sh: PANOPTICON_RATE_LIMIT must be N r/s or N r/m written without spaces (e.g. 50r/s), or off" >&2
+    exit 2
+  fi
+  if ! [[ "$PANOPTICON_RATE_BURST" =~ ^[0-9]+$ ]]; then
+    echo "render.sh: PANOPTICON_RATE_BURST must be a whole number" >&2
+    exit 2
+  fi
+  export PANOPTICON_LIMIT_REQ_ZONE="limit_req_zone \$binary_remote_addr zone=panopticon_prometheus:10m rate=$PANOPTICON_RATE_LIMIT;"
+  export PANOPTICON_LIMIT_REQ="limit_req zone=panopticon_prometheus burst=$PANOPTICON_RATE_BURST nodelay; limit_req_status 429; error_page 429 @panopticon_rate_limited;"
+fi
 
 brotli_module=/usr/lib/nginx/modules/ngx_http_brotli_static_module.so
 case "${PANOPTICON_BROTLI:-auto}" in
@@ -52,7 +78,8 @@ fi
 
 vars='${PANOPTICON_ROOT} ${PANOPTICON_NGINX_DIR} ${PANOPTICON_PROMETHEUS} ${PANOPTICON_LISTEN}
 ${PANOPTICON_SERVER_NAME} ${PANOPTICON_FRAME_ANCESTORS} ${PANOPTICON_CONNECT_SRC}
-${PANOPTICON_CORS_LISTEN} ${PANOPTICON_CORS_ORIGINS} ${PANOPTICON_BROTLI_LOAD} ${PANOPTICON_BROTLI_STATIC}'
+${PANOPTICON_CORS_LISTEN} ${PANOPTICON_CORS_ORIGINS} ${PANOPTICON_BROTLI_LOAD} ${PANOPTICON_BROTLI_STATIC}
+${PANOPTICON_RATE_LIMIT} ${PANOPTICON_RATE_BURST} ${PANOPTICON_LIMIT_REQ_ZONE} ${PANOPTICON_LIMIT_REQ}'
 
 for t in "$here"/*.conf.template; do
   name=$(basename "$t" .template)

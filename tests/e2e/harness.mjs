@@ -162,8 +162,9 @@ export async function startPrometheus({ scrapeConfigs, scrapeInterval = '1s', ex
 /**
  * Renders the shipped nginx templates (deploy/nginx/render.sh) for this test and starts nginx.
  * `cors` = { origins: '<regex>' } also starts the CORS proxy variant on its own port.
+ * `env` sets more of render.sh's settings (e.g. `{ PANOPTICON_RATE_LIMIT: '1r/m' }`).
  */
-export async function startNginx({ prometheus, root = distDir, cors, frameAncestors } = {}) {
+export async function startNginx({ prometheus, root = distDir, cors, frameAncestors, env = {} } = {}) {
   const dir = tempDir('nginx');
   const port = await freePort();
   const corsPort = cors ? await freePort() : undefined;
@@ -175,6 +176,7 @@ export async function startNginx({ prometheus, root = distDir, cors, frameAncest
       PANOPTICON_LISTEN: `127.0.0.1:${port}`,
       ...(frameAncestors ? { PANOPTICON_FRAME_ANCESTORS: frameAncestors } : {}),
       ...(cors ? { PANOPTICON_CORS_LISTEN: `127.0.0.1:${corsPort}`, PANOPTICON_CORS_ORIGINS: cors.origins } : {}),
+      ...env,
     },
   });
   const proc = startProcess('nginx', '/usr/sbin/nginx', ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')]);
