@@ -1,0 +1,553 @@
+// The Prometheus proxy is a read-only allow-list, whatever is tried against it. Real
+// nginx with the shipped configuration, real Prometheus with every dangerous API switched
+// on (admin, lifecycle, remote-write receiver), so a request that leaked through would
+// act. Between the two sits a recording relay: every request Prometheus receives is
+// parsed (HTTP/1.1 framing, so a request hidden in a body is not mistaken for one) and
+// must be a read-only call to an allow-listed endpoint. Each probe below also checks
+// what the client got back. The list: SECURITY.md "What is tested".
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import { launchBrowser, rawRequest, requireDist, startNginx, startPrometheus, waitFor } from './harness.mjs';
+
+const ALLOWED_PATH = /^\/api\/v1\/(query|query_range|series|labels|label\/[a-zA-Z_][a-zA-Z0-9_]*\/values|status\/buildinfo)(\?|$)/;
+const READ_METHODS = new Set(['GET', 'POST', 'HEAD']);
+
+let prom;
+let relay;
+let nginx;
+let otherOrigin; // a plain page server on loopback, reached as two different origins
+
+/**
+ * A TCP relay in front of Prometheus that parses what nginx sends it: request line,
+ * headers and body (Content-Length or chunked), request after request on each
+ * keep-alive connection. `requests` is everything Prometheus was asked.
+ */
+function startRelay(targetPort) {
+  const requests = [];
+  const sockets = new Set();
+  const server = net.createServer((client) => {
+    sockets.add(client);
+    const upstream = net.connect(targetPort, '127.0.0.1');
+    sockets.add(upstream);
+    let buffer = Buffer.alloc(0);
+    const parse = () => {
+      for (;;) {
+        const end = buffer.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const head = buffer.subarray(0, end).toString('latin1').split('\r\n');
+        const [method, target] = head[0].split(' ');
+        const headers = {};
+        for (const line of head.slice(1)) {
+          const colon = line.indexOf(':');
+          headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+        }
+        let rest = buffer.subarray(end + 4);
+        let body;
+        if (/chunked/i.test(headers['transfer-encoding'] ?? '')) {
+          // Walk the chunks; wait for more bytes if the last one is not complete.
+          const parts = [];
+          let at = 0;
+          for (;;) {
+            const lineEnd = rest.indexOf('\r\n', at);
+            if (lineEnd < 0) return;
+            const size = parseInt(rest.subarray(at, lineEnd).toString('latin1'), 16);
+            if (rest.length < lineEnd + 2 + size + 2) return;
+            parts.push(rest.subarray(lineEnd + 2, lineEnd + 2 + size));
+            at = lineEnd + 2 + size + 2;
+            if (size === 0) break;
+          }
+          body = Buffer.concat(parts);
+          rest = rest.subarray(at);
+        } else {
+          const length = Number(headers['content-length'] ?? 0);
+          if (rest.length < length) return;
+          body = rest.subarray(0, length);
+          rest = rest.subarray(length);
+        }
+        requests.push({ method, target, headers, body: body.toString('latin1') });
+        buffer = rest;
+      }
+    };
+    client.on('data', (chunk) => {
+      buffer = Buffer.concat([buffer, chunk]);
+      parse();
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk) => client.write(chunk));
+    const close = () => { client.destroy(); upstream.destroy(); sockets.delete(client); sockets.delete(upstream); };
+    client.on('close', close);
+    upstream.on('close', close);
+    client.on('error', close);
+    upstream.on('error', close);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
+    port: server.address().port,
+    requests,
+    close: () => { for (const s of sockets) s.destroy(); server.close(); },
+  })));
+}
+
+/**
+ * Sends raw bytes on one connection (no client-side normalisation or framing) and
+ * returns every response status nginx wrote back, once it closed the connection or
+ * was quiet for `quietMs`.
+ */
+function rawExchange(port, bytes, { quietMs = 400, timeoutMs = 5_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const chunks = [];
+    let quiet;
+    const finish = () => {
+      clearTimeout(quiet);
+      clearTimeout(hard);
+      socket.destroy();
+      const text = Buffer.concat(chunks).toString('latin1');
+      resolve({ text, statuses: [...text.matchAll(/HTTP\/1\.[01] (\d{3})/g)].map((m) => Number(m[1])) });
+    };
+    const hard = setTimeout(finish, timeoutMs);
+    socket.on('connect', () => {
+      socket.write(bytes);
+      quiet = setTimeout(finish, quietMs);
+    });
+    socket.on('data', (c) => {
+      chunks.push(c);
+      clearTimeout(quiet);
+      quiet = setTimeout(finish, quietMs);
+    });
+    socket.on('end', finish);
+    socket.on('error', (e) => (chunks.length ? finish() : reject(e)));
+  });
+}
+
+/** What reached Prometheus while `fn` ran, and fails if any of it was not allowed. */
+async function upstreamDuring(fn) {
+  const from = relay.requests.length;
+  const result = await fn();
+  // Give a request that nginx might still be forwarding the time to arrive.
+  await new Promise((r) => setTimeout(r, 50));
+  const seen = relay.requests.slice(from);
+  for (const r of seen) {
+    assert.ok(READ_METHODS.has(r.method), `Prometheus received ${r.method} ${r.target}`);
+    assert.match(r.target, ALLOWED_PATH, `Prometheus received ${r.method} ${r.target}`);
+    assert.equal(r.headers.cookie, undefined, `cookie passed on with ${r.target}`);
+    assert.equal(r.headers.upgrade, undefined, `upgrade passed on with ${r.target}`);
+  }
+  return { result, seen };
+}
+
+/** A probe that must be refused by nginx (a 4xx or 5xx of its own) and never reach Prometheus. */
+async function expectRefused(method, p, { headers = {}, body, port = nginx.port } = {}) {
+  const { result: res, seen } = await upstreamDuring(() => rawRequest(port, { method, path: p, headers, body }));
+  assert.ok(res.status >= 400, `${method} ${p} answered ${res.status}: ${res.body.slice(0, 200)}`);
+  assert.deepEqual(seen.map((r) => `${r.method} ${r.target}`), [], `${method} ${p} reached Prometheus`);
+  return res;
+}
+
+function startPageServer() {
+  return new Promise((resolve) => {
+    const srv = http.createServer((_, res) => res.end('<p>another origin</p>'));
+    srv.listen(0, '127.0.0.1', () => resolve({ port: srv.address().port, close: () => srv.close() }));
+  });
+}
+
+before(async () => {
+  requireDist();
+  prom = await startPrometheus({ extraArgs: ['--web.enable-remote-write-receiver'] });
+  relay = await startRelay(prom.port);
+  otherOrigin = await startPageServer();
+  nginx = await startNginx({
+    prometheus: `127.0.0.1:${relay.port}`,
+    cors: { origins: `^http://(allowed\\.example|localhost:${otherOrigin.port})$` },
+  });
+});
+
+after(async () => {
+  await nginx?.stop();
+  relay?.close();
+  await prom?.stop();
+  otherOrigin?.close();
+});
+
+describe('the probes are meaningful', () => {
+  test('Prometheus itself has the admin, lifecycle and remote-write APIs switched on', async () => {
+    const res = await rawRequest(prom.port, { path: '/api/v1/status/flags' });
+    const flags = JSON.parse(res.body).data;
+    assert.equal(flags['web.enable-admin-api'], 'true');
+    assert.equal(flags['web.enable-lifecycle'], 'true');
+    assert.equal(flags['web.enable-remote-write-receiver'], 'true');
+  });
+
+  test('the relay sees what nginx passes on', async () => {
+    const { result: res, seen } = await upstreamDuring(() => rawRequest(nginx.port, { path: '/prometheus/api/v1/query?query=up' }));
+    assert.equal(res.status, 200);
+    assert.deepEqual(seen.map((r) => `${r.method} ${r.target}`), ['GET /api/v1/query?query=up']);
+  });
+});
+
+describe('the read-only query API passes', () => {
+  const form = { 'content-type': 'application/x-www-form-urlencoded' };
+  const allowed = [
+    ['GET', '/prometheus/api/v1/query?query=up'],
+    ['POST', '/prometheus/api/v1/query', 'query=up'],
+    ['GET', '/prometheus/api/v1/query_range?query=up&start=0&end=60&step=15'],
+    ['POST', '/prometheus/api/v1/query_range', 'query=up&start=0&end=60&step=15'],
+    ['GET', '/prometheus/api/v1/series?match[]=up'],
+    ['GET', '/prometheus/api/v1/labels'],
+    ['GET', '/prometheus/api/v1/label/job/values'],
+    ['GET', '/prometheus/api/v1/label/__name__/values'],
+    ['GET', '/prometheus/api/v1/status/buildinfo'],
+    // A long query fits (the dashboard POSTs long expressions as a form).
+    ['POST', '/prometheus/api/v1/query', `query=up&pad=${'a'.repeat(40_000)}`],
+  ];
+  for (const [method, p, body] of allowed) {
+    test(`${method} ${p.slice(0, 80)}${body ? ` (${body.length} byte body)` : ''}`, async () => {
+      const { result: res, seen } = await upstreamDuring(() => rawRequest(nginx.port, { method, path: p, headers: body ? form : {}, body }));
+      assert.equal(res.status, 200, res.body.slice(0, 200));
+      assert.equal(JSON.parse(res.body).status, 'success');
+      assert.equal(res.headers['access-control-allow-origin'], undefined, "Prometheus's own CORS header is hidden");
+      assert.equal(seen.length, 1);
+    });
+  }
+
+  test('the browser\'s cookies are not passed on', async () => {
+    const { result: res, seen } = await upstreamDuring(() => rawRequest(nginx.port, {
+      path: '/prometheus/api/v1/query?query=up', headers: { cookie: 'grafana_session=secret' },
+    }));
+    assert.equal(res.status, 200);
+    assert.equal(seen.length, 1);
+  });
+});
+
+describe('everything else is refused before it reaches Prometheus', () => {
+  const groups = {
+    'admin APIs': [
+      ['POST', '/prometheus/api/v1/admin/tsdb/snapshot'],
+      ['PUT', '/prometheus/api/v1/admin/tsdb/snapshot'],
+      ['POST', '/prometheus/api/v1/admin/tsdb/delete_series?match[]=up'],
+      ['PUT', '/prometheus/api/v1/admin/tsdb/delete_series?match[]=up'],
+      ['DELETE', '/prometheus/api/v1/admin/tsdb/delete_series?match[]=up'],
+      ['POST', '/prometheus/api/v1/admin/tsdb/clean_tombstones'],
+      ['GET', '/prometheus/api/v1/status/config'],
+      ['GET', '/prometheus/api/v1/status/flags'],
+      ['GET', '/prometheus/api/v1/status/runtimeinfo'],
+      ['GET', '/prometheus/api/v1/status/tsdb'],
+      ['GET', '/prometheus/api/v1/targets'],
+      ['GET', '/prometheus/api/v1/targets/metadata'],
+      ['GET', '/prometheus/api/v1/metadata'],
+      ['GET', '/prometheus/api/v1/rules'],
+      ['GET', '/prometheus/api/v1/alerts'],
+      ['GET', '/prometheus/api/v1/alertmanagers'],
+      ['GET', '/prometheus/api/v1/query_exemplars?query=up'],
+      ['GET', '/prometheus/api/v1/format_query?query=up'],
+      ['GET', '/prometheus/debug/pprof/'],
+      ['GET', '/prometheus/debug/pprof/cmdline'],
+    ],
+    'lifecycle': [
+      ['POST', '/prometheus/-/quit'],
+      ['PUT', '/prometheus/-/quit'],
+      ['GET', '/prometheus/-/quit'],
+      ['POST', '/prometheus/-/reload'],
+      ['PUT', '/prometheus/-/reload'],
+      ['GET', '/prometheus/-/healthy'],
+      ['GET', '/prometheus/-/ready'],
+    ],
+    'remote write and read': [
+      ['POST', '/prometheus/api/v1/write', { 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy' }, 'x'],
+      ['POST', '/prometheus/api/v1/read', { 'content-type': 'application/x-protobuf' }, 'x'],
+      ['POST', '/prometheus/api/v1/otlp/v1/metrics'],
+    ],
+    'federation': [
+      ['GET', '/prometheus/federate?match[]=up'],
+      ['GET', '/prometheus/federate/?match[]=up'],
+      ['GET', '/prometheus/api/v1/federate?match[]=up'],
+    ],
+    'the Prometheus UI': [
+      ['GET', '/prometheus/'],
+      ['GET', '/prometheus'],
+      ['GET', '/prometheus/graph'],
+      ['GET', '/prometheus/classic/graph'],
+      ['GET', '/prometheus/alerts'],
+      ['GET', '/prometheus/targets'],
+      ['GET', '/prometheus/status'],
+      ['GET', '/prometheus/flags'],
+      ['GET', '/prometheus/config'],
+      ['GET', '/prometheus/consoles/index.html'],
+      ['GET', '/prometheus/static/index.html'],
+      ['GET', '/prometheus/metrics'],
+      ['GET', '/prometheus/version'],
+    ],
+    'path and encoding tricks': [
+      ['POST', '/prometheus/api/v1/query/../admin/tsdb/snapshot'],
+      ['POST', '/prometheus/api/v1/query/%2e%2e/admin/tsdb/snapshot'],
+      ['POST', '/prometheus/api/v1/query/%2E%2E/admin/tsdb/snapshot'],
+      ['POST', '/prometheus/api/v1/query/%2e%2e%2fadmin%2ftsdb%2fsnapshot'],
+      ['POST', '/prometheus/api/v1/admin%2ftsdb%2fsnapshot'],
+      ['POST', '/prometheus/api/v1%2fadmin%2ftsdb%2fsnapshot'],
+      ['POST', '/prometheus%2fapi%2fv1%2fadmin%2ftsdb%2fsnapshot'],
+      ['POST', '/prometheus/api/v1/query/%252e%252e/admin/tsdb/snapshot'],
+      ['POST', '/prometheus/api/v1/admin%252ftsdb%252fsnapshot'],
+      ['POST', '/prometheus/api/v1/query%252f..%252fadmin/tsdb/snapshot'],
+      ['POST', '/prometheus/api/v1/query;/../admin/tsdb/snapshot'],
+      ['POST', '/prometheus/api/v1/admin/tsdb/snapshot;.js'],
+      ['GET', '/prometheus/api/v1/query;jsessionid=x?query=up'],
+      ['GET', '/prometheus/api/v1/query;/status/config'],
+      ['POST', '/prometheus/api/v1/admin/tsdb/snapshot.'],
+      ['GET', '/prometheus/api/v1/query.?query=up'],
+      ['GET', '/prometheus/api/v1/query/.?query=up'],
+      ['GET', '/prometheus/api/v1/query/?query=up'],
+      ['GET', '/prometheus/api/v1/status/config.'],
+      ['POST', '/PROMETHEUS/api/v1/admin/tsdb/snapshot'],
+      ['POST', '/Prometheus/api/v1/admin/tsdb/snapshot'],
+      ['POST', '/prometheus/API/V1/ADMIN/TSDB/SNAPSHOT'],
+      ['GET', '/prometheus/api/v1/Query?query=up'],
+      ['GET', '/prometheus/api/v1/STATUS/CONFIG'],
+      ['POST', '/prometheus/./api/v1/admin/tsdb/snapshot'],
+      ['POST', '/prometheus//api/v1/admin/tsdb/snapshot'],
+      ['POST', '/prometheus/api/v1//admin/tsdb/snapshot'],
+      ['POST', '/prometheus/api/v1/query\\..\\admin\\tsdb\\snapshot'],
+      ['POST', '/prometheus/api/v1/admin/tsdb/snapshot%00'],
+      ['GET', '/prometheus/api/v1/query%00?query=up'],
+      ['GET', '/prometheus/api/v1/query%0d%0aX-Injected:%20yes?query=up'],
+      ['GET', '/prometheus/api/v1/query%20HTTP/1.1%0d%0a%0d%0aPOST%20/api/v1/admin/tsdb/snapshot?query=up'],
+      ['GET', '/prometheus/api/v1/label/..%2f..%2fstatus%2fconfig/values'],
+      ['GET', '/prometheus/api/v1/label/job/values/../../../status/config'],
+      ['GET', '/prometheus/api/v1/label/job/values/%2e%2e/%2e%2e/%2e%2e/status/config'],
+      ['POST', '/prometheus/../api/v1/admin/tsdb/snapshot'],
+      ['POST', '/prometheus/%2e%2e/prometheus/api/v1/admin/tsdb/snapshot'],
+      ['POST', '/api/v1/admin/tsdb/snapshot'],
+      ['POST', '/-/quit'],
+      ['GET', '/federate?match[]=up'],
+    ],
+    'other methods': [
+      ['PUT', '/prometheus/api/v1/query?query=up'],
+      ['DELETE', '/prometheus/api/v1/query?query=up'],
+      ['PATCH', '/prometheus/api/v1/query?query=up'],
+      ['OPTIONS', '/prometheus/api/v1/query?query=up'],
+      ['TRACE', '/prometheus/api/v1/query?query=up'],
+      ['PROPFIND', '/prometheus/api/v1/query?query=up'],
+      ['MKCOL', '/prometheus/api/v1/query'],
+      ['PUT', '/prometheus/api/v1/labels'],
+      ['DELETE', '/prometheus/api/v1/series?match[]=up'],
+      ['PATCH', '/prometheus/api/v1/status/buildinfo'],
+    ],
+    'oversized requests': [
+      ['GET', `/prometheus/api/v1/query?query=up&pad=${'a'.repeat(100_000)}`, {}, undefined, 414],
+      ['POST', '/prometheus/api/v1/query', { 'content-type': 'application/x-www-form-urlencoded' }, `query=up&pad=${'a'.repeat(200_000)}`, 413],
+      ['POST', '/prometheus/api/v1/query_range', { 'content-type': 'application/x-www-form-urlencoded' }, `query=${'x'.repeat(1_000_000)}`, 413],
+      ['GET', '/prometheus/api/v1/query?query=up', { cookie: `c=${'a'.repeat(20_000)}` }, undefined, 400],
+      ['GET', '/prometheus/api/v1/query?query=up', Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`x-filler-${i}`, 'a'.repeat(100)])), undefined, 400],
+    ],
+  };
+  for (const [group, probes] of Object.entries(groups)) {
+    describe(group, () => {
+      for (const [method, p, headers, body, status] of probes) {
+        test(`${method} ${p.length > 100 ? `${p.slice(0, 60)}… (${p.length} chars)` : p}${body ? ` with a ${body.length} byte body` : ''}`, async () => {
+          const res = await expectRefused(method, p, { headers, body });
+          if (status) assert.equal(res.status, status, res.body.slice(0, 200));
+        });
+      }
+    });
+  }
+
+  test('a declared body too large for the proxy is refused before it is sent (413, nothing passed on)', async () => {
+    const { result, seen } = await upstreamDuring(() => rawExchange(nginx.port, [
+      'POST /prometheus/api/v1/query HTTP/1.1', 'Host: x', 'Content-Type: application/x-www-form-urlencoded',
+      'Content-Length: 10000000000', '', 'query=up',
+    ].join('\r\n')));
+    assert.deepEqual(result.statuses, [413], result.text.slice(0, 300));
+    assert.deepEqual(seen, []);
+  });
+
+  test('CONNECT is refused', async () => {
+    const { result, seen } = await upstreamDuring(() => rawExchange(nginx.port, `CONNECT 127.0.0.1:${prom.port} HTTP/1.1\r\nHost: 127.0.0.1:${prom.port}\r\n\r\n`));
+    assert.ok(result.statuses.length === 0 || result.statuses.every((s) => s >= 400), result.text.slice(0, 300));
+    assert.deepEqual(seen, []);
+  });
+
+  test('an absolute-form request target naming Prometheus is not a way in', async () => {
+    const { result, seen } = await upstreamDuring(() => rawExchange(nginx.port,
+      `POST http://127.0.0.1:${prom.port}/api/v1/admin/tsdb/snapshot HTTP/1.1\r\nHost: 127.0.0.1:${prom.port}\r\nContent-Length: 0\r\n\r\n`));
+    assert.ok(result.statuses.length > 0 && result.statuses.every((s) => s >= 400), result.text.slice(0, 300));
+    assert.deepEqual(seen, []);
+  });
+
+  test('headers that some servers read as the real path or method change nothing', async () => {
+    const { result: res, seen } = await upstreamDuring(() => rawRequest(nginx.port, {
+      path: '/prometheus/api/v1/query?query=up',
+      headers: {
+        'x-original-url': '/api/v1/admin/tsdb/snapshot',
+        'x-rewrite-url': '/api/v1/admin/tsdb/snapshot',
+        'x-http-method-override': 'DELETE',
+        'x-forwarded-prefix': '/api/v1/admin',
+      },
+    }));
+    assert.equal(res.status, 200);
+    assert.deepEqual(seen.map((r) => r.target), ['/api/v1/query?query=up']);
+  });
+});
+
+describe('request smuggling', () => {
+  const admin = 'POST /prometheus/api/v1/admin/tsdb/snapshot HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n';
+  const adminUpstream = 'POST /api/v1/admin/tsdb/snapshot HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n';
+  const head = (extra) => ['POST /prometheus/api/v1/query HTTP/1.1', 'Host: x', 'Content-Type: application/x-www-form-urlencoded', ...extra, '', ''].join('\r\n');
+  const attempts = {
+    'Content-Length and Transfer-Encoding (CL.TE)': `${head(['Content-Length: 6', 'Transfer-Encoding: chunked'])}0\r\n\r\n${admin}`,
+    'Transfer-Encoding and a short Content-Length (TE.CL)': `${head(['Transfer-Encoding: chunked', 'Content-Length: 3'])}8\r\nquery=up\r\n0\r\n\r\n${admin}`,
+    'two different Content-Length headers': `${head(['Content-Length: 8', `Content-Length: ${8 + admin.length}`])}query=up${admin}`,
+    'a list Content-Length': `${head([`Content-Length: 8, ${8 + admin.length}`])}query=up${admin}`,
+    'Transfer-Encoding: xchunked': `${head(['Transfer-Encoding: xchunked', 'Content-Length: 8'])}query=up${admin}`,
+    'Transfer-Encoding with a space before the colon': `${head(['Transfer-Encoding : chunked', 'Content-Length: 8'])}query=up${admin}`,
+    'Transfer-Encoding: chunked, identity': `${head(['Transfer-Encoding: chunked, identity', 'Content-Length: 8'])}query=up${admin}`,
+    'two Transfer-Encoding headers': `${head(['Transfer-Encoding: chunked', 'Transfer-Encoding: identity'])}8\r\nquery=up\r\n0\r\n\r\n${admin}`,
+    'Transfer-Encoding folded onto a second line': `${head(['X-Filler: a', ' Transfer-Encoding: chunked', 'Content-Length: 8'])}query=up${admin}`,
+    'Transfer-Encoding in HTTP/1.0': `${head(['Transfer-Encoding: chunked']).replace('HTTP/1.1', 'HTTP/1.0')}8\r\nquery=up\r\n0\r\n\r\n${admin}`,
+    'a bare LF line ending': `POST /prometheus/api/v1/query HTTP/1.1\nHost: x\nContent-Length: 8\nTransfer-Encoding: chunked\n\n0\n\n${admin}`,
+    'a chunk size with an extension and an oversized chunk': `${head(['Transfer-Encoding: chunked'])}8;ext=${admin.length}\r\nquery=up\r\nfffffffffffffffff\r\n${admin}\r\n0\r\n\r\n`,
+    'an admin request inside an allowed body': `${head([`Content-Length: ${adminUpstream.length}`])}${adminUpstream}`,
+    'pipelined: an allowed request, then an admin one': `GET /prometheus/api/v1/query?query=up HTTP/1.1\r\nHost: x\r\n\r\n${admin}`,
+    'an h2c upgrade': `GET /prometheus/api/v1/query?query=up HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n`,
+  };
+  for (const [name, bytes] of Object.entries(attempts)) {
+    test(name, async () => {
+      const { result, seen } = await upstreamDuring(() => rawExchange(nginx.port, bytes));
+      assert.ok(result.statuses.length > 0, `no answer at all:\n${result.text}`);
+      // Whatever nginx made of it, the admin request was not one of the requests
+      // Prometheus received (upstreamDuring checked that each was allowed), and if nginx
+      // answered it as a request of its own, that answer was a refusal.
+      assert.ok(seen.every((r) => !r.target.includes('admin')), JSON.stringify(seen));
+      const second = result.statuses.slice(1);
+      assert.ok(second.every((s) => s >= 400), `statuses ${result.statuses}: ${result.text.slice(0, 400)}`);
+    });
+  }
+});
+
+describe('the CORS variant of the proxy', () => {
+  test('answers a preflight from an allowed origin without Prometheus', async () => {
+    const { result: res, seen } = await upstreamDuring(() => rawRequest(nginx.corsPort, {
+      method: 'OPTIONS',
+      path: '/prometheus/api/v1/query',
+      headers: { origin: 'http://allowed.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+    }));
+    assert.equal(res.status, 204);
+    assert.equal(res.headers['access-control-allow-origin'], 'http://allowed.example');
+    assert.match(res.headers['access-control-allow-methods'], /POST/);
+    assert.match(res.headers['access-control-allow-headers'], /Authorization/);
+    assert.deepEqual(seen, []);
+  });
+
+  test('sends CORS headers to an allowed origin, never credentials', async () => {
+    const ok = await rawRequest(nginx.corsPort, { path: '/prometheus/api/v1/query?query=up', headers: { origin: 'http://allowed.example' } });
+    assert.equal(ok.status, 200);
+    assert.equal(ok.headers['access-control-allow-origin'], 'http://allowed.example');
+    assert.equal(ok.headers['access-control-allow-credentials'], undefined);
+    assert.match(ok.headers.vary ?? '', /Origin/);
+  });
+
+  const lookAlikes = [
+    'null',
+    '*',
+    'http://evil.example',
+    'http://allowed.example.evil.example', // the allowed origin as a prefix
+    'http://evil.com.allowed.example', // …as a suffix
+    'http://evilallowed.example',
+    'http://allowedXexample', // an unescaped dot would match this
+    'https://allowed.example', // another scheme
+    'http://allowed.example:8080', // another port
+    'http://allowed.example:80',
+    'http://allowed.example/',
+    'http://allowed.example/path',
+    'http://ALLOWED.EXAMPLE',
+    'http://allowed.example@evil.example',
+    'http://allowed.example%2eevil.example',
+    'http://localhost',
+    `http://localhost:${'1'.repeat(6)}`,
+    'file://',
+    '',
+  ];
+  for (const origin of lookAlikes) {
+    test(`no CORS header for the origin ${JSON.stringify(origin)} (request and preflight)`, async () => {
+      for (const method of ['GET', 'OPTIONS']) {
+        const res = await rawRequest(nginx.corsPort, {
+          method,
+          path: '/prometheus/api/v1/query?query=up',
+          headers: { origin, 'access-control-request-method': 'GET' },
+        });
+        assert.equal(res.headers['access-control-allow-origin'], undefined, `${method}: ${res.headers['access-control-allow-origin']}`);
+      }
+    });
+  }
+
+  test('two Origin headers: never an origin that is not allowed', async () => {
+    for (const order of [['http://evil.example', 'http://allowed.example'], ['http://allowed.example', 'http://evil.example']]) {
+      const { result } = await upstreamDuring(() => rawExchange(nginx.corsPort,
+        `GET /prometheus/api/v1/query?query=up HTTP/1.1\r\nHost: x\r\nOrigin: ${order[0]}\r\nOrigin: ${order[1]}\r\nConnection: close\r\n\r\n`));
+      const acao = result.text.match(/^Access-Control-Allow-Origin: (.*)$/mi)?.[1]?.trim();
+      assert.ok(acao === undefined || acao === 'http://allowed.example', `${order}: ${acao}`);
+    }
+  });
+
+  test('an origin pattern written without anchors still has to match the whole Origin', async () => {
+    // Operators write `https://grafana\.example\.com`; the template anchors it.
+    const own = await startNginx({ prometheus: `127.0.0.1:${relay.port}`, cors: { origins: 'http://allowed\\.example' } });
+    try {
+      const ask = (origin) => rawRequest(own.corsPort, { path: '/prometheus/api/v1/query?query=up', headers: { origin } })
+        .then((r) => r.headers['access-control-allow-origin']);
+      assert.equal(await ask('http://allowed.example'), 'http://allowed.example');
+      assert.equal(await ask('http://allowed.example.evil.example'), undefined);
+      assert.equal(await ask('http://evil.example/?http://allowed.example'), undefined);
+      assert.equal(await ask('https://xhttp://allowed.example'), undefined);
+    } finally {
+      await own.stop();
+    }
+  });
+
+  test('applies the same allow-list and serves no files', async () => {
+    await expectRefused('POST', '/prometheus/api/v1/admin/tsdb/snapshot', { headers: { origin: 'http://allowed.example' }, port: nginx.corsPort });
+    await expectRefused('POST', '/prometheus/-/quit', { headers: { origin: 'http://allowed.example' }, port: nginx.corsPort });
+    await expectRefused('GET', '/prometheus/federate?match[]=up', { headers: { origin: 'http://allowed.example' }, port: nginx.corsPort });
+    await expectRefused('POST', '/prometheus/api/v1/query/%2e%2e/admin/tsdb/snapshot', { headers: { origin: 'http://allowed.example' }, port: nginx.corsPort });
+    const ui = await rawRequest(nginx.corsPort, { path: '/' });
+    assert.equal(ui.status, 404, 'the CORS proxy serves no files');
+  });
+
+  test('lets a page on an allowed origin query Prometheus from the browser, and no other', async () => {
+    // Pages on loopback but on other origins than the proxy's: the browser enforces CORS
+    // for real. `localhost:P` is allowed, `127.0.0.1:P` (same server, other origin) is not.
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      const query = (u) => fetch(u, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'Bearer x' },
+        body: 'query=up',
+      }).then((r) => r.json()).then((j) => j.status, (e) => `blocked: ${e.message}`);
+      await page.goto(`http://localhost:${otherOrigin.port}/`);
+      assert.equal(await page.evaluate(query, `${nginx.corsUrl}/prometheus/api/v1/query`), 'success');
+      await page.goto(`http://127.0.0.1:${otherOrigin.port}/`);
+      assert.match(await page.evaluate(query, `${nginx.corsUrl}/prometheus/api/v1/query`), /^blocked/);
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
+describe('after every probe', () => {
+  test('Prometheus is still running, made no snapshot and deleted no series', async () => {
+    assert.equal(prom.proc.exited, false, 'Prometheus quit');
+    assert.equal((await rawRequest(prom.port, { path: '/-/ready' })).status, 200);
+    assert.equal(fs.existsSync(path.join(prom.dir, 'data', 'snapshots')), false, 'a snapshot was made');
+    const up = await waitFor('the up series', async () => {
+      const res = await rawRequest(prom.port, { path: '/api/v1/query?query=up' });
+      return JSON.parse(res.body).data.result.length;
+    });
+    assert.ok(up > 0);
+    // Nothing but allowed, read-only requests reached Prometheus in the whole run.
+    for (const r of relay.requests) {
+      assert.ok(READ_METHODS.has(r.method) && ALLOWED_PATH.test(r.target), `${r.method} ${r.target}`);
+    }
+  });
+});
