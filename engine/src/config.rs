@@ -12,7 +12,7 @@ mod validate;
 mod wire;
 mod yaml;
 
-pub use error::{ConfigError, ConfigIssue, Problem};
+pub use error::{ConfigError, ConfigIssue, LinkProblem, Problem};
 pub use promql::check_promql;
 pub use validate::{MAX_GRAPHS_PER_VIEW, MAX_SERIES_PER_GRAPH};
 
@@ -49,7 +49,10 @@ impl Config {
     ///
     /// `source_name` only labels messages (e.g. `panopticon.yaml`); the caller
     /// fetched `text` itself. YAML syntax and type errors stop at the first one
-    /// (the parser cannot go on); semantic errors are all collected.
+    /// (the parser cannot go on); semantic errors, unknown enum words
+    /// (rule kinds, strengths, statuses, …, with a did-you-mean) and refused
+    /// links are all collected. A file with no document is
+    /// [`ConfigError::Empty`].
     pub fn from_yaml(source_name: &str, text: &str) -> Result<Config, ConfigError> {
         let wire = wire::parse(source_name, text)?;
         validate::validate(source_name, wire)
@@ -75,31 +78,96 @@ pub const DEFAULT_CONFIG_PATH: &str = "panopticon.yaml";
 /// parameter that could point the dashboard at someone else's configuration
 /// (and so at someone else's idea of "healthy") would let a crafted link lie
 /// on a wall screen.
-pub fn config_path(param: Option<&str>) -> Result<String, String> {
+pub fn config_path(param: Option<&str>) -> Result<String, ConfigPathError> {
     let Some(p) = param.map(str::trim).filter(|p| !p.is_empty()) else {
         return Ok(DEFAULT_CONFIG_PATH.to_owned());
     };
+    let refuse = |why: PathRefusal| ConfigPathError {
+        param: p.to_owned(),
+        why,
+    };
     let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/');
     if p.starts_with('/') || p.contains("//") || p.contains(':') || p.contains('\\') {
-        return Err(format!(
-            "config {p:?}: only relative paths on this site are allowed (e.g. \"other.yaml\")"
-        ));
+        return Err(refuse(PathRefusal::NotRelative));
     }
     if p.split('/').any(|seg| seg == ".." || seg == ".") {
-        return Err(format!(
-            "config {p:?}: \".\" and \"..\" path segments are not allowed"
-        ));
+        return Err(refuse(PathRefusal::DotSegment));
     }
     if !p.chars().all(allowed) {
-        return Err(format!(
-            "config {p:?}: only letters, digits, '.', '_', '-' and '/' are allowed"
-        ));
+        return Err(refuse(PathRefusal::Character));
     }
     let ext = std::path::Path::new(p).extension().and_then(|e| e.to_str());
     if !matches!(ext, Some(e) if e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml")) {
-        return Err(format!("config {p:?}: must be a .yaml or .yml file"));
+        return Err(refuse(PathRefusal::Extension));
     }
     Ok(p.to_owned())
+}
+
+/// A `?config=` value the dashboard refuses to load, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("config {param:?}: {why}")]
+pub struct ConfigPathError {
+    /// The parameter as given (trimmed).
+    pub param: String,
+    /// Why it is refused.
+    pub why: PathRefusal,
+}
+
+/// The rule a refused `?config=` value breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PathRefusal {
+    /// Absolute, protocol-relative or with a scheme: it could leave the site.
+    #[error("only relative paths on this site are allowed (e.g. \"other.yaml\")")]
+    NotRelative,
+    /// `.` or `..` segments: they could climb out of the site's directory.
+    #[error("\".\" and \"..\" path segments are not allowed")]
+    DotSegment,
+    /// Anything but letters, digits, `.`, `_`, `-` and `/` (no query, no escapes).
+    #[error("only letters, digits, '.', '_', '-' and '/' are allowed")]
+    Character,
+    /// Not a `.yaml`/`.yml` file.
+    #[error("must be a .yaml or .yml file")]
+    Extension,
+}
+
+/// A link from the configuration that the UI may render as `href`: http(s)
+/// or relative, checked by validation (see [`LinkProblem`]). Only
+/// validation builds one, so the app cannot render an unchecked link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link(String);
+
+impl Link {
+    /// Checks `text` (trimmed) and keeps it if it is http(s) or relative.
+    pub fn parse(text: &str) -> Result<Link, LinkProblem> {
+        let t = text.trim();
+        if t.is_empty() {
+            return Err(LinkProblem::Empty);
+        }
+        if t.chars().any(|c| c.is_control() || c.is_whitespace()) {
+            return Err(LinkProblem::Unprintable);
+        }
+        // A scheme is whatever precedes a ':' before the first '/', '?' or '#'
+        // (URL standard); without one the link is relative.
+        let head = t.split(['/', '?', '#']).next().unwrap_or_default();
+        if let Some((scheme, _)) = head.split_once(':') {
+            if !(scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")) {
+                return Err(LinkProblem::Scheme {
+                    scheme: scheme.to_owned(),
+                });
+            }
+            let rest = &t[scheme.len() + 1..];
+            let host = rest.strip_prefix("//").unwrap_or_default();
+            if host.is_empty() || host.starts_with(['/', '?', '#']) {
+                return Err(LinkProblem::NoHost);
+            }
+        }
+        Ok(Link(t.to_owned()))
+    }
+
+    /// The link, for `href`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 /// 8 MiB: a 1,000-node cluster's largest instant answer is well below 2 MB.
@@ -157,8 +225,8 @@ pub struct Service {
     pub description: Option<String>,
     /// Team or person to call.
     pub owner: Option<String>,
-    /// Where the runbook lives.
-    pub runbook: Option<String>,
+    /// Where the runbook lives (http(s) or relative, checked).
+    pub runbook: Option<Link>,
     /// Expected instance count N for this service's checks.
     pub instances: u32,
     /// The checks; the service's own status is the worst of them.
@@ -291,7 +359,7 @@ mod path_tests {
                 Ok(p) => assert_eq!(got.as_deref(), Ok(p), "{param:?}"),
                 Err(fragment) => {
                     let e = got.expect_err(&format!("{param:?} must be refused"));
-                    assert!(e.contains(fragment), "{param:?}: {e}");
+                    assert!(e.to_string().contains(fragment), "{param:?}: {e}");
                 }
             }
         };
@@ -313,5 +381,46 @@ mod path_tests {
         check(Some("x.yaml?y=1"), Err("only letters"));
         check(Some("x.json"), Err(".yaml or .yml"));
         check(Some("javascript:alert(1)"), Err("only relative paths"));
+    }
+}
+
+#[cfg(test)]
+mod link_tests {
+    use super::*;
+
+    #[test]
+    fn links_are_http_or_relative() {
+        let check = |text: &str, expect: Result<&str, LinkProblem>| {
+            assert_eq!(
+                Link::parse(text)
+                    .as_ref()
+                    .map(Link::as_str)
+                    .map_err(Clone::clone),
+                expect,
+                "{text:?}"
+            );
+        };
+        let scheme = |s: &str| {
+            Err(LinkProblem::Scheme {
+                scheme: s.to_owned(),
+            })
+        };
+        check(
+            "https://runbooks.example.org/a",
+            Ok("https://runbooks.example.org/a"),
+        );
+        check(" HTTP://host ", Ok("HTTP://host"));
+        check("docs/runbook.html#consul", Ok("docs/runbook.html#consul"));
+        check("/wiki/a:b", Ok("/wiki/a:b"));
+        check("?q=a:b", Ok("?q=a:b"));
+        check("javascript:alert(1)", scheme("javascript"));
+        check("JavaScript:alert(1)", scheme("JavaScript"));
+        check("data:text/html,<script>", scheme("data"));
+        check("vbscript:x", scheme("vbscript"));
+        check("java\tscript:alert(1)", Err(LinkProblem::Unprintable));
+        check("java\u{0}script:alert(1)", Err(LinkProblem::Unprintable));
+        check("https:/host", Err(LinkProblem::NoHost));
+        check("https://", Err(LinkProblem::NoHost));
+        check("  ", Err(LinkProblem::Empty));
     }
 }

@@ -58,12 +58,16 @@ fn syntax_and_shape_errors() {
     );
     check(
         "services:\n  - id: a\n    depends_on:\n      - { service: b, strength: medium }\n  - id: b\n    checks: []\n",
-        &["panopticon.yaml:4:33: unknown variant `medium`, expected one of hard, soft"],
+        // An unknown word no longer ends the parse: the unjudged `b` is reported too.
+        &[
+            "panopticon.yaml:4:33: unknown variant `medium`, expected one of hard, soft",
+            r#"panopticon.yaml:5:9: service "b" has no checks and no dependencies, so nothing can judge it"#,
+        ],
     );
     check(
         "services:\n  - id: a\n    checks:\n      - id: c\n        query: up\n        rule: { kind: treshold }\n",
         &[
-            "panopticon.yaml:6:23: unknown variant `treshold`, expected one of threshold, equals, quorum, peers, ratio, label_state",
+            "panopticon.yaml:6:23: unknown variant `treshold`, expected one of threshold, equals, quorum, peers, ratio, label_state (did you mean `threshold`?)",
         ],
     );
 }
@@ -197,4 +201,147 @@ services:
             r#"panopticon.yaml:6:9: service id "bad id" must be non-empty and use only letters, digits, '-' and '_'"#,
         ],
     );
+}
+
+/// Issue 12 row 13: a misspelt enum value used to end the parse, hiding every
+/// later mistake; now all four are reported at once, in file order, and the
+/// wrong rule kind gets a suggestion.
+#[test]
+fn four_mistakes_one_a_wrong_rule_kind_are_all_reported() {
+    let yaml = "\
+services:
+  - id: consul
+    runbook: 'javascript:alert(1)'
+    checks:
+      - id: leader
+        query: consul_raft_leader
+        rule: { kind: equal, expected: 1 }
+  - id: swarm
+    depends_on:
+      - service: consl
+        strength: hard
+  - id: weave
+    checks:
+      - id: peers
+        query: weave_peers
+        aggregate: worts
+        rule: { kind: quorum }
+";
+    check(
+        yaml,
+        &[
+            r#"panopticon.yaml:3:14: runbook "javascript:alert(1)" is not a link the dashboard will show: only http(s) and relative links are allowed, not `javascript:`"#,
+            "panopticon.yaml:7:23: unknown variant `equal`, expected one of threshold, equals, quorum, peers, ratio, label_state (did you mean `equals`?)",
+            r#"panopticon.yaml:10:18: dependency "swarm" -> "consl": no service with id "consl" (did you mean "consul"?)"#,
+            "panopticon.yaml:16:20: unknown variant `worts`, expected one of quorum, worst (did you mean `worst`?)",
+        ],
+    );
+}
+
+/// Every enum-valued field reports an unknown word where it is written and
+/// goes on: strength, direction, the statuses of a rule and of a graph line.
+#[test]
+fn unknown_words_in_every_enum_field_are_collected() {
+    let yaml = "\
+services:
+  - id: a
+    depends_on: [{ service: b, strength: herd }]
+  - id: b
+    checks:
+      - id: t
+        query: up
+        rule: { kind: threshold, direction: abov, warning: 1 }
+      - id: e
+        query: up
+        rule: { kind: equals, expected: 1, otherwise: critcal }
+      - id: l
+        query: up
+        rule: { kind: label_state, label: s, states: { ok: helthy }, unlisted: grey }
+views:
+  - id: v
+    graphs:
+      - { title: g, query: up, thresholds: [{ value: 1, status: warn }] }
+";
+    check(
+        yaml,
+        &[
+            "panopticon.yaml:3:42: unknown variant `herd`, expected one of hard, soft (did you mean `hard`?)",
+            "panopticon.yaml:8:45: unknown variant `abov`, expected one of above, below (did you mean `above`?)",
+            "panopticon.yaml:11:55: unknown variant `critcal`, expected one of healthy, unknown, warning, critical (did you mean `critical`?)",
+            "panopticon.yaml:14:60: unknown variant `helthy`, expected one of healthy, unknown, warning, critical (did you mean `healthy`?)",
+            "panopticon.yaml:14:80: unknown variant `grey`, expected one of healthy, unknown, warning, critical",
+            "panopticon.yaml:18:65: unknown variant `warn`, expected one of healthy, unknown, warning, critical",
+        ],
+    );
+}
+
+/// Issue 12 row 12: a runbook (or the data source's base URL) must be a link
+/// the dashboard can safely render or fetch: http(s) or relative.
+#[test]
+fn links_must_be_http_or_relative() {
+    let service = |runbook: &str| {
+        format!(
+            "services:\n  - id: a\n    runbook: {runbook}\n    checks:\n      - {{ id: up, query: up, rule: {{ kind: quorum }} }}\n"
+        )
+    };
+    for ok in [
+        "https://runbooks.example.org/a",
+        "http://wiki/a",
+        "docs/a.html",
+        "/wiki/a",
+    ] {
+        if let Err(e) = Config::from_yaml("panopticon.yaml", &service(ok)) {
+            panic!("{ok}: {e}");
+        }
+    }
+    check(
+        &service("'javascript:alert(1)'"),
+        &[
+            r#"panopticon.yaml:3:14: runbook "javascript:alert(1)" is not a link the dashboard will show: only http(s) and relative links are allowed, not `javascript:`"#,
+        ],
+    );
+    check(
+        &service("'data:text/html,x'"),
+        &[
+            r#"panopticon.yaml:3:14: runbook "data:text/html,x" is not a link the dashboard will show: only http(s) and relative links are allowed, not `data:`"#,
+        ],
+    );
+    check(
+        &service("\"java\\tscript:alert(1)\""),
+        &[
+            r#"panopticon.yaml:3:14: runbook "java\tscript:alert(1)" is not a link the dashboard will show: it contains whitespace or control characters (write them %-encoded)"#,
+        ],
+    );
+    check(
+        &format!(
+            "datasource:\n  base_url: 'javascript:x'\n{}",
+            service("/wiki/a")
+        ),
+        &[
+            r#"panopticon.yaml:2:13: base_url "javascript:x" is not a link the dashboard will show: only http(s) and relative links are allowed, not `javascript:`"#,
+        ],
+    );
+    let c = Config::from_yaml("panopticon.yaml", &service(" https://wiki/a "))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        c.services[0]
+            .runbook
+            .as_ref()
+            .map(panopticon_engine::config::Link::as_str),
+        Some("https://wiki/a")
+    );
+}
+
+/// Issue 12 row 16: an empty file says what a configuration needs, not
+/// "unexpected end of input".
+#[test]
+fn an_empty_file_says_what_a_configuration_needs() {
+    for empty in ["", "\n\n", "# only a comment\n", "---\n", "~\n"] {
+        check(
+            empty,
+            &[
+                "panopticon.yaml: the configuration is empty: it needs at least `services:` with one service (an `id` and a check with `id`, `query` and `rule`); examples/config/ has complete examples",
+            ],
+        );
+    }
 }

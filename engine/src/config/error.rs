@@ -19,6 +19,16 @@ pub enum ConfigError {
         /// What the parser expected.
         message: String,
     },
+    /// The file holds no configuration at all (empty, only comments, or a
+    /// bare `---`): the operator needs to hear what one must contain, not
+    /// the parser's "unexpected end of input".
+    #[error(
+        "{source_name}: the configuration is empty: it needs at least `services:` with one service (an `id` and a check with `id`, `query` and `rule`); examples/config/ has complete examples"
+    )]
+    Empty {
+        /// The configuration's name.
+        source_name: String,
+    },
     /// Well-formed YAML that does not make sense; all problems found at once.
     #[error("{}", Listing { source_name, issues })]
     Invalid {
@@ -33,7 +43,7 @@ impl ConfigError {
     /// One message per problem, each with file, line and column.
     pub fn messages(&self) -> Vec<String> {
         match self {
-            ConfigError::Syntax { .. } => vec![self.to_string()],
+            ConfigError::Syntax { .. } | ConfigError::Empty { .. } => vec![self.to_string()],
             ConfigError::Invalid {
                 source_name,
                 issues,
@@ -169,6 +179,33 @@ pub enum Problem {
         /// The value given.
         got: String,
     },
+    /// A word that names none of a field's values (a rule kind, a strength,
+    /// a status, …). The words are serde's, which operators already know.
+    #[error(
+        "unknown variant `{got}`, expected one of {}{}",
+        expected.join(", "),
+        suggestion.map_or_else(String::new, |s| format!(" (did you mean `{s}`?)"))
+    )]
+    UnknownWord {
+        /// What was written.
+        got: String,
+        /// Every word the field takes.
+        expected: Vec<&'static str>,
+        /// The closest of them, if it is plausibly a typo.
+        suggestion: Option<&'static str>,
+    },
+    /// A link the dashboard would render that is neither http(s) nor
+    /// relative (`javascript:`, `data:`, …): the CSP is the last line of
+    /// defence, not the only one.
+    #[error("{field} {link:?} is not a link the dashboard will show: {problem}")]
+    Link {
+        /// `runbook`, `base_url`.
+        field: &'static str,
+        /// The link as written.
+        link: String,
+        /// Why it is refused.
+        problem: LinkProblem,
+    },
     /// An empty or otherwise unusable id.
     #[error("{what} id {id:?} must be non-empty and use only letters, digits, '-' and '_'")]
     BadId {
@@ -225,4 +262,25 @@ pub enum PromqlProblem {
         /// 1-based character position.
         at: usize,
     },
+}
+
+/// Why a link from the configuration is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LinkProblem {
+    /// Nothing but whitespace.
+    #[error("it is empty")]
+    Empty,
+    /// Whitespace or control characters inside (browsers drop tabs and line
+    /// breaks from URLs, so `java\tscript:` would become `javascript:`).
+    #[error("it contains whitespace or control characters (write them %-encoded)")]
+    Unprintable,
+    /// A scheme other than http or https.
+    #[error("only http(s) and relative links are allowed, not `{scheme}:`")]
+    Scheme {
+        /// The scheme as written.
+        scheme: String,
+    },
+    /// `http:` or `https:` without `//host`.
+    #[error("an http(s) link needs a host (`https://host/path`)")]
+    NoHost,
 }

@@ -9,14 +9,11 @@ use panopticon_core::Status;
 
 use super::error::{ConfigError, ConfigIssue, Problem};
 use super::promql::check_promql;
-use super::wire::{
-    WireAggregation, WireConfig, WireCount, WireDirection, WireGraph, WireRule, WireRuleKind,
-    WireService, WireStrength, WireView,
-};
-use super::yaml::{Location, Spanned};
+use super::wire::{WireConfig, WireCount, WireGraph, WireRule, WireService, WireView};
+use super::yaml::{Location, Spanned, Word};
 use super::{
     Aggregation, Check, Config, DEFAULT_FORGET_SILENT_AFTER_SECS, DataSource, Dependency, Graph,
-    GraphThreshold, Service, Strength, View,
+    GraphThreshold, Link, Service, Strength, View,
 };
 use crate::rule::{Direction, ExpectCount, Expectation, LabelState, Rule, Threshold};
 
@@ -28,6 +25,51 @@ pub const MAX_SERIES_PER_GRAPH: usize = 6;
 const DEFAULT_HISTORY: usize = 100;
 /// Default graph range: one hour.
 const DEFAULT_RANGE_SECS: f64 = 3600.0;
+
+/// The rule kinds, as written in files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RuleKind {
+    Threshold,
+    Equals,
+    Quorum,
+    Peers,
+    Ratio,
+    LabelState,
+}
+
+/// The words each enum field takes, in the order messages list them.
+const RULE_KINDS: &[(&str, RuleKind)] = &[
+    ("threshold", RuleKind::Threshold),
+    ("equals", RuleKind::Equals),
+    ("quorum", RuleKind::Quorum),
+    ("peers", RuleKind::Peers),
+    ("ratio", RuleKind::Ratio),
+    ("label_state", RuleKind::LabelState),
+];
+const STRENGTHS: &[(&str, Strength)] = &[("hard", Strength::Hard), ("soft", Strength::Soft)];
+const AGGREGATIONS: &[(&str, Aggregation)] = &[
+    ("quorum", Aggregation::Quorum),
+    ("worst", Aggregation::Worst),
+];
+const DIRECTIONS: &[(&str, Direction)] =
+    &[("above", Direction::Above), ("below", Direction::Below)];
+const STATUSES: &[(&str, Status)] = &[
+    ("healthy", Status::Healthy),
+    ("unknown", Status::Unknown),
+    ("warning", Status::Warning),
+    ("critical", Status::Critical),
+];
+
+const fn kind_name(kind: RuleKind) -> &'static str {
+    match kind {
+        RuleKind::Threshold => "threshold",
+        RuleKind::Equals => "equals",
+        RuleKind::Quorum => "quorum",
+        RuleKind::Peers => "peers",
+        RuleKind::Ratio => "ratio",
+        RuleKind::LabelState => "label_state",
+    }
+}
 
 /// Collected problems, with positions.
 #[derive(Default)]
@@ -88,6 +130,48 @@ impl Issues {
                 default
             }
         }
+    }
+
+    /// The value `word` names in `table`, or a problem with the closest
+    /// word when it names none.
+    fn word<T: Copy>(&mut self, word: &Spanned<Word>, table: &[(&'static str, T)]) -> Option<T> {
+        let got = word.value.0.as_str();
+        if let Some(&(_, value)) = table.iter().find(|(w, _)| *w == got) {
+            return Some(value);
+        }
+        let expected: Vec<&'static str> = table.iter().map(|&(w, _)| w).collect();
+        let suggestion = closest(got, expected.iter().copied())
+            .and_then(|s| expected.iter().copied().find(|w| *w == s));
+        self.push(
+            &word.referenced,
+            Problem::UnknownWord {
+                got: got.to_owned(),
+                expected,
+                suggestion,
+            },
+        );
+        None
+    }
+
+    /// An optional status word; `default` when absent or unknown.
+    fn status(&mut self, word: Option<&Spanned<Word>>, default: Status) -> Status {
+        word.and_then(|w| self.word(w, STATUSES)).unwrap_or(default)
+    }
+
+    /// A link the UI renders; `None` (and a problem) unless http(s) or relative.
+    fn link(&mut self, field: &'static str, link: &Spanned<String>) -> Option<Link> {
+        Link::parse(&link.value)
+            .map_err(|problem| {
+                self.push(
+                    &link.referenced,
+                    Problem::Link {
+                        field,
+                        link: link.value.clone(),
+                        problem,
+                    },
+                );
+            })
+            .ok()
     }
 
     fn id(&mut self, what: &'static str, id: &Spanned<String>, seen: &mut HashMap<String, u64>) {
@@ -211,7 +295,10 @@ fn datasource(issues: &mut Issues, wire: &WireConfig) -> DataSource {
             );
             d.base_url
         }
-        Some(u) => u.value.trim_end_matches('/').to_owned(),
+        Some(u) => match issues.link("base_url", u) {
+            Some(link) => link.as_str().trim_end_matches('/').to_owned(),
+            None => d.base_url,
+        },
     };
     DataSource {
         base_url,
@@ -283,10 +370,11 @@ fn service(issues: &mut Issues, s: &WireService, global_n: u32) -> Service {
                 up: up.map(|u| u.value.trim().to_owned()),
                 instances: issues.count("instances", c.instances.as_ref(), n),
                 rule: rule(issues, &c.rule),
-                aggregation: match c.aggregate {
-                    Some(WireAggregation::Quorum) => Aggregation::Quorum,
-                    Some(WireAggregation::Worst) | None => Aggregation::Worst,
-                },
+                aggregation: c
+                    .aggregate
+                    .as_ref()
+                    .and_then(|a| issues.word(a, AGGREGATIONS))
+                    .unwrap_or(Aggregation::Worst),
                 hold: c.hold.unwrap_or(0),
                 message: c.message.clone(),
             }
@@ -297,7 +385,7 @@ fn service(issues: &mut Issues, s: &WireService, global_n: u32) -> Service {
         name: s.name.clone().unwrap_or_else(|| s.id.value.clone()),
         description: s.description.clone(),
         owner: s.owner.clone(),
-        runbook: s.runbook.clone(),
+        runbook: s.runbook.as_ref().and_then(|r| issues.link("runbook", r)),
         instances: n,
         checks,
         depends_on: s
@@ -305,30 +393,38 @@ fn service(issues: &mut Issues, s: &WireService, global_n: u32) -> Service {
             .iter()
             .map(|d| Dependency {
                 service: d.service.value.clone(),
-                strength: match d.strength {
-                    WireStrength::Hard => Strength::Hard,
-                    WireStrength::Soft => Strength::Soft,
-                },
+                strength: issues
+                    .word(&d.strength, STRENGTHS)
+                    .unwrap_or(Strength::Hard),
             })
             .collect(),
-    }
-}
-
-const fn kind_name(kind: WireRuleKind) -> &'static str {
-    match kind {
-        WireRuleKind::Threshold => "threshold",
-        WireRuleKind::Equals => "equals",
-        WireRuleKind::Quorum => "quorum",
-        WireRuleKind::Peers => "peers",
-        WireRuleKind::Ratio => "ratio",
-        WireRuleKind::LabelState => "label_state",
     }
 }
 
 fn rule(issues: &mut Issues, spanned: &Spanned<WireRule>) -> Rule {
     let r = &spanned.value;
     let loc = &spanned.referenced;
-    let kind = kind_name(r.kind);
+    // An unknown kind is reported once; which fields it would take is unknowable.
+    let Some(rule_kind) = issues.word(&r.kind, RULE_KINDS) else {
+        return Rule::Quorum;
+    };
+    let direction = r
+        .direction
+        .as_ref()
+        .and_then(|d| issues.word(d, DIRECTIONS));
+    let otherwise = issues.status(r.otherwise.as_ref(), Status::Critical);
+    let unlisted = issues.status(r.unlisted.as_ref(), Status::Warning);
+    let states: Vec<(String, Status)> = r
+        .states
+        .iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), issues.status(Some(v), Status::Unknown)))
+        .collect();
+    let shortfall = r
+        .expect
+        .as_ref()
+        .map(|e| issues.status(e.shortfall.as_ref(), Status::Critical));
+    let kind = kind_name(rule_kind);
     let mut complain = |message: String| issues.push(loc, Problem::Rule { kind, message });
     // Which parameters each kind takes; anything else set is a mistake.
     let set: [(&str, bool); 10] = [
@@ -343,22 +439,22 @@ fn rule(issues: &mut Issues, spanned: &Spanned<WireRule>) -> Rule {
         ("unlisted", r.unlisted.is_some()),
         ("expect", r.expect.is_some()),
     ];
-    let allowed: &[&str] = match r.kind {
-        WireRuleKind::Threshold => &["direction", "warning", "critical"],
-        WireRuleKind::Ratio => &["direction", "warning", "critical", "denominator"],
-        WireRuleKind::Equals => &["expected", "otherwise"],
-        WireRuleKind::Quorum | WireRuleKind::Peers => &[],
-        WireRuleKind::LabelState => &["label", "states", "unlisted", "expect"],
+    let allowed: &[&str] = match rule_kind {
+        RuleKind::Threshold => &["direction", "warning", "critical"],
+        RuleKind::Ratio => &["direction", "warning", "critical", "denominator"],
+        RuleKind::Equals => &["expected", "otherwise"],
+        RuleKind::Quorum | RuleKind::Peers => &[],
+        RuleKind::LabelState => &["label", "states", "unlisted", "expect"],
     };
     for (field, present) in set {
         if present && !allowed.contains(&field) {
             complain(format!("field `{field}` does not apply to this rule"));
         }
     }
-    match r.kind {
-        WireRuleKind::Threshold => Rule::Threshold(threshold(r, &mut complain)),
-        WireRuleKind::Ratio => {
-            let t = threshold(r, &mut complain);
+    match rule_kind {
+        RuleKind::Threshold => Rule::Threshold(threshold(r, direction, &mut complain)),
+        RuleKind::Ratio => {
+            let t = threshold(r, direction, &mut complain);
             let denominator = if let Some(d) = &r.denominator {
                 issues.promql(d);
                 d.value.trim().to_owned()
@@ -377,7 +473,7 @@ fn rule(issues: &mut Issues, spanned: &Spanned<WireRule>) -> Rule {
                 threshold: t,
             }
         }
-        WireRuleKind::Equals => {
+        RuleKind::Equals => {
             let expected = r.expected.unwrap_or_else(|| {
                 complain("needs `expected`, the good value (e.g. 1)".to_owned());
                 1.0
@@ -387,19 +483,40 @@ fn rule(issues: &mut Issues, spanned: &Spanned<WireRule>) -> Rule {
             }
             Rule::Equals {
                 expected,
-                otherwise: r.otherwise.unwrap_or(Status::Critical),
+                otherwise,
             }
         }
-        WireRuleKind::Quorum => Rule::Quorum,
-        WireRuleKind::Peers => Rule::Peers,
-        WireRuleKind::LabelState => Rule::LabelState(label_state(r, &mut complain)),
+        RuleKind::Quorum => Rule::Quorum,
+        RuleKind::Peers => Rule::Peers,
+        RuleKind::LabelState => Rule::LabelState(label_state(
+            r,
+            LabelStatuses {
+                states,
+                unlisted,
+                shortfall,
+            },
+            &mut complain,
+        )),
     }
 }
 
-fn threshold(r: &WireRule, complain: &mut impl FnMut(String)) -> Threshold {
-    let direction = match r.direction {
-        Some(WireDirection::Above) => Direction::Above,
-        Some(WireDirection::Below) => Direction::Below,
+/// The statuses of a `label_state` rule, read (and checked) before the rule.
+struct LabelStatuses {
+    states: Vec<(String, Status)>,
+    unlisted: Status,
+    shortfall: Option<Status>,
+}
+
+/// `direction` is the word read from `r`, `None` when absent or unknown
+/// (an unknown word is already reported).
+fn threshold(
+    r: &WireRule,
+    direction: Option<Direction>,
+    complain: &mut impl FnMut(String),
+) -> Threshold {
+    let direction = match direction {
+        Some(d) => d,
+        None if r.direction.is_some() => Direction::Above,
         None => {
             complain(
                 "needs `direction: above` (more is worse) or `direction: below` (less is worse)"
@@ -423,16 +540,20 @@ fn threshold(r: &WireRule, complain: &mut impl FnMut(String)) -> Threshold {
     }
 }
 
-fn label_state(r: &WireRule, complain: &mut impl FnMut(String)) -> LabelState {
+fn label_state(
+    r: &WireRule,
+    statuses: LabelStatuses,
+    complain: &mut impl FnMut(String),
+) -> LabelState {
+    let LabelStatuses {
+        states,
+        unlisted,
+        shortfall,
+    } = statuses;
     let label = r.label.clone().unwrap_or_else(|| {
         complain("needs `label`, the label that holds the state".to_owned());
         String::new()
     });
-    let states: Vec<(String, Status)> = r
-        .states
-        .as_ref()
-        .map(|m| m.iter().map(|(k, v)| (k.clone(), *v)).collect())
-        .unwrap_or_default();
     if states.is_empty() && r.expect.is_none() {
         complain("needs `states` (state: status) or `expect`".to_owned());
     }
@@ -449,12 +570,12 @@ fn label_state(r: &WireRule, complain: &mut impl FnMut(String)) -> LabelState {
                 ExpectCount::All
             }
         },
-        shortfall: e.shortfall.unwrap_or(Status::Critical),
+        shortfall: shortfall.unwrap_or(Status::Critical),
     });
     LabelState {
         label,
         states,
-        unlisted: r.unlisted.unwrap_or(Status::Warning),
+        unlisted,
         expect,
     }
 }
@@ -465,13 +586,18 @@ fn threshold_order(issues: &mut Issues, services: &[WireService]) {
     for s in services {
         for c in &s.checks {
             let r = &c.rule.value;
-            let (Some(dir), Some(warning), Some(critical)) = (r.direction, r.warning, r.critical)
-            else {
+            let dir = r.direction.as_ref().and_then(|d| {
+                DIRECTIONS
+                    .iter()
+                    .find(|(w, _)| *w == d.value.0)
+                    .map(|&(_, dir)| dir)
+            });
+            let (Some(dir), Some(warning), Some(critical)) = (dir, r.warning, r.critical) else {
                 continue;
             };
             let (ok, direction, relation) = match dir {
-                WireDirection::Above => (warning < critical, "above", "<"),
-                WireDirection::Below => (warning > critical, "below", ">"),
+                Direction::Above => (warning < critical, "above", "<"),
+                Direction::Below => (warning > critical, "below", ">"),
             };
             if !ok && !warning.is_nan() && !critical.is_nan() {
                 issues.push(
@@ -622,7 +748,7 @@ fn graph(issues: &mut Issues, g: &WireGraph) -> Graph {
             .iter()
             .map(|t| GraphThreshold {
                 value: t.value,
-                status: t.status,
+                status: issues.word(&t.status, STATUSES).unwrap_or(Status::Unknown),
             })
             .collect(),
         max_series,

@@ -1,25 +1,35 @@
 //! The configuration file as serde sees it: optional fields, raw strings,
 //! positions. [`super::validate`] turns this into the domain types.
 
+//!
+//! Enum values (rule kinds, strengths, statuses, …) are read as [`Word`]s and
+//! only turned into their enums in validation, so a misspelt one is reported
+//! together with every other mistake instead of ending the parse.
+
 use std::collections::BTreeMap;
 
-use panopticon_core::Status;
 use serde::Deserialize;
 
 use super::error::ConfigError;
-use super::yaml::{self, Spanned};
+use super::yaml::{self, Spanned, Word};
 
 /// Parses the YAML text; syntax, type and unknown-field errors stop here.
 pub(super) fn parse(source_name: &str, text: &str) -> Result<WireConfig, ConfigError> {
-    yaml::from_str::<WireConfig>(text).map_err(|e| {
-        let (line, column) = e.location.map_or((0, 0), |l| (l.line(), l.column()));
-        ConfigError::Syntax {
+    match yaml::from_str::<WireConfig>(text) {
+        Ok(Some(wire)) => Ok(wire),
+        Ok(None) => Err(ConfigError::Empty {
             source_name: source_name.to_owned(),
-            line,
-            column,
-            message: e.message,
+        }),
+        Err(e) => {
+            let (line, column) = e.location.map_or((0, 0), |l| (l.line(), l.column()));
+            Err(ConfigError::Syntax {
+                source_name: source_name.to_owned(),
+                line,
+                column,
+                message: e.message,
+            })
         }
-    })
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -68,7 +78,7 @@ pub(super) struct WireService {
     #[serde(default)]
     pub owner: Option<String>,
     #[serde(default)]
-    pub runbook: Option<String>,
+    pub runbook: Option<Spanned<String>>,
     #[serde(default)]
     pub instances: Option<Spanned<u32>>,
     #[serde(default)]
@@ -83,21 +93,8 @@ pub(super) struct WireService {
 #[serde(deny_unknown_fields)]
 pub(super) struct WireDependency {
     pub service: Spanned<String>,
-    pub strength: WireStrength,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub(super) enum WireStrength {
-    Hard,
-    Soft,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub(super) enum WireAggregation {
-    Quorum,
-    Worst,
+    /// `hard` or `soft`.
+    pub strength: Spanned<Word>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -114,30 +111,13 @@ pub(super) struct WireCheck {
     #[serde(default)]
     pub instances: Option<Spanned<u32>>,
     pub rule: Spanned<WireRule>,
+    /// `quorum` or `worst`.
     #[serde(default)]
-    pub aggregate: Option<WireAggregation>,
+    pub aggregate: Option<Spanned<Word>>,
     #[serde(default, rename = "for")]
     pub hold: Option<u32>,
     #[serde(default)]
     pub message: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub(super) enum WireRuleKind {
-    Threshold,
-    Equals,
-    Quorum,
-    Peers,
-    Ratio,
-    LabelState,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub(super) enum WireDirection {
-    Above,
-    Below,
 }
 
 /// All rule parameters in one flat mapping: which ones a kind needs is
@@ -146,9 +126,11 @@ pub(super) enum WireDirection {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct WireRule {
-    pub kind: WireRuleKind,
+    /// `threshold`, `equals`, `quorum`, `peers`, `ratio` or `label_state`.
+    pub kind: Spanned<Word>,
+    /// `above` or `below`.
     #[serde(default)]
-    pub direction: Option<WireDirection>,
+    pub direction: Option<Spanned<Word>>,
     #[serde(default)]
     pub warning: Option<f64>,
     #[serde(default)]
@@ -156,15 +138,15 @@ pub(super) struct WireRule {
     #[serde(default)]
     pub expected: Option<f64>,
     #[serde(default)]
-    pub otherwise: Option<Status>,
+    pub otherwise: Option<Spanned<Word>>,
     #[serde(default)]
     pub denominator: Option<Spanned<String>>,
     #[serde(default)]
     pub label: Option<String>,
     #[serde(default)]
-    pub states: Option<BTreeMap<String, Status>>,
+    pub states: Option<BTreeMap<String, Spanned<Word>>>,
     #[serde(default)]
-    pub unlisted: Option<Status>,
+    pub unlisted: Option<Spanned<Word>>,
     #[serde(default)]
     pub expect: Option<WireExpect>,
 }
@@ -175,7 +157,7 @@ pub(super) struct WireExpect {
     pub state: String,
     pub count: WireCount,
     #[serde(default)]
-    pub shortfall: Option<Status>,
+    pub shortfall: Option<Spanned<Word>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -216,5 +198,5 @@ pub(super) struct WireGraph {
 #[serde(deny_unknown_fields)]
 pub(super) struct WireGraphThreshold {
     pub value: f64,
-    pub status: Status,
+    pub status: Spanned<Word>,
 }

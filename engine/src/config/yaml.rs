@@ -12,9 +12,11 @@ mod de;
 mod error;
 mod spanned;
 mod tree;
+mod word;
 
 pub(super) use de::from_str;
 pub(super) use spanned::{Location, Spanned};
+pub(super) use word::Word;
 
 #[cfg(test)]
 mod tests;

@@ -12,12 +12,17 @@ use super::error::YamlError;
 use super::spanned::{SPANNED, set_next_location};
 use super::tree::{self, Kind, Node, Scalar, ScalarTag};
 
-/// Parses `text` as one YAML document and reads it as a `T`.
+/// Parses `text` as one YAML document and reads it as a `T`; `None` when
+/// the text holds no document (see [`tree::load`]).
 pub(in crate::config) fn from_str<'de, T: de::Deserialize<'de>>(
     text: &str,
-) -> Result<T, YamlError> {
-    let root = tree::load(text)?;
-    T::deserialize(De(&root)).map_err(|e| e.or_at(root.loc))
+) -> Result<Option<T>, YamlError> {
+    let Some(root) = tree::load(text)? else {
+        return Ok(None);
+    };
+    T::deserialize(De(&root))
+        .map(Some)
+        .map_err(|e| e.or_at(root.loc))
 }
 
 #[derive(Clone, Copy)]

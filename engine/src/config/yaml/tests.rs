@@ -62,9 +62,12 @@ fn refusals_keep_their_words_and_positions() {
         &format!("datasource: []\n{base}"),
         "t.yaml:1:13: expected mapping start",
     );
-    check("", "t.yaml:1:1: unexpected end of input");
-    check("# nothing\n", "t.yaml:2:1: unexpected end of input");
-    check("---\n", "t.yaml:1:4: expected mapping start");
+    // Issue 12 row 16: a document with nothing in it says what a
+    // configuration needs instead of "unexpected end of input".
+    let empty = "t.yaml: the configuration is empty: it needs at least `services:` with one service (an `id` and a check with `id`, `query` and `rule`); examples/config/ has complete examples";
+    check("", empty);
+    check("# nothing\n", empty);
+    check("---\n", empty);
     check("services:\n", "t.yaml:1:9: expected sequence start");
     check(
         &format!("{base}---\n{base}"),
@@ -89,7 +92,9 @@ fn refusals_keep_their_words_and_positions() {
     );
     check(
         "services:\n  - id: a\n    depends_on: [{service: a, strength: ~}]\n",
-        "t.yaml:3:41: unknown variant `~`, expected one of hard, soft",
+        // Unknown words are collected with the other problems (issue 12
+        // row 13), so the self-dependency's cycle is reported too.
+        "t.yaml:3:28: dependency cycle: a -> a\nt.yaml:3:41: unknown variant `~`, expected one of hard, soft",
     );
     check(
         "services:\n  - id: a\n    depends_on: [{service: a, strength: [hard]}]\n",
@@ -101,11 +106,13 @@ fn refusals_keep_their_words_and_positions() {
     );
     check(
         "services:\n  - id: a\n    depends_on: [{service: a, strength: {a: 1, b: 2}}]\n",
-        "t.yaml:3:42: unknown variant `a`, expected one of hard, soft",
+        // The word is no longer judged while parsing, so the value that
+        // cannot follow a unit variant is what stops the parse now.
+        "t.yaml:3:45: unexpected value for unit enum variant",
     );
     check(
         &one_check("        aggregate: Quorum\n"),
-        "t.yaml:7:20: unknown variant `Quorum`, expected one of quorum, worst",
+        "t.yaml:7:20: unknown variant `Quorum`, expected one of quorum, worst (did you mean `quorum`?)",
     );
     check(&one_check("        for: -1\n"), "t.yaml:7:14: invalid u32");
     check(

@@ -283,8 +283,10 @@ fn merge_error(loc: Location) -> YamlError {
     )
 }
 
-/// Reads the single document in `text`.
-pub(super) fn load(text: &str) -> Result<Node, YamlError> {
+/// Reads the single document in `text`; `None` when there is none (an empty
+/// file, only comments, or a bare `---`), which the caller words as "empty"
+/// rather than as a syntax error.
+pub(super) fn load(text: &str) -> Result<Option<Node>, YamlError> {
     let mut parser = Parser::new_from_str(text);
     let mut b = Builder::default();
     let mut documents = 0;
@@ -300,11 +302,7 @@ pub(super) fn load(text: &str) -> Result<Node, YamlError> {
         }
         match event {
             Event::DocumentStart(..) => documents += 1,
-            Event::StreamEnd => {
-                return b
-                    .root
-                    .ok_or_else(|| YamlError::at(loc, "unexpected end of input"));
-            }
+            Event::StreamEnd => return Ok(b.root.filter(|root| !is_empty(root))),
             Event::Scalar(text, style, anchor, tag) => {
                 b.count(1, loc)?;
                 let tag = tag.as_deref();
@@ -347,6 +345,10 @@ pub(super) fn load(text: &str) -> Result<Node, YamlError> {
             _ => {}
         }
     }
-    b.root
-        .ok_or_else(|| YamlError::at(Location::new(1, 1), "unexpected end of input"))
+    Ok(b.root.filter(|root| !is_empty(root)))
+}
+
+/// A document that says nothing: `---` alone, or a plain untagged `~`/`null`.
+fn is_empty(root: &Node) -> bool {
+    matches!(&root.kind, Kind::Scalar(s) if s.tag == ScalarTag::None && s.is_null())
 }
