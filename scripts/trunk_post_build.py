@@ -6,7 +6,8 @@ An inline script would force `script-src 'unsafe-inline'` (or a per-build hash) 
 the nginx CSP, so this hook moves it into a content-hashed file next to the other
 assets and references it with `src` + `integrity`. It also installs the default
 configuration (`panopticon.yaml`, the reference cluster) next to index.html, where
-the app loads it at run time, and writes a gzip -9 copy (`NAME.gz`) and a brotli -q 11
+the app loads it at run time (the boot script starts that fetch early, only when the
+URL names no other configuration), and writes a gzip -9 copy (`NAME.gz`) and a brotli -q 11
 copy (`NAME.br`, with Debian's `brotli`, when installed) of every hashed asset, which
 nginx sends as they are (`gzip_static`, `brotli_static`): the wasm is not recompressed
 for every load, which cost a single nginx worker tens of milliseconds of CPU per page
@@ -29,6 +30,19 @@ import sys
 # Trunk writes the hash as hex without leading zeros: 16 digits, sometimes fewer.
 HASHED_ASSET = re.compile(r"-[0-9a-f]{8,16}(_bg)?\.(js|wasm|css)$")
 
+# Prepended to the boot script: while the wasm downloads and compiles, fetch the
+# default configuration, but only when the URL names no other (`?config=`): a
+# `<link rel=preload>` fetched it for every URL, so `?config=other.yaml` loaded a file
+# it never used and Chromium warned about it every few seconds. The app takes the
+# answer from this slot (src/config_loader.rs) and asks for any other file itself.
+PREFETCH_CONFIG = """\
+if (!new URLSearchParams(location.search).has("config")) {
+  const response = fetch("panopticon.yaml");
+  response.catch(() => {}); // the app reports a failure; not an unhandled rejection
+  window.__panopticonConfig = { path: "panopticon.yaml", response };
+}
+"""
+
 INLINE_MODULE = re.compile(
     r'<script type="module"(?P<attrs>[^>]*)>(?P<body>.*?)</script>', re.DOTALL
 )
@@ -46,7 +60,7 @@ def main() -> int:
         print(f"trunk_post_build: expected 1 inline loader script, found {len(inline)}", file=sys.stderr)
         return 1
     m = inline[0]
-    body = m.group("body").strip() + "\n"
+    body = PREFETCH_CONFIG + m.group("body").strip() + "\n"
     digest = hashlib.sha256(body.encode()).digest()
     name = f"boot-{digest.hex()[:16]}.js"
     with open(os.path.join(staging, name), "w", encoding="utf-8") as f:

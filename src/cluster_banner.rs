@@ -6,6 +6,8 @@ use leptos::prelude::*;
 use panopticon_core::Status;
 use panopticon_engine::{Snapshot, Summary};
 
+use crate::untrusted::{SENTENCE_CHARS, Untrusted};
+
 /// Colour, icon and word of the cluster status, the count of services per
 /// status, and the reasons that set the status, as the monitor decided them
 /// (before the first evaluation: UNKNOWN, "waiting for data", never green).
@@ -34,7 +36,7 @@ pub fn ClusterBanner(
                     view! {
                         {(i > 0).then_some(" · ")}
                         <span class="summary-reason" data-reason-status=r.status.as_str()>
-                            {r.text.clone()}
+                            <Untrusted text=r.text.clone() max=SENTENCE_CHARS />
                         </span>
                     }
                 })
@@ -43,7 +45,12 @@ pub fn ClusterBanner(
                 view! { " · "<span class="summary-more">{s.more_text()}</span> }
             });
             let impacts = (!s.impacts.is_empty()).then(|| {
-                view! { " — "<span class="summary-impacts">{s.impacts_text()}</span> }
+                view! {
+                    " — "
+                    <span class="summary-impacts">
+                        <Untrusted text=s.impacts_text() max=SENTENCE_CHARS />
+                    </span>
+                }
             });
             view! { {reasons}{more}{impacts} }
         })

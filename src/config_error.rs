@@ -2,39 +2,36 @@
 
 use leptos::prelude::*;
 
-use crate::config_loader::LoadError;
+use crate::config_loader::{Explanation, LoadError};
+use crate::untrusted::{SENTENCE_CHARS, Untrusted};
 
 /// Every problem of the configuration, one per line with file:line:col, so the
-/// operator can fix them all in one go; never a blank screen.
+/// operator can fix them all in one go; worded for the case (a refused link,
+/// a missing or empty file, mistakes in the file); never a blank screen.
 #[component]
 pub fn ConfigErrorPage(
     /// What went wrong.
     error: LoadError,
 ) -> impl IntoView {
-    let messages = error.messages();
-    let count = messages.len();
+    let Explanation {
+        lead,
+        messages,
+        hint,
+    } = error.explain();
     view! {
         <main class="config-error" data-testid="config-error" role="alert">
             <h1 class="config-error-title">
                 <span class="status-icon status-critical" aria-hidden="true">"✖"</span>
                 " Configuration error"
             </h1>
-            <p class="config-error-lead">
-                {if count == 1 {
-                    "The dashboard cannot start: its configuration has a problem.".to_owned()
-                } else {
-                    format!("The dashboard cannot start: its configuration has {count} problems.")
-                }}
-            </p>
+            <p class="config-error-lead">{lead}</p>
             <ul class="config-error-list">
                 {messages
                     .into_iter()
-                    .map(|m| view! { <li><code>{m}</code></li> })
+                    .map(|m| view! { <li><code><Untrusted text=m max=SENTENCE_CHARS /></code></li> })
                     .collect_view()}
             </ul>
-            <p class="config-error-hint">
-                "Fix the file and reload this page. The examples in examples/config/ are valid starting points."
-            </p>
+            <p class="config-error-hint">{hint}</p>
         </main>
     }
 }

@@ -1,7 +1,10 @@
 //! Fetches the configuration file named by the URL and hands it to the engine.
 
-use gloo_net::http::Request;
-use panopticon_engine::{Config, ConfigError, config};
+use gloo_net::http::{Request, Response};
+use panopticon_engine::config::{self, ConfigPathError, DEFAULT_CONFIG_PATH};
+use panopticon_engine::{Config, ConfigError};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 
 /// Why there is no configuration to show a dashboard for. Every variant reads
 /// as a sentence on the config error page.
@@ -9,7 +12,7 @@ use panopticon_engine::{Config, ConfigError, config};
 pub enum LoadError {
     /// `?config=` named something the dashboard refuses to load.
     #[error("{0}")]
-    BadPath(String),
+    BadPath(ConfigPathError),
     /// The file could not be fetched at all.
     #[error("could not load {path}: {reason}")]
     Unreachable {
@@ -18,7 +21,13 @@ pub enum LoadError {
         /// What the browser said.
         reason: String,
     },
-    /// The server answered with an error status.
+    /// The server has no such file.
+    #[error("{path}: there is no such file on this site (HTTP 404)")]
+    NotFound {
+        /// The path asked for.
+        path: String,
+    },
+    /// The server answered with another error status.
     #[error("could not load {path}: the server answered HTTP {status}")]
     Http {
         /// The path asked for.
@@ -31,12 +40,69 @@ pub enum LoadError {
     Invalid(ConfigError),
 }
 
-impl LoadError {
+/// What the config error page says about a [`LoadError`]: the wording fits
+/// the case, because "fix the file" means nothing when a link named a file
+/// that will never be loaded, or when there is no file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Explanation {
+    /// The sentence under the title.
+    pub lead: String,
     /// One line per problem, each pointing at `file:line:col` where known.
-    pub fn messages(&self) -> Vec<String> {
+    pub messages: Vec<String>,
+    /// What to do about it.
+    pub hint: &'static str,
+}
+
+impl LoadError {
+    /// The page's words for this error.
+    pub fn explain(&self) -> Explanation {
+        let one = |lead: &str, hint| Explanation {
+            lead: lead.to_owned(),
+            messages: vec![self.to_string()],
+            hint,
+        };
         match self {
-            LoadError::Invalid(e) => e.messages(),
-            other => vec![other.to_string()],
+            LoadError::BadPath(_) => one(
+                "This link names a configuration the dashboard will not load; only relative .yaml paths on this site are loaded.",
+                "Open the dashboard without ?config= for its default configuration, or name a file next to index.html (e.g. ?config=other.yaml).",
+            ),
+            LoadError::NotFound { path } if path == DEFAULT_CONFIG_PATH => one(
+                "The dashboard has no configuration: panopticon.yaml is not on this site.",
+                "Install a configuration as panopticon.yaml next to index.html and reload this page. The examples in examples/config/ are valid starting points.",
+            ),
+            LoadError::NotFound { .. } => one(
+                "The configuration this link names is not on this site.",
+                "Check the name after ?config= (names are case-sensitive), or install the file next to index.html.",
+            ),
+            LoadError::Http { .. } => one(
+                "The web server would not hand out the configuration.",
+                "Check the web server's error log, then reload this page.",
+            ),
+            LoadError::Unreachable { .. } => one(
+                "The configuration could not be fetched.",
+                "Check that this site is reachable, then reload this page.",
+            ),
+            LoadError::Invalid(e @ ConfigError::Empty { .. }) => Explanation {
+                lead: "The configuration file is empty.".to_owned(),
+                messages: e.messages(),
+                hint: "Describe at least one service in the file and reload this page. The examples in examples/config/ are valid starting points.",
+            },
+            LoadError::Invalid(e) => {
+                let messages = e.messages();
+                let lead = if messages.len() == 1 {
+                    "The dashboard cannot start: its configuration has a problem.".to_owned()
+                } else {
+                    format!(
+                        "The dashboard cannot start: its configuration has {} problems.",
+                        messages.len()
+                    )
+                };
+                Explanation {
+                    lead,
+                    messages,
+                    hint: "Fix the file and reload this page. The examples in examples/config/ are valid starting points.",
+                }
+            }
         }
     }
 }
@@ -44,22 +110,138 @@ impl LoadError {
 /// Loads and validates the configuration for the `?config=` parameter.
 pub async fn load(param: Option<String>) -> Result<Config, LoadError> {
     let path = config::config_path(param.as_deref()).map_err(LoadError::BadPath)?;
-    let response = Request::get(&path)
-        .send()
-        .await
-        .map_err(|e| LoadError::Unreachable {
-            path: path.clone(),
-            reason: e.to_string(),
-        })?;
-    if !response.ok() {
-        return Err(LoadError::Http {
-            path,
-            status: response.status(),
-        });
-    }
-    let text = response.text().await.map_err(|e| LoadError::Unreachable {
+    let unreachable = |reason: String| LoadError::Unreachable {
         path: path.clone(),
-        reason: e.to_string(),
-    })?;
+        reason,
+    };
+    let response = match take_prefetched(&path) {
+        Some(answer) => JsFuture::from(answer)
+            .await
+            .map_err(|e| unreachable(js_reason(&e)))?
+            .dyn_into::<web_sys::Response>()
+            .map(Response::from)
+            .map_err(|_| unreachable("the early request did not answer".to_owned()))?,
+        None => Request::get(&path)
+            .send()
+            .await
+            .map_err(|e| unreachable(e.to_string()))?,
+    };
+    match response.status() {
+        404 => return Err(LoadError::NotFound { path }),
+        _ if !response.ok() => {
+            return Err(LoadError::Http {
+                path,
+                status: response.status(),
+            });
+        }
+        _ => {}
+    }
+    let text = response
+        .text()
+        .await
+        .map_err(|e| unreachable(e.to_string()))?;
     Config::from_yaml(&path, &text).map_err(LoadError::Invalid)
+}
+
+/// Where the boot script (written by `scripts/trunk_post_build.py`) leaves
+/// the request for the default configuration it starts while the wasm
+/// loads: `{ path, response: Promise<Response> }`. It starts one only when
+/// the URL names no other configuration, so nothing unused is fetched (a
+/// `<link rel=preload>` fetched `panopticon.yaml` for `?config=other.yaml`
+/// too, and Chromium warned every few seconds that it went unused).
+const PREFETCH_SLOT: &str = "__panopticonConfig";
+
+/// The early request for `path`, if the boot script made one; taken once.
+fn take_prefetched(path: &str) -> Option<js_sys::Promise> {
+    let window = web_sys::window()?;
+    let key = JsValue::from_str(PREFETCH_SLOT);
+    let slot = js_sys::Reflect::get(&window, &key).ok()?;
+    if slot.is_undefined() || slot.is_null() {
+        return None;
+    }
+    let _ = js_sys::Reflect::delete_property(&window, &key);
+    let asked = js_sys::Reflect::get(&slot, &JsValue::from_str("path"))
+        .ok()?
+        .as_string()?;
+    if asked != path {
+        return None;
+    }
+    js_sys::Reflect::get(&slot, &JsValue::from_str("response"))
+        .ok()?
+        .dyn_into::<js_sys::Promise>()
+        .ok()
+}
+
+/// A rejected fetch's reason in words (a `TypeError` names the network failure).
+fn js_reason(value: &JsValue) -> String {
+    value
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| value.as_string())
+        .unwrap_or_else(|| "the request failed".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use panopticon_engine::config::config_path;
+
+    use super::*;
+
+    #[test]
+    fn each_case_has_its_own_words() {
+        let refused = LoadError::BadPath(
+            config_path(Some("https://evil.example/x.yaml")).expect_err("refused"),
+        );
+        let e = refused.explain();
+        assert!(e.lead.contains("will not load"), "{e:?}");
+        assert!(
+            e.lead.contains("only relative .yaml paths on this site"),
+            "{e:?}"
+        );
+        assert_eq!(
+            e.messages,
+            [
+                r#"config "https://evil.example/x.yaml": only relative paths on this site are allowed (e.g. "other.yaml")"#
+            ]
+        );
+        assert!(!e.hint.contains("Fix the file"), "there is no file: {e:?}");
+
+        let missing = LoadError::NotFound {
+            path: "other.yaml".to_owned(),
+        }
+        .explain();
+        assert_eq!(
+            missing.messages,
+            ["other.yaml: there is no such file on this site (HTTP 404)"]
+        );
+        assert!(!missing.hint.contains("Fix the file"), "{missing:?}");
+        let default = LoadError::NotFound {
+            path: DEFAULT_CONFIG_PATH.to_owned(),
+        }
+        .explain();
+        assert!(
+            default
+                .hint
+                .contains("Install a configuration as panopticon.yaml")
+        );
+
+        let empty =
+            LoadError::Invalid(Config::from_yaml("panopticon.yaml", "").expect_err("empty"))
+                .explain();
+        assert_eq!(empty.lead, "The configuration file is empty.");
+        assert!(
+            empty.messages[0].contains("it needs at least `services:` with one service"),
+            "{empty:?}"
+        );
+
+        let syntax = LoadError::Invalid(
+            Config::from_yaml("panopticon.yaml", "services: [\n").expect_err("syntax"),
+        )
+        .explain();
+        assert_eq!(
+            syntax.messages,
+            ["panopticon.yaml:1:11: unclosed bracket '['"]
+        );
+        assert!(syntax.hint.starts_with("Fix the file"), "{syntax:?}");
+    }
 }

@@ -16,6 +16,7 @@ use web_sys::PointerEvent;
 use canvas::Painted;
 
 use crate::theme_toggle::LightTheme;
+use crate::untrusted::{SENTENCE_CHARS, Untrusted};
 
 /// A graph: a `<figure data-testid="graph">` whose canvas is redrawn when
 /// `data` changes or the figure is resized, never on a timer.
@@ -106,12 +107,13 @@ pub fn GraphPanel(
                 parts.join(", ")
             })
         });
-        graph.with_value(|g| format!("{}: {entries}", g.title))
+        let label = graph.with_value(|g| format!("{}: {entries}", g.title));
+        crate::untrusted::shown(&label, SENTENCE_CHARS).text
     };
 
     view! {
         <figure class="graph" data-testid="graph" data-state=state aria-busy=move || if data.with(Option::is_none) { "true" } else { "false" }>
-            <figcaption class="graph-title">{title}</figcaption>
+            <figcaption class="graph-title"><Untrusted text=title max=SENTENCE_CHARS /></figcaption>
             <div
                 class="graph-plot"
                 node_ref=plot_ref
@@ -134,7 +136,7 @@ pub fn GraphPanel(
                                         <span class=format!("graph-swatch series-{}", e.index + 1) aria-hidden="true">
                                             {e.mark.glyph()}
                                         </span>
-                                        <span class="graph-series-name">{e.label.clone()}</span>
+                                        <span class="graph-series-name"><Untrusted text=e.label.clone() /></span>
                                         <span class="graph-last">{e.last_text.clone()}</span>
                                     </li>
                                 }
@@ -151,10 +153,18 @@ pub fn GraphPanel(
                 data.with(|d| {
                     d.as_ref().map(|d| {
                         let errors = d.errors.iter().map(|e| {
-                            view! { <p class="graph-error" data-testid="graph-error">{e.clone()}</p> }
+                            view! {
+                                <p class="graph-error" data-testid="graph-error">
+                                    <Untrusted text=e.clone() max=SENTENCE_CHARS />
+                                </p>
+                            }
                         });
                         let warnings = d.warnings.iter().map(|w| {
-                            view! { <p class="graph-warning" data-testid="graph-warning">{w.clone()}</p> }
+                            view! {
+                                <p class="graph-warning" data-testid="graph-warning">
+                                    <Untrusted text=w.clone() max=SENTENCE_CHARS />
+                                </p>
+                            }
                         });
                         (errors.collect_view(), warnings.collect_view())
                     })
@@ -183,7 +193,7 @@ fn HoverReadout(
             view! {
                 <li>
                     <span class=format!("graph-swatch series-{}", v.index + 1) aria-hidden="true">{v.mark.glyph()}</span>
-                    <span class="graph-series-name">{v.label}</span>
+                    <span class="graph-series-name"><Untrusted text=v.label /></span>
                     <span class="graph-readout-value">{v.text}</span>
                 </li>
             }

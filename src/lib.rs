@@ -17,6 +17,7 @@ mod source_alert;
 mod source_info;
 mod theme_toggle;
 pub mod timing;
+mod untrusted;
 mod url_state;
 mod view_tabs;
 

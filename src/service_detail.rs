@@ -10,6 +10,8 @@ use panopticon_engine::rule::fmt_value;
 use panopticon_engine::snapshot::{CheckSnapshot, NOT_EVALUATED, ServiceSnapshot, Transition};
 use panopticon_engine::{Config, Snapshot};
 
+use crate::untrusted::{SENTENCE_CHARS, Untrusted};
+
 /// The detail panel for the selected service, over the graphs; nothing when
 /// no service is selected.
 #[component]
@@ -30,7 +32,7 @@ pub fn ServiceDetail(
                 let live = snap.as_ref().and_then(|s| s.service(&id).cloned());
                 view! { <ServiceCard service=service live=live selected=selected /> }.into_any()
             }
-            None => view! { <p class="muted">"No service " {id}</p> }.into_any(),
+            None => view! { <p class="muted">"No service " <Untrusted text=id /></p> }.into_any(),
         };
         Some(view! {
             <aside class="panel detail-panel" data-testid="service-detail" aria-live="polite">
@@ -90,7 +92,7 @@ fn ServiceCard(
             <h2 class=format!("detail-title status-{}", effective.as_str()) data-detail-service=service.id.clone()>
                 <span class="status-icon" aria-hidden="true">{effective.icon()}</span>
                 " "
-                {service.name.clone()}
+                <Untrusted text=service.name.clone() />
                 " — "
                 {effective.label()}
             </h2>
@@ -102,7 +104,9 @@ fn ServiceCard(
             .then(|| {
                 view! {
                     <p class="impacted">
-                        "Own status " {own.as_str()} "; impacted by " {impacted_by.join(", ")} "."
+                        "Own status " {own.as_str()} "; impacted by "
+                        <Untrusted text=impacted_by.join(", ") max=SENTENCE_CHARS />
+                        "."
                     </p>
                 }
             })}
@@ -114,24 +118,39 @@ fn ServiceCard(
                     </p>
                 }
             })}
-        {service.description.clone().map(|d| view! { <p class="muted">{d}</p> })}
+        {service
+            .description
+            .clone()
+            .map(|d| view! { <p class="muted"><Untrusted text=d max=SENTENCE_CHARS /></p> })}
         <dl class="meta">
             <dt>"Expected instances"</dt>
             <dd>{n}</dd>
-            {service.owner.clone().map(|o| view! { <dt>"Owner"</dt><dd>{o}</dd> })}
+            {service.owner.clone().map(|o| view! { <dt>"Owner"</dt><dd><Untrusted text=o /></dd> })}
+            // Only a validated `Link` (http(s) or relative) ever becomes an href.
             {service
                 .runbook
                 .clone()
                 .map(|r| {
-                    let href = r.clone();
+                    let href = r.as_str().to_owned();
                     view! {
                         <dt>"Runbook"</dt>
-                        <dd><a href=href target="_blank" rel="noopener noreferrer">{r}</a></dd>
+                        <dd>
+                            <a href=href target="_blank" rel="noopener noreferrer">
+                                <Untrusted text=r.as_str() max=SENTENCE_CHARS />
+                            </a>
+                        </dd>
                     }
                 })}
         </dl>
         {(!reasons.is_empty())
-            .then(|| view! { <ul class="reasons">{reasons.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul> })}
+            .then(|| view! {
+                <ul class="reasons">
+                    {reasons
+                        .into_iter()
+                        .map(|r| view! { <li><Untrusted text=r max=SENTENCE_CHARS /></li> })
+                        .collect_view()}
+                </ul>
+            })}
         <div class="checks">{checks}</div>
         <h3>"Recent transitions"</h3>
         {if transitions.is_empty() {
@@ -173,19 +192,27 @@ fn CheckCard(
         <section class=format!("check status-{}", status.as_str()) data-check-status=status.as_str()>
             <h3 class="check-title">
                 <span class="status-icon" aria-hidden="true">{status.icon()}</span>
-                " " {name} " "
+                " " <Untrusted text=name /> " "
                 <span class="status-word">{status.as_str()}</span>
             </h3>
-            {(!reason.is_empty()).then(|| view! { <p class="check-reason">{reason}</p> })}
+            {(!reason.is_empty())
+                .then(|| view! { <p class="check-reason"><Untrusted text=reason max=SENTENCE_CHARS /></p> })}
             {pending.map(|p| view! { <p class="check-pending">{p}</p> })}
-            <p class="check-rule"><code class="expr">{query}</code></p>
+            <p class="check-rule"><code class="expr"><Untrusted text=query max=SENTENCE_CHARS /></code></p>
             <p class="check-rule muted">
-                {rule}
+                <Untrusted text=rule max=SENTENCE_CHARS />
                 {(hold > 1).then(|| format!(" · holds for {hold} evaluations"))}
             </p>
             {(!instances.is_empty()).then(|| instance_table(instances))}
             {(!notes.is_empty())
-                .then(|| view! { <ul class="notes">{notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul> })}
+                .then(|| view! {
+                    <ul class="notes">
+                        {notes
+                            .into_iter()
+                            .map(|n| view! { <li><Untrusted text=n max=SENTENCE_CHARS /></li> })
+                            .collect_view()}
+                    </ul>
+                })}
         </section>
     }
 }
@@ -203,13 +230,13 @@ fn instance_table(instances: Vec<InstanceVerdict>) -> impl IntoView {
                         let instance = i.instance.clone();
                         view! {
                             <tr class=format!("status-{}", i.status.as_str()) data-instance=instance>
-                                <td>{i.instance}</td>
+                                <td class="instance-name"><Untrusted text=i.instance /></td>
                                 <td class="num">{i.value.map_or_else(|| "—".to_owned(), fmt_value)}</td>
                                 <td>
                                     <span class="status-icon" aria-hidden="true">{i.status.icon()}</span>
                                     " " {i.status.as_str()}
                                 </td>
-                                <td>{i.reason}</td>
+                                <td class="instance-why"><Untrusted text=i.reason max=SENTENCE_CHARS /></td>
                             </tr>
                         }
                     })
@@ -221,7 +248,7 @@ fn instance_table(instances: Vec<InstanceVerdict>) -> impl IntoView {
 
 pub(crate) fn transition_item(service: Option<&str>, t: &Transition) -> impl IntoView + use<> {
     let time = clock_time(t.at);
-    let who = service.map(|s| format!("{s}: "));
+    let who = service.map(|s| view! { <Untrusted text=s.to_owned() />": " });
     view! {
         <li class=format!("transition status-{}", t.to.as_str())>
             <time>{time}</time>
@@ -229,7 +256,7 @@ pub(crate) fn transition_item(service: Option<&str>, t: &Transition) -> impl Int
             <span class=format!("status-{}", t.from.as_str())>{t.from.as_str()}</span>
             " → "
             <span class=format!("status-{}", t.to.as_str())>{t.to.as_str()}</span>
-            " — " {t.cause.clone()}
+            " — " <Untrusted text=t.cause.clone() max=SENTENCE_CHARS />
         </li>
     }
 }

@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 use panopticon_engine::SourceAlert as Alert;
 
+use crate::untrusted::{SENTENCE_CHARS, Untrusted};
+
 /// The data-source failure message (with what it means for the statuses on
 /// screen, as the monitor decided) and Prometheus's own warnings. Empty when
 /// all is well.
@@ -23,7 +25,9 @@ pub fn SourceAlert(
                     view! {
                         <div class="alert alert-source" data-testid="source-error" role="alert">
                             <strong>"Data source problem: "</strong>
-                            <span class="alert-message">{alert.message}</span>
+                            <span class="alert-message">
+                                <Untrusted text=alert.message max=SENTENCE_CHARS />
+                            </span>
                             " "
                             <span class="alert-consequence">{alert.consequence}</span>
                         </div>
@@ -38,7 +42,10 @@ pub fn SourceAlert(
                         <div class="alert alert-warnings" data-testid="prometheus-warnings">
                             <strong>"Prometheus says: "</strong>
                             <ul>
-                                {warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}
+                                {warnings
+                                    .into_iter()
+                                    .map(|w| view! { <li><Untrusted text=w max=SENTENCE_CHARS /></li> })
+                                    .collect_view()}
                             </ul>
                         </div>
                     }

@@ -6,6 +6,11 @@ use crate::data::GraphSeries;
 
 /// Longest query text used as a name before it is cut with "…".
 const QUERY_CHARS: usize = 40;
+/// Longest name of any kind: label values come from whoever writes the
+/// metrics, and one 10 KB value must not become a 10 KB legend entry,
+/// read-out line and `aria-label` (the page shows less still, with this
+/// on hover).
+pub const LABEL_CHARS: usize = 160;
 
 /// One name per series, in order.
 ///
@@ -38,45 +43,48 @@ pub fn legend_labels(series: &[GraphSeries], queries: &[String]) -> Vec<String> 
     series
         .iter()
         .enumerate()
-        .map(|(index, s)| {
-            let parts: Vec<&str> = ordered
-                .iter()
-                .filter_map(|key| s.labels.get(*key))
-                .map(String::as_str)
-                .filter(|v| !v.is_empty())
-                .collect();
-            if !parts.is_empty() {
-                return parts.join(", ");
-            }
-            if let Some(name) = s.labels.get("__name__").filter(|n| !n.is_empty()) {
-                return name.clone();
-            }
-            let own: Vec<&str> = s
-                .labels
-                .values()
-                .map(String::as_str)
-                .filter(|v| !v.is_empty())
-                .collect();
-            if !own.is_empty() {
-                return own.join(", ");
-            }
-            if let Some(query) = queries
-                .get(s.query)
-                .map(|q| q.trim())
-                .filter(|q| !q.is_empty())
-            {
-                return shorten(query);
-            }
-            format!("series {}", index + 1)
-        })
+        .map(|(index, s)| shorten(&name(index, s, &ordered, queries), LABEL_CHARS))
         .collect()
 }
 
-fn shorten(text: &str) -> String {
-    if text.chars().count() <= QUERY_CHARS {
+/// The uncut name of series `index` (see [`legend_labels`]).
+fn name(index: usize, s: &GraphSeries, ordered: &[&str], queries: &[String]) -> String {
+    let parts: Vec<&str> = ordered
+        .iter()
+        .filter_map(|key| s.labels.get(*key))
+        .map(String::as_str)
+        .filter(|v| !v.is_empty())
+        .collect();
+    if !parts.is_empty() {
+        return parts.join(", ");
+    }
+    if let Some(name) = s.labels.get("__name__").filter(|n| !n.is_empty()) {
+        return name.clone();
+    }
+    let own: Vec<&str> = s
+        .labels
+        .values()
+        .map(String::as_str)
+        .filter(|v| !v.is_empty())
+        .collect();
+    if !own.is_empty() {
+        return own.join(", ");
+    }
+    if let Some(query) = queries
+        .get(s.query)
+        .map(|q| q.trim())
+        .filter(|q| !q.is_empty())
+    {
+        return shorten(query, QUERY_CHARS);
+    }
+    format!("series {}", index + 1)
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
         return text.to_owned();
     }
-    let cut: String = text.chars().take(QUERY_CHARS - 1).collect();
+    let cut: String = text.chars().take(max - 1).collect();
     format!("{cut}…")
 }
 
@@ -141,5 +149,10 @@ mod tests {
         check(&[series(9, &[("volume", "gv0")])], &["gv0"]);
         check(&[series(5, &[])], &["series 1"]);
         check(&[], &[]);
+        let long = "x".repeat(10_240);
+        check(
+            &[series(0, &[("node", &long)]), series(0, &[("node", "n2")])],
+            &[&format!("{}…", "x".repeat(LABEL_CHARS - 1)), "n2"],
+        );
     }
 }

@@ -15,6 +15,7 @@ use panopticon_engine::config::Strength;
 use panopticon_layout::Rect;
 
 use super::model::{self, NAME_SIZE, NAME_Y, NOTE_SIZE, NOTE_Y, NodeLook, STATUS_SIZE, STATUS_Y};
+use crate::untrusted::neutral;
 
 /// `text` safe inside an element or a double-quoted attribute value.
 pub fn escape(text: &str) -> String {
@@ -46,9 +47,15 @@ pub fn status_word(status: Status) -> String {
     format!(" {}", status.label())
 }
 
-/// The note line of a box `width` wide.
+/// The note line of a box `width` wide (it may quote a reason, and so a
+/// label: bidi controls made visible, see [`crate::untrusted`]).
 pub fn note_text(look: &NodeLook, width: f64) -> String {
-    model::fit(&look.note, width, NOTE_SIZE, false)
+    model::fit(&neutral(&look.note), width, NOTE_SIZE, false)
+}
+
+/// The box's tooltip and `aria-label`: the whole name, bidi controls made visible.
+pub fn node_label(look: &NodeLook, name: &str) -> String {
+    neutral(&look.aria_label(name)).into_owned()
 }
 
 /// One service's box, as it looks now. `data-*` attributes are the DOM
@@ -57,7 +64,7 @@ pub fn note_text(look: &NodeLook, width: f64) -> String {
 pub fn node(out: &mut String, id: &str, name: &str, rect: Rect, look: &NodeLook, selected: bool) {
     let (w, h) = (rect.width, rect.height);
     let mid = w / 2.0;
-    let label = escape(&look.aria_label(name));
+    let label = escape(&node_label(look, name));
     let _ = write!(
         out,
         r#"<g class="{class}" data-service="{id}" data-status="{effective}" data-own-status="{own}""#,
@@ -101,7 +108,7 @@ pub fn node(out: &mut String, id: &str, name: &str, rect: Rect, look: &NodeLook,
         mid = mid,
         name_y = NAME_Y,
         name_size = NAME_SIZE,
-        name = escape(&model::fit(name, w, NAME_SIZE, true)),
+        name = escape(&model::fit(&neutral(name), w, NAME_SIZE, true)),
         status_y = STATUS_Y,
         status_size = STATUS_SIZE,
         icon = look.effective.icon(),
@@ -121,17 +128,19 @@ pub fn edge_class(strength: Strength, status: Status) -> String {
     )
 }
 
-/// An edge's tooltip: who needs whom, the rule of its strength, what it passes on.
+/// An edge's tooltip: who needs whom, the rule of its strength, what it
+/// passes on (names with bidi controls made visible).
 pub fn edge_title(label: &str, strength: Strength, status: Status) -> String {
     let rule = match strength {
         Strength::Hard => "passes its status on",
         Strength::Soft => "passes at most warning",
     };
-    format!(
+    let title = format!(
         "{label} ({}: {rule}): passes {}",
         strength.as_str(),
         status.as_str()
-    )
+    );
+    neutral(&title).into_owned()
 }
 
 /// One dependency edge from `from` (the dependant) to `to`, along `path`:
@@ -250,6 +259,41 @@ mod tests {
         );
         assert!(!out.contains("data-impacted-by"), "{out}");
         assert!(out.contains(r#"aria-pressed="false""#), "{out}");
+    }
+
+    #[test]
+    fn hostile_names_neither_reorder_nor_spill() {
+        let rect = Rect {
+            x: 0.0,
+            y: 0.0,
+            width: 200.0,
+            height: 72.0,
+        };
+        let mut out = String::new();
+        let name = format!("evil\u{202E}{}", "x".repeat(10_240));
+        let l = look(
+            Status::Unknown,
+            Status::Unknown,
+            &[],
+            "node\u{202E}-1: no data",
+        );
+        node(&mut out, "evil", &name, rect, &l, false);
+        assert!(!out.contains('\u{202E}'), "no override reaches the SVG");
+        assert!(out.contains(">node[U+202E]-1: no data</text>"), "{out}");
+        let shown = out
+            .split(r#"<text class="node-name""#)
+            .nth(1)
+            .and_then(|t| t.split("</text>").next())
+            .unwrap_or_default();
+        assert!(shown.contains("evil[U+202E]x"), "{shown}");
+        assert!(
+            shown.len() < 200,
+            "the box's name is cut to its width: {shown}"
+        );
+        assert!(
+            out.contains(&format!("<title>evil[U+202E]{}", "x".repeat(10_240))),
+            "the whole name stays in the tooltip"
+        );
     }
 
     #[test]

@@ -75,7 +75,7 @@ impl NodeDom {
                 }
             }
         }
-        let label = look.aria_label(name);
+        let label = markup::node_label(look, name);
         let _ = g.set_attribute("aria-label", &label);
         set_text(self.title.as_ref(), &label);
         if look.note != before.note {
