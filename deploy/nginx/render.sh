@@ -56,7 +56,9 @@ else
     exit 2
   fi
   export PANOPTICON_LIMIT_REQ_ZONE="limit_req_zone \$binary_remote_addr zone=panopticon_prometheus:10m rate=$PANOPTICON_RATE_LIMIT;"
-  export PANOPTICON_LIMIT_REQ="limit_req zone=panopticon_prometheus burst=$PANOPTICON_RATE_BURST nodelay; limit_req_status 429; error_page 429 @panopticon_rate_limited;"
+  burst=""
+  if [ "$PANOPTICON_RATE_BURST" -gt 0 ]; then burst=" burst=$PANOPTICON_RATE_BURST nodelay"; fi
+  export PANOPTICON_LIMIT_REQ="limit_req zone=panopticon_prometheus$burst; limit_req_status 429; error_page 429 @panopticon_rate_limited;"
 fi
 
 brotli_module=/usr/lib/nginx/modules/ngx_http_brotli_static_module.so
