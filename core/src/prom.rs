@@ -7,12 +7,17 @@
 
 pub mod decode;
 pub mod error;
+pub mod limits;
 pub mod model;
 pub mod request;
 mod wire;
 
-pub use decode::{EXCERPT_CHARS, decode_response, excerpt};
+pub use decode::{
+    EXCERPT_CHARS, SUCCESS_BODY_IGNORED, decode_response, decode_response_within, excerpt,
+    page_excerpt,
+};
 pub use error::{AbortCause, PromErrorKind, QueryError};
+pub use limits::{AnswerLimits, BodyBudget, ERROR_BODY_BYTES, Take};
 pub use model::{
     HistogramSample, InstantSeries, Labels, QueryData, QueryResult, RangeSeries, Sample,
 };

@@ -13,7 +13,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use panopticon_core::prom::{
-    PromErrorKind, QueryData, QueryError, QueryResult, Sample, decode_response,
+    PromErrorKind, QueryData, QueryError, QueryResult, SUCCESS_BODY_IGNORED, Sample,
+    decode_response,
 };
 
 /// One fixture: status, content type and body as Prometheus sent them.
@@ -212,10 +213,21 @@ const CHECKS: &[(&str, Check)] = &[
         prom_error(r, &PromErrorKind::Canceled, 503);
     }),
     ("derived/nginx_502", |r| {
+        // The page's title, once: not "502 Bad Gateway 502 Bad Gateway nginx".
         assert_eq!(
             r.expect_err("an error").to_string(),
-            "Prometheus answered HTTP 502 (the proxy could not reach Prometheus): \
-             502 Bad Gateway 502 Bad Gateway nginx/1.22.1"
+            "Prometheus answered HTTP 502 Bad Gateway (the proxy could not reach Prometheus)"
+        );
+    }),
+    ("derived/vector_503", |r| {
+        // A success envelope never hides a failing status.
+        assert_eq!(
+            r,
+            Err(QueryError::Http {
+                status: 503,
+                content_type: Some("application/json".into()),
+                excerpt: SUCCESS_BODY_IGNORED.into(),
+            })
         );
     }),
     ("derived/html_200_wrong_base_url", |r| {

@@ -9,7 +9,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
-use panopticon_core::prom::{EXCERPT_CHARS, QueryError, decode_response};
+use panopticon_core::prom::{
+    AnswerLimits, EXCERPT_CHARS, QueryData, QueryError, decode_response, decode_response_within,
+};
 use proptest::prelude::*;
 
 /// Read once: the mutation test asks for them in every case.
@@ -43,16 +45,38 @@ const CONTENT_TYPES: [Option<&str>; 4] = [
     None,
 ];
 
-/// Decodes under every status/content-type pair and checks what can be
-/// checked without knowing the input: errors have a readable text and
-/// excerpts stay short.
+/// Tight enough that the fixtures and the generated bodies cross them.
+const TIGHT: AnswerLimits = AnswerLimits {
+    max_bytes: 300,
+    max_series: 2,
+};
+
+/// Decodes under every status/content-type pair, unbounded and within
+/// [`TIGHT`] limits, and checks what can be checked without knowing the
+/// input: errors have a readable text, excerpts stay short, only a 2xx
+/// answer is ever a result, and a result stays within the limits it was
+/// decoded under.
 fn decode_everywhere(body: &[u8]) {
     for status in STATUSES {
         for ct in CONTENT_TYPES {
-            if let Err(err) = decode_response(status, ct, body) {
-                assert!(!err.to_string().is_empty());
-                if let QueryError::Http { excerpt, .. } = &err {
-                    assert!(excerpt.chars().count() <= EXCERPT_CHARS + 1);
+            for limits in [AnswerLimits::UNLIMITED, TIGHT] {
+                match decode_response_within(&limits, status, ct, body) {
+                    Ok(result) => {
+                        assert!((200..300).contains(&status), "a result from HTTP {status}");
+                        assert!(body.len() as u64 <= limits.max_bytes);
+                        let series = match &result.data {
+                            QueryData::Vector(v) => v.len(),
+                            QueryData::Matrix(m) => m.len(),
+                            _ => 1,
+                        };
+                        assert!(series <= limits.max_series.max(1), "{series} series");
+                    }
+                    Err(err) => {
+                        assert!(!err.to_string().is_empty());
+                        if let QueryError::Http { excerpt, .. } = &err {
+                            assert!(excerpt.chars().count() <= EXCERPT_CHARS + 1);
+                        }
+                    }
                 }
             }
         }

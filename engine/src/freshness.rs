@@ -90,11 +90,18 @@ where
     first_source_error
 }
 
+/// An answer refused for its size or series count is a source error too:
+/// when every query is refused (a proxy answering with huge pages, a
+/// Prometheus gone wild) the operator must see why instead of quietly
+/// current-looking data; when only some are, the other answers keep it from
+/// being called an outage, and those checks are `unknown` with the reason.
 fn is_source_error(e: &QueryError) -> bool {
     match e {
-        QueryError::Unreachable { .. } | QueryError::Timeout { .. } | QueryError::Http { .. } => {
-            true
-        }
+        QueryError::Unreachable { .. }
+        | QueryError::Timeout { .. }
+        | QueryError::Http { .. }
+        | QueryError::TooLarge { .. }
+        | QueryError::TooManySeries { .. } => true,
         QueryError::Prometheus { .. } => e.is_transient(),
         _ => false,
     }

@@ -61,6 +61,31 @@ pub enum QueryError {
         /// What did not match.
         message: String,
     },
+    /// A successful answer larger than `datasource.max_answer_bytes`,
+    /// refused before it was held in memory: WebAssembly memory never
+    /// shrinks, so one such answer would cost a wall screen for weeks.
+    #[error("{}", too_large_text(*bytes, *limit))]
+    TooLarge {
+        /// The declared size (`Content-Length`); `None` when the body came
+        /// without one and reading stopped once it passed the limit.
+        bytes: Option<u64>,
+        /// `datasource.max_answer_bytes`.
+        limit: u64,
+    },
+    /// A result with more series than `datasource.max_series`, refused
+    /// while it was decoded: no more than `limit` series were ever built.
+    #[error(
+        "answer with {} series refused: more than datasource.max_series ({}); \
+         narrow the query or raise the limit",
+        Count(*series),
+        Count(*limit)
+    )]
+    TooManySeries {
+        /// How many series the answer had.
+        series: usize,
+        /// `datasource.max_series`.
+        limit: usize,
+    },
     /// The query succeeded but returned another shape than the caller needs,
     /// usually a check written as a range selector where a vector was meant.
     #[error("expected a {expected} result, got a {got}")]
@@ -137,6 +162,16 @@ impl QueryError {
         matches!(self, QueryError::Decode { .. })
     }
 
+    /// The answer was refused for its size in bytes.
+    pub fn is_too_large(&self) -> bool {
+        matches!(self, QueryError::TooLarge { .. })
+    }
+
+    /// The answer was refused for its number of series.
+    pub fn is_too_many_series(&self) -> bool {
+        matches!(self, QueryError::TooManySeries { .. })
+    }
+
     /// The result had the wrong type for its use.
     pub fn is_unexpected_result_type(&self) -> bool {
         matches!(self, QueryError::UnexpectedResultType { .. })
@@ -163,7 +198,11 @@ impl QueryError {
                     | PromErrorKind::Internal
                     | PromErrorKind::Unavailable
             ),
+            // An answer over a configured bound is the query's or the
+            // limit's to change; the next refresh gets the same answer.
             QueryError::Decode { .. }
+            | QueryError::TooLarge { .. }
+            | QueryError::TooManySeries { .. }
             | QueryError::UnexpectedResultType { .. }
             | QueryError::InvalidRequest { .. } => false,
         }
@@ -309,6 +348,63 @@ impl fmt::Display for Seconds {
     }
 }
 
+/// A size as an operator reads it, in the binary units configuration
+/// values are usually written in: "8 MiB", "29.6 MiB", "512 bytes".
+struct Bytes(u64);
+
+impl fmt::Display for Bytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+        if self.0 < 1024 {
+            return write!(f, "{} bytes", self.0);
+        }
+        let mut value = self.0 as f64 / 1024.0;
+        let mut unit = UNITS[0];
+        for next in &UNITS[1..] {
+            // Compare as printed, so 1 MiB - 1 byte is "1 MiB", not "1024 KiB".
+            if (value * 10.0).round() < 10_240.0 {
+                break;
+            }
+            value /= 1024.0;
+            unit = next;
+        }
+        let tenths = (value * 10.0).round() / 10.0;
+        if tenths.fract() == 0.0 {
+            write!(f, "{tenths:.0} {unit}")
+        } else {
+            write!(f, "{tenths:.1} {unit}")
+        }
+    }
+}
+
+/// A count with thousands separators: "100,000".
+struct Count(usize);
+
+impl fmt::Display for Count {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let digits = self.0.to_string();
+        for (i, d) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                f.write_str(",")?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+fn too_large_text(bytes: Option<u64>, limit: u64) -> String {
+    let size = match bytes {
+        Some(bytes) => Bytes(bytes).to_string(),
+        None => format!("more than {}", Bytes(limit)),
+    };
+    format!(
+        "answer of {size} refused: larger than datasource.max_answer_bytes ({}); \
+         narrow the query or raise the limit",
+        Bytes(limit)
+    )
+}
+
 fn http_text(status: u16, content_type: Option<&str>, excerpt: &str) -> String {
     let body = if excerpt.is_empty() {
         "(empty body)"
@@ -328,7 +424,23 @@ fn http_text(status: u16, content_type: Option<&str>, excerpt: &str) -> String {
         404 => " (is the base URL right?)",
         _ => "",
     };
-    format!("Prometheus answered HTTP {status}{hint}: {body}")
+    match status_line_reason(status, excerpt) {
+        // "502 Bad Gateway" from a proxy's page: one sentence, said once.
+        Some(reason) => format!("Prometheus answered HTTP {status} {reason}{hint}"),
+        None => format!("Prometheus answered HTTP {status}{hint}: {body}"),
+    }
+}
+
+/// The reason phrase when `excerpt` is nothing but a status line for
+/// `status` ("502 Bad Gateway", "404 page not found"), so the sentence need
+/// not repeat the code.
+fn status_line_reason(status: u16, excerpt: &str) -> Option<&str> {
+    let reason = excerpt.strip_prefix(&format!("{status} "))?.trim();
+    let short = !reason.is_empty() && reason.chars().count() <= 40;
+    let words_only = reason
+        .chars()
+        .all(|c| c.is_alphanumeric() || c == ' ' || c == '-' || c == '\'');
+    (short && words_only).then_some(reason)
 }
 
 #[cfg(test)]
@@ -404,6 +516,87 @@ mod tests {
             },
             "expected a vector result, got a matrix",
         );
+        check(
+            QueryError::TooLarge {
+                bytes: Some(31 * 1024 * 1024 + 200 * 1024),
+                limit: 8 * 1024 * 1024,
+            },
+            "answer of 31.2 MiB refused: larger than datasource.max_answer_bytes (8 MiB); \
+             narrow the query or raise the limit",
+        );
+        check(
+            QueryError::TooLarge {
+                bytes: None,
+                limit: 8 * 1024 * 1024,
+            },
+            "answer of more than 8 MiB refused: larger than datasource.max_answer_bytes (8 MiB); \
+             narrow the query or raise the limit",
+        );
+        check(
+            QueryError::TooManySeries {
+                series: 100_000,
+                limit: 20_000,
+            },
+            "answer with 100,000 series refused: more than datasource.max_series (20,000); \
+             narrow the query or raise the limit",
+        );
+    }
+
+    #[test]
+    fn a_status_line_excerpt_is_not_said_twice() {
+        let http = |status, excerpt: &str| QueryError::Http {
+            status,
+            content_type: Some("text/html".into()),
+            excerpt: excerpt.into(),
+        };
+        check(
+            http(502, "502 Bad Gateway"),
+            "Prometheus answered HTTP 502 Bad Gateway (the proxy could not reach Prometheus)",
+        );
+        check(
+            http(404, "404 page not found"),
+            "Prometheus answered HTTP 404 page not found (is the base URL right?)",
+        );
+        // Another code, or more than a reason phrase: kept as the body.
+        check(
+            http(502, "503 Service Unavailable"),
+            "Prometheus answered HTTP 502 (the proxy could not reach Prometheus): 503 Service Unavailable",
+        );
+        check(
+            http(500, "500 error: disk full on /var/lib/prometheus"),
+            "Prometheus answered HTTP 500: 500 error: disk full on /var/lib/prometheus",
+        );
+        check(
+            http(502, "502 "),
+            "Prometheus answered HTTP 502 (the proxy could not reach Prometheus): 502 ",
+        );
+    }
+
+    #[test]
+    fn sizes_and_counts_read_like_an_operator_writes_them() {
+        let bytes: &[(u64, &str)] = &[
+            (0, "0 bytes"),
+            (1023, "1023 bytes"),
+            (1024, "1 KiB"),
+            (1536, "1.5 KiB"),
+            (8 * 1024 * 1024, "8 MiB"),
+            (1024 * 1024 - 1, "1 MiB"),
+            (5 * 1024 * 1024 * 1024, "5 GiB"),
+            (u64::MAX, "16777216 TiB"),
+        ];
+        for (n, expect) in bytes {
+            assert_eq!(Bytes(*n).to_string(), *expect);
+        }
+        let counts: &[(usize, &str)] = &[
+            (0, "0"),
+            (999, "999"),
+            (1000, "1,000"),
+            (20_000, "20,000"),
+            (1_234_567, "1,234,567"),
+        ];
+        for (n, expect) in counts {
+            assert_eq!(Count(*n).to_string(), *expect);
+        }
     }
 
     #[test]
@@ -464,6 +657,24 @@ mod tests {
                 false,
                 false,
             ),
+            (
+                QueryError::TooLarge {
+                    bytes: None,
+                    limit: 1,
+                },
+                false,
+                false,
+                false,
+            ),
+            (
+                QueryError::TooManySeries {
+                    series: 2,
+                    limit: 1,
+                },
+                false,
+                false,
+                false,
+            ),
         ];
         for (err, timeout, canceled, transient) in table {
             assert_eq!(err.is_timeout(), timeout, "{err:?}");
@@ -473,6 +684,16 @@ mod tests {
         assert!(prom(PromErrorKind::BadData).is_bad_data());
         assert!(prom(PromErrorKind::Execution).is_execution());
         assert!(!prom(PromErrorKind::Execution).is_bad_data());
+        let too_large = QueryError::TooLarge {
+            bytes: Some(2),
+            limit: 1,
+        };
+        let too_many = QueryError::TooManySeries {
+            series: 2,
+            limit: 1,
+        };
+        assert!(too_large.is_too_large() && !too_large.is_too_many_series());
+        assert!(too_many.is_too_many_series() && !too_many.is_too_large());
     }
 
     #[test]
