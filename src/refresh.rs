@@ -158,6 +158,8 @@ impl Refresher {
             timeout: Duration::from_secs_f64(timeout),
             max_in_flight: usize::try_from(ds.max_in_flight).unwrap_or(6),
             auth: None,
+            max_answer_bytes: ds.max_answer_bytes,
+            max_series: usize::try_from(ds.max_series).unwrap_or(usize::MAX),
         });
         let monitor = Monitor::new((*config).clone());
         let now = now_secs();

@@ -1,15 +1,23 @@
-//! One query over `fetch`: send what core built, enforce the deadline, hand
-//! the answer to core's decoder.
+//! One query over `fetch`: send what core built, enforce the deadline, read
+//! the body within its size limit, hand it to core's decoder.
+//!
+//! The body is read as a stream and its chunks stay in JavaScript until the
+//! whole body is known to fit: only then is it copied into wasm memory, once,
+//! at its exact size. A refused answer never enters wasm memory, which never
+//! shrinks; its chunks are garbage-collected JavaScript objects.
 
 use std::pin::pin;
 
 use futures_util::future::{Either, select};
-use gloo_net::http::{Method, RequestBuilder};
+use gloo_net::http::{Method, RequestBuilder, Response};
 use gloo_timers::future::sleep;
+use js_sys::Uint8Array;
 use panopticon_core::prom::{
-    self, AbortCause, HttpRequest, Query, QueryError, QueryResult, RequestOptions,
+    self, AbortCause, AnswerLimits, HttpRequest, Query, QueryError, QueryResult, RequestOptions,
 };
-use web_sys::AbortController;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, ReadableStreamDefaultReader, ReadableStreamReadResult};
 
 use crate::ClientConfig;
 
@@ -36,7 +44,11 @@ pub(crate) async fn run(
         reason: "this browser cannot abort requests (no AbortController)".to_owned(),
     })?;
     let guard = AbortOnDrop(controller);
-    let exchange = pin!(exchange(&request, &guard.0));
+    let limits = AnswerLimits {
+        max_bytes: config.max_answer_bytes,
+        max_series: config.max_series,
+    };
+    let exchange = pin!(exchange(&request, &guard.0, &limits));
     let deadline = pin!(sleep(config.timeout));
     match select(exchange, deadline).await {
         Either::Left((answer, _)) => answer,
@@ -53,6 +65,7 @@ pub(crate) async fn run(
 async fn exchange(
     request: &HttpRequest,
     controller: &AbortController,
+    limits: &AnswerLimits,
 ) -> Result<QueryResult, QueryError> {
     let signal = controller.signal();
     let mut builder = RequestBuilder::new(&request.url)
@@ -79,12 +92,91 @@ async fn exchange(
         .await
         .map_err(|e| fetch_error(&e, aborted()))?;
     let status = response.status();
-    let content_type = response.headers().get("content-type");
-    let body = response
-        .binary()
+    let headers = response.headers();
+    let content_type = headers.get("content-type");
+    let mut budget = limits.budget(status, headers.get("content-length").as_deref())?;
+    let body = read_body(&response, &mut budget)
         .await
-        .map_err(|e| fetch_error(&e, aborted()))?;
-    prom::decode_response(status, content_type.as_deref(), &body)
+        .map_err(|failure| match failure {
+            BodyFailure::Refused(err) => err,
+            BodyFailure::Js(js) => js_error(&js, aborted()),
+        })?;
+    prom::decode_response_within(limits, status, content_type.as_deref(), &body)
+}
+
+enum BodyFailure {
+    /// Over the limit: core's error says why.
+    Refused(QueryError),
+    /// The stream broke (network, abort).
+    Js(JsValue),
+}
+
+impl From<JsValue> for BodyFailure {
+    fn from(js: JsValue) -> Self {
+        BodyFailure::Js(js)
+    }
+}
+
+/// Reads the body chunk by chunk as `budget` allows, cancelling the stream
+/// as soon as it says stop; the chunks are copied into wasm memory only at
+/// the end, into one buffer of the exact size.
+async fn read_body(
+    response: &Response,
+    budget: &mut prom::BodyBudget,
+) -> Result<Vec<u8>, BodyFailure> {
+    let Some(stream) = response.body() else {
+        return Ok(Vec::new()); // 204, or a body-less answer
+    };
+    let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let mut chunks: Vec<Uint8Array> = Vec::new();
+    loop {
+        let step: ReadableStreamReadResult = JsFuture::from(reader.read()).await?.unchecked_into();
+        if step.get_done().unwrap_or(false) {
+            break;
+        }
+        let Ok(chunk) = step.get_value().dyn_into::<Uint8Array>() else {
+            continue; // not bytes: nothing a fetch body stream produces
+        };
+        let take = match budget.take(chunk.length() as usize) {
+            Ok(take) => take,
+            Err(refused) => {
+                // Fire and forget: the fetch is also aborted when the query
+                // ends, this only stops the download sooner.
+                let _cancelling = reader.cancel();
+                return Err(BodyFailure::Refused(refused));
+            }
+        };
+        chunks.push(if take.keep < chunk.length() as usize {
+            chunk.subarray(0, u32::try_from(take.keep).unwrap_or(u32::MAX))
+        } else {
+            chunk
+        });
+        if !take.more {
+            let _cancelling = reader.cancel();
+            break;
+        }
+    }
+    let mut body = vec![0; usize::try_from(budget.kept()).unwrap_or(usize::MAX)];
+    let mut at = 0;
+    for chunk in chunks {
+        let len = chunk.length() as usize;
+        chunk.copy_to(&mut body[at..at + len]);
+        at += len;
+    }
+    Ok(body)
+}
+
+/// A JavaScript error (a `DOMException` or `TypeError` from the stream) as a
+/// query error.
+fn js_error(js: &JsValue, aborted: Option<AbortCause>) -> QueryError {
+    match js.dyn_ref::<js_sys::Error>() {
+        Some(err) => QueryError::from_fetch_failure(
+            &String::from(err.name()),
+            &String::from(err.message()),
+            aborted,
+        ),
+        None => QueryError::from_fetch_failure("", &js.as_string().unwrap_or_default(), aborted),
+    }
 }
 
 fn fetch_error(err: &gloo_net::Error, aborted: Option<AbortCause>) -> QueryError {

@@ -17,7 +17,9 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use futures_util::Stream;
-use panopticon_core::prom::{Auth, BaseUrl, Query, QueryError, QueryResult, RequestOptions};
+use panopticon_core::prom::{
+    AnswerLimits, Auth, BaseUrl, Query, QueryError, QueryResult, RequestOptions,
+};
 
 pub use refresh::RefreshHandle;
 
@@ -34,17 +36,28 @@ pub struct ClientConfig {
     pub max_in_flight: usize,
     /// Credentials, if the proxy or Prometheus wants them.
     pub auth: Option<Auth>,
+    /// Largest successful answer read, in bytes (`datasource.max_answer_bytes`):
+    /// a bigger one is refused by its `Content-Length`, or once that many
+    /// bytes have streamed in, before it is copied into wasm memory.
+    pub max_answer_bytes: u64,
+    /// Most series accepted in one answer (`datasource.max_series`); the
+    /// decoder counts past it without building the rest.
+    pub max_series: usize,
 }
 
 impl ClientConfig {
     /// Six in flight and a 10 s deadline: what a browser's connection pool
-    /// and an operator's patience allow.
+    /// and an operator's patience allow; answer limits as
+    /// [`AnswerLimits::default`] (8 MiB, 20,000 series).
     pub fn new(base_url: BaseUrl) -> ClientConfig {
+        let limits = AnswerLimits::default();
         ClientConfig {
             base_url,
             timeout: Duration::from_secs(10),
             max_in_flight: 6,
             auth: None,
+            max_answer_bytes: limits.max_bytes,
+            max_series: limits.max_series,
         }
     }
 }

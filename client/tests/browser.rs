@@ -10,7 +10,10 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use gloo_timers::future::sleep;
 use panopticon_client::{Client, ClientConfig};
-use panopticon_core::prom::{BaseUrl, PromErrorKind, Query, QueryData, QueryError};
+use panopticon_core::prom::{
+    BaseUrl, PromErrorKind, Query, QueryData, QueryError, SUCCESS_BODY_IGNORED,
+};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -26,10 +29,11 @@ fn server() -> &'static str {
 
 fn client_for(base: &str, timeout_ms: u64, max_in_flight: usize) -> Client {
     Client::new(ClientConfig {
-        base_url: BaseUrl::parse(base).expect("valid base URL"),
         timeout: Duration::from_millis(timeout_ms),
         max_in_flight,
-        auth: None,
+        // The defaults of `datasource.max_answer_bytes` (8 MiB) and
+        // `datasource.max_series` (20,000).
+        ..ClientConfig::new(BaseUrl::parse(base).expect("valid base URL"))
     })
 }
 
@@ -231,4 +235,140 @@ async fn dropping_the_handle_cancels_the_refresh() {
     sleep(Duration::from_millis(600)).await;
     assert_eq!(*log.borrow(), 1);
     drop(kept);
+}
+
+const MIB: u64 = 1024 * 1024;
+/// `datasource.max_answer_bytes` by default.
+const LIMIT_BYTES: u64 = 8 * MIB;
+/// `datasource.max_series` by default.
+const LIMIT_SERIES: usize = 20_000;
+/// The size of the answer that grew wasm memory to 195 MB (issue 12, row 8).
+const HUGE: u64 = 31 * MIB;
+
+#[wasm_bindgen_test]
+async fn a_failing_status_is_an_error_whatever_the_body() {
+    let err = client(5_000)
+        .instant("derived/vector_503", 1.0)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err,
+        QueryError::Http {
+            status: 503,
+            content_type: Some("application/json".into()),
+            excerpt: SUCCESS_BODY_IGNORED.into(),
+        }
+    );
+}
+
+#[wasm_bindgen_test]
+async fn html_pages_read_as_one_sentence() {
+    let c = client(5_000);
+    let proxy = c.instant("derived/nginx_502", 1.0).await.unwrap_err();
+    assert_eq!(
+        proxy.to_string(),
+        "Prometheus answered HTTP 502 Bad Gateway (the proxy could not reach Prometheus)"
+    );
+    // A 20 MiB error page: only its start is read, and it is not "too large".
+    let page = c
+        .instant(&format!("html_503_{}", 20 * MIB), 1.0)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        page.to_string(),
+        "Prometheus answered HTTP 503 Service Temporarily Unavailable \
+         (Prometheus is starting or overloaded)"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn oversized_answers_are_refused_with_or_without_content_length() {
+    let c = client(30_000);
+    let declared = c.instant(&format!("big_{HUGE}"), 1.0).await.unwrap_err();
+    assert_eq!(
+        declared,
+        QueryError::TooLarge {
+            bytes: Some(HUGE),
+            limit: LIMIT_BYTES
+        }
+    );
+    assert_eq!(
+        declared.to_string(),
+        "answer of 31 MiB refused: larger than datasource.max_answer_bytes (8 MiB); \
+         narrow the query or raise the limit"
+    );
+    let streamed = c
+        .instant(&format!("chunked_big_{HUGE}"), 1.0)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        streamed,
+        QueryError::TooLarge {
+            bytes: None,
+            limit: LIMIT_BYTES
+        }
+    );
+    // Controls: at the limit exactly, both ways, the answer is read.
+    for name in [
+        format!("big_{LIMIT_BYTES}"),
+        format!("chunked_big_{LIMIT_BYTES}"),
+    ] {
+        let answer = c.instant(&name, 1.0).await;
+        assert_eq!(answer.map(|r| r.data.kind()), Ok("vector"), "{name}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_100000_series_answer_is_refused() {
+    let c = client(30_000);
+    for name in ["series_100000", "chunked_series_100000"] {
+        let err = c.instant(name, 1.0).await.unwrap_err();
+        assert_eq!(
+            err,
+            QueryError::TooManySeries {
+                series: 100_000,
+                limit: LIMIT_SERIES
+            },
+            "{name}"
+        );
+    }
+    // Control: at the limit, every series arrives.
+    let at_limit = c.instant("series_20000", 1.0).await.expect("20,000 series");
+    assert_eq!(at_limit.into_vector().map(|v| v.len()), Ok(LIMIT_SERIES));
+}
+
+/// The size of this instance's wasm memory: what never shrinks.
+fn wasm_memory_bytes() -> f64 {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    let buffer: js_sys::ArrayBuffer = memory.buffer().unchecked_into();
+    f64::from(buffer.byte_length())
+}
+
+#[wasm_bindgen_test]
+async fn memory_stays_bounded_over_repeated_oversized_answers() {
+    let c = client(30_000);
+    let before = wasm_memory_bytes();
+    let mut after_each = Vec::new();
+    for _ in 0..20 {
+        for name in [
+            format!("big_{HUGE}"),
+            format!("chunked_big_{HUGE}"),
+            "series_100000".to_owned(),
+        ] {
+            let err = c.instant(&name, 1.0).await.unwrap_err();
+            assert!(
+                err.is_too_large() || err.is_too_many_series(),
+                "{name}: {err:?}"
+            );
+        }
+        after_each.push((wasm_memory_bytes() - before) / 1e6);
+    }
+    let growth = after_each.last().copied().unwrap_or_default();
+    wasm_bindgen_test::console_log!(
+        "wasm memory growth (MB) after each of 20 cycles: {after_each:?}"
+    );
+    assert!(
+        growth < 20.0,
+        "wasm memory grew by {growth:.1} MB over 20 cycles: {after_each:?}"
+    );
 }

@@ -10,11 +10,21 @@ Prometheus 2.42 sent them). The PromQL text selects the fixture:
   sleep_1500_vector       -> the same after 1.5 s (for deadlines and fan-out)
   "vector <anything>"     -> only the first word counts (long queries)
 
+and generated answers too big to keep as files:
+
+  big_<bytes>             -> a valid success answer of that many bytes, with
+                             Content-Length
+  chunked_big_<bytes>     -> the same, sent chunked (HTTP/1.1, no Content-Length)
+  series_<n>              -> a success vector of n series, with Content-Length
+  chunked_series_<n>      -> the same, sent chunked
+  html_503_<bytes>        -> an nginx-style 503 page padded to that many bytes
+
 A query longer than 2,000 bytes sent with GET is refused with 414, so a
 passing long query proves the client switched to POST. CORS is open, as on
 Prometheus by default. Prints its port on stdout, then serves until killed.
 """
 
+import functools
 import json
 import sys
 import time
@@ -23,6 +33,35 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "prometheus"
+CHUNK = 64 * 1024
+
+
+def series(i):
+    return ('{"metric":{"__name__":"up","instance":"n%06d"},'
+            '"value":[1795294982.62,"1"]}' % i).encode()
+
+
+@functools.lru_cache(maxsize=4)
+def vector_of(n):
+    """A success vector answer with n distinct series."""
+    return (b'{"status":"success","data":{"resultType":"vector","result":['
+            + b",".join(series(i) for i in range(n)) + b"]}}")
+
+
+@functools.lru_cache(maxsize=4)
+def success_of_size(size):
+    """A valid success answer of exactly `size` bytes (one series, padded)."""
+    head = b'{"status":"success","data":{"resultType":"vector","result":[' + series(0) + b']},"pad":"'
+    tail = b'"}'
+    return head + b"x" * max(0, size - len(head) - len(tail)) + tail
+
+
+@functools.lru_cache(maxsize=4)
+def html_503_of_size(size):
+    page = (b"<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n"
+            b"<body>\r\n<center><h1>503 Service Temporarily Unavailable</h1></center>\r\n"
+            b"<hr><center>nginx</center>\r\n")
+    return page + b"<!-- " + b"x" * max(0, size - len(page) - 24) + b" -->\r\n</body></html>\r\n"
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -45,6 +84,41 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client aborted, which is what some tests want
+
+    def reply_chunked(self, status, content_type, body):
+        """Sends `body` with Transfer-Encoding: chunked, so the client cannot
+        know its size before reading it."""
+        self.protocol_version = "HTTP/1.1"
+        self.close_connection = True
+        self.send_response(status)
+        self.cors()
+        self.send_header("Content-Type", content_type)
+        self.send_header("Transfer-Encoding", "chunked")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        try:
+            for at in range(0, len(body), CHUNK):
+                part = body[at:at + CHUNK]
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
+            self.wfile.write(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client refused the rest, which is what the tests want
+
+    def generated(self, name):
+        """The generated answers of the module doc string, or None."""
+        kind, _, number = name.rpartition("_")
+        if not number.isdigit():
+            return None
+        n = int(number)
+        json_ct = "application/json"
+        makers = {
+            "big": lambda: (self.reply, 200, json_ct, success_of_size(n)),
+            "chunked_big": lambda: (self.reply_chunked, 200, json_ct, success_of_size(n)),
+            "series": lambda: (self.reply, 200, json_ct, vector_of(n)),
+            "chunked_series": lambda: (self.reply_chunked, 200, json_ct, vector_of(n)),
+            "html_503": lambda: (self.reply, 503, "text/html", html_503_of_size(n)),
+        }
+        return makers[kind]() if kind in makers else None
 
     def do_OPTIONS(self):
         self.send_response(204)
@@ -70,6 +144,10 @@ class Handler(BaseHTTPRequestHandler):
         if name.startswith("sleep_"):
             _, ms, name = name.split("_", 2)
             time.sleep(int(ms) / 1000)
+        made = self.generated(name)
+        if made:
+            send, status, content_type, body = made
+            return send(status, content_type, body)
         meta_path = ROOT / f"{name}.meta.json"
         if ".." in name or not meta_path.is_file():
             body = json.dumps({"status": "error", "errorType": "bad_data",
