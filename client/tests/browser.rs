@@ -11,7 +11,7 @@ use futures_util::StreamExt;
 use gloo_timers::future::sleep;
 use panopticon_client::{Client, ClientConfig};
 use panopticon_core::prom::{
-    BaseUrl, PromErrorKind, Query, QueryData, QueryError, SUCCESS_BODY_IGNORED,
+    BaseUrl, PromErrorKind, Query, QueryData, QueryError, QueryResult, SUCCESS_BODY_IGNORED,
 };
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -237,6 +237,25 @@ async fn dropping_the_handle_cancels_the_refresh() {
     drop(kept);
 }
 
+/// The error of an answer that must fail; a result is reported by its
+/// size only (a 100,000-series result printed whole would swamp the runner).
+fn failed(what: &str, answer: Result<QueryResult, QueryError>) -> QueryError {
+    match answer {
+        Err(err) => err,
+        Ok(result) => {
+            let series = match &result.data {
+                QueryData::Vector(v) => v.len(),
+                QueryData::Matrix(m) => m.len(),
+                _ => 1,
+            };
+            panic!(
+                "{what}: expected an error, got a {} result of {series} series",
+                result.data.kind()
+            )
+        }
+    }
+}
+
 const MIB: u64 = 1024 * 1024;
 /// `datasource.max_answer_bytes` by default.
 const LIMIT_BYTES: u64 = 8 * MIB;
@@ -247,10 +266,10 @@ const HUGE: u64 = 31 * MIB;
 
 #[wasm_bindgen_test]
 async fn a_failing_status_is_an_error_whatever_the_body() {
-    let err = client(5_000)
-        .instant("derived/vector_503", 1.0)
-        .await
-        .unwrap_err();
+    let err = failed(
+        "503 with a success body",
+        client(5_000).instant("derived/vector_503", 1.0).await,
+    );
     assert_eq!(
         err,
         QueryError::Http {
@@ -264,16 +283,16 @@ async fn a_failing_status_is_an_error_whatever_the_body() {
 #[wasm_bindgen_test]
 async fn html_pages_read_as_one_sentence() {
     let c = client(5_000);
-    let proxy = c.instant("derived/nginx_502", 1.0).await.unwrap_err();
+    let proxy = failed("nginx 502", c.instant("derived/nginx_502", 1.0).await);
     assert_eq!(
         proxy.to_string(),
         "Prometheus answered HTTP 502 Bad Gateway (the proxy could not reach Prometheus)"
     );
     // A 20 MiB error page: only its start is read, and it is not "too large".
-    let page = c
-        .instant(&format!("html_503_{}", 20 * MIB), 1.0)
-        .await
-        .unwrap_err();
+    let page = failed(
+        "20 MiB 503 page",
+        c.instant(&format!("html_503_{}", 20 * MIB), 1.0).await,
+    );
     assert_eq!(
         page.to_string(),
         "Prometheus answered HTTP 503 Service Temporarily Unavailable \
@@ -284,7 +303,7 @@ async fn html_pages_read_as_one_sentence() {
 #[wasm_bindgen_test]
 async fn oversized_answers_are_refused_with_or_without_content_length() {
     let c = client(30_000);
-    let declared = c.instant(&format!("big_{HUGE}"), 1.0).await.unwrap_err();
+    let declared = failed("31 MiB", c.instant(&format!("big_{HUGE}"), 1.0).await);
     assert_eq!(
         declared,
         QueryError::TooLarge {
@@ -297,10 +316,10 @@ async fn oversized_answers_are_refused_with_or_without_content_length() {
         "answer of 31 MiB refused: larger than datasource.max_answer_bytes (8 MiB); \
          narrow the query or raise the limit"
     );
-    let streamed = c
-        .instant(&format!("chunked_big_{HUGE}"), 1.0)
-        .await
-        .unwrap_err();
+    let streamed = failed(
+        "31 MiB chunked",
+        c.instant(&format!("chunked_big_{HUGE}"), 1.0).await,
+    );
     assert_eq!(
         streamed,
         QueryError::TooLarge {
@@ -322,7 +341,7 @@ async fn oversized_answers_are_refused_with_or_without_content_length() {
 async fn a_100000_series_answer_is_refused() {
     let c = client(30_000);
     for name in ["series_100000", "chunked_series_100000"] {
-        let err = c.instant(name, 1.0).await.unwrap_err();
+        let err = failed(name, c.instant(name, 1.0).await);
         assert_eq!(
             err,
             QueryError::TooManySeries {
@@ -355,7 +374,7 @@ async fn memory_stays_bounded_over_repeated_oversized_answers() {
             format!("chunked_big_{HUGE}"),
             "series_100000".to_owned(),
         ] {
-            let err = c.instant(&name, 1.0).await.unwrap_err();
+            let err = failed(&name, c.instant(&name, 1.0).await);
             assert!(
                 err.is_too_large() || err.is_too_many_series(),
                 "{name}: {err:?}"
