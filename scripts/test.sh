@@ -26,6 +26,13 @@ cargo clippy -p panopticon-core -p panopticon-engine -p panopticon-layout --lib 
 step "native tests"
 cargo test --workspace --locked
 
+step "fuzz corpora replayed once (decoder and configuration parser; no libFuzzer needed)"
+# fuzz/ is its own workspace; its replay test runs every corpus input through the
+# targets' checks (fuzz/README.md). Cold: ~16 s, warm: ~1 s. fuzz/Cargo.lock is its own:
+# after a dependency change in core/ or engine/, `cargo metadata --manifest-path
+# fuzz/Cargo.toml >/dev/null` adds it there (else --locked stops here).
+cargo test --manifest-path fuzz/Cargo.toml --no-default-features --locked
+
 step "browser tests (wasm-bindgen-test in headless Chromium)"
 cargo test -p panopticon --target wasm32-unknown-unknown --locked
 # The client against a server replaying recorded Prometheus answers (slow, failing, long queries).
