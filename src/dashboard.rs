@@ -14,9 +14,9 @@ use crate::graph_panel::GraphPanel;
 use crate::recent_changes::RecentChanges;
 use crate::refresh::{self, GraphSlot, Refresher};
 use crate::service_detail::ServiceDetail;
-use crate::slow_notice::SlowNotice;
 use crate::source_alert::SourceAlert;
 use crate::source_info::SourceInfo;
+use crate::source_notice::SourceNotice;
 use crate::theme_toggle::{LightTheme, ThemeToggle};
 use crate::url_state;
 use crate::view_tabs::ViewTabs;
@@ -152,7 +152,8 @@ pub fn Dashboard(
                 </div>
             </header>
             <SourceAlert alert=live.source_alert warnings=live.warnings />
-            <SlowNotice slow=live.slow />
+            <SourceNotice message=live.slow testid="source-slow" />
+            <SourceNotice message=live.clock_skew testid="clock-skew" />
             <ClusterBanner snapshot=snapshot summary=live.summary stale=live.stale />
             <Show
                 when=is_overview

@@ -47,6 +47,8 @@ pub struct LiveState {
     pub warnings: RwSignal<Vec<String>>,
     /// Set while refreshes take longer than their interval.
     pub slow: RwSignal<Option<String>>,
+    /// Set while this browser's clock is far off the server's.
+    pub clock_skew: RwSignal<Option<String>>,
     /// The clock, ticking once a second, for "updated 12 s ago".
     pub now: RwSignal<f64>,
     /// Milliseconds the last refresh's instant queries took, all together.
@@ -66,6 +68,7 @@ impl LiveState {
             last_success: RwSignal::new(screen.last_success),
             warnings: RwSignal::new(screen.warnings),
             slow: RwSignal::new(screen.slow),
+            clock_skew: RwSignal::new(screen.clock_skew),
             now: RwSignal::new(now),
             last_refresh_ms: RwSignal::new(None),
             refreshes: RwSignal::new(0),
@@ -94,6 +97,7 @@ impl LiveState {
         set_if_changed(self.last_success, screen.last_success);
         set_if_changed(self.warnings, screen.warnings);
         set_if_changed(self.slow, screen.slow);
+        set_if_changed(self.clock_skew, screen.clock_skew);
     }
 }
 
@@ -214,14 +218,16 @@ impl Refresher {
                 .borrow()
                 .queries()
                 .iter()
-                .map(|e| Query::instant(e, now)),
+                .map(|e| Query::instant_now(e)),
         );
         self.monitor
             .borrow_mut()
             .begin(now, instant.iter().map(|q| q.expr().to_owned()).collect());
         let slots = self.slots.borrow().clone();
+        // The graphs' window in the server's time: a skewed browser clock
+        // would draw the last hour as it was ten minutes ago.
         let ranges = RangeRound::new(
-            now,
+            self.monitor.borrow().server_now(now),
             slots.iter().map(|slot| GraphRequest {
                 queries: &slot.graph.queries,
                 range_secs: slot.graph.range_secs,
@@ -235,7 +241,12 @@ impl Refresher {
         let on_result = move |query: Query, result: Result<QueryResult, QueryError>| {
             if let Query::Instant { expr, .. } = &query {
                 let failed = result.is_err();
-                let done = this.monitor.borrow_mut().answer(now_secs(), expr, result);
+                let mut monitor = this.monitor.borrow_mut();
+                if let Some(reading) = this.client.clock() {
+                    monitor.observe_clock(reading);
+                }
+                let done = monitor.answer(now_secs(), expr, result);
+                drop(monitor);
                 if done {
                     let st = this.state;
                     st.last_refresh_ms.set(Some(now_ms() - started_ms));

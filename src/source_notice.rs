@@ -1,19 +1,21 @@
-//! Says plainly when Prometheus answers, but slower than the refresh interval.
+//! A plain sentence about the data source that is not a failure: it answers
+//! slowly, or this browser's clock is off. The monitor decides and words it.
 
 use leptos::prelude::*;
 
-/// "Prometheus is slow: the last refresh took 8.1 s (refresh every 6 s)",
-/// while that is so. The monitor decides; this only shows it.
+/// One notice, shown while the monitor has something to say.
 #[component]
-pub fn SlowNotice(
-    /// The monitor's sentence, while refreshes are slow.
+pub fn SourceNotice(
+    /// The monitor's sentence, while it applies.
     #[prop(into)]
-    slow: Signal<Option<String>>,
+    message: Signal<Option<String>>,
+    /// The element's `data-testid` (the DOM contract names each notice).
+    testid: &'static str,
 ) -> impl IntoView {
     move || {
-        slow.get().map(|message| {
+        message.get().map(|message| {
             view! {
-                <div class="alert alert-warnings alert-slow" data-testid="source-slow" role="status">
+                <div class="alert alert-warnings alert-notice" data-testid=testid role="status">
                     <bdi class="alert-message">{message}</bdi>
                 </div>
             }

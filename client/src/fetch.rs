@@ -6,12 +6,14 @@
 //! at its exact size. A refused answer never enters wasm memory, which never
 //! shrinks; its chunks are garbage-collected JavaScript objects.
 
+use std::cell::Cell;
 use std::pin::pin;
 
 use futures_util::future::{Either, select};
 use gloo_net::http::{Method, RequestBuilder, Response};
 use gloo_timers::future::sleep;
 use js_sys::Uint8Array;
+use panopticon_core::clock::ClockReading;
 use panopticon_core::prom::{
     self, AbortCause, AnswerLimits, HttpRequest, Query, QueryError, QueryResult, RequestOptions,
 };
@@ -34,9 +36,11 @@ impl Drop for AbortOnDrop {
 }
 
 /// Sends `query` and decodes the answer, giving up after `config.timeout`.
+/// The answer's `Date` header, when readable, goes to `clock`.
 pub(crate) async fn run(
     config: &ClientConfig,
     options: &RequestOptions,
+    clock: &Cell<Option<ClockReading>>,
     query: &Query,
 ) -> Result<QueryResult, QueryError> {
     let request = prom::build_request(&config.base_url, query, options)?;
@@ -48,7 +52,7 @@ pub(crate) async fn run(
         max_bytes: config.max_answer_bytes,
         max_series: config.max_series,
     };
-    let exchange = pin!(exchange(&request, &guard.0, &limits));
+    let exchange = pin!(exchange(&request, &guard.0, &limits, clock));
     let deadline = pin!(sleep(config.timeout));
     match select(exchange, deadline).await {
         Either::Left((answer, _)) => answer,
@@ -66,6 +70,7 @@ async fn exchange(
     request: &HttpRequest,
     controller: &AbortController,
     limits: &AnswerLimits,
+    clock: &Cell<Option<ClockReading>>,
 ) -> Result<QueryResult, QueryError> {
     let signal = controller.signal();
     let mut builder = RequestBuilder::new(&request.url)
@@ -93,6 +98,14 @@ async fn exchange(
         .map_err(|e| fetch_error(&e, aborted()))?;
     let status = response.status();
     let headers = response.headers();
+    // Any answer, an error page too, tells the proxy's time. Cross-origin
+    // the header is readable only where the proxy exposes it.
+    if let Some(reading) = headers
+        .get("date")
+        .and_then(|d| ClockReading::from_date_header(&d, js_sys::Date::now() / 1000.0))
+    {
+        clock.set(Some(reading));
+    }
     let content_type = headers.get("content-type");
     let mut budget = limits.budget(status, headers.get("content-length").as_deref())?;
     let body = read_body(&response, &mut budget)

@@ -13,10 +13,12 @@
 mod fetch;
 mod refresh;
 
+use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
 
 use futures_util::Stream;
+pub use panopticon_core::clock::ClockReading;
 use panopticon_core::prom::{
     AnswerLimits, Auth, BaseUrl, Query, QueryError, QueryResult, RequestOptions,
 };
@@ -74,6 +76,8 @@ struct Inner {
     config: ClientConfig,
     options: RequestOptions,
     refreshes: refresh::Generations,
+    /// The latest look at the server's clock.
+    clock: Cell<Option<ClockReading>>,
 }
 
 impl Client {
@@ -85,6 +89,7 @@ impl Client {
                 config,
                 options,
                 refreshes: refresh::Generations::default(),
+                clock: Cell::new(None),
             }),
         }
     }
@@ -94,9 +99,22 @@ impl Client {
         &self.inner.config
     }
 
+    /// The latest look at the server's clock (from an answer's `Date`
+    /// header), for correcting this browser's clock skew; `None` until an
+    /// answer with a readable `Date` arrived.
+    pub fn clock(&self) -> Option<ClockReading> {
+        self.inner.clock.get()
+    }
+
     /// Runs one query. Dropping the returned future aborts the fetch.
     pub async fn query(&self, query: &Query) -> Result<QueryResult, QueryError> {
-        fetch::run(&self.inner.config, &self.inner.options, query).await
+        fetch::run(
+            &self.inner.config,
+            &self.inner.options,
+            &self.inner.clock,
+            query,
+        )
+        .await
     }
 
     /// An instant query evaluated at `time` (Unix seconds).

@@ -89,7 +89,7 @@ pub(crate) fn fan_out(
         .map(move |query| {
             let inner = Rc::clone(&inner);
             async move {
-                let answer = fetch::run(&inner.config, &inner.options, &query).await;
+                let answer = fetch::run(&inner.config, &inner.options, &inner.clock, &query).await;
                 (query, answer)
             }
         })

@@ -101,8 +101,16 @@ fn is_source_error(e: &QueryError) -> bool {
         | QueryError::Timeout { .. }
         | QueryError::Http { .. }
         | QueryError::TooLarge { .. }
-        | QueryError::TooManySeries { .. } => true,
-        QueryError::Prometheus { .. } => e.is_transient(),
+        | QueryError::TooManySeries { .. }
+        // An answer that is not the Prometheus API (truncated JSON, wrong
+        // types, a success without data) comes from a broken source or
+        // proxy: the screen must say so, not look fresh.
+        | QueryError::Decode { .. }
+        | QueryError::UnexpectedResultType { .. } => true,
+        // An error envelope with a 2xx status breaks the API as well.
+        QueryError::Prometheus { status, .. } => {
+            e.is_transient() || (200..300).contains(status)
+        }
         _ => false,
     }
 }
@@ -198,5 +206,26 @@ mod tests {
             excerpt: "Service Unavailable".into(),
         });
         assert!(source_failure(&[starting]).is_some());
+        // Issue 12, row 7: unreadable answers are the source failing.
+        let garbage = || {
+            Err(QueryError::Decode {
+                line: 1,
+                column: 40,
+                message: "EOF while parsing an object".into(),
+            })
+        };
+        assert!(source_failure(&[garbage(), garbage()]).is_some());
+        let error_with_200 = Err(QueryError::Prometheus {
+            kind: panopticon_core::prom::PromErrorKind::BadData,
+            message: "nonsense".into(),
+            status: 200,
+        });
+        assert!(source_failure(&[error_with_200]).is_some());
+        // Issue 12, row 8: refused answers are said, not hidden.
+        let too_large = Err(QueryError::TooLarge {
+            bytes: None,
+            limit: 1,
+        });
+        assert!(source_failure(&[too_large]).is_some());
     }
 }

@@ -26,6 +26,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use panopticon_core::Status;
+use panopticon_core::clock::ClockReading;
 use panopticon_core::prom::{QueryError, QueryResult};
 
 use crate::config::Config;
@@ -54,6 +55,8 @@ pub struct Monitor {
     round: Option<Round>,
     /// How long the last refresh took, when that was longer than the interval.
     slow: Option<f64>,
+    /// Server minus browser clock, in seconds, from the latest `Date` header.
+    skew: Option<f64>,
 }
 
 /// One refresh in progress: a new one does not start while it runs (like a
@@ -102,6 +105,9 @@ pub struct OnScreen {
     /// Set while refreshes take longer than their interval: the source
     /// answers, but slowly ("Prometheus is slow: the last refresh took 8.1 s").
     pub slow: Option<String>,
+    /// Set when this browser's clock is far off the server's: "This browser's
+    /// clock is 10 min behind the server's; statuses are judged by the server's time".
+    pub clock_skew: Option<String>,
 }
 
 /// The data source failed: why, and what that means for the statuses shown.
@@ -124,6 +130,7 @@ impl Monitor {
             warnings: Vec::new(),
             round: None,
             slow: None,
+            skew: None,
         }
     }
 
@@ -207,6 +214,18 @@ impl Monitor {
         true
     }
 
+    /// A look at the server's clock (an answer's `Date` header): from now on
+    /// answers are judged at the server's time.
+    pub fn observe_clock(&mut self, reading: ClockReading) {
+        self.skew = Some(reading.skew());
+    }
+
+    /// The server's time at the browser's `now`, as far as it is known (the
+    /// graphs ask for their window in it).
+    pub fn server_now(&self, now: f64) -> f64 {
+        now + self.skew.unwrap_or(0.0)
+    }
+
     /// Whether a refresh is still being answered.
     pub fn is_running(&self) -> bool {
         self.round.is_some()
@@ -251,7 +270,10 @@ impl Monitor {
             .into_iter()
             .map(|(expr, outcome)| (expr, outcome.map_err(|e| e.to_string())))
             .collect();
-        self.last = Some(Arc::new(self.engine.evaluate(now, &input)));
+        // Judged at the server's time: Prometheus answered for its own now,
+        // and a skewed browser clock must not make that look stale or future.
+        let server_now = self.server_now(now);
+        self.last = Some(Arc::new(self.engine.evaluate(server_now, &input)));
     }
 
     /// The latest evaluation as the engine made it (for tests and tools;
@@ -334,7 +356,21 @@ impl Monitor {
             warnings: self.warnings.clone(),
             last_success: self.last_success,
             slow: self.slow_notice(now),
+            clock_skew: self.skew_notice(),
         }
+    }
+
+    /// Said when the browser's clock is off by more than [`SKEW_NOTICE_SECS`].
+    fn skew_notice(&self) -> Option<String> {
+        let skew = self.skew?;
+        if skew.abs() <= SKEW_NOTICE_SECS {
+            return None;
+        }
+        let way = if skew > 0.0 { "behind" } else { "ahead of" };
+        Some(format!(
+            "This browser's clock is {} {way} the server's; statuses are judged by the server's time.",
+            format_duration(skew.abs())
+        ))
     }
 
     /// "Prometheus is slow: …" while a refresh outlasts its interval, or the
@@ -364,6 +400,22 @@ impl Monitor {
     fn freshness(&self, now: f64) -> Freshness {
         let ds = &self.config().datasource;
         Freshness::of(now, self.last_success, ds.refresh_secs, ds.stale_after_secs)
+    }
+}
+
+/// A clock skew worth saying: more than this many seconds, in either direction.
+pub const SKEW_NOTICE_SECS: f64 = 30.0;
+
+/// A duration for a sentence: "45 s", "10 min", "3 h".
+fn format_duration(secs: f64) -> String {
+    if secs < 90.0 {
+        format!("{secs:.0} s")
+    } else if secs < 90.0 * 60.0 {
+        format!("{:.0} min", secs / 60.0)
+    } else if secs < 48.0 * 3600.0 {
+        format!("{:.0} h", secs / 3600.0)
+    } else {
+        format!("{:.0} days", secs / 86_400.0)
     }
 }
 

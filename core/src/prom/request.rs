@@ -162,13 +162,12 @@ impl Auth {
 /// One question for Prometheus. Times are Unix seconds, like [`super::Sample`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum Query {
-    /// `/api/v1/query` at an explicit time, so every check of one refresh
-    /// judges the same instant.
+    /// `/api/v1/query`, at an explicit time or at the server's own.
     Instant {
         /// The `PromQL` text.
         expr: String,
-        /// Evaluation time.
-        time: f64,
+        /// Evaluation time; `None` lets Prometheus use its own clock.
+        time: Option<f64>,
     },
     /// `/api/v1/query_range` for a graph `width_px` pixels wide.
     Range {
@@ -189,7 +188,17 @@ impl Query {
     pub fn instant(expr: &str, time: f64) -> Query {
         Query::Instant {
             expr: expr.trim().to_owned(),
-            time,
+            time: Some(time),
+        }
+    }
+
+    /// An instant query at the server's own time. The dashboard's checks ask
+    /// this way: a browser whose clock is ten minutes behind would otherwise
+    /// ask about ten minutes ago and judge the past as now.
+    pub fn instant_now(expr: &str) -> Query {
+        Query::Instant {
+            expr: expr.trim().to_owned(),
+            time: None,
         }
     }
 
@@ -270,9 +279,10 @@ pub fn build_request(
     }
     let path = match query {
         Query::Instant { expr, time } => {
-            params
-                .append_pair("query", expr)
-                .append_pair("time", &format_time(*time)?);
+            params.append_pair("query", expr);
+            if let Some(time) = time {
+                params.append_pair("time", &format_time(*time)?);
+            }
             "/api/v1/query"
         }
         Query::Range {
@@ -432,6 +442,18 @@ mod tests {
             &HttpRequest {
                 method: Method::Get,
                 url: "/prometheus/api/v1/query?query=sum+by+%28job%29+%28up%7Bjob%3D%7E%22a%7Cb%22%7D%29&time=1700000000.5".into(),
+                body: None,
+                content_type: None,
+                authorization: None,
+            },
+        );
+        // At the server's own time: no `time=` from a browser clock that may be wrong.
+        check_request(
+            &Query::instant_now(" up "),
+            &RequestOptions::default(),
+            &HttpRequest {
+                method: Method::Get,
+                url: "/prometheus/api/v1/query?query=up".into(),
                 body: None,
                 content_type: None,
                 authorization: None,

@@ -537,6 +537,64 @@ fn a_refresh_running_past_stale_after_is_given_up_and_late_answers_ignored() {
     assert!(m.is_running());
 }
 
+/// Issue 12, rows 1 and 2: a browser clock ten minutes behind or ahead.
+/// Prometheus answers at its own time (the queries carry none); the answers
+/// are judged at the server's time measured from the `Date` header.
+#[test]
+fn a_skewed_browser_clock_is_corrected_by_the_servers_date() {
+    use panopticon_core::clock::ClockReading;
+    for skew in [600.0, -600.0] {
+        let browser = 1_000_000.0;
+        let server = browser + skew;
+        // Without a reading of the server's clock the answers look future
+        // (browser behind) or stale (browser ahead): unknown, never green.
+        let mut blind = monitor();
+        blind.ingest(browser, answers(1.0, 1.0, 0.5, server));
+        let screen = blind.on_screen(browser);
+        assert_eq!(
+            statuses(&screen).0,
+            U,
+            "skew {skew}: {:?}",
+            reasons_of(&screen, "db")
+        );
+        assert!(screen.clock_skew.is_none());
+
+        let mut m = monitor();
+        m.observe_clock(ClockReading {
+            server: server.floor(),
+            browser,
+        });
+        m.ingest(browser, answers(1.0, 1.0, 0.5, server));
+        let screen = m.on_screen(browser + 1.0);
+        assert_eq!(statuses(&screen), (H, vec![H, H, H]), "skew {skew}");
+        assert_eq!(screen.freshness, Freshness::Fresh);
+        let way = if skew > 0.0 { "behind" } else { "ahead of" };
+        assert_eq!(
+            screen.clock_skew.as_deref(),
+            Some(
+                format!(
+                    "This browser's clock is 10 min {way} the server's; statuses are judged by the server's time."
+                )
+                .as_str()
+            )
+        );
+        // The metric turned bad: seen at once, not ten minutes late.
+        m.ingest(browser + 10.0, answers(0.0, 1.0, 0.5, server + 10.0));
+        assert_eq!(statuses(&m.on_screen(browser + 11.0)).0, C, "skew {skew}");
+    }
+}
+
+#[test]
+fn a_small_skew_is_not_worth_a_notice() {
+    use panopticon_core::clock::ClockReading;
+    let mut m = monitor();
+    m.observe_clock(ClockReading {
+        server: 1_000_010.0,
+        browser: 1_000_000.0,
+    });
+    assert!(m.on_screen(1_000_000.0).clock_skew.is_none());
+}
+
 impl OnScreen {
     /// The counts, in words, to compare in one line.
     fn counts_text(&self) -> String {
