@@ -154,8 +154,9 @@ impl Refresher {
         let ds = &config.datasource;
         let base = BaseUrl::parse(&ds.base_url)
             .map_err(|e| format!("datasource.base_url {:?}: {e}", ds.base_url))?;
-        // A query may not outlive its refresh: the next refresh would cancel
-        // it, and with a timeout longer than the interval none would finish.
+        // One query may take at most about one interval: a refresh is waited
+        // for, not cut off, so a longer timeout would let one hung query
+        // hold back every refresh after it.
         let timeout = ds.timeout_secs.min(ds.refresh_secs * 0.9).max(0.1);
         let client = Client::new(ClientConfig {
             base_url: base,
