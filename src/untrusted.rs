@@ -22,7 +22,7 @@ use leptos::prelude::*;
 /// Names: services, checks, instances, label values, series.
 pub const NAME_CHARS: usize = 80;
 /// Sentences: reasons, descriptions, causes, error and warning texts.
-pub const SENTENCE_CHARS: usize = 400;
+pub const SENTENCE_CHARS: usize = 240;
 
 /// A string made fit for the screen by [`shown`].
 #[derive(Debug, Clone, PartialEq, Eq)]
