@@ -148,9 +148,9 @@ impl Monitor {
 
     /// What to do when the refresh interval comes round at `now`. A refresh
     /// still running is waited for — its queries each have their own
-    /// timeout, so it ends — and judged with what has arrived so far; only
-    /// one running longer than `stale_after_secs` (which no timeout allows)
-    /// is given up.
+    /// timeout, so it ends — and, once the data on screen would be stale,
+    /// judged with what has arrived so far; only one running longer than
+    /// `stale_after_secs` (which no timeout allows) is given up.
     pub fn next(&mut self, now: f64) -> Next {
         let Some(round) = &self.round else {
             return Next::Start;
@@ -159,16 +159,13 @@ impl Monitor {
         if running > self.config().datasource.stale_after_secs {
             return Next::Start;
         }
-        let interval = self.config().datasource.refresh_secs;
-        if running >= interval {
-            self.slow = Some(self.slow.unwrap_or(0.0).max(running));
+        // The data on screen is still current by the slow source's own
+        // pace: wait. Once it would be stale, judge what arrived (the rest
+        // is "no result yet", unknown) rather than show nothing current.
+        if self.freshness(now) != Freshness::Fresh && round.answered > 0 {
             let partial = round.answers.clone();
             let started = round.started;
-            // Judged with what arrived: the rest is "no result yet",
-            // unknown, never a held-over green.
-            if round.answered > 0 {
-                self.ingest(started, partial);
-            }
+            self.ingest(started, partial);
         }
         Next::Wait
     }
@@ -397,9 +394,18 @@ impl Monitor {
         })
     }
 
+    /// How current the data is, by the pace refreshes really keep: a
+    /// refresh that takes longer than the interval is waited for, and the
+    /// next starts at the next interval after it, so data is "stale" only
+    /// past two of those cycles (else a slow but working source would flap
+    /// between current and stale).
     fn freshness(&self, now: f64) -> Freshness {
         let ds = &self.config().datasource;
-        Freshness::of(now, self.last_success, ds.refresh_secs, ds.stale_after_secs)
+        let cycle = match self.slow {
+            Some(took) => ds.refresh_secs * (took / ds.refresh_secs).ceil().max(1.0),
+            None => ds.refresh_secs,
+        };
+        Freshness::of(now, self.last_success, cycle, ds.stale_after_secs)
     }
 }
 
