@@ -317,6 +317,11 @@ def derive(recorded: str):
                 "errorType and error changed to the texts Prometheus uses for a canceled query",
                 to_canceled)
 
+    derive_json("vector_503", "vector",
+                "status changed to 503, body unchanged: a success envelope with a failing status, "
+                "as a caching proxy or middlebox can send",
+                lambda doc: None, status=503)
+
     nginx_502 = (b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
                  b"<center><h1>502 Bad Gateway</h1></center>\r\n"
                  b"<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n")

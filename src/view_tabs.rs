@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::untrusted::Untrusted;
 use crate::url_state;
 
 /// One tab per view (the first is the overview). Selecting one updates
@@ -30,7 +31,7 @@ pub fn ViewTabs(
                     data-testid="view-tab"
                     on:click=select
                 >
-                    {name}
+                    <Untrusted text=name />
                 </button>
             }
         })

@@ -17,6 +17,7 @@ pub use promql::check_promql;
 pub use validate::{MAX_GRAPHS_PER_VIEW, MAX_SERIES_PER_GRAPH};
 
 use panopticon_core::Status;
+use panopticon_core::prom::AnswerLimits;
 
 use crate::rule::Rule;
 
@@ -170,12 +171,6 @@ impl Link {
     }
 }
 
-/// 8 MiB: a 1,000-node cluster's largest instant answer is well below 2 MB.
-pub const DEFAULT_MAX_ANSWER_BYTES: u64 = 8 * 1024 * 1024;
-
-/// 20,000 series: five states of a 1,000-node mesh fit four times over.
-pub const DEFAULT_MAX_SERIES: u32 = 20_000;
-
 /// How the browser reaches Prometheus. The engine only carries these values;
 /// the client crate acts on them.
 #[derive(Debug, Clone, PartialEq)]
@@ -208,8 +203,9 @@ impl Default for DataSource {
             refresh_secs: 15.0,
             max_in_flight: 6,
             stale_after_secs: 300.0,
-            max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
-            max_series: DEFAULT_MAX_SERIES,
+            // One source for the defaults: the decoder's own limits.
+            max_answer_bytes: AnswerLimits::default().max_bytes,
+            max_series: u32::try_from(AnswerLimits::default().max_series).unwrap_or(u32::MAX),
         }
     }
 }

@@ -56,7 +56,7 @@ fn refusals_keep_their_words_and_positions() {
     );
     check(
         &format!("datasource:\n  timeout_secs: 5\n  timeout_secs: 6\n{base}"),
-        "t.yaml:3:3: duplicate mapping key: timeout_secs, set DuplicateKeyPolicy in Options if acceptable",
+        "t.yaml:3:3: duplicate key `timeout_secs`: it is set twice here; keep one",
     );
     check(
         &format!("datasource: []\n{base}"),
@@ -119,7 +119,7 @@ fn refusals_keep_their_words_and_positions() {
         &with_rule(
             "{ kind: label_state, label: state, states: { alive: healthy, alive: warning } }",
         ),
-        "t.yaml:6:76: duplicate mapping key: alive, set DuplicateKeyPolicy in Options if acceptable",
+        "t.yaml:6:76: duplicate key `alive`: it is set twice here; keep one",
     );
     check(
         &with_rule("{ kind: label_state, label: state, states: { 1: healthy, ~: warning } }"),
@@ -160,7 +160,7 @@ fn refusals_keep_their_words_and_positions() {
     );
     check(
         "{services: [], services: []}\n",
-        "t.yaml:1:16: duplicate mapping key: services, set DuplicateKeyPolicy in Options if acceptable",
+        "t.yaml:1:16: duplicate key `services`: it is set twice here; keep one",
     );
     check(
         "services:\n  - id: a\n    checks: []\n    <<: 5\n",

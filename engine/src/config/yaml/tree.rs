@@ -257,9 +257,7 @@ fn merge(entries: Vec<(Node, Node)>) -> Result<Vec<(Node, Node)>, YamlError> {
         {
             return Err(YamlError::at(
                 k.loc,
-                format!(
-                    "duplicate mapping key: {text}, set DuplicateKeyPolicy in Options if acceptable"
-                ),
+                format!("duplicate key `{text}`: it is set twice here; keep one"),
             ));
         }
         own.push((k, v));
