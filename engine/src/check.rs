@@ -104,102 +104,36 @@ pub(crate) fn evaluate_seen<'a>(
         (Ok(main), _) => Ok((main, None)),
     };
     let failure = data.as_ref().err().cloned();
-    // Sorted by instance by construction: every list below is sorted and
-    // they are merged in step, so no map is needed.
-    let mut verdicts: Vec<InstanceVerdict> = Vec::new();
-    let mut seen = Vec::new();
-    // Series without the instance label beside labelled ones: whose they
-    // are is unknown (a state series of a failing node with its label
-    // stripped would otherwise vanish), so the check cannot be healthy.
-    let mut stray = 0;
-    match data {
-        Err(error) => {
-            for &(instance, _) in &up {
-                verdicts.push(unknown(instance, error.clone()));
-            }
-        }
+    let mut found = match data {
+        Err(error) => Found {
+            verdicts: up
+                .iter()
+                .map(|&(instance, _)| unknown(instance, error.clone()))
+                .collect(),
+            seen: Vec::new(),
+            stray: 0,
+        },
         Ok((main, denominator)) => {
             collect_notes(main, &mut notes);
             if let Some(d) = denominator {
                 collect_notes(d, &mut notes);
             }
-            let mut points = group::group(&main.data, &check.instance_label);
-            stray = group::drop_unlabelled(&mut points);
-            let divisors = denominator.map(|d| group::group(&d.data, &check.instance_label));
-            let mut divisors = divisors.as_deref().map(group::Cursor::new);
-            let mut up_rest = up.as_slice();
-            let up_only = |instance: &str, is_up: bool| {
-                let reason = if is_up {
-                    "no series, although its exporter is up".to_owned()
-                } else {
-                    EXPORTER_DOWN.to_owned()
-                };
-                unknown(instance, reason)
-            };
-            for points in group::runs(&points) {
-                let instance = points[0].instance;
-                seen.push(instance);
-                let mut is_up = None;
-                while let Some((&(name, flag), rest)) = up_rest.split_first() {
-                    if name > instance {
-                        break;
-                    }
-                    up_rest = rest;
-                    if name == instance {
-                        is_up = Some(flag);
-                        break;
-                    }
-                    verdicts.push(up_only(name, flag));
-                }
-                let denominator = divisors.as_mut().map(|d| d.take(instance));
-                let verdict = if is_up == Some(false) {
-                    unknown(instance, EXPORTER_DOWN.to_owned())
-                } else {
-                    rate_instance(check, inputs, instance, points, denominator)
-                };
-                verdicts.push(verdict);
-            }
-            for &(name, flag) in up_rest {
-                verdicts.push(up_only(name, flag));
-            }
+            rate_all(check, inputs, main, denominator, &up)
         }
-    }
-    let n = check.instances;
-    let reason_for_silent = failure
-        .clone()
-        .unwrap_or_else(|| "no data (reported before, now silent)".to_owned());
-    // Every remembered instance that sent nothing is named, even when
-    // another instance took its place (the engine forgets after a while).
-    let mut silent: Vec<InstanceVerdict> = Vec::new();
-    let mut named: HashSet<&str> = HashSet::new();
-    // Usually the memory starts with exactly the instances that reported
-    // (same order): those are not silent, and skipping them keeps a
-    // 1,000-node evaluation from searching every name again.
-    let same = inputs
-        .remembered
-        .iter()
-        .zip(&seen)
-        .take_while(|(r, s)| r.as_str() == **s)
-        .count();
-    for instance in &inputs.remembered[same..] {
-        let known = verdicts
-            .binary_search_by(|v| v.instance.as_str().cmp(instance))
-            .is_ok();
-        if !known && named.insert(instance) {
-            silent.push(unknown(instance, reason_for_silent.clone()));
-        }
-    }
+    };
     // A known instance that fell silent while others answered is news (a
     // node gone, a target dropped): at least a warning, whatever the others
     // say. When the query failed or nobody answered, nothing is known about
     // anyone: that is no data, `unknown`.
-    let fell_silent = failure.is_none() && !seen.is_empty() && !silent.is_empty();
-    if !silent.is_empty() {
-        verdicts.append(&mut silent);
-        verdicts.sort_by(|a, b| a.instance.cmp(&b.instance));
-    }
-    let unnamed_missing = u32::try_from(verdicts.len()).map_or(0, |have| n.saturating_sub(have));
-    let instances = verdicts;
+    let named = name_silent(inputs.remembered, &mut found, failure.as_deref());
+    let fell_silent = failure.is_none() && !found.seen.is_empty() && named > 0;
+    let Found {
+        verdicts: instances,
+        seen,
+        stray,
+    } = found;
+    let n = check.instances;
+    let unnamed_missing = u32::try_from(instances.len()).map_or(0, |have| n.saturating_sub(have));
     let mut tally = Tally::of(instances.iter().map(|v| v.status));
     tally.unknown += unnamed_missing;
     let mut status = match check.aggregation {
@@ -209,6 +143,9 @@ pub(crate) fn evaluate_seen<'a>(
     if fell_silent {
         status = status.worst(Status::Warning);
     }
+    // Series without the instance label beside labelled ones: whose they
+    // are is unknown (a state series of a failing node with its label
+    // stripped would otherwise vanish), so the check cannot be healthy.
     if stray > 0 {
         status = status.worst(Status::Unknown);
     }
@@ -233,6 +170,109 @@ pub(crate) fn evaluate_seen<'a>(
         notes,
     };
     (outcome, seen)
+}
+
+/// What one answer says about the instances, before aggregation.
+struct Found<'a> {
+    /// One verdict per instance, sorted by instance.
+    verdicts: Vec<InstanceVerdict>,
+    /// The instances that sent series, sorted (borrowed from the answer).
+    seen: Vec<&'a str>,
+    /// Series without the instance label beside labelled ones.
+    stray: usize,
+}
+
+/// Rates every instance of a successful answer, joined with its divisor and
+/// its reachability. Every list is sorted by instance and they are merged in
+/// step, so no map is needed.
+fn rate_all<'a>(
+    check: &Check,
+    inputs: &Inputs<'a, '_>,
+    main: &'a QueryResult,
+    denominator: Option<&'a QueryResult>,
+    up: &[(&str, bool)],
+) -> Found<'a> {
+    let mut points = group::group(&main.data, &check.instance_label);
+    let stray = group::drop_unlabelled(&mut points);
+    let divisors = denominator.map(|d| group::group(&d.data, &check.instance_label));
+    let mut divisors = divisors.as_deref().map(group::Cursor::new);
+    let mut up_rest = up;
+    let up_only = |instance: &str, is_up: bool| {
+        let reason = if is_up {
+            "no series, although its exporter is up".to_owned()
+        } else {
+            EXPORTER_DOWN.to_owned()
+        };
+        unknown(instance, reason)
+    };
+    let mut verdicts = Vec::new();
+    let mut seen = Vec::new();
+    for points in group::runs(&points) {
+        let instance = points[0].instance;
+        seen.push(instance);
+        let mut is_up = None;
+        while let Some((&(name, flag), rest)) = up_rest.split_first() {
+            if name > instance {
+                break;
+            }
+            up_rest = rest;
+            if name == instance {
+                is_up = Some(flag);
+                break;
+            }
+            verdicts.push(up_only(name, flag));
+        }
+        let denominator = divisors.as_mut().map(|d| d.take(instance));
+        let verdict = if is_up == Some(false) {
+            unknown(instance, EXPORTER_DOWN.to_owned())
+        } else {
+            rate_instance(check, inputs, instance, points, denominator)
+        };
+        verdicts.push(verdict);
+    }
+    for &(name, flag) in up_rest {
+        verdicts.push(up_only(name, flag));
+    }
+    Found {
+        verdicts,
+        seen,
+        stray,
+    }
+}
+
+/// Names every remembered instance that sent nothing — even when another
+/// instance took its place (the engine forgets after a while) — as an
+/// `unknown` verdict; returns how many.
+fn name_silent(remembered: &[String], found: &mut Found<'_>, failure: Option<&str>) -> usize {
+    let reason = failure.map_or_else(
+        || "no data (reported before, now silent)".to_owned(),
+        str::to_owned,
+    );
+    // Usually the memory starts with exactly the instances that reported
+    // (same order): those are not silent, and skipping them keeps a
+    // 1,000-node evaluation from searching every name again.
+    let same = remembered
+        .iter()
+        .zip(&found.seen)
+        .take_while(|(r, s)| r.as_str() == **s)
+        .count();
+    let mut silent: Vec<InstanceVerdict> = Vec::new();
+    let mut named: HashSet<&str> = HashSet::new();
+    for instance in &remembered[same..] {
+        let known = found
+            .verdicts
+            .binary_search_by(|v| v.instance.as_str().cmp(instance))
+            .is_ok();
+        if !known && named.insert(instance) {
+            silent.push(unknown(instance, reason.clone()));
+        }
+    }
+    let count = silent.len();
+    if count > 0 {
+        found.verdicts.append(&mut silent);
+        found.verdicts.sort_by(|a, b| a.instance.cmp(&b.instance));
+    }
+    count
 }
 
 const EXPORTER_DOWN: &str = "exporter down (up == 0)";

@@ -25,8 +25,8 @@ use std::collections::{HashMap, VecDeque};
 use panopticon_core::Status;
 
 use crate::check::{self, Inputs, QueryOutcome};
-use crate::config::{Config, Strength};
-use crate::propagate::propagate;
+use crate::config::{Config, Service, Strength};
+use crate::propagate::{Propagated, propagate};
 use crate::rule::Rule;
 use crate::snapshot::{
     CheckSnapshot, Pending, RECENT_TRANSITIONS, ServiceSnapshot, ServiceTransition, Snapshot,
@@ -130,140 +130,172 @@ impl Engine {
     /// expression; a missing key counts as "no result yet") at time `now`
     /// (Unix seconds), updating holds and history.
     pub fn evaluate(&mut self, now: f64, results: &HashMap<String, QueryOutcome>) -> Snapshot {
-        let stale_after_secs = self.config.datasource.stale_after_secs;
-        let forget_after = self.config.forget_silent_after_secs;
-        let mut check_snapshots: Vec<Vec<CheckSnapshot>> = Vec::new();
-        let mut own = Vec::new();
-        for (si, service) in self.config.services.iter().enumerate() {
-            let mut snaps = Vec::new();
-            for (ci, check) in service.checks.iter().enumerate() {
-                let state = &mut self.checks[si][ci];
-                state.forget_before(now - forget_after);
-                let inputs = Inputs {
-                    main: results.get(&check.query),
-                    denominator: match &check.rule {
-                        Rule::Ratio { denominator, .. } => results.get(denominator),
-                        _ => None,
-                    },
-                    up: check.up.as_ref().and_then(|u| results.get(u)),
-                    now,
-                    stale_after_secs,
-                    remembered: &state.seen,
-                };
-                let (mut outcome, seen) = check::evaluate_seen(check, &inputs);
-                state.remember(&seen, now, check.instances);
-                // Missing data is never held: while any instance has no
-                // usable data, a held-back green shows as unknown.
-                let floor = if outcome.tally.unknown > 0 {
-                    Status::Unknown
-                } else {
-                    Status::Healthy
-                };
-                let (status, pending) = state.step(outcome.status, floor, check.hold);
-                if let Some(p) = pending {
-                    outcome.reason = with_hold_note(&outcome.reason, status, p);
-                }
-                snaps.push(CheckSnapshot {
-                    id: check.id.clone(),
-                    name: check.name.clone(),
-                    status,
-                    pending,
-                    outcome,
-                });
-            }
-            own.push(Status::worst_of(snaps.iter().map(|c| c.status)).unwrap_or(Status::Healthy));
-            check_snapshots.push(snaps);
-        }
-        let propagated = propagate(&own, &self.deps);
-        let mut services = Vec::new();
-        let mut counts = StatusCounts::default();
-        for (si, (service, checks)) in self.config.services.iter().zip(check_snapshots).enumerate()
-        {
-            let p = &propagated[si];
-            counts.add(p.effective);
-            // The reason that sets the status first (critical before warning
-            // before unknown), then holds still waiting behind a green.
-            let mut telling: Vec<&CheckSnapshot> = checks
-                .iter()
-                .filter(|c| c.status != Status::Healthy || c.pending.is_some())
-                .collect();
-            telling.sort_by_key(|c| std::cmp::Reverse(c.status));
-            let mut reasons: Vec<String> = telling
-                .iter()
-                .map(|c| format!("{}: {} — {}", service.name, c.name, c.outcome.reason))
-                .collect();
-            let impacted_by: Vec<String> = p
-                .root_causes
-                .iter()
-                .filter(|&&r| r != si)
-                .map(|&r| self.config.services[r].id.clone())
-                .collect();
-            if !impacted_by.is_empty() {
-                let names: Vec<&str> = p
-                    .root_causes
-                    .iter()
-                    .filter(|&&r| r != si)
-                    .map(|&r| self.config.services[r].name.as_str())
-                    .collect();
-                reasons.push(format!(
-                    "{}: {} — impacted by {}",
-                    service.name,
-                    p.effective,
-                    names.join(", ")
-                ));
-            }
-            let state = &mut self.services[si];
-            if let Some(before) = state.effective
-                && before != p.effective
-            {
-                let cause = reasons.first().cloned().unwrap_or_else(|| {
-                    format!("{}: all checks and dependencies healthy", service.name)
-                });
-                state.transitions.push_back(Transition {
-                    at: now,
-                    from: before,
-                    to: p.effective,
-                    cause,
-                });
-                while state.transitions.len() > self.config.history_limit {
-                    state.transitions.pop_front();
-                }
-            }
-            state.effective = Some(p.effective);
-            services.push(ServiceSnapshot {
-                id: service.id.clone(),
-                name: service.name.clone(),
-                own: own[si],
-                effective: p.effective,
-                is_root_cause: p.root_causes.contains(&si),
-                impacted_by,
-                checks,
-                reasons,
-                transitions: state.transitions.iter().cloned().collect(),
-            });
-        }
-        let cluster =
-            Status::worst_of(services.iter().map(|s| s.effective)).unwrap_or(Status::Unknown);
-        let mut recent: Vec<ServiceTransition> = services
+        let check_snapshots: Vec<Vec<CheckSnapshot>> = (0..self.config.services.len())
+            .map(|si| self.evaluate_checks(si, now, results))
+            .collect();
+        let own: Vec<Status> = check_snapshots
             .iter()
-            .flat_map(|s| {
-                s.transitions.iter().map(|t| ServiceTransition {
-                    service: s.id.clone(),
-                    transition: t.clone(),
-                })
+            .map(|snaps| {
+                Status::worst_of(snaps.iter().map(|c| c.status)).unwrap_or(Status::Healthy)
             })
             .collect();
-        recent.sort_by(|a, b| b.transition.at.total_cmp(&a.transition.at));
-        recent.truncate(RECENT_TRANSITIONS);
+        let propagated = propagate(&own, &self.deps);
+        let mut counts = StatusCounts::default();
+        let services: Vec<ServiceSnapshot> = check_snapshots
+            .into_iter()
+            .enumerate()
+            .map(|(si, checks)| {
+                let p = &propagated[si];
+                counts.add(p.effective);
+                self.service_snapshot(si, now, own[si], p, checks)
+            })
+            .collect();
+        let cluster =
+            Status::worst_of(services.iter().map(|s| s.effective)).unwrap_or(Status::Unknown);
         Snapshot {
             at: now,
             cluster,
             counts,
             summary: summarize(cluster, &services),
+            recent: recent(&services),
             services,
-            recent,
         }
     }
+
+    /// Runs every check of service `si`, through its memory and its hold.
+    fn evaluate_checks(
+        &mut self,
+        si: usize,
+        now: f64,
+        results: &HashMap<String, QueryOutcome>,
+    ) -> Vec<CheckSnapshot> {
+        let stale_after_secs = self.config.datasource.stale_after_secs;
+        let forget_after = self.config.forget_silent_after_secs;
+        let service = &self.config.services[si];
+        let mut snaps = Vec::with_capacity(service.checks.len());
+        for (ci, check) in service.checks.iter().enumerate() {
+            let state = &mut self.checks[si][ci];
+            state.forget_before(now - forget_after);
+            let inputs = Inputs {
+                main: results.get(&check.query),
+                denominator: match &check.rule {
+                    Rule::Ratio { denominator, .. } => results.get(denominator),
+                    _ => None,
+                },
+                up: check.up.as_ref().and_then(|u| results.get(u)),
+                now,
+                stale_after_secs,
+                remembered: &state.seen,
+            };
+            let (mut outcome, seen) = check::evaluate_seen(check, &inputs);
+            state.remember(&seen, now, check.instances);
+            // Missing data is never held: while any instance has no
+            // usable data, a held-back green shows as unknown.
+            let floor = if outcome.tally.unknown > 0 {
+                Status::Unknown
+            } else {
+                Status::Healthy
+            };
+            let (status, pending) = state.step(outcome.status, floor, check.hold);
+            if let Some(p) = pending {
+                outcome.reason = with_hold_note(&outcome.reason, status, p);
+            }
+            snaps.push(CheckSnapshot {
+                id: check.id.clone(),
+                name: check.name.clone(),
+                status,
+                pending,
+                outcome,
+            });
+        }
+        snaps
+    }
+
+    /// Service `si` as shown: its reasons (the one that sets the status
+    /// first), what drags it down, and its history, recording a transition
+    /// when its effective status changed.
+    fn service_snapshot(
+        &mut self,
+        si: usize,
+        now: f64,
+        own: Status,
+        p: &Propagated,
+        checks: Vec<CheckSnapshot>,
+    ) -> ServiceSnapshot {
+        let service = &self.config.services[si];
+        // The reason that sets the status first (critical before warning
+        // before unknown), then holds still waiting behind a green.
+        let mut telling: Vec<&CheckSnapshot> = checks
+            .iter()
+            .filter(|c| c.status != Status::Healthy || c.pending.is_some())
+            .collect();
+        telling.sort_by_key(|c| std::cmp::Reverse(c.status));
+        let mut reasons: Vec<String> = telling
+            .iter()
+            .map(|c| format!("{}: {} — {}", service.name, c.name, c.outcome.reason))
+            .collect();
+        let others: Vec<&Service> = p
+            .root_causes
+            .iter()
+            .filter(|&&r| r != si)
+            .map(|&r| &self.config.services[r])
+            .collect();
+        let impacted_by: Vec<String> = others.iter().map(|s| s.id.clone()).collect();
+        if !others.is_empty() {
+            let names: Vec<&str> = others.iter().map(|s| s.name.as_str()).collect();
+            reasons.push(format!(
+                "{}: {} — impacted by {}",
+                service.name,
+                p.effective,
+                names.join(", ")
+            ));
+        }
+        let state = &mut self.services[si];
+        if let Some(before) = state.effective
+            && before != p.effective
+        {
+            let cause = reasons.first().cloned().unwrap_or_else(|| {
+                format!("{}: all checks and dependencies healthy", service.name)
+            });
+            state.transitions.push_back(Transition {
+                at: now,
+                from: before,
+                to: p.effective,
+                cause,
+            });
+            while state.transitions.len() > self.config.history_limit {
+                state.transitions.pop_front();
+            }
+        }
+        state.effective = Some(p.effective);
+        ServiceSnapshot {
+            id: service.id.clone(),
+            name: service.name.clone(),
+            own,
+            effective: p.effective,
+            is_root_cause: p.root_causes.contains(&si),
+            impacted_by,
+            checks,
+            reasons,
+            transitions: state.transitions.iter().cloned().collect(),
+        }
+    }
+}
+
+/// The latest transitions of all services, newest first.
+fn recent(services: &[ServiceSnapshot]) -> Vec<ServiceTransition> {
+    let mut recent: Vec<ServiceTransition> = services
+        .iter()
+        .flat_map(|s| {
+            s.transitions.iter().map(|t| ServiceTransition {
+                service: s.id.clone(),
+                transition: t.clone(),
+            })
+        })
+        .collect();
+    recent.sort_by(|a, b| b.transition.at.total_cmp(&a.transition.at));
+    recent.truncate(RECENT_TRANSITIONS);
+    recent
 }
 
 impl CheckState {
