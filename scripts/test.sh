@@ -23,6 +23,9 @@ step "clippy (wasm32)"
 cargo clippy -p panopticon -p panopticon-client --all-targets --target wasm32-unknown-unknown --locked -- -D warnings
 cargo clippy -p panopticon-core -p panopticon-engine -p panopticon-layout --lib --target wasm32-unknown-unknown --locked -- -D warnings
 
+step "pure crates reach no browser or UI crate (cargo tree)"
+scripts/check-pure.sh
+
 step "native tests"
 cargo test --workspace --locked
 
