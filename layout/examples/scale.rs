@@ -5,7 +5,10 @@
 //! `cargo run --release -p panopticon-layout --example scale -- [SERVICES] [EDGES] [RUNS]`
 //!
 //! With `GRAPH=FILE` it lays out that graph instead: lines `node ID NAME_LENGTH` and
-//! `edge FROM TO` (e.g. the benchmark's diagram configuration, converted).
+//! `edge FROM TO` (e.g. the benchmark's diagram configuration, converted). `LAYERS=6`
+//! changes the generated stack's layers (default 8); `ASPECT=2.6` lays it out for a box of
+//! that width ÷ height (long layers wrapped into rows) and reports the scale at which
+//! the drawing fits a box of that shape 1,000 units high.
 
 // A benchmark's arithmetic on small counts: the casts cannot lose anything that matters.
 #![allow(
@@ -35,10 +38,13 @@ fn main() {
     let services = args.next().flatten().unwrap_or(200);
     let edge_count = args.next().flatten().unwrap_or(400);
     let runs = args.next().flatten().unwrap_or(20);
-    let layers = 8;
+    let env = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<f64>().ok());
+    let layers = env("LAYERS").map_or(8, |l| l as usize);
+    let aspect = env("ASPECT");
     let per_layer = services.div_ceil(layers);
+    let height = env("HEIGHT").unwrap_or(72.0);
     let nodes: Vec<Node> = (0..services)
-        .map(|i| Node::new(format!("s{i}"), 160.0 + (i % 5) as f64 * 20.0, 72.0))
+        .map(|i| Node::new(format!("s{i}"), 160.0 + (i % 5) as f64 * 20.0, height))
         .collect();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut edges: Vec<Edge> = Vec::new();
@@ -60,10 +66,11 @@ fn main() {
     };
     let (services, edge_count) = (nodes.len(), edges.len());
     let options = Options {
-        layer_gap: 52.0,
-        node_gap: 28.0,
-        edge_gap: 14.0,
+        layer_gap: env("LAYER_GAP").unwrap_or(52.0),
+        node_gap: env("NODE_GAP").unwrap_or(28.0),
+        edge_gap: env("EDGE_GAP").unwrap_or(14.0),
         margin: 12.0,
+        aspect,
     };
     let mut times = Vec::new();
     let mut result = None;
@@ -74,10 +81,15 @@ fn main() {
     }
     times.sort_by(f64::total_cmp);
     let l = result.expect("at least one run");
+    let fit = aspect.map_or(String::new(), |a| {
+        let scale = (a * 1000.0 / l.width).min(1000.0 / l.height);
+        format!(" (scale in a {:.0} × 1000 box: {scale:.3})", a * 1000.0)
+    });
     println!(
-        "{services} services, {edge_count} edges: {:.0} × {:.0} units, {} crossings; layout min {:.2} ms, median {:.2} ms, max {:.2} ms ({runs} runs)",
+        "{services} services, {edge_count} edges: {:.0} × {:.0} units in {} rows{fit}, {} crossings; layout min {:.2} ms, median {:.2} ms, max {:.2} ms ({runs} runs)",
         l.width,
         l.height,
+        l.layers,
         l.crossings,
         times[0],
         times[times.len() / 2],

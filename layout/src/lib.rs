@@ -28,6 +28,7 @@ mod order;
 mod place;
 mod rank;
 mod route;
+mod wrap;
 
 pub use error::LayoutError;
 pub use geometry::{Point, Rect};
@@ -89,6 +90,12 @@ pub struct Options {
     pub edge_gap: f64,
     /// Empty border around the drawing.
     pub margin: f64,
+    /// Width ÷ height of the box the drawing is shown in, if known. A layer
+    /// wider than the box allows is then wrapped into several rows when that
+    /// lets the whole drawing be shown larger (see `wrap`); `None` keeps one
+    /// row per layer. Part of the input like the graph: the same box always
+    /// gets the same picture.
+    pub aspect: Option<f64>,
 }
 
 impl Default for Options {
@@ -98,6 +105,7 @@ impl Default for Options {
             node_gap: 32.0,
             edge_gap: 14.0,
             margin: 16.0,
+            aspect: None,
         }
     }
 }
@@ -110,9 +118,12 @@ impl Options {
             ("edge_gap", self.edge_gap),
             ("margin", self.margin),
         ];
-        match fields.iter().find(|(_, v)| !(v.is_finite() && *v >= 0.0)) {
-            Some((name, _)) => Err(LayoutError::InvalidOption(name)),
-            None => Ok(()),
+        if let Some((name, _)) = fields.iter().find(|(_, v)| !(v.is_finite() && *v >= 0.0)) {
+            return Err(LayoutError::InvalidOption(name));
+        }
+        match self.aspect {
+            Some(a) if !(a.is_finite() && a > 0.0) => Err(LayoutError::InvalidOption("aspect")),
+            _ => Ok(()),
         }
     }
 }
@@ -124,7 +135,7 @@ pub struct NodeBox {
     pub id: String,
     /// Where its box is.
     pub rect: Rect,
-    /// Its row, 0 at the top.
+    /// Its row, 0 at the top (a wrapped layer spans several rows).
     pub layer: usize,
 }
 
@@ -163,6 +174,8 @@ pub fn layout(nodes: &[Node], edges: &[Edge], options: &Options) -> Result<Layou
     let dag = Dag::new(nodes, edges)?;
     let ids: Vec<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
     let layer_of = rank::layers(&dag, &ids)?;
+    let sizes: Vec<(f64, f64)> = nodes.iter().map(|n| (n.width, n.height)).collect();
+    let layer_of = wrap::rows(&dag, &layer_of, &sizes, options);
     let mut g = Layered::new(&dag, &layer_of);
     let crossings = g.reduce_crossings();
 

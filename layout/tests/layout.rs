@@ -496,3 +496,134 @@ proptest! {
         prop_assert_eq!(layout(&ns, &es, &Options::default()).unwrap(), l);
     }
 }
+
+/// The benchmark's shape: `per_layer` services in each of `layers` layers, edges
+/// mostly to the layer below, sometimes further (deterministic).
+fn stack(layers: usize, per_layer: usize, edges: usize) -> (Vec<String>, Vec<(String, String)>) {
+    let n = layers * per_layer;
+    let ids: Vec<String> = (0..n).map(|i| format!("s{i}")).collect();
+    let mut seed = 11_u64;
+    let mut next = move |m: usize| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        usize::try_from(seed >> 33).unwrap_or(0) % m.max(1)
+    };
+    let mut list: Vec<(String, String)> = Vec::new();
+    while list.len() < edges {
+        let from = per_layer + next(n - per_layer);
+        let layer = from / per_layer;
+        let down = 1 + next(layer).min(next(layer));
+        let to = (layer - down.min(layer)) * per_layer + next(per_layer);
+        let e = (ids[from].clone(), ids[to].clone());
+        if to < from && !list.contains(&e) {
+            list.push(e);
+        }
+    }
+    (ids, list)
+}
+
+fn lay_fit(ids: &[String], edges: &[(String, String)], aspect: Option<f64>) -> Layout {
+    let nodes: Vec<Node> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| Node::new(id.clone(), 160.0 + (i % 5) as f64 * 20.0, 44.0))
+        .collect();
+    let edges: Vec<Edge> = edges
+        .iter()
+        .map(|(a, b)| Edge::new(a.clone(), b.clone()))
+        .collect();
+    let options = Options {
+        aspect,
+        ..Options::default()
+    };
+    layout(&nodes, &edges, &options).unwrap()
+}
+
+/// How large a drawing is shown in a box of `aspect` and height 1.
+fn scale_in(l: &Layout, aspect: f64) -> f64 {
+    (aspect / l.width).min(1.0 / l.height)
+}
+
+/// A wide stack in a 16:9 or wall-shaped box: long layers wrap into more rows, so
+/// the drawing is shown larger, and every promise still holds.
+#[test]
+fn a_wide_stack_wraps_to_fit_its_box() {
+    let (ids, edges) = stack(6, 10, 110);
+    let flat = lay_fit(&ids, &edges, None);
+    assert_eq!(flat.layers, 6);
+    for aspect in [16.0 / 9.0, 2.66] {
+        let fitted = lay_fit(&ids, &edges, Some(aspect));
+        assert_invariants(&fitted, &edges);
+        assert!(fitted.layers > 6, "rows at {aspect}: {}", fitted.layers);
+        let (before, after) = (scale_in(&flat, aspect), scale_in(&fitted, aspect));
+        assert!(
+            after > before * 1.2,
+            "aspect {aspect}: scale {before:.3} → {after:.3} ({:.0}×{:.0} → {:.0}×{:.0})",
+            flat.width,
+            flat.height,
+            fitted.width,
+            fitted.height
+        );
+        // The same box, the same picture.
+        assert_eq!(lay_fit(&ids, &edges, Some(aspect)), fitted);
+    }
+}
+
+/// One layer of twelve unconnected services in a square box becomes a block of rows.
+#[test]
+fn a_single_long_layer_becomes_a_block() {
+    let ids: Vec<String> = (0..12).map(|i| format!("n{i}")).collect();
+    let l = lay_fit(&ids, &[], Some(1.0));
+    assert_invariants(&l, &[]);
+    assert!(l.layers >= 3, "{} rows", l.layers);
+    assert!(scale_in(&l, 1.0) > 2.0 * scale_in(&lay_fit(&ids, &[], None), 1.0));
+}
+
+/// A drawing already narrower than its box is left alone: the reference cluster
+/// looks the same with or without the box's shape.
+#[test]
+fn a_narrow_graph_is_not_wrapped() {
+    let nodes: Vec<Node> = REFERENCE_NODES
+        .iter()
+        .map(|id| Node::new(*id, W, H))
+        .collect();
+    let edges: Vec<Edge> = REFERENCE_EDGES
+        .iter()
+        .map(|(a, b)| Edge::new(*a, *b))
+        .collect();
+    let plain = layout(&nodes, &edges, &Options::default()).unwrap();
+    for aspect in [1.0, 16.0 / 9.0, 4.0] {
+        let options = Options {
+            aspect: Some(aspect),
+            ..Options::default()
+        };
+        assert_eq!(layout(&nodes, &edges, &options).unwrap(), plain, "{aspect}");
+    }
+}
+
+#[test]
+fn an_aspect_must_be_positive() {
+    for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+        let options = Options {
+            aspect: Some(bad),
+            ..Options::default()
+        };
+        assert_eq!(
+            layout(&[], &[], &options).unwrap_err(),
+            LayoutError::InvalidOption("aspect")
+        );
+    }
+}
+
+proptest! {
+    #[test]
+    fn wrapped_random_dags_keep_the_promises((nodes, edges) in arb_dag(), aspect in 0.3_f64..5.0) {
+        let ns: Vec<Node> = nodes.iter().map(|(id, w, h)| Node::new(id.clone(), *w, *h)).collect();
+        let es: Vec<Edge> = edges.iter().map(|(a, b)| Edge::new(a.clone(), b.clone())).collect();
+        let options = Options { aspect: Some(aspect), ..Options::default() };
+        let l = layout(&ns, &es, &options).unwrap();
+        assert_invariants(&l, &edges);
+        prop_assert_eq!(layout(&ns, &es, &options).unwrap(), l);
+    }
+}

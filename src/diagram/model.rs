@@ -79,6 +79,7 @@ pub fn diagram_layout(config: &Config) -> Result<Layout, LayoutError> {
         node_gap: 28.0,
         edge_gap: 14.0,
         margin: 12.0,
+        aspect: None,
     };
     panopticon_layout::layout(&nodes, &edges, &options)
 }
