@@ -121,6 +121,8 @@ pub fn Dashboard(
     let diagram_config = Arc::clone(&config);
     let detail_config = Arc::clone(&config);
     let snapshot = live.snapshot;
+    // The diagram takes the whole width when the overview has no graphs (style/diagram-size.css).
+    let no_graphs = slots.first().is_none_or(Vec::is_empty);
     let graphs = move || {
         if !built.get() {
             return None;
@@ -162,7 +164,7 @@ pub fn Dashboard(
                     move || view! { <section class="graphs" aria-label="Graphs">{graphs.clone()}</section> }
                 }
             >
-                <div class="overview">
+                <div class="overview" class:no-graphs=no_graphs>
                     <section class="panel diagram-panel" aria-label="Service dependencies">
                         {
                             let diagram_config = Arc::clone(&diagram_config);
