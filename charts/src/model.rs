@@ -8,7 +8,8 @@ use crate::palette::Mark;
 use crate::ticks::nice_ticks;
 use crate::unit::Unit;
 
-/// Series per graph, whatever the config says (SPEC §7: more is unreadable).
+/// Series per graph, whatever the config says: more is unreadable
+/// (docs/semantics.md, "The screen").
 pub const MAX_SERIES: usize = 6;
 
 /// Prometheus rounds sample times to milliseconds, so the last sample of a

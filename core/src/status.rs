@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// How well something works.
 ///
-/// The derived order is the "worst of" order from SPEC §2:
+/// The derived order is the "worst of" order (docs/semantics.md, "Statuses"):
 /// `Healthy < Unknown < Warning < Critical`. `Unknown` ranks above `Healthy`
 /// so that missing data can never be reported as green, and below `Warning`
 /// so that it never hides a real problem.

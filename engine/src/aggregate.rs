@@ -1,7 +1,7 @@
-//! Combining per-instance ratings into one status (SPEC §4).
+//! Combining per-instance ratings into one status (docs/semantics.md, "Aggregation").
 //!
-//! The thesis's counter rule (its Listing 4.4) answers three cases and leaves
-//! the rest undefined; the 2017 page showed nothing for them. [`quorum`]
+//! The original study's counter rule answers three cases and leaves the rest
+//! undefined; its prototype showed nothing for them. [`quorum`]
 //! defines every case, and counts instances without usable data (missing,
 //! NaN, stale, exporter down) as `unknown`, so they can make a result
 //! `unknown` or worse but never healthy.
@@ -13,7 +13,7 @@ pub const fn quorum_size(n: u32) -> u32 {
     n / 2 + 1
 }
 
-/// The quorum rule for one count (SPEC §4): `count ≥ n` → healthy (more than
+/// The quorum rule for one count (docs/semantics.md, "Aggregation"): `count ≥ n` → healthy (more than
 /// expected is not a failure), `count ≥ ⌊n/2⌋+1` → warning, else critical.
 pub fn rate_count(count: f64, n: u32) -> Status {
     if count >= f64::from(n) {
@@ -55,8 +55,8 @@ impl Tally {
     }
 }
 
-/// The thesis's counter rule with N = `n` over `t`, with the instances
-/// without data (`t.unknown`) decided by their best case (SPEC §4):
+/// The study's counter rule with N = `n` over `t`, with the instances
+/// without data (`t.unknown`) decided by their best case (docs/semantics.md, "Instances"):
 ///
 /// - rate every way the missing instances could turn out (each healthy or
 ///   warning; a critical one never makes a result better) and take the best;
@@ -65,7 +65,7 @@ impl Tally {
 /// - if the best is healthy but instances are missing, the result is
 ///   `unknown`: only the silent ones could say whether all is well.
 ///
-/// "Counted healthy" alone is not the best case: the thesis's rule is not
+/// "Counted healthy" alone is not the best case: the counter rule is not
 /// monotone (N = 5: w 3, c 2 is a warning, but h 1, w 2, c 2 is critical),
 /// so every split of the missing ones between healthy and warning is tried.
 pub fn quorum(t: Tally, n: u32) -> Status {
@@ -91,11 +91,11 @@ pub fn quorum(t: Tally, n: u32) -> Status {
 
 /// The counter rule on complete data, with q = ⌊N/2⌋+1:
 ///
-/// 1. h ≥ N and nothing else → healthy (the thesis said h = N; an extra,
+/// 1. h ≥ N and nothing else → healthy (the study said h = N; an extra,
 ///    failing instance must not be hidden, so it has to be all healthy);
-/// 2. w ≥ q or h ≥ q → warning (thesis);
-/// 3. c ≥ ⌊N/2⌋ → critical (thesis), but at least one critical rating: at
-///    N = 1 the thesis's ⌊1/2⌋ = 0 would call every instance critical;
+/// 2. w ≥ q or h ≥ q → warning (the study);
+/// 3. c ≥ ⌊N/2⌋ → critical (the study), but at least one critical rating: at
+///    N = 1 the study's ⌊1/2⌋ = 0 would call every instance critical;
 /// 4. h + w < q → critical: fewer working instances than a quorum;
 /// 5. otherwise → warning: a quorum works, some of it restricted.
 fn complete_quorum(t: Tally, n: u32) -> Status {
@@ -162,7 +162,7 @@ mod tests {
             (3, 1, 1, 1, 0, C),
             (3, 1, 0, 0, 2, U),
             (3, 0, 0, 0, 3, U),
-            // N = 4: q = 3 — the thesis cluster
+            // N = 4: q = 3 — the reference cluster
             (4, 4, 0, 0, 0, H),
             (4, 3, 0, 1, 0, W),
             (4, 3, 0, 0, 1, U),

@@ -240,7 +240,7 @@ pub struct Dependency {
     pub strength: Strength,
 }
 
-/// How a dependency's status passes on to its dependant (SPEC §5).
+/// How a dependency's status passes on to its dependant (docs/semantics.md, "Dependencies").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Strength {
     /// The dependant cannot work without it: its status passes on unchanged.
@@ -295,10 +295,10 @@ pub struct Check {
     pub message: Option<String>,
 }
 
-/// How per-instance ratings become one check status (SPEC §4).
+/// How per-instance ratings become one check status (docs/semantics.md, "Aggregation").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Aggregation {
-    /// The thesis's counter rule (Listing 4.4) with its gaps defined; see
+    /// The counter rule of docs/semantics.md with its gaps defined; see
     /// [`crate::aggregate::quorum`].
     Quorum,
     /// The worst instance decides: any critical instance makes the check critical.

@@ -1,11 +1,11 @@
 //! State across refreshes: `for:` holds, transitions, bounded history.
 //!
-//! The 2017 prototype judged each request from scratch and its state machine
-//! was never wired up (SPEC §2, §8). The [`Engine`] keeps, per check, the
+//! The prototype Panopticon descends from judged each request from scratch
+//! and never wired up its state machine (docs/semantics.md, "Origins"). The [`Engine`] keeps, per check, the
 //! status on show and any change still waiting out its hold, and per service
 //! the effective status and the transitions that led there.
 //!
-//! Hold semantics (SPEC §2; like a Prometheus alerting rule's `for:`, but
+//! Hold semantics (docs/semantics.md, "Holds"; like a Prometheus alerting rule's `for:`, but
 //! both ways), designed so that nothing bad can stay green by flapping:
 //! - a check goes *up* to a level once its raw status has been at or above
 //!   that level for `for` consecutive evaluations: any mix of warning and

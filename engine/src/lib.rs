@@ -8,7 +8,7 @@
 //! - [`check`]: run a rule over a query result, applying the no-data policy
 //!   (missing, NaN, stale, exporter down, failed query are `unknown`, never green);
 //! - [`aggregate`]: combine per-instance ratings into a check status (the
-//!   thesis's quorum counter rule, or worst-of);
+//!   quorum counter rule of docs/semantics.md, or worst-of);
 //! - [`propagate`]: spread statuses along the dependency graph and name root causes;
 //! - [`engine`]: keep state across refreshes (`for:` holds, transitions, history)
 //!   and produce a [`Snapshot`] for the UI;

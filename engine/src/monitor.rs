@@ -9,7 +9,7 @@
 //! live here, as functions of (state, time) with native tests, and the app's
 //! components only render a [`OnScreen`].
 //!
-//! The rules (SPEC §2):
+//! The rules (docs/semantics.md, "Current data"):
 //! - From the first refresh whose every query failed to reach Prometheus
 //!   ([`freshness::source_failure`]), and whenever the last success is older
 //!   than two refresh intervals, a last-known healthy service is shown

@@ -1,4 +1,4 @@
-//! Spreading statuses along the dependency graph (SPEC §5).
+//! Spreading statuses along the dependency graph (docs/semantics.md, "Dependencies").
 //!
 //! A service's effective status is the worst of its own status and what each
 //! dependency passes on: a hard edge passes the dependency's *effective*

@@ -29,7 +29,7 @@ pub enum Rule {
         /// The status for any other value.
         otherwise: Status,
     },
-    /// The value is a count rated against N with the quorum rule (SPEC §4):
+    /// The value is a count rated against N with the quorum rule (docs/semantics.md, "Aggregation"):
     /// N → healthy, ≥ ⌊N/2⌋+1 → warning, fewer → critical.
     Quorum,
     /// The value counts the *other* instances this one sees (N−1 when

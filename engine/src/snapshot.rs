@@ -13,7 +13,7 @@ use crate::config::Dependency;
 pub struct Snapshot {
     /// Evaluation time, Unix seconds.
     pub at: f64,
-    /// Worst effective status of all services (SPEC §2 order).
+    /// Worst effective status of all services ("worst of", docs/semantics.md).
     pub cluster: Status,
     /// Services per effective status.
     pub counts: StatusCounts,
@@ -75,7 +75,7 @@ impl Snapshot {
 
 impl Snapshot {
     /// This snapshot as it must look while there is no current data but it
-    /// has not expired (SPEC §2, from the first failed refresh): a last-known
+    /// has not expired (docs/semantics.md, "Current data"): a last-known
     /// healthy is not shown as healthy but `unknown`, with `no_data` ("no
     /// current data; last known healthy 20 s ago") as its reason; a
     /// last-known warning or critical stays (an outage of the data source must
@@ -324,8 +324,8 @@ pub struct ServiceTransition {
 pub const SUMMARY_REASONS: usize = 3;
 
 /// The banner's explanation of the cluster status, in parts, so that the
-/// banner lays it out and never edits a sentence the engine wrote (SPEC §7:
-/// it leads with the reason that sets the status).
+/// banner lays it out and never edits a sentence the engine wrote (it
+/// leads with the reason that sets the status, docs/semantics.md).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// The status explained: the cluster's, as shown.
@@ -573,7 +573,7 @@ mod summary_tests {
         }
     }
 
-    /// SPEC §7: critical reasons before warning before unknown, whatever the
+    /// The banner leads with critical reasons before warning before unknown, whatever the
     /// config order; the status word is not part of any reason.
     #[test]
     fn the_summary_leads_with_the_reason_that_sets_the_status() {

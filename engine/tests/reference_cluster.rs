@@ -1,5 +1,5 @@
-//! The reference cluster (SPEC §3–§5) evaluated end to end: samples shaped as
-//! the decoder produces them, the built-in config, the SPEC's verdicts.
+//! The reference cluster (docs/reference-cluster.md) evaluated end to end: samples shaped as
+//! the decoder produces them, the built-in config, the verdicts of docs/semantics.md.
 
 // The fake exporter state mirrors the metric contract one field per fact:
 // bools per scrape target, `*_target` names, exact gauge values.
@@ -275,7 +275,7 @@ fn spec_section_3_faults() {
         (
             "consul target down on node-3",
             |c| c[2].consul_target = false,
-            // Three healthy and one unknown: only node-3 could tell (SPEC §4).
+            // Three healthy and one unknown: only node-3 could tell (best case).
             [H, U, H, U, U, U],
             "node-3: exporter down (up == 0)",
         ),
@@ -555,10 +555,10 @@ fn impacted_services_name_their_root_cause() {
     );
 }
 
-/// The thesis's appendix A: one `gluster_exporter` output per node (3 bricks,
+/// The original study's appendix A: one `gluster_exporter` output per node (3 bricks,
 /// 2 connected peers, so N = 3). Only `gluster_volume_writeable` differs.
 #[test]
-fn thesis_appendix_gluster_scenario() {
+fn study_appendix_gluster_scenario() {
     let gluster_only = r#"
 instances: 3
 services:

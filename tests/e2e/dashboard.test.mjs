@@ -1,5 +1,5 @@
 // The dashboard against the simulated reference cluster, a real Prometheus scraping it
-// and nginx with the shipped config: every SPEC §3 fault shows the right colours in the
+// and nginx with the shipped config: every reference-cluster fault shows the right colours in the
 // banner and the diagram; an outage of Prometheus turns every last-known green unknown at
 // once (last-known problems stay, marked stale), then everything unknown, and the dashboard
 // recovers by itself; a broken config shows the config error page.
@@ -170,7 +170,7 @@ describe('the theme', () => {
 });
 
 describe('when Prometheus goes away', () => {
-  // SPEC §2: from the first failed refresh a last-known healthy is unknown, never green.
+  // From the first failed refresh a last-known healthy is unknown, never green.
   test('a last-known green turns unknown at the first failed refresh, expires, and recovers by itself', async () => {
     await waitForDashboard('healthy before the outage', allHealthy);
     await prom.proc.stop();

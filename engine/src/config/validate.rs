@@ -17,9 +17,9 @@ use super::{
 };
 use crate::rule::{Direction, ExpectCount, Expectation, LabelState, Rule, Threshold};
 
-/// More graphs than this do not fit one readable screen (SPEC §7).
+/// More graphs than this do not fit one readable screen (docs/semantics.md, "The screen").
 pub const MAX_GRAPHS_PER_VIEW: usize = 6;
-/// More series than this make a graph unreadable (SPEC §7).
+/// More series than this make a graph unreadable (docs/semantics.md, "The screen").
 pub const MAX_SERIES_PER_GRAPH: usize = 6;
 /// Transitions kept per service unless the config says otherwise.
 const DEFAULT_HISTORY: usize = 100;

@@ -66,7 +66,7 @@ fn unknown_is_never_held() {
     let steps: Vec<(HashMap<String, Result<QueryResult, String>>, Status)> = vec![
         (nan(100.0), U),          // NaN: unknown at once (first evaluation)
         (results(1.0, 110.0), H), // real data: healthy at once, no hold
-        (nan(120.0), U),          // missing data is never held (SPEC §2)
+        (nan(120.0), U),          // missing data is never held
         (results(1.0, 130.0), H),
         (nan(140.0), U),
         (results(0.0, 150.0), C), // and leaving unknown is immediate again

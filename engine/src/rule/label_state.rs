@@ -8,7 +8,7 @@
 //! configured status; an expected state with too small a count takes the
 //! shortfall status. The instance gets the worst of these.
 //!
-//! "Persistent" retrying (SPEC §3) is deliberately not a matter of this rule:
+//! "Persistent" retrying (docs/reference-cluster.md) is deliberately not a matter of this rule:
 //! a rule sees one evaluation. The reference config rates it with a second
 //! check over `min_over_time(weave_connections{state="retrying"}[10m])`, so
 //! Prometheus decides persistence from its own history, which survives

@@ -1,6 +1,6 @@
 //! Warning and critical levels on one value, with the edges pinned down.
 //!
-//! The 2017 code compared with `<` on one side and `>` on the other, so a value
+//! The prototype this product replaces compared with `<` on one side and `>` on the other, so a value
 //! exactly at a level matched neither branch and got no status. Here every
 //! value falls in exactly one band:
 //! - `above` (more is worse): `value ≥ critical` → critical, else
@@ -10,7 +10,7 @@
 //!   `value < warning` → warning, else healthy. The level itself is still fine
 //!   (free memory: ≥ 15 % healthy, < 15 % warning, < 5 % critical).
 //!
-//! Both follow how SPEC §3 states its limits. NaN never reaches a rule (the
+//! Both follow how the reference cluster states its limits (docs/reference-cluster.md). NaN never reaches a rule (the
 //! check layer turns it into `unknown`); ±Inf compares like any number.
 
 use panopticon_core::Status;
