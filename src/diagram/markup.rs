@@ -53,9 +53,24 @@ pub fn note_text(look: &NodeLook, width: f64) -> String {
     model::fit(&neutral(&look.note), width, NOTE_SIZE, false)
 }
 
-/// The box's tooltip and `aria-label`: the whole name, bidi controls made visible.
+/// The box's tooltip and `aria-label`: the whole name, bidi controls made
+/// visible. It starts with what the box shows, in the order it shows it
+/// (name, status word, note), and only then adds the own status the box
+/// does not show in words: a name that contains the visible text lets a
+/// voice-control user say what they see (WCAG 2.5.3, axe's
+/// `label-content-name-mismatch`). An "own status" between the status word
+/// and the note broke that on every impacted box.
 pub fn node_label(look: &NodeLook, name: &str) -> String {
-    neutral(&look.aria_label(name)).into_owned()
+    let shown = NodeLook {
+        own: look.effective,
+        ..look.clone()
+    };
+    let mut label = shown.aria_label(name);
+    if look.own != look.effective {
+        label.push_str(", own status ");
+        label.push_str(look.own.as_str());
+    }
+    neutral(&label).into_owned()
 }
 
 /// One service's box, as it looks now. `data-*` attributes are the DOM
@@ -219,7 +234,7 @@ mod tests {
             r#"data-own-status="healthy""#,
             r#"data-impacted-by="consul,db""#,
             r#"aria-pressed="true""#,
-            r#"aria-label="Swarm &lt;prod&gt; &amp; co: critical, own status healthy, impacted by Consul""#,
+            r#"aria-label="Swarm &lt;prod&gt; &amp; co: critical, impacted by Consul, own status healthy""#,
             r#"transform="translate(10.0,20.0)""#,
             r#"<rect class="node-box" width="300.0" height="72.0" rx="9"/>"#,
             ">Swarm &lt;prod&gt; &amp; co</text>",
@@ -259,6 +274,82 @@ mod tests {
         );
         assert!(!out.contains("data-impacted-by"), "{out}");
         assert!(out.contains(r#"aria-pressed="false""#), "{out}");
+    }
+
+    /// The label holds the box's visible text in its order (name, status
+    /// word, note) before anything the box does not show.
+    #[test]
+    fn the_label_starts_with_what_the_box_shows() {
+        let rect = Rect {
+            x: 0.0,
+            y: 0.0,
+            width: 300.0,
+            height: 72.0,
+        };
+        for l in [
+            look(
+                Status::Critical,
+                Status::Healthy,
+                &["consul"],
+                "impacted by Consul",
+            ),
+            look(
+                Status::Warning,
+                Status::Healthy,
+                &["consul"],
+                "impacted by Consul",
+            ),
+            look(
+                Status::Critical,
+                Status::Critical,
+                &[],
+                "node-3: volume not writeable",
+            ),
+            look(Status::Healthy, Status::Healthy, &[], ""),
+            NodeLook {
+                pending: Some("critical 1/2".to_owned()),
+                ..look(
+                    Status::Warning,
+                    Status::Healthy,
+                    &["consul"],
+                    "impacted by Consul",
+                )
+            },
+        ] {
+            let mut out = String::new();
+            node(&mut out, "swarm", "Docker Swarm", rect, &l, false);
+            let between = |from: &str, to: &str| {
+                out.split(from)
+                    .nth(1)
+                    .and_then(|t| t.split(to).next())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            let visible = [
+                between(r#"text-anchor="middle">"#, "</text>"),
+                between(r#"<tspan class="node-word">"#, "</tspan>"),
+                between(r#"<text class="node-note""#, "</text>")
+                    .split('>')
+                    .nth(1)
+                    .unwrap_or_default()
+                    .to_owned(),
+            ];
+            // axe compares lower-cased words with punctuation dropped.
+            let words = |s: &str| {
+                s.to_lowercase()
+                    .split(|c: char| !c.is_alphanumeric() && c != '-')
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            let shown = words(&visible.join(" "));
+            let label = words(&between(r#"aria-label=""#, "\""));
+            assert!(
+                label.starts_with(&shown),
+                "label {label:?} does not start with the visible {shown:?}"
+            );
+        }
     }
 
     #[test]
