@@ -15,7 +15,7 @@
 use std::collections::{HashMap, HashSet};
 
 use panopticon_core::Status;
-use panopticon_core::prom::{Labels, QueryData, QueryResult};
+use panopticon_core::prom::{Labels, QueryData, QueryError, QueryResult};
 
 use crate::aggregate::{self, Tally};
 use crate::config::{Aggregation, Check};
@@ -24,8 +24,9 @@ use group::Point;
 
 mod group;
 
-/// A query's outcome as the app hands it in: decoded data or the error text.
-pub type QueryOutcome = Result<QueryResult, String>;
+/// A query's outcome as the app hands it in: decoded data or the typed
+/// error, worded for the reason only here, where a check explains itself.
+pub type QueryOutcome = Result<QueryResult, QueryError>;
 
 /// The instance name used for series without the instance label (scalars,
 /// cluster-wide aggregates).

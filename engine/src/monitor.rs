@@ -263,14 +263,10 @@ impl Monitor {
             self.source_error = None;
             self.last_success = Some(now);
         }
-        let input: HashMap<String, Result<QueryResult, String>> = outcomes
-            .into_iter()
-            .map(|(expr, outcome)| (expr, outcome.map_err(|e| e.to_string())))
-            .collect();
         // Judged at the server's time: Prometheus answered for its own now,
         // and a skewed browser clock must not make that look stale or future.
         let server_now = self.server_now(now);
-        self.last = Some(Arc::new(self.engine.evaluate(server_now, &input)));
+        self.last = Some(Arc::new(self.engine.evaluate(server_now, &outcomes)));
     }
 
     /// The latest evaluation as the engine made it (for tests and tools;

@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 
 use panopticon_core::Status;
-use panopticon_core::prom::{InstantSeries, Labels, QueryData, QueryResult, Sample};
+use panopticon_core::prom::{InstantSeries, Labels, QueryData, QueryError, QueryResult, Sample};
 use panopticon_engine::{Config, Engine, Snapshot};
 use proptest::prelude::*;
 
@@ -187,7 +187,7 @@ fn corrupt(
 }
 
 fn judge(e: &mut Engine, data: &HashMap<&'static str, Vec<InstantSeries>>, at: f64) -> Snapshot {
-    let results: HashMap<String, Result<QueryResult, String>> = data
+    let results: HashMap<String, Result<QueryResult, QueryError>> = data
         .iter()
         .map(|(q, s)| {
             let r = QueryResult {

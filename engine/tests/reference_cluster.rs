@@ -12,7 +12,9 @@
 use std::collections::HashMap;
 
 use panopticon_core::Status;
-use panopticon_core::prom::{InstantSeries, Labels, QueryData, QueryResult, Sample};
+use panopticon_core::prom::{
+    InstantSeries, Labels, PromErrorKind, QueryData, QueryError, QueryResult, Sample,
+};
 use panopticon_engine::{Config, Engine, Snapshot};
 
 const NOW: f64 = 1_700_000_000.0;
@@ -213,7 +215,7 @@ fn answer(nodes: &[Node], query: &str) -> Vec<InstantSeries> {
     out
 }
 
-fn results(engine: &Engine, nodes: &[Node]) -> HashMap<String, Result<QueryResult, String>> {
+fn results(engine: &Engine, nodes: &[Node]) -> HashMap<String, Result<QueryResult, QueryError>> {
     engine
         .queries()
         .into_iter()
@@ -504,7 +506,11 @@ fn failed_query_makes_its_service_unknown_with_the_error() {
     let mut r = results(&e, &cluster());
     r.insert(
         "consul_raft_peers".to_owned(),
-        Err("Prometheus: query timed out in expression evaluation".to_owned()),
+        Err(QueryError::Prometheus {
+            kind: PromErrorKind::Timeout,
+            message: "query timed out in expression evaluation".to_owned(),
+            status: 503,
+        }),
     );
     let s = e.evaluate(NOW, &r);
     let consul = s.service("consul").expect("consul");

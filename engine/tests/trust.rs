@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use panopticon_core::Status;
-use panopticon_core::prom::{InstantSeries, Labels, QueryData, QueryResult, Sample};
+use panopticon_core::prom::{InstantSeries, Labels, QueryData, QueryError, QueryResult, Sample};
 use panopticon_engine::snapshot::ServiceSnapshot;
 use panopticon_engine::{Config, Engine, Snapshot};
 
@@ -38,7 +38,7 @@ fn series(labels: &[(&str, &str)], value: f64, at: f64) -> InstantSeries {
     }
 }
 
-fn answer(series: Vec<InstantSeries>) -> Result<QueryResult, String> {
+fn answer(series: Vec<InstantSeries>) -> Result<QueryResult, QueryError> {
     Ok(QueryResult {
         data: QueryData::Vector(series),
         warnings: vec![],
@@ -47,7 +47,7 @@ fn answer(series: Vec<InstantSeries>) -> Result<QueryResult, String> {
 }
 
 /// One value per instance (`None`: the instance sent nothing).
-fn per_instance(values: &[(&str, Option<f64>)], at: f64) -> Result<QueryResult, String> {
+fn per_instance(values: &[(&str, Option<f64>)], at: f64) -> Result<QueryResult, QueryError> {
     answer(
         values
             .iter()
@@ -59,9 +59,9 @@ fn per_instance(values: &[(&str, Option<f64>)], at: f64) -> Result<QueryResult, 
 fn evaluate(
     e: &mut Engine,
     at: f64,
-    answers: Vec<(&str, Result<QueryResult, String>)>,
+    answers: Vec<(&str, Result<QueryResult, QueryError>)>,
 ) -> Snapshot {
-    let results: HashMap<String, Result<QueryResult, String>> = answers
+    let results: HashMap<String, Result<QueryResult, QueryError>> = answers
         .into_iter()
         .map(|(q, a)| (q.to_owned(), a))
         .collect();
@@ -339,7 +339,16 @@ fn a_failed_query_is_unknown_not_a_warning_about_silent_instances() {
     let mut e = engine(QUORUM);
     let four = ["node-1", "node-2", "node-3", "node-4"].map(|n| (n, Some(1.0)));
     evaluate(&mut e, T0, vec![("v", per_instance(&four, T0))]);
-    let s = evaluate(&mut e, T0 + 15.0, vec![("v", Err("HTTP 502".to_owned()))]);
+    let s = evaluate(
+        &mut e,
+        T0 + 15.0,
+        vec![(
+            "v",
+            Err(QueryError::Unreachable {
+                reason: "Failed to fetch".to_owned(),
+            }),
+        )],
+    );
     assert_eq!(only(&s).own, U, "{:?}", only(&s).reasons);
 }
 

@@ -5,7 +5,11 @@
 #![allow(clippy::type_complexity, clippy::float_cmp, clippy::unnecessary_wraps)]
 
 use panopticon_core::Status;
-use panopticon_core::prom::{InstantSeries, Labels, QueryData, QueryResult, Sample};
+use std::time::Duration;
+
+use panopticon_core::prom::{
+    InstantSeries, Labels, PromErrorKind, QueryData, QueryError, QueryResult, Sample,
+};
 
 use super::{Inputs, QueryOutcome, evaluate};
 use crate::config::{Aggregation, Check};
@@ -113,7 +117,9 @@ fn no_data_policy() {
         warnings: vec![],
         infos: vec![],
     });
-    let failed: QueryOutcome = Err("timeout after 10 s".to_owned());
+    let failed: QueryOutcome = Err(QueryError::Timeout {
+        after: Duration::from_secs(10),
+    });
     // (main, up, remembered, aggregation, expected status, node-4's status and reason, unnamed missing)
     let table: Vec<(
         Option<&QueryOutcome>,
@@ -211,7 +217,7 @@ fn no_data_policy() {
             vec![],
             Aggregation::Worst,
             Status::Unknown,
-            Some((Status::Unknown, "query failed: timeout after 10 s")),
+            Some((Status::Unknown, "query failed: query timed out after 10 s")),
             0,
         ),
         (
@@ -256,7 +262,9 @@ fn no_data_policy() {
 
 #[test]
 fn failed_query_reason_reaches_the_check_sentence() {
-    let failed: QueryOutcome = Err("Prometheus timed out".to_owned());
+    let failed: QueryOutcome = Err(QueryError::Unreachable {
+        reason: "Failed to fetch".to_owned(),
+    });
     let got = run(
         &check(equals(), Aggregation::Worst, false),
         Some(&failed),
@@ -265,7 +273,7 @@ fn failed_query_reason_reaches_the_check_sentence() {
     );
     assert_eq!(
         got.reason,
-        "4 of 4 expected instances: query failed: Prometheus timed out"
+        "4 of 4 expected instances: query failed: Prometheus unreachable: Failed to fetch"
     );
 }
 
@@ -349,7 +357,11 @@ fn ratio_joins_on_instance() {
     );
     assert_eq!(got.status, Status::Critical);
     // The denominator's failure makes every instance unknown with its text.
-    let failed: QueryOutcome = Err("bad_data: parse error".to_owned());
+    let failed: QueryOutcome = Err(QueryError::Prometheus {
+        kind: PromErrorKind::BadData,
+        message: "parse error".to_owned(),
+        status: 400,
+    });
     let got = evaluate(
         &c,
         &Inputs {
@@ -363,7 +375,7 @@ fn ratio_joins_on_instance() {
     );
     assert_eq!(got.status, Status::Unknown);
     assert!(
-        got.reason.contains("bad_data: parse error"),
+        got.reason.contains("(bad_data): parse error"),
         "{}",
         got.reason
     );

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use panopticon_core::Status;
-use panopticon_core::prom::{InstantSeries, Labels, QueryData, QueryResult, Sample};
+use panopticon_core::prom::{InstantSeries, Labels, QueryData, QueryError, QueryResult, Sample};
 
 use super::Engine;
 use crate::config::Config;
@@ -30,7 +30,7 @@ fn engine() -> Engine {
     Engine::new(Config::from_yaml("t.yaml", YAML).unwrap_or_else(|e| panic!("{e}")))
 }
 
-fn results(value: f64, now: f64) -> HashMap<String, Result<QueryResult, String>> {
+fn results(value: f64, now: f64) -> HashMap<String, Result<QueryResult, QueryError>> {
     let labels: Labels = [("instance".to_owned(), "db-1".to_owned())]
         .into_iter()
         .collect();
@@ -63,7 +63,7 @@ fn unknown_is_never_held() {
     let mut e = engine();
     let nan = |now| results(f64::NAN, now);
     // (results, shown db status)
-    let steps: Vec<(HashMap<String, Result<QueryResult, String>>, Status)> = vec![
+    let steps: Vec<(HashMap<String, Result<QueryResult, QueryError>>, Status)> = vec![
         (nan(100.0), U),          // NaN: unknown at once (first evaluation)
         (results(1.0, 110.0), H), // real data: healthy at once, no hold
         (nan(120.0), U),          // missing data is never held
