@@ -162,7 +162,6 @@ impl Refresher {
             base_url: base,
             timeout: Duration::from_secs_f64(timeout),
             max_in_flight: usize::try_from(ds.max_in_flight).unwrap_or(6),
-            auth: None,
             max_answer_bytes: ds.max_answer_bytes,
             max_series: usize::try_from(ds.max_series).unwrap_or(usize::MAX),
         });

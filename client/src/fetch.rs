@@ -80,9 +80,6 @@ async fn exchange(
         })
         .header("Accept", "application/json")
         .abort_signal(Some(&signal));
-    if let Some(auth) = &request.authorization {
-        builder = builder.header("Authorization", auth.expose());
-    }
     if let Some(content_type) = request.content_type {
         builder = builder.header("Content-Type", content_type);
     }

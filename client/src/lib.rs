@@ -1,7 +1,7 @@
 //! Panopticon's Prometheus client for the browser: the only crate that does I/O.
 //!
 //! Everything that can be decided without a network (URLs, step, POST vs
-//! GET, auth header, decoding, error wording) lives in
+//! GET, decoding, error wording) lives in
 //! `panopticon_core::prom`; this crate only sends what core describes with
 //! `fetch`, enforces deadlines with `AbortController`, and fans out the
 //! queries of one refresh.
@@ -20,7 +20,7 @@ use std::time::Duration;
 use futures_util::Stream;
 pub use panopticon_core::clock::ClockReading;
 use panopticon_core::prom::{
-    AnswerLimits, Auth, BaseUrl, Query, QueryError, QueryResult, RequestOptions,
+    AnswerLimits, BaseUrl, Query, QueryError, QueryResult, RequestOptions,
 };
 
 pub use refresh::RefreshHandle;
@@ -36,8 +36,6 @@ pub struct ClientConfig {
     /// allow about six HTTP/1.1 connections per host; more would only queue
     /// inside the browser where our deadline already runs. Zero means one.
     pub max_in_flight: usize,
-    /// Credentials, if the proxy or Prometheus wants them.
-    pub auth: Option<Auth>,
     /// Largest successful answer read, in bytes (`datasource.max_answer_bytes`):
     /// a bigger one is refused by its `Content-Length`, or once that many
     /// bytes have streamed in, before it is copied into wasm memory.
@@ -57,7 +55,6 @@ impl ClientConfig {
             base_url,
             timeout: Duration::from_secs(10),
             max_in_flight: 6,
-            auth: None,
             max_answer_bytes: limits.max_bytes,
             max_series: limits.max_series,
         }
@@ -83,7 +80,7 @@ struct Inner {
 impl Client {
     /// A client for `config`.
     pub fn new(config: ClientConfig) -> Client {
-        let options = RequestOptions::for_client(config.timeout, config.auth.clone());
+        let options = RequestOptions::for_client(config.timeout);
         Client {
             inner: Rc::new(Inner {
                 config,

@@ -22,6 +22,6 @@ pub use model::{
     HistogramSample, InstantSeries, Labels, QueryData, QueryResult, RangeSeries, Sample,
 };
 pub use request::{
-    Auth, BaseUrl, BaseUrlError, HttpRequest, Method, Query, RequestOptions, Secret, build_request,
-    distinct, range_step,
+    BaseUrl, BaseUrlError, HttpRequest, Method, Query, RequestOptions, build_request, distinct,
+    range_step,
 };

@@ -1,12 +1,10 @@
 //! Building Prometheus HTTP requests as plain data, so that everything about
-//! them except sending (URL, method, body, step, auth header) is decided and
+//! them except sending (URL, method, body, step) is decided and
 //! tested natively. The browser client only hands the result to `fetch`.
 
 use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
-
-use base64::Engine as _;
 
 use super::error::QueryError;
 
@@ -106,59 +104,6 @@ impl fmt::Display for BaseUrl {
     }
 }
 
-/// A credential that must never reach a log, a panic message or the
-/// screen: its `Debug` is redacted and it has no `Display`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a credential.
-    pub fn new(value: impl Into<String>) -> Secret {
-        Secret(value.into())
-    }
-
-    /// The credential itself, for the one place that sends it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(<redacted>)")
-    }
-}
-
-/// How to authenticate to Prometheus or the proxy in front of it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Auth {
-    /// `Authorization: Bearer <token>`.
-    Bearer(Secret),
-    /// `Authorization: Basic base64(user:password)`.
-    Basic {
-        /// User name (not secret, shown in Debug).
-        user: String,
-        /// Password.
-        password: Secret,
-    },
-}
-
-impl Auth {
-    /// The value of the `Authorization` header, still wrapped.
-    pub fn header_value(&self) -> Secret {
-        match self {
-            Auth::Bearer(token) => Secret(format!("Bearer {}", token.expose())),
-            Auth::Basic { user, password } => {
-                let raw = format!("{user}:{}", password.expose());
-                Secret(format!(
-                    "Basic {}",
-                    base64::engine::general_purpose::STANDARD.encode(raw)
-                ))
-            }
-        }
-    }
-}
-
 /// One question for Prometheus. Times are Unix seconds, like [`super::Sample`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum Query {
@@ -240,8 +185,6 @@ pub struct HttpRequest {
     pub body: Option<String>,
     /// For POST, [`FORM_CONTENT_TYPE`].
     pub content_type: Option<&'static str>,
-    /// The `Authorization` header value, if any.
-    pub authorization: Option<Secret>,
 }
 
 /// Knobs that apply to every request of a client.
@@ -250,8 +193,6 @@ pub struct RequestOptions {
     /// Sent as Prometheus's `timeout` parameter, so the server stops
     /// working on a query nobody waits for any more.
     pub server_timeout: Option<Duration>,
-    /// Credentials.
-    pub auth: Option<Auth>,
 }
 
 impl RequestOptions {
@@ -259,10 +200,9 @@ impl RequestOptions {
     /// is told to give up at 90 % of it, so that a slow query usually ends
     /// with Prometheus's own `timeout` error (which names the query's cost)
     /// instead of a bare abort, and stops using CPU for nobody.
-    pub fn for_client(client_timeout: Duration, auth: Option<Auth>) -> RequestOptions {
+    pub fn for_client(client_timeout: Duration) -> RequestOptions {
         RequestOptions {
             server_timeout: client_timeout.checked_mul(9).map(|d| d / 10),
-            auth,
         }
     }
 }
@@ -311,14 +251,12 @@ pub fn build_request(
     }
     let encoded = params.finish();
     let url = base.join(path);
-    let authorization = options.auth.as_ref().map(Auth::header_value);
     Ok(if encoded.len() > MAX_GET_QUERY_BYTES {
         HttpRequest {
             method: Method::Post,
             url,
             body: Some(encoded),
             content_type: Some(FORM_CONTENT_TYPE),
-            authorization,
         }
     } else {
         HttpRequest {
@@ -326,7 +264,6 @@ pub fn build_request(
             url: format!("{url}?{encoded}"),
             body: None,
             content_type: None,
-            authorization,
         }
     })
 }
@@ -444,7 +381,6 @@ mod tests {
                 url: "/prometheus/api/v1/query?query=sum+by+%28job%29+%28up%7Bjob%3D%7E%22a%7Cb%22%7D%29&time=1700000000.5".into(),
                 body: None,
                 content_type: None,
-                authorization: None,
             },
         );
         // At the server's own time: no `time=` from a browser clock that may be wrong.
@@ -456,14 +392,12 @@ mod tests {
                 url: "/prometheus/api/v1/query?query=up".into(),
                 body: None,
                 content_type: None,
-                authorization: None,
             },
         );
         check_request(
             &Query::range("up", 0.0, 3600.0, 600),
             &RequestOptions {
                 server_timeout: Some(Duration::from_millis(9_500)),
-                auth: Some(Auth::Bearer(Secret::new("t0k"))),
             },
             &HttpRequest {
                 method: Method::Get,
@@ -471,7 +405,6 @@ mod tests {
                     .into(),
                 body: None,
                 content_type: None,
-                authorization: Some(Secret::new("Bearer t0k")),
             },
         );
     }
@@ -485,10 +418,7 @@ mod tests {
             (Duration::MAX, None),
         ];
         for (client, server) in table {
-            assert_eq!(
-                RequestOptions::for_client(client, None).server_timeout,
-                server
-            );
+            assert_eq!(RequestOptions::for_client(client).server_timeout, server);
         }
     }
 
@@ -573,34 +503,6 @@ mod tests {
         assert_eq!(range_step(0.0, f64::NAN, 100), Duration::from_secs(1));
         // Absurd spans saturate rather than panic.
         assert!(range_step(0.0, 1e300, 1) > Duration::ZERO);
-    }
-
-    #[test]
-    fn secrets_never_show_in_debug() {
-        let auth = Auth::Basic {
-            user: "noc".into(),
-            password: Secret::new("hunter2"),
-        };
-        let header = auth.header_value();
-        assert_eq!(header.expose(), "Basic bm9jOmh1bnRlcjI=");
-        let req = build_request(
-            &BaseUrl::parse("/").unwrap(),
-            &Query::instant("up", 1.0),
-            &RequestOptions {
-                server_timeout: None,
-                auth: Some(auth.clone()),
-            },
-        )
-        .unwrap();
-        for debug in [
-            format!("{auth:?}"),
-            format!("{req:?}"),
-            format!("{:?}", Auth::Bearer(Secret::new("hunter2"))),
-        ] {
-            assert!(!debug.contains("hunter2"), "{debug}");
-            assert!(!debug.contains("bm9jOmh1bnRlcjI"), "{debug}");
-            assert!(debug.contains("<redacted>"), "{debug}");
-        }
     }
 
     #[test]
