@@ -164,6 +164,25 @@ impl Layout {
     }
 }
 
+/// The size [`layout`] would need, roughly and cheaply: rows as `layout`
+/// chooses them, each packed tightly with a lane per passing edge, before
+/// crossing reduction and placement (which mostly widen it, by up to half).
+/// The height is exact; the width is at most a few units more than the
+/// layout's. For choosing node sizes before paying for a layout: a size
+/// whose estimate clearly does not fit will not fit laid out either.
+pub fn estimate(
+    nodes: &[Node],
+    edges: &[Edge],
+    options: &Options,
+) -> Result<(f64, f64), LayoutError> {
+    options.check()?;
+    let dag = Dag::new(nodes, edges)?;
+    let ids: Vec<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
+    let layer_of = rank::layers(&dag, &ids)?;
+    let sizes: Vec<(f64, f64)> = nodes.iter().map(|n| (n.width, n.height)).collect();
+    Ok(wrap::estimated_size(&dag, &layer_of, &sizes, options))
+}
+
 /// Lays out a dependency graph.
 ///
 /// `nodes` in the order ties should follow (the config's order);

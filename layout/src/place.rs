@@ -18,6 +18,12 @@ const DUMMY_WEIGHT: f64 = 4.0;
 /// side being considered; small, so it yields to vertices that have some.
 const IDLE_WEIGHT: f64 = 0.25;
 
+/// Weight of the pull of every vertex towards the drawing's centre line
+/// (rows are centred on it when packed). Without it, rows follow their
+/// neighbours' wishes apart: a wrapped 60-service stack came out 3,221 units
+/// wide where its widest row packs into 1,944; with it, 2,300.
+const GRAVITY: f64 = 0.5;
+
 /// Which neighbours a sweep listens to.
 #[derive(Debug, Clone, Copy)]
 enum Toward {
@@ -35,14 +41,21 @@ pub(crate) fn centres(g: &Layered, widths: &[f64], options: &Options) -> Vec<f64
         (true, true) => options.edge_gap,
         _ => options.edge_gap.max(options.node_gap / 2.0),
     };
-    // Offset of each vertex from its row's first one when packed tightly.
+    // Offset of each vertex from its row's centre when packed tightly.
     let mut offset = vec![0.0; g.layer.len()];
     for row in &g.rows {
         for pair in row.windows(2) {
             let (a, b) = (pair[0], pair[1]);
             offset[b] = offset[a] + f64::midpoint(width(a), width(b)) + gap(a, b);
         }
+        if let (Some(&first), Some(&last)) = (row.first(), row.last()) {
+            let middle = f64::midpoint(offset[first], offset[last]);
+            for &v in row {
+                offset[v] -= middle;
+            }
+        }
     }
+
     let mut x = offset.clone();
     let sweeps = (0..ROUNDS)
         .flat_map(|_| [Toward::Above, Toward::Below])
@@ -61,12 +74,18 @@ pub(crate) fn centres(g: &Layered, widths: &[f64], options: &Options) -> Vec<f64
                         Toward::Below => g.down[v].clone(),
                         Toward::Both => g.up[v].iter().chain(&g.down[v]).copied().collect(),
                     };
-                    if near.is_empty() {
-                        return (x[v] - offset[v], IDLE_WEIGHT);
-                    }
-                    let mean = near.iter().map(|&n| x[n]).sum::<f64>() / near.len() as f64;
-                    let weight = near.len() as f64 * if g.is_dummy(v) { DUMMY_WEIGHT } else { 1.0 };
-                    (mean - offset[v], weight)
+                    let (wish, weight) = if near.is_empty() {
+                        (x[v], IDLE_WEIGHT)
+                    } else {
+                        let mean = near.iter().map(|&n| x[n]).sum::<f64>() / near.len() as f64;
+                        let weight =
+                            near.len() as f64 * if g.is_dummy(v) { DUMMY_WEIGHT } else { 1.0 };
+                        (mean, weight)
+                    };
+                    // A weak pull towards the common centre line keeps rows from
+                    // drifting apart, so the drawing stays compact.
+                    let pulled = wish * weight / (weight + GRAVITY);
+                    (pulled - offset[v], weight + GRAVITY)
                 })
                 .collect();
             for (&v, shifted) in row.iter().zip(isotonic(&wishes)) {

@@ -16,6 +16,16 @@
 use crate::Options;
 use crate::graph::Dag;
 
+/// The estimated size of the drawing with the rows [`rows`] chooses.
+pub(crate) fn estimated_size(
+    dag: &Dag,
+    layer_of: &[usize],
+    sizes: &[(f64, f64)],
+    options: &Options,
+) -> (f64, f64) {
+    estimate(dag, &rows(dag, layer_of, sizes, options), sizes, options)
+}
+
 /// Rows per node: `layer_of` unchanged without an aspect ratio or when
 /// wrapping would not let the drawing be shown larger.
 pub(crate) fn rows(
@@ -110,7 +120,10 @@ fn estimate(dag: &Dag, row_of: &[usize], sizes: &[(f64, f64)], options: &Options
         height[r] = height[r].max(sizes[v].1);
         count[r] += 1;
     }
-    let lane = options.edge_gap.max(options.node_gap / 2.0);
+    // A lane beside another lane takes `edge_gap`; between two boxes it can
+    // take less than that beyond their own gap, so this can overshoot a
+    // little (a few units; see the test), never by a box.
+    let lane = options.edge_gap;
     for &(from, to) in &dag.edges {
         for passed in &mut width[row_of[from] + 1..row_of[to]] {
             *passed += lane;

@@ -627,3 +627,35 @@ proptest! {
         prop_assert_eq!(layout(&ns, &es, &options).unwrap(), l);
     }
 }
+
+/// The estimate hardly ever promises more than the layout gives (a lane between
+/// two boxes packs tighter than it counts): the app uses it to skip box sizes
+/// that cannot fit.
+#[test]
+fn the_estimate_is_never_larger_than_the_layout() {
+    for (layers, per, edges) in [(6, 10, 110), (8, 25, 400), (3, 4, 8)] {
+        let (ids, list) = stack(layers, per, edges);
+        let nodes: Vec<Node> = ids
+            .iter()
+            .map(|id| Node::new(id.clone(), 150.0, 44.0))
+            .collect();
+        let es: Vec<Edge> = list
+            .iter()
+            .map(|(a, b)| Edge::new(a.clone(), b.clone()))
+            .collect();
+        for aspect in [None, Some(1.0), Some(2.66)] {
+            let options = Options {
+                aspect,
+                ..Options::default()
+            };
+            let (w, h) = panopticon_layout::estimate(&nodes, &es, &options).unwrap();
+            let l = layout(&nodes, &es, &options).unwrap();
+            assert!(
+                w <= l.width * 1.02 && (h - l.height).abs() < 1e-6,
+                "{layers}×{per} at {aspect:?}: estimate {w:.0}×{h:.0}, laid out {:.0}×{:.0}",
+                l.width,
+                l.height
+            );
+        }
+    }
+}
