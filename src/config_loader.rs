@@ -1,10 +1,9 @@
-//! Fetches the configuration file named by the URL and hands it to the engine.
+//! Fetches the configuration file named by the URL (through the client, the
+//! one crate that does I/O) and hands it to the engine.
 
-use gloo_net::http::{Request, Response};
+use panopticon_client::{FileError, fetch_site_file};
 use panopticon_engine::config::{self, ConfigPathError, DEFAULT_CONFIG_PATH};
 use panopticon_engine::{Config, ConfigError};
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 
 /// Why there is no configuration to show a dashboard for. Every variant reads
 /// as a sentence on the config error page.
@@ -110,75 +109,18 @@ impl LoadError {
 /// Loads and validates the configuration for the `?config=` parameter.
 pub async fn load(param: Option<String>) -> Result<Config, LoadError> {
     let path = config::config_path(param.as_deref()).map_err(LoadError::BadPath)?;
-    let unreachable = |reason: String| LoadError::Unreachable {
-        path: path.clone(),
-        reason,
-    };
-    let response = match take_prefetched(&path) {
-        Some(answer) => JsFuture::from(answer)
-            .await
-            .map_err(|e| unreachable(js_reason(&e)))?
-            .dyn_into::<web_sys::Response>()
-            .map(Response::from)
-            .map_err(|_| unreachable("the early request did not answer".to_owned()))?,
-        None => Request::get(&path)
-            .send()
-            .await
-            .map_err(|e| unreachable(e.to_string()))?,
-    };
-    match response.status() {
-        404 => return Err(LoadError::NotFound { path }),
-        _ if !response.ok() => {
-            return Err(LoadError::Http {
-                path,
-                status: response.status(),
-            });
-        }
-        _ => {}
-    }
-    let text = response
-        .text()
-        .await
-        .map_err(|e| unreachable(e.to_string()))?;
+    let text = fetch_site_file(&path).await.map_err(|e| match e {
+        FileError::NotFound => LoadError::NotFound { path: path.clone() },
+        FileError::Http { status } => LoadError::Http {
+            path: path.clone(),
+            status,
+        },
+        FileError::Unreachable { reason } => LoadError::Unreachable {
+            path: path.clone(),
+            reason,
+        },
+    })?;
     Config::from_yaml(&path, &text).map_err(LoadError::Invalid)
-}
-
-/// Where the boot script (written by `scripts/trunk_post_build.py`) leaves
-/// the request for the default configuration it starts while the wasm
-/// loads: `{ path, response: Promise<Response> }`. It starts one only when
-/// the URL names no other configuration, so nothing unused is fetched (a
-/// `<link rel=preload>` fetched `panopticon.yaml` for `?config=other.yaml`
-/// too, and Chromium warned every few seconds that it went unused).
-const PREFETCH_SLOT: &str = "__panopticonConfig";
-
-/// The early request for `path`, if the boot script made one; taken once.
-fn take_prefetched(path: &str) -> Option<js_sys::Promise> {
-    let window = web_sys::window()?;
-    let key = JsValue::from_str(PREFETCH_SLOT);
-    let slot = js_sys::Reflect::get(&window, &key).ok()?;
-    if slot.is_undefined() || slot.is_null() {
-        return None;
-    }
-    let _ = js_sys::Reflect::delete_property(&window, &key);
-    let asked = js_sys::Reflect::get(&slot, &JsValue::from_str("path"))
-        .ok()?
-        .as_string()?;
-    if asked != path {
-        return None;
-    }
-    js_sys::Reflect::get(&slot, &JsValue::from_str("response"))
-        .ok()?
-        .dyn_into::<js_sys::Promise>()
-        .ok()
-}
-
-/// A rejected fetch's reason in words (a `TypeError` names the network failure).
-fn js_reason(value: &JsValue) -> String {
-    value
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| value.as_string())
-        .unwrap_or_else(|| "the request failed".to_owned())
 }
 
 #[cfg(test)]

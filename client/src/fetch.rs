@@ -194,6 +194,8 @@ fn fetch_error(err: &gloo_net::Error, aborted: Option<AbortCause>) -> QueryError
         gloo_net::Error::JsError(js) => {
             QueryError::from_fetch_failure(&js.name, &js.message, aborted)
         }
-        other => QueryError::from_fetch_failure("", &other.to_string(), aborted),
+        other @ gloo_net::Error::GlooError(_) => {
+            QueryError::from_fetch_failure("", &other.to_string(), aborted)
+        }
     }
 }

@@ -11,6 +11,7 @@
 //! never holds back or blanks the answers to the others.
 
 mod fetch;
+mod file;
 mod refresh;
 
 use std::cell::Cell;
@@ -23,6 +24,7 @@ use panopticon_core::prom::{
     AnswerLimits, BaseUrl, Query, QueryError, QueryResult, RequestOptions,
 };
 
+pub use file::{FileError, fetch_site_file};
 pub use refresh::RefreshHandle;
 
 /// How to reach Prometheus.
