@@ -107,9 +107,12 @@ pub fn node(out: &mut String, id: &str, name: &str, rect: Rect, look: &NodeLook,
             r#"<rect class="node-focus" x="-5" y="-5" width="{fw:.1}" height="{fh:.1}" rx="13"/>"#,
             r#"<rect class="node-box" width="{w:.1}" height="{h:.1}" rx="9"/>"#,
             r#"<text class="node-name" x="{mid:.1}" y="{name_y}" font-size="{name_size}" text-anchor="middle">{name}</text>"#,
-            r#"<text class="node-status" x="{mid:.1}" y="{status_y}" font-size="{status_size}" text-anchor="middle">"#,
+            // A space between the lines (a text node of the `<g>`, never
+            // drawn): without it the box's text content ran "CRITICALroot
+            // cause", which is not the label's words (WCAG 2.5.3).
+            r#" <text class="node-status" x="{mid:.1}" y="{status_y}" font-size="{status_size}" text-anchor="middle">"#,
             r#"<tspan class="node-icon">{icon}</tspan><tspan class="node-word">{word}</tspan></text>"#,
-            r#"<text class="node-note" x="{mid:.1}" y="{note_y}" font-size="{note_size}" text-anchor="middle">{note}</text>"#,
+            r#" <text class="node-note" x="{mid:.1}" y="{note_y}" font-size="{note_size}" text-anchor="middle">{note}</text>"#,
             "</g>",
         ),
         selected = selected,
@@ -344,6 +347,35 @@ mod tests {
                     .join(" ")
             };
             let shown = words(&visible.join(" "));
+            // The box's text content as a browser concatenates it (text
+            // nodes joined without a separator), the title left out.
+            let content: String = {
+                let mut text = String::new();
+                let mut depth_in_title = false;
+                for piece in out.split('<').skip(1) {
+                    let (tag, after) = piece.split_once('>').unwrap_or_default();
+                    if tag.starts_with("title") {
+                        depth_in_title = true;
+                    } else if tag.starts_with("/title") {
+                        depth_in_title = false;
+                    }
+                    if !depth_in_title {
+                        text.push_str(after);
+                    }
+                }
+                text
+            };
+            let joined = content
+                .to_lowercase()
+                .split_whitespace()
+                .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_owned())
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert_eq!(
+                joined, shown,
+                "the lines' words run together in {content:?}"
+            );
             let label = words(&between(r#"aria-label=""#, "\""));
             assert!(
                 label.starts_with(&shown),
