@@ -312,7 +312,8 @@ impl Monitor {
                     last.last_known(&no_data, &format!("last known {ago}; no current data"));
                 let mut reasons = Vec::new();
                 if any_healthy {
-                    reasons.push(Reason::new(Status::Unknown, no_data));
+                    // Its age changes every second; it is still the same news.
+                    reasons.push(Reason::new(Status::Unknown, no_data).about("source"));
                 }
                 reasons.extend(root_reasons(&last.services));
                 problems_kept = shown.cluster > Status::Unknown;

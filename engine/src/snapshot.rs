@@ -348,6 +348,11 @@ pub struct Reason {
     pub status: Status,
     /// The reason in words (e.g. "Consul: raft leader — no leader on node-1").
     pub text: String,
+    /// What the reason is about (a service's id, the data source) when its
+    /// words change from refresh to refresh ("load — 1.5 per core", "last
+    /// known healthy 20 s ago"): the same subject at the same status is no
+    /// news to announce ([`Announcement`]). `None`: the words are the identity.
+    pub subject: Option<String>,
 }
 
 impl Reason {
@@ -356,6 +361,88 @@ impl Reason {
         Reason {
             status,
             text: text.into(),
+            subject: None,
+        }
+    }
+
+    /// The same reason, about `subject` (see [`Reason::subject`]).
+    #[must_use]
+    pub fn about(mut self, subject: impl Into<String>) -> Reason {
+        self.subject = Some(subject.into());
+        self
+    }
+
+    /// What identifies the reason from one refresh to the next.
+    fn identity(&self) -> &str {
+        self.subject.as_deref().unwrap_or(&self.text)
+    }
+}
+
+/// How urgently a screen reader says an [`Announcement`] (`aria-live`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Politeness {
+    /// When the reader is idle: every change but one to critical.
+    Polite,
+    /// At once, interrupting: the cluster has just turned critical.
+    Assertive,
+}
+
+impl Politeness {
+    /// The `aria-live` value.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Politeness::Polite => "polite",
+            Politeness::Assertive => "assertive",
+        }
+    }
+}
+
+/// What the cluster status's live region says: the status and why, said
+/// once when the status or the reason that leads it changes. A live region
+/// speaks whenever its text changes, so a region that followed the banner
+/// would repeat itself at every refresh (the counts, "+2 more", a value in
+/// a reason, the age of the last data change all the time); this keeps the
+/// words it said until there is news.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Announcement {
+    /// What is said: `Cluster critical: GlusterFS: writeable — not writeable on node-3`.
+    pub text: String,
+    /// How urgently.
+    pub politeness: Politeness,
+    status: Status,
+    subject: String,
+}
+
+impl Announcement {
+    /// What the live region holds once the banner shows `summary`, after it
+    /// held `previous`: `previous` itself (nothing is said again) while the
+    /// status and the leading reason's subject stay; otherwise the new
+    /// status and summary. Assertive only for a change *to* critical (from
+    /// any other status, or at the first summary); a new reason while
+    /// critical, a recovery, warnings and unknowns are polite.
+    pub fn next(previous: Option<&Announcement>, summary: &Summary) -> Announcement {
+        let subject = summary
+            .reasons
+            .first()
+            .map(|r| r.identity().to_owned())
+            .unwrap_or_default();
+        if let Some(p) = previous
+            && p.status == summary.status
+            && p.subject == subject
+        {
+            return p.clone();
+        }
+        let to_critical = summary.status == Status::Critical
+            && previous.is_none_or(|p| p.status != Status::Critical);
+        Announcement {
+            text: format!("Cluster {}: {}", summary.status.as_str(), summary.text()),
+            politeness: if to_critical {
+                Politeness::Assertive
+            } else {
+                Politeness::Polite
+            },
+            status: summary.status,
+            subject,
         }
     }
 }
@@ -463,7 +550,7 @@ pub(crate) fn root_reasons(services: &[ServiceSnapshot]) -> Vec<Reason> {
                 Some(r) => r.clone(),
                 None => format!("{}: {}", s.name, s.own),
             };
-            Reason::new(s.own, text)
+            Reason::new(s.own, text).about(&s.id)
         })
         .collect()
 }
@@ -597,9 +684,9 @@ mod summary_tests {
         assert_eq!(
             s.reasons,
             [
-                Reason::new(C, "C: writeable — not writeable on n3"),
-                Reason::new(C, "E: critical"),
-                Reason::new(W, "B: load — 1.5 per core"),
+                Reason::new(C, "C: writeable — not writeable on n3").about("c"),
+                Reason::new(C, "E: critical").about("e"),
+                Reason::new(W, "B: load — 1.5 per core").about("b"),
             ]
         );
         assert_eq!(s.more, 2);
@@ -663,5 +750,169 @@ mod summary_tests {
         };
         assert_eq!(p.to_string(), "critical pending 1/2");
         assert_eq!(p.short(), "critical 1/2");
+    }
+}
+
+#[cfg(test)]
+mod announcement_tests {
+    use panopticon_core::Status::{Critical as C, Healthy as H, Unknown as U, Warning as W};
+
+    use super::*;
+
+    fn summary(status: Status, reasons: &[(&str, Option<&str>)]) -> Summary {
+        let reasons = reasons
+            .iter()
+            .map(|(text, subject)| {
+                let r = Reason::new(status, *text);
+                match subject {
+                    Some(s) => r.about(*s),
+                    None => r,
+                }
+            })
+            .collect();
+        Summary::new(status, reasons, Vec::new())
+    }
+
+    /// Feeds the summaries in order; returns what the live region says at
+    /// each step: `Some((politeness, text))` when its text changes (a screen
+    /// reader speaks), `None` when it stays.
+    fn said(summaries: &[Summary]) -> Vec<Option<(&'static str, String)>> {
+        let mut previous: Option<Announcement> = None;
+        summaries
+            .iter()
+            .map(|s| {
+                let next = Announcement::next(previous.as_ref(), s);
+                let news = previous.as_ref().is_none_or(|p| p.text != next.text);
+                let out = news.then(|| (next.politeness.as_str(), next.text.clone()));
+                previous = Some(next);
+                out
+            })
+            .collect()
+    }
+
+    #[test]
+    fn said_once_per_change_of_status_or_leading_reason() {
+        let waiting = summary(U, &[("waiting for the first data from Prometheus", None)]);
+        let healthy = summary(H, &[("All 6 services healthy", None)]);
+        let gluster = |n: &str| {
+            summary(
+                C,
+                &[(
+                    &format!("GlusterFS: writeable — not writeable on {n}"),
+                    Some("glusterfs"),
+                )],
+            )
+        };
+        let consul = summary(C, &[("Consul: raft leader — no leader", Some("consul"))]);
+        let load = |v: &str| summary(W, &[(&format!("Host: load — {v} per core"), Some("host"))]);
+        let outage = |ago: &str| {
+            summary(
+                U,
+                &[(
+                    &format!("no current data; last known healthy {ago}"),
+                    Some("source"),
+                )],
+            )
+        };
+        let steps = said(&[
+            waiting.clone(),
+            waiting,
+            healthy.clone(),
+            healthy.clone(),
+            gluster("node-3"),
+            gluster("node-3"),
+            // The same service, other words: no news.
+            gluster("node-2"),
+            // Another reason leads, still critical: polite.
+            consul,
+            healthy.clone(),
+            load("1.5"),
+            load("1.7"),
+            outage("2 s ago"),
+            outage("3 s ago"),
+            healthy,
+        ]);
+        assert_eq!(
+            steps,
+            [
+                Some((
+                    "polite",
+                    "Cluster unknown: waiting for the first data from Prometheus".to_owned()
+                )),
+                None,
+                Some((
+                    "polite",
+                    "Cluster healthy: All 6 services healthy".to_owned()
+                )),
+                None,
+                Some((
+                    "assertive",
+                    "Cluster critical: GlusterFS: writeable — not writeable on node-3".to_owned()
+                )),
+                None,
+                None,
+                Some((
+                    "polite",
+                    "Cluster critical: Consul: raft leader — no leader".to_owned()
+                )),
+                Some((
+                    "polite",
+                    "Cluster healthy: All 6 services healthy".to_owned()
+                )),
+                Some((
+                    "polite",
+                    "Cluster warning: Host: load — 1.5 per core".to_owned()
+                )),
+                None,
+                Some((
+                    "polite",
+                    "Cluster unknown: no current data; last known healthy 2 s ago".to_owned()
+                )),
+                None,
+                Some((
+                    "polite",
+                    "Cluster healthy: All 6 services healthy".to_owned()
+                )),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_first_critical_is_assertive_and_the_summary_is_said_whole() {
+        let mut s = summary(C, &[("A: down", Some("a")), ("B: down", Some("b"))]);
+        s.impacts = vec!["Web".to_owned()];
+        let a = Announcement::next(None, &s);
+        assert_eq!(a.politeness, Politeness::Assertive);
+        assert_eq!(a.text, "Cluster critical: A: down · B: down — impacts Web");
+        // A second reason changing behind the first is no news.
+        let mut t = summary(C, &[("A: down", Some("a")), ("C: down", Some("c"))]);
+        t.impacts = vec!["Web".to_owned()];
+        assert_eq!(Announcement::next(Some(&a), &t), a);
+        // Critical → warning → critical again: assertive again.
+        let w = Announcement::next(Some(&a), &summary(W, &[("A: slow", Some("a"))]));
+        assert_eq!(w.politeness, Politeness::Polite);
+        assert_eq!(
+            Announcement::next(Some(&w), &s).politeness,
+            Politeness::Assertive
+        );
+    }
+
+    /// The reasons the engine writes name what they are about, so a value
+    /// that changes at every refresh is not taken for a new reason.
+    #[test]
+    fn root_reasons_name_their_service() {
+        let service = ServiceSnapshot {
+            id: "host".to_owned(),
+            name: "Host".to_owned(),
+            own: W,
+            effective: W,
+            is_root_cause: true,
+            impacted_by: vec![],
+            checks: vec![],
+            reasons: vec!["Host: load — 1.5 per core".to_owned()],
+            transitions: vec![],
+        };
+        let s = Summary::of(W, std::slice::from_ref(&service));
+        assert_eq!(s.reasons[0].subject.as_deref(), Some("host"));
     }
 }

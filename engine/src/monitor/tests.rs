@@ -617,3 +617,64 @@ impl OnScreen {
         )
     }
 }
+
+/// The live region follows the monitor second by second: a status change is
+/// said once, the ticking age of an outage and a changing value are not news,
+/// and only the turn to critical is assertive.
+#[test]
+fn the_announcement_changes_only_with_the_status_or_the_leading_reason() {
+    use crate::snapshot::{Announcement, Politeness};
+
+    let mut m = monitor();
+    let mut said: Vec<(Politeness, String)> = Vec::new();
+    let mut last: Option<Announcement> = None;
+    let mut look = |m: &Monitor, now: f64| {
+        let next = Announcement::next(last.as_ref(), &m.on_screen(now).summary);
+        if last.as_ref().is_none_or(|l| l.text != next.text) {
+            said.push((next.politeness, next.text.clone()));
+        }
+        last = Some(next);
+    };
+    look(&m, 99.0);
+    m.ingest(100.0, healthy(100.0));
+    look(&m, 100.0);
+    look(&m, 101.0);
+    m.ingest(110.0, answers(1.0, 1.0, 1.5, 110.0));
+    look(&m, 110.0);
+    m.ingest(120.0, answers(1.0, 1.0, 1.7, 120.0));
+    look(&m, 120.0);
+    m.ingest(130.0, answers(0.0, 1.0, 1.7, 130.0));
+    look(&m, 130.0);
+    m.ingest(140.0, healthy(140.0));
+    look(&m, 140.0);
+    m.ingest(150.0, outage());
+    for now in 150..=158 {
+        look(&m, f64::from(now));
+    }
+    let said: Vec<(&str, &str)> = said.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    assert_eq!(said.len(), 6, "{said:#?}");
+    assert_eq!(said[0].0, "polite");
+    assert!(
+        said[0].1.starts_with("Cluster unknown: waiting"),
+        "{said:?}"
+    );
+    assert_eq!(
+        said[1],
+        ("polite", "Cluster healthy: All 3 services healthy")
+    );
+    assert_eq!(said[2].0, "polite");
+    assert!(said[2].1.starts_with("Cluster warning: "), "{said:?}");
+    assert_eq!(said[3].0, "assertive", "{said:?}");
+    assert!(said[3].1.starts_with("Cluster critical: "), "{said:?}");
+    assert_eq!(
+        said[4],
+        ("polite", "Cluster healthy: All 3 services healthy")
+    );
+    assert_eq!(
+        said[5],
+        (
+            "polite",
+            "Cluster unknown: no current data; last known healthy 10 s ago"
+        )
+    );
+}
