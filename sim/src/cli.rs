@@ -30,6 +30,13 @@ USAGE:
       --aggregate: one target on P serves every node's series, each labelled with its own
       job and instance (scrape it with honor_labels: true); up to 5000 nodes.
 
+  panopticon-sim backfill --out FILE [--hours H] [--step SECS] [--end UNIX] [--nodes N] [--seed S]
+      Writes the healthy cluster's last H hours (default 1) before UNIX (default now), one
+      sample every SECS (default 15), as OpenMetrics for
+      `promtool tsdb create-blocks-from openmetrics FILE DATA_DIR`: start Prometheus on
+      DATA_DIR and `serve` (same --nodes and --seed) right after, and every graph has the
+      history at once; the live values go on from it.
+
   panopticon-sim scenarios                      list scenarios and their expected verdicts
   panopticon-sim scenario NAME [--node node-K] [--exporter JOB] [--delay SECS]
   panopticon-sim set METRIC VALUE|absent [--node node-K] [--label NAME=VALUE]...
@@ -43,6 +50,7 @@ USAGE:
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     Serve(ServeArgs),
+    Backfill(BackfillArgs),
     Client { control: String, call: Call },
     Help,
 }
@@ -57,6 +65,19 @@ pub struct ServeArgs {
     pub seed: u64,
     /// Serve every node from one target (`crate::aggregate`).
     pub aggregate: bool,
+}
+
+/// `backfill`: see [`crate::backfill`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct BackfillArgs {
+    pub nodes: usize,
+    pub seed: u64,
+    /// How far back, in seconds.
+    pub seconds: f64,
+    pub step: f64,
+    /// Unix seconds of the start; `None`: now.
+    pub end: Option<f64>,
+    pub out: PathBuf,
 }
 
 /// One control API call.
@@ -163,6 +184,7 @@ pub fn parse(args: Vec<OsString>, env_control: Option<String>) -> Result<Command
     };
     match command.as_str() {
         "serve" => parse_serve(&mut parser).map(Command::Serve),
+        "backfill" => parse_backfill(&mut parser).map(Command::Backfill),
         "help" => Ok(Command::Help),
         _ => parse_client(&command, &mut parser, env_control),
     }
@@ -191,6 +213,61 @@ fn parse_serve(parser: &mut lexopt::Parser) -> Result<ServeArgs, CliError> {
         }
     }
     Ok(args)
+}
+
+fn parse_backfill(parser: &mut lexopt::Parser) -> Result<BackfillArgs, CliError> {
+    let mut nodes = DEFAULT_NODES;
+    let mut seed = DEFAULT_SEED;
+    let mut hours = 1.0_f64;
+    let mut step = 15.0_f64;
+    let mut end: Option<f64> = None;
+    let mut out: Option<PathBuf> = None;
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Long("nodes") => nodes = number("--nodes", parser.value()?)?,
+            Long("seed") => seed = number("--seed", parser.value()?)?,
+            Long("hours") => hours = number("--hours", parser.value()?)?,
+            Long("step") => step = number("--step", parser.value()?)?,
+            Long("end") => end = Some(number("--end", parser.value()?)?),
+            Long("out") => out = Some(PathBuf::from(parser.value()?)),
+            other => return Err(other.unexpected().into()),
+        }
+    }
+    let bad = |what: &'static str, given: f64, why: &str| CliError::BadValue {
+        what,
+        given: given.to_string(),
+        why: why.to_owned(),
+    };
+    let seconds = hours * 3600.0;
+    if !(seconds > 0.0 && seconds <= crate::backfill::MAX_SECONDS) {
+        return Err(bad("--hours", hours, "expected more than 0, at most 24"));
+    }
+    if !(step >= 1.0 && step <= seconds) {
+        return Err(bad("--step", step, "expected 1 s up to the whole range"));
+    }
+    if !(1..=crate::simulator::MAX_NODES).contains(&nodes) {
+        return Err(CliError::BadValue {
+            what: "--nodes",
+            given: nodes.to_string(),
+            why: format!("expected 1 to {}", crate::simulator::MAX_NODES),
+        });
+    }
+    if let Some(e) = end
+        && !(e.is_finite() && e > seconds)
+    {
+        return Err(bad("--end", e, "expected Unix seconds"));
+    }
+    let out = out.ok_or_else(|| {
+        CliError::Args("usage: panopticon-sim backfill --out FILE [--hours H] ...".to_owned())
+    })?;
+    Ok(BackfillArgs {
+        nodes,
+        seed,
+        seconds,
+        step,
+        end,
+        out,
+    })
 }
 
 fn parse_client(
@@ -381,6 +458,41 @@ mod tests {
         check("", Err("missing command"));
         check("--help", Ok(Command::Help));
         check("help", Ok(Command::Help));
+    }
+
+    #[test]
+    fn backfill_args() {
+        check(
+            "backfill --out /tmp/h.om",
+            Ok(Command::Backfill(BackfillArgs {
+                nodes: 4,
+                seed: 1,
+                seconds: 3600.0,
+                step: 15.0,
+                end: None,
+                out: PathBuf::from("/tmp/h.om"),
+            })),
+        );
+        check(
+            "backfill --hours 0.5 --step 5 --end 1800000000 --nodes 3 --seed 7 --out h",
+            Ok(Command::Backfill(BackfillArgs {
+                nodes: 3,
+                seed: 7,
+                seconds: 1800.0,
+                step: 5.0,
+                end: Some(1_800_000_000.0),
+                out: PathBuf::from("h"),
+            })),
+        );
+        check("backfill", Err("backfill --out FILE"));
+        check(
+            "backfill --out h --hours 0",
+            Err("--hours \"0\" is not valid"),
+        );
+        check("backfill --out h --hours 25", Err("at most 24"));
+        check("backfill --out h --step 0.5", Err("--step"));
+        check("backfill --out h --nodes 65", Err("--nodes"));
+        check("backfill --out h --end -5", Err("--end"));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! (`cluster`, `scenario`, `overrides`, `control`); `server` and `client` only move bytes.
 
 pub mod aggregate;
+pub mod backfill;
 pub mod cli;
 pub mod client;
 pub mod cluster;

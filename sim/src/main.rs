@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::mpsc;
 
-use panopticon_sim::cli::{self, Command, ServeArgs};
+use panopticon_sim::backfill::Backfill;
+use panopticon_sim::cli::{self, BackfillArgs, Command, ServeArgs};
 use panopticon_sim::client;
 use panopticon_sim::server::{self, Layout, Listen};
 use panopticon_sim::simulator::Simulator;
@@ -20,6 +21,13 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(Command::Serve(args)) => match serve(&args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("panopticon-sim: {message}");
+                ExitCode::FAILURE
+            }
+        },
+        Ok(Command::Backfill(args)) => match backfill(&args) {
             Ok(()) => ExitCode::SUCCESS,
             Err(message) => {
                 eprintln!("panopticon-sim: {message}");
@@ -90,6 +98,26 @@ fn serve(args: &ServeArgs) -> Result<(), String> {
     println!("{}", serde_json::json!({ "event": "stopped" }));
     let _ = std::io::stdout().flush();
     Ok(())
+}
+
+/// Writes the history file (see `panopticon_sim::backfill`).
+fn backfill(args: &BackfillArgs) -> Result<(), String> {
+    let end = match args.end {
+        Some(end) => end,
+        None => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_err(|e| format!("the clock is before 1970: {e}"))?
+            .as_secs_f64(),
+    };
+    let text = Backfill {
+        nodes: args.nodes,
+        seed: args.seed,
+        seconds: args.seconds,
+        step: args.step,
+        end_unix: end,
+    }
+    .openmetrics();
+    std::fs::write(&args.out, text).map_err(|e| format!("cannot write {}: {e}", args.out.display()))
 }
 
 /// Writes the file atomically: Prometheus watches `file_sd` files and would otherwise

@@ -8,7 +8,7 @@ mod support;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use support::{Guard, Sim, TempDir, free_port, http, wait_for};
+use support::{Guard, SIM, Sim, TempDir, free_port, http, wait_for};
 
 const PROMETHEUS: &str = "/usr/bin/prometheus";
 /// Covers Prometheus start-up and a few 1 s scrape rounds on a busy 2-core machine.
@@ -31,11 +31,15 @@ impl Prometheus {
 
     /// Prometheus with `scrape_configs` (YAML list items, indented by two spaces).
     fn start_with(scrape_configs: &str) -> Self {
+        Self::start_in(TempDir::new("prometheus"), scrape_configs)
+    }
+
+    /// Prometheus on `dir`, whose `data` directory may already hold blocks.
+    fn start_in(dir: TempDir, scrape_configs: &str) -> Self {
         assert!(
             std::path::Path::new(PROMETHEUS).exists(),
             "{PROMETHEUS} is missing: apt-get install prometheus"
         );
-        let dir = TempDir::new("prometheus");
         let config = dir.path().join("prometheus.yml");
         std::fs::write(
             &config,
@@ -173,4 +177,54 @@ fn prometheus_keeps_the_labels_of_the_aggregated_target() {
     sim.control("POST", "/scenario/exporter-down?node=node-7", None);
     prometheus.wait_value("up{job=\"node\",instance=\"node-7\"}", 0.0);
     prometheus.wait_value("count(node_load15)", 11.0);
+}
+
+/// `backfill` → `promtool tsdb create-blocks-from openmetrics` → Prometheus: the
+/// demo's recipe. Prometheus starts with the hour already in it, and the live
+/// simulator started after it goes on without a counter reset.
+#[test]
+fn prometheus_starts_with_the_backfilled_hour() {
+    let dir = TempDir::new("prometheus");
+    let history = dir.path().join("history.om");
+    let out = Command::new(SIM)
+        .args(["backfill", "--hours", "1", "--out"])
+        .arg(&history)
+        .output()
+        .expect("run the simulator");
+    assert!(out.status.success(), "{out:?}");
+    let out = Command::new("/usr/bin/promtool")
+        .args(["tsdb", "create-blocks-from", "openmetrics"])
+        .arg(&history)
+        .arg(dir.path().join("data"))
+        .output()
+        .expect("run promtool (Debian's prometheus package)");
+    assert!(out.status.success(), "{out:?}");
+
+    let sim = Sim::start(4);
+    let prometheus = Prometheus::start_in(
+        dir,
+        &format!(
+            "  - job_name: panopticon-sim\n    file_sd_configs:\n      - files: ['{}']\n",
+            sim.targets_file.display()
+        ),
+    );
+    // An hour at one sample per 15 s (the range's ends may add one).
+    let hour = prometheus
+        .scalar("count_over_time(up{job=\"consul\",instance=\"node-1\"}[1h] offset 30s)")
+        .expect("the history is queryable");
+    assert!(
+        (238.0..=242.0).contains(&hour),
+        "{hour} samples in the hour"
+    );
+    prometheus.wait_value(
+        "count(count_over_time(node_load15[1h] offset 30s) >= 238)",
+        4.0,
+    );
+    // Live scrapes join the same series, and no counter went back.
+    prometheus.wait_value("count(count_over_time(up{job=\"node\"}[20s]) >= 5)", 4.0);
+    prometheus.wait_value("sum(resets(node_network_receive_bytes_total[2h]))", 0.0);
+    prometheus.wait_value(
+        "sum(resets(node_cpu_seconds_total{mode=\"user\"}[2h]))",
+        0.0,
+    );
 }
