@@ -270,6 +270,35 @@ fn parse_backfill(parser: &mut lexopt::Parser) -> Result<BackfillArgs, CliError>
     })
 }
 
+/// `--label NAME=VALUE`.
+fn label_pair(pair: String) -> Result<(String, String), CliError> {
+    match pair.split_once('=') {
+        Some((k, v)) => Ok((k.to_owned(), v.to_owned())),
+        None => Err(CliError::BadValue {
+            what: "--label",
+            given: pair,
+            why: "expected NAME=VALUE".to_owned(),
+        }),
+    }
+}
+
+/// `set`'s VALUE: a finite number, or `absent` (`null`) to remove the series.
+fn set_value(text: &str) -> Result<Option<f64>, CliError> {
+    match text {
+        "absent" | "null" => Ok(None),
+        // JSON cannot carry NaN or infinities: refuse rather than send null,
+        // which would delete the series.
+        _ => match text.parse::<f64>() {
+            Ok(v) if v.is_finite() => Ok(Some(v)),
+            _ => Err(CliError::BadValue {
+                what: "VALUE",
+                given: text.to_owned(),
+                why: "expected a finite number or `absent`".to_owned(),
+            }),
+        },
+    }
+}
+
 fn parse_client(
     command: &str,
     parser: &mut lexopt::Parser,
@@ -309,13 +338,7 @@ fn parse_client(
             }
             Long("label") => {
                 takes("label")?;
-                let pair = parser.value()?.string()?;
-                let (k, v) = pair.split_once('=').ok_or_else(|| CliError::BadValue {
-                    what: "--label",
-                    given: pair.clone(),
-                    why: "expected NAME=VALUE".to_owned(),
-                })?;
-                labels.push((k.to_owned(), v.to_owned()));
+                labels.push(label_pair(parser.value()?.string()?)?);
             }
             Value(v) => positional.push(v.string()?),
             other => return Err(other.unexpected().into()),
@@ -348,21 +371,7 @@ fn parse_client(
                 2,
                 "set METRIC VALUE|absent [--node node-K] [--label NAME=VALUE]...",
             )?;
-            let value = match positional[1].as_str() {
-                "absent" | "null" => None,
-                text => match text.parse::<f64>() {
-                    // JSON cannot carry NaN or infinities: refuse rather than send null,
-                    // which would delete the series.
-                    Ok(v) if v.is_finite() => Some(v),
-                    _ => {
-                        return Err(CliError::BadValue {
-                            what: "VALUE",
-                            given: text.to_owned(),
-                            why: "expected a finite number or `absent`".to_owned(),
-                        });
-                    }
-                },
-            };
+            let value = set_value(&positional[1])?;
             Call::Set {
                 metric: positional.remove(0),
                 value,

@@ -1,6 +1,8 @@
 //! The real binary on free ports: targets file, served text, scenario switches over HTTP
 //! and through the CLI, slow and failing targets, and a clean stop on SIGTERM.
 
+// Tables of cases are the point of these tests: long by design.
+#![allow(clippy::too_many_lines)]
 #[path = "support/process.rs"]
 mod support;
 

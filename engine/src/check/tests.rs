@@ -1,5 +1,7 @@
 //! The no-data policy and per-instance verdicts, one behaviour per table row.
 
+// Tables of cases are the point of these tests: long by design.
+#![allow(clippy::too_many_lines)]
 // Tables of tuples are the point of these tests, values are exact by construction,
 // and the helper mirrors the decoder's `Result` output.
 #![allow(clippy::type_complexity, clippy::float_cmp, clippy::unnecessary_wraps)]

@@ -1,6 +1,8 @@
 //! What the YAML reader accepts and how it refuses, pinned to what
 //! serde-saphyr did before (the expected texts were produced by it).
 
+// Tables of cases are the point of these tests: long by design.
+#![allow(clippy::too_many_lines)]
 use crate::config::Config;
 use crate::rule::{ExpectCount, Rule};
 
