@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use panopticon_core::Status;
+use panopticon_engine::snapshot::Announcement;
 use panopticon_engine::{Snapshot, Summary};
 
 use crate::untrusted::{SENTENCE_CHARS, Untrusted};
@@ -74,6 +75,12 @@ pub fn ClusterBanner(
                 .collect_view()
         })
     };
+    // What a screen reader is told, decided by the engine: the banner itself
+    // is not a live region (it changes at every refresh); this says a new
+    // status or a new leading reason once.
+    let announcement = Memo::new(move |previous: Option<&Announcement>| {
+        summary.with(|s| Announcement::next(previous, s))
+    });
     view! {
         <section
             class=move || format!("cluster-banner status-{}", status().as_str())
@@ -81,9 +88,19 @@ pub fn ClusterBanner(
             data-testid="cluster-status"
             data-status=move || status().as_str()
             data-stale=move || stale.get().to_string()
-            role="status"
-            aria-live="polite"
+            aria-label="Cluster status"
         >
+            <div
+                class="visually-hidden"
+                data-testid="status-announcement"
+                aria-live=move || announcement.with(|a| a.politeness.as_str())
+                aria-atomic="true"
+            >
+                {move || {
+                    announcement
+                        .with(|a| view! { <Untrusted text=a.text.clone() max=SENTENCE_CHARS /> })
+                }}
+            </div>
             <div class="banner-main">
                 <span class="banner-icon" aria-hidden="true">{move || status().icon()}</span>
                 <div class="banner-text">

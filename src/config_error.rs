@@ -19,19 +19,23 @@ pub fn ConfigErrorPage(
         hint,
     } = error.explain();
     view! {
-        <main class="config-error" data-testid="config-error" role="alert">
-            <h1 class="config-error-title">
-                <span class="status-icon status-critical" aria-hidden="true">"✖"</span>
-                " Configuration error"
-            </h1>
-            <p class="config-error-lead">{lead}</p>
-            <ul class="config-error-list">
-                {messages
-                    .into_iter()
-                    .map(|m| view! { <li><code><Untrusted text=m max=SENTENCE_CHARS /></code></li> })
-                    .collect_view()}
-            </ul>
-            <p class="config-error-hint">{hint}</p>
+        // The page's `main` landmark; the alert inside it (a role on
+        // `main` itself would replace the landmark).
+        <main class="config-error" data-testid="config-error">
+            <div role="alert">
+                <h1 class="config-error-title">
+                    <span class="status-icon status-critical" aria-hidden="true">"✖"</span>
+                    " Configuration error"
+                </h1>
+                <p class="config-error-lead">{lead}</p>
+                <ul class="config-error-list">
+                    {messages
+                        .into_iter()
+                        .map(|m| view! { <li><code><Untrusted text=m max=SENTENCE_CHARS /></code></li> })
+                        .collect_view()}
+                </ul>
+                <p class="config-error-hint">{hint}</p>
+            </div>
         </main>
     }
 }

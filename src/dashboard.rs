@@ -36,9 +36,11 @@ pub fn Dashboard(
         Ok(pair) => pair,
         Err(message) => {
             return view! {
-                <main class="config-error" data-testid="config-error" role="alert">
-                    <h1 class="config-error-title">"Configuration error"</h1>
-                    <ul class="config-error-list"><li><code>{message}</code></li></ul>
+                <main class="config-error" data-testid="config-error">
+                    <div role="alert">
+                        <h1 class="config-error-title">"Configuration error"</h1>
+                        <ul class="config-error-list"><li><code>{message}</code></li></ul>
+                    </div>
                 </main>
             }
             .into_any();
@@ -153,43 +155,47 @@ pub fn Dashboard(
                     <ThemeToggle />
                 </div>
             </header>
-            <SourceAlert alert=live.source_alert warnings=live.warnings />
-            <SourceNotice message=live.slow testid="source-slow" />
-            <SourceNotice message=live.clock_skew testid="clock-skew" />
-            <ClusterBanner snapshot=snapshot summary=live.summary stale=live.stale />
-            <Show
-                when=is_overview
-                fallback={
-                    let graphs = graphs.clone();
-                    move || view! { <section class="graphs" aria-label="Graphs">{graphs.clone()}</section> }
-                }
-            >
-                <div class="overview" class:no-graphs=no_graphs>
-                    <section class="panel diagram-panel" aria-label="Service dependencies">
-                        {
-                            let diagram_config = Arc::clone(&diagram_config);
-                            move || {
-                                built
-                                    .get()
-                                    .then(|| {
-                                        view! {
-                                            <DependencyDiagram
-                                                config=Arc::clone(&diagram_config)
-                                                snapshot=snapshot
-                                                selected=selected
-                                            />
-                                        }
-                                    })
+            // The page's one `main` landmark: everything but the top bar, so a
+            // screen reader's "skip to main" lands on the status.
+            <main class="dashboard-main">
+                <SourceAlert alert=live.source_alert warnings=live.warnings />
+                <SourceNotice message=live.slow testid="source-slow" />
+                <SourceNotice message=live.clock_skew testid="clock-skew" />
+                <ClusterBanner snapshot=snapshot summary=live.summary stale=live.stale />
+                <Show
+                    when=is_overview
+                    fallback={
+                        let graphs = graphs.clone();
+                        move || view! { <section class="graphs" aria-label="Graphs">{graphs.clone()}</section> }
+                    }
+                >
+                    <div class="overview" class:no-graphs=no_graphs>
+                        <section class="panel diagram-panel" aria-label="Service dependencies">
+                            {
+                                let diagram_config = Arc::clone(&diagram_config);
+                                move || {
+                                    built
+                                        .get()
+                                        .then(|| {
+                                            view! {
+                                                <DependencyDiagram
+                                                    config=Arc::clone(&diagram_config)
+                                                    snapshot=snapshot
+                                                    selected=selected
+                                                />
+                                            }
+                                        })
+                                }
                             }
-                        }
-                        <RecentChanges snapshot=snapshot />
-                    </section>
-                    <div class="side">
-                        <section class="graphs" aria-label="Graphs">{graphs.clone()}</section>
-                        <ServiceDetail config=Arc::clone(&detail_config) snapshot=snapshot selected=selected />
+                            <RecentChanges snapshot=snapshot />
+                        </section>
+                        <div class="side">
+                            <section class="graphs" aria-label="Graphs">{graphs.clone()}</section>
+                            <ServiceDetail config=Arc::clone(&detail_config) snapshot=snapshot selected=selected />
+                        </div>
                     </div>
-                </div>
-            </Show>
+                </Show>
+            </main>
         </div>
     }
     .into_any()

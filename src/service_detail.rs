@@ -35,9 +35,12 @@ pub fn ServiceDetail(
             None => view! { <p class="muted">"No service " <Untrusted text=id /></p> }.into_any(),
         };
         Some(view! {
-            <aside class="panel detail-panel" data-testid="service-detail" aria-live="polite">
+            // Not a live region: it is rebuilt at every refresh, and a
+            // screen reader would read every changed value again; the
+            // cluster's status is announced by the banner's live region.
+            <section class="panel detail-panel" data-testid="service-detail" aria-label="Service detail">
                 {body}
-            </aside>
+            </section>
         })
     }
 }

@@ -7,6 +7,26 @@
 
 use crate::style::Rgb;
 
+/// Status colours on the dark theme, in [`panopticon_core::Status::ALL`]
+/// order (healthy, unknown, warning, critical). `style/main.css` is the
+/// source (the page and the canvas read it); these are the canvas's
+/// fallback, and a test proves them equal to the CSS.
+pub const STATUS_COLOURS_DARK: [Rgb; 4] = [
+    Rgb(0x22, 0xa8, 0x7b),
+    Rgb(0x8e, 0x96, 0xa0),
+    Rgb(0xe6, 0x9f, 0x00),
+    Rgb(0xf0, 0x6a, 0x00),
+];
+
+/// Status colours on the light theme: the same hues, darker, so that they
+/// read on white as text (the dark theme's were 2.1–3.9:1 there).
+pub const STATUS_COLOURS_LIGHT: [Rgb; 4] = [
+    Rgb(0x17, 0x73, 0x54),
+    Rgb(0x60, 0x68, 0x71),
+    Rgb(0x85, 0x5c, 0x00),
+    Rgb(0xa3, 0x48, 0x00),
+];
+
 /// Series colours on the dark theme: sky blue, reddish purple, yellow, violet,
 /// near-white, pink.
 pub const SERIES_COLOURS_DARK: [Rgb; 6] = [
@@ -18,11 +38,13 @@ pub const SERIES_COLOURS_DARK: [Rgb; 6] = [
     Rgb(0xff, 0x80, 0xff),
 ];
 
-/// Series colours on the light theme: darker hues that hold up on white.
+/// Series colours on the light theme: darker hues that hold up on white
+/// (the third an olive: a dark yellow was too close to the dark amber of
+/// `warning`).
 pub const SERIES_COLOURS_LIGHT: [Rgb; 6] = [
     Rgb(0x00, 0x72, 0xb2),
     Rgb(0xb0, 0x4a, 0x8a),
-    Rgb(0x8a, 0x7a, 0x00),
+    Rgb(0x66, 0x8f, 0x00),
     Rgb(0x6a, 0x4c, 0xe0),
     Rgb(0x33, 0x33, 0x33),
     Rgb(0xad, 0x14, 0x57),
@@ -159,6 +181,191 @@ mod tests {
                     "{series:?} on background"
                 );
             }
+        }
+    }
+
+    /// `style/main.css` and `style/graph.css`: the palette's source.
+    const MAIN_CSS: &str = include_str!("../../style/main.css");
+    const GRAPH_CSS: &str = include_str!("../../style/graph.css");
+
+    /// The custom properties (`--name: value;`) of the first rule whose
+    /// selector is `selector`.
+    fn custom_properties(css: &str, selector: &str) -> Vec<(String, String)> {
+        let start = css
+            .find(&format!("{selector} {{"))
+            .unwrap_or_else(|| panic!("no rule {selector}"));
+        let body = &css[start..];
+        let body = &body[body.find('{').unwrap_or(0) + 1..body.find('}').unwrap_or(body.len())];
+        body.split(';')
+            .filter_map(|decl| {
+                let (name, value) = decl.split_once(':')?;
+                let name = name.trim();
+                name.starts_with("--")
+                    .then(|| (name.to_owned(), value.trim().to_owned()))
+            })
+            .collect()
+    }
+
+    /// A theme's variables: the dark rule (`:root, [data-theme="dark"]`),
+    /// overridden by the light rule for the light theme, from both files.
+    struct Vars(Vec<(String, String)>);
+
+    impl Vars {
+        fn of(light: bool) -> Vars {
+            let mut vars = Vec::new();
+            for css in [MAIN_CSS, GRAPH_CSS] {
+                vars.extend(custom_properties(css, ":root,\n[data-theme=\"dark\"]"));
+                if light {
+                    vars.extend(custom_properties(css, "[data-theme=\"light\"]"));
+                }
+            }
+            Vars(vars)
+        }
+
+        fn get(&self, name: &str) -> &str {
+            self.0
+                .iter()
+                .rev()
+                .find(|(n, _)| n == name)
+                .map_or_else(|| panic!("no {name} in the CSS"), |(_, v)| v.as_str())
+        }
+
+        fn colour(&self, name: &str) -> Rgb {
+            Rgb::parse_css(self.get(name)).unwrap_or_else(|| panic!("{name} is no colour"))
+        }
+
+        /// A percentage variable (`--tint-box: 18%`) as a fraction.
+        fn fraction(&self, name: &str) -> f64 {
+            let v = self.get(name);
+            v.strip_suffix('%')
+                .and_then(|p| p.trim().parse::<f64>().ok())
+                .unwrap_or_else(|| panic!("{name}: {v} is no percentage"))
+                / 100.0
+        }
+    }
+
+    /// WCAG 2.2 relative luminance.
+    fn luminance(c: Rgb) -> f64 {
+        let channel = |v: u8| {
+            let v = f64::from(v) / 255.0;
+            if v <= 0.040_45 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(c.0) + 0.7152 * channel(c.1) + 0.0722 * channel(c.2)
+    }
+
+    /// WCAG 2.2 contrast ratio, 1 to 21.
+    fn contrast(a: Rgb, b: Rgb) -> f64 {
+        let (la, lb) = (luminance(a), luminance(b));
+        (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+    }
+
+    /// `color-mix(in srgb, a p, b)`.
+    fn mix(a: Rgb, b: Rgb, p: f64) -> Rgb {
+        // A channel mixed from two channels stays within 0..=255.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let m = |x: u8, y: u8| (f64::from(x) * p + f64::from(y) * (1.0 - p)).round() as u8;
+        Rgb(m(a.0, b.0), m(a.1, b.1), m(a.2, b.2))
+    }
+
+    #[test]
+    fn contrast_is_computed_as_wcag_says() {
+        let black = Rgb(0, 0, 0);
+        let white = Rgb(0xff, 0xff, 0xff);
+        assert!((contrast(black, white) - 21.0).abs() < 1e-9);
+        assert!((contrast(white, white) - 1.0).abs() < 1e-9);
+        // WebAIM's checker: #777777 on white is 4.48:1.
+        assert!((contrast(Rgb(0x77, 0x77, 0x77), white) - 4.48).abs() < 0.01);
+        assert_eq!(mix(Rgb(0xff, 0, 0), white, 0.2), Rgb(0xff, 0xcc, 0xcc));
+    }
+
+    /// Every status colour on both themes, against every background it is
+    /// drawn on, read from the CSS: 4.5:1 where it is text (status words,
+    /// counts, the banner's word, reasons in the detail), 3:1 where it is a
+    /// shape (a box's outline, its icon on the box's tint); and the text
+    /// drawn on a status's tint keeps 4.5:1.
+    #[test]
+    fn every_status_colour_reads_on_its_backgrounds() {
+        let mut failures = Vec::new();
+        for light in [false, true] {
+            let theme = if light { "light" } else { "dark" };
+            let v = Vars::of(light);
+            let (bg, panel) = (v.colour("--bg"), v.colour("--panel"));
+            let (text, muted) = (v.colour("--text"), v.colour("--muted"));
+            let mut need = |what: String, ratio: f64, min: f64| {
+                if ratio < min {
+                    failures.push(format!("{theme}: {what} is {ratio:.2}:1, needs {min}:1"));
+                }
+            };
+            need("--text on --bg".into(), contrast(text, bg), 4.5);
+            need("--muted on --panel".into(), contrast(muted, panel), 4.5);
+            need("--muted on --bg".into(), contrast(muted, bg), 4.5);
+            need(
+                "--bg on --warning (the STALE marker)".into(),
+                contrast(bg, v.colour("--warning")),
+                4.5,
+            );
+            for status in ["healthy", "unknown", "warning", "critical"] {
+                let c = v.colour(&format!("--{status}"));
+                let tint = |name: &str| mix(c, panel, v.fraction(name));
+                need(format!("{status} text on --panel"), contrast(c, panel), 4.5);
+                need(format!("{status} text on --bg"), contrast(c, bg), 4.5);
+                let banner = tint("--tint-banner");
+                need(
+                    format!("{status} word on the banner"),
+                    contrast(c, banner),
+                    4.5,
+                );
+                need(
+                    format!("--text on the {status} banner"),
+                    contrast(text, banner),
+                    4.5,
+                );
+                need(
+                    format!("{status} outline on --panel"),
+                    contrast(c, panel),
+                    3.0,
+                );
+                for box_tint in ["--tint-box", "--tint-root", "--tint-hatch"] {
+                    let fill = tint(box_tint);
+                    need(
+                        format!("{status} icon on {box_tint}"),
+                        contrast(c, fill),
+                        3.0,
+                    );
+                    need(
+                        format!("--text on {status} {box_tint}"),
+                        contrast(text, fill),
+                        4.5,
+                    );
+                }
+                need(
+                    format!("--muted note on {status} --tint-box"),
+                    contrast(muted, tint("--tint-box")),
+                    4.5,
+                );
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    /// The canvas's fallback colours (used before the CSS can be read) are
+    /// the CSS's: one palette, not two that drift apart.
+    #[test]
+    fn the_canvas_fallbacks_are_the_css_palette() {
+        for (light, theme) in [(false, crate::Theme::dark()), (true, crate::Theme::light())] {
+            let v = Vars::of(light);
+            let status = ["--healthy", "--unknown", "--warning", "--critical"].map(|n| v.colour(n));
+            assert_eq!(theme.status, status, "light: {light}");
+            let series = std::array::from_fn(|i| v.colour(&format!("--series-{}", i + 1)));
+            assert_eq!(theme.series, series, "light: {light}");
+            assert_eq!(theme.background, v.colour("--panel"), "light: {light}");
+            assert_eq!(theme.text, v.colour("--muted"), "light: {light}");
+            assert_eq!(theme.strong_text, v.colour("--text"), "light: {light}");
+            assert_eq!(theme.grid, v.colour("--border"), "light: {light}");
         }
     }
 

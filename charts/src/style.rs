@@ -2,7 +2,9 @@
 
 use panopticon_core::Status;
 
-use crate::palette::{SERIES_COLOURS_DARK, SERIES_COLOURS_LIGHT};
+use crate::palette::{
+    SERIES_COLOURS_DARK, SERIES_COLOURS_LIGHT, STATUS_COLOURS_DARK, STATUS_COLOURS_LIGHT,
+};
 
 /// An opaque colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,7 +66,7 @@ impl Theme {
             text: Rgb(0x9a, 0xa4, 0xb1),
             strong_text: Rgb(0xe8, 0xeb, 0xef),
             grid: Rgb(0x2a, 0x31, 0x3b),
-            status: STATUS_COLOURS,
+            status: STATUS_COLOURS_DARK,
             series: SERIES_COLOURS_DARK,
         }
     }
@@ -76,7 +78,7 @@ impl Theme {
             text: Rgb(0x56, 0x60, 0x6c),
             strong_text: Rgb(0x14, 0x18, 0x1d),
             grid: Rgb(0xd5, 0xda, 0xe0),
-            status: STATUS_COLOURS,
+            status: STATUS_COLOURS_LIGHT,
             series: SERIES_COLOURS_LIGHT,
         }
     }
@@ -96,13 +98,6 @@ impl Theme {
         self.series[index % self.series.len()]
     }
 }
-
-const STATUS_COLOURS: [Rgb; 4] = [
-    Rgb(0x1f, 0x9e, 0x73),
-    Rgb(0x8a, 0x92, 0x9c),
-    Rgb(0xe6, 0x9f, 0x00),
-    Rgb(0xd5, 0x5e, 0x00),
-];
 
 /// Everything about the picture that is not data or configuration.
 #[derive(Debug, Clone, PartialEq)]
