@@ -56,7 +56,7 @@ fi
 stamp=node_modules/.panopticon-lock-sha
 want=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
-  log "npm ci (binaryen, playwright-core)"
+  log "npm ci (binaryen, playwright-core, axe-core)"
   npm ci --no-audit --no-fund --loglevel=error
   echo "$want" >"$stamp"
 fi
