@@ -8,6 +8,7 @@
 //! arithmetic in `viewport`, both tested natively; the components here only
 //! render and forward events.
 
+mod broken_list;
 #[cfg(all(test, target_arch = "wasm32"))]
 mod browser_tests;
 mod edge;
@@ -15,9 +16,11 @@ mod legend;
 mod markup;
 mod model;
 mod node;
+mod shapes;
 mod viewport;
 mod zoom_controls;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -29,9 +32,10 @@ use wasm_bindgen::JsCast;
 use web_sys::Element;
 
 use crate::timing::Span;
+use broken_list::BrokenList;
 use edge::EdgeDom;
 use legend::DiagramLegend;
-use model::NodeLook;
+use model::{Density, NodeLook};
 use node::NodeDom;
 use viewport::{Screen, Viewport};
 use zoom_controls::ZoomControls;
@@ -43,12 +47,17 @@ const DRAG_THRESHOLD: f64 = 4.0;
 
 /// The service dependency diagram, an inline SVG that fits its container.
 ///
+/// The drawing is laid out for the room it has: the diagram's area is
+/// measured once it is in the page (and again when the window is resized,
+/// never on a refresh), and [`model::plan`] picks the box sizes and the
+/// wrapping of long layers for that size.
+///
 /// DOM contract: each service box carries `data-service`, `data-status`
 /// (effective), `data-own-status` and, when impacted, `data-impacted-by`.
 #[component]
 pub fn DependencyDiagram(
     /// The validated configuration; its services and dependencies are laid
-    /// out once, when the component is created.
+    /// out when the component is created and when the window is resized.
     config: Arc<Config>,
     /// The latest evaluation; `None` until the first one (all boxes `unknown`).
     #[prop(into)]
@@ -56,19 +65,86 @@ pub fn DependencyDiagram(
     /// The selected service id; clicking a box (or Enter/Space on it) toggles it.
     selected: RwSignal<Option<String>>,
 ) -> impl IntoView {
-    // `diagram` spans layout + building and mounting the SVG: it ends in an
-    // effect, which runs once the view is in the document.
+    // `diagram` spans measuring the area, layout, and building and mounting
+    // the SVG: it ends in the drawing's effect, once it is in the document.
     let whole = StoredValue::new(Some(Span::start("diagram")));
+    let area = NodeRef::<leptos::html::Div>::new();
+    // The area's size in CSS px; `None` until measured (after mounting).
+    let panel = RwSignal::new(None::<Option<(f64, f64)>>);
+    Effect::new(move |_| {
+        if let Some(el) = area.get() {
+            panel.set(Some(measure(&el)));
+        }
+    });
+    let on_resize = window_event_listener(leptos::ev::resize, move |_| {
+        let (Some(el), Some(Some(before))) = (area.get_untracked(), panel.get_untracked()) else {
+            return;
+        };
+        let now = measure(&el);
+        if let Some(now) = now
+            && model::size_changed(before, now)
+        {
+            panel.set(Some(Some(now)));
+        }
+    });
+    on_cleanup(move || on_resize.remove());
+    view! {
+        <div class="diagram" data-testid="diagram">
+            <div class="diagram-area" node_ref=area>
+                {move || {
+                    panel
+                        .get()
+                        .map(|size| {
+                            view! {
+                                <DiagramDrawing
+                                    config=Arc::clone(&config)
+                                    snapshot=snapshot
+                                    selected=selected
+                                    panel=size
+                                    whole=whole
+                                />
+                            }
+                        })
+                }}
+            </div>
+            <DiagramLegend />
+        </div>
+    }
+}
+
+/// The size the drawing can take, in CSS px. An area whose height follows its
+/// content (narrow screens: the page scrolls) has only its minimum height to
+/// offer: then the drawing may take most of the window's height.
+fn measure(area: &Element) -> Option<(f64, f64)> {
+    let r = area.get_bounding_client_rect();
+    let window_height = web_sys::window()
+        .and_then(|w| w.inner_height().ok())
+        .and_then(|h| h.as_f64())
+        .unwrap_or(0.0);
+    model::panel_size(r.width(), r.height(), window_height)
+}
+
+/// The drawing for one measured size of the area.
+#[component]
+fn DiagramDrawing(
+    config: Arc<Config>,
+    snapshot: Signal<Option<Arc<Snapshot>>>,
+    selected: RwSignal<Option<String>>,
+    /// The area's size in CSS px, if it could be measured.
+    panel: Option<(f64, f64)>,
+    /// The `diagram` span, finished once the first drawing is mounted.
+    whole: StoredValue<Option<Span>>,
+) -> impl IntoView {
     Effect::new(move |_| {
         if let Some(span) = whole.try_update_value(Option::take).flatten() {
             span.finish();
         }
     });
     let span = Span::start("diagram-layout");
-    let layout = model::diagram_layout(&config);
+    let plan = model::plan(&config, panel);
     span.finish();
-    let layout = match layout {
-        Ok(layout) => layout,
+    let plan = match plan {
+        Ok(plan) => plan,
         Err(e) => {
             return view! {
                 <p class="diagram-error" role="alert" data-testid="diagram-error">
@@ -80,6 +156,8 @@ pub fn DependencyDiagram(
         }
     };
 
+    let (layout, density) = (plan.layout, plan.density);
+    let zoom = model::callout_zoom(plan.scale);
     let full = Viewport::full(layout.width, layout.height);
     let viewport = RwSignal::new(full);
     let zoomed = Memo::new(move |_| viewport.get().is_zoomed(&full));
@@ -178,6 +256,12 @@ pub fn DependencyDiagram(
                 id: service.id.clone(),
                 name: service.name.clone(),
                 rect: placed.rect,
+                callout: model::callout_rect(
+                    placed.rect,
+                    &service.name,
+                    zoom,
+                    (layout.width, layout.height),
+                ),
             })
             .collect(),
     );
@@ -212,6 +296,15 @@ pub fn DependencyDiagram(
                 .collect::<Vec<_>>()
         })
     };
+    // Which boxes show their name now (tiles and enlarged problems: `model`).
+    let named = {
+        let boxes = Arc::clone(&boxes);
+        Memo::new(move |_| {
+            let looks = looks.get();
+            let rects: Vec<Rect> = boxes.iter().map(|b| b.callout).collect();
+            model::named(density, &looks, &rects)
+        })
+    };
     let passes = {
         let lines = Arc::clone(&lines);
         Memo::new(move |_| {
@@ -226,13 +319,22 @@ pub fn DependencyDiagram(
     // The first picture is markup, parsed by the browser in one go (see `markup`).
     let shown = Shown {
         looks: looks.get_untracked(),
+        named: named.get_untracked(),
         selected: selected.get_untracked(),
         passes: passes.get_untracked(),
     };
     let mut nodes_html = String::new();
-    for (b, look) in boxes.iter().zip(&shown.looks) {
+    // Named problems last: SVG paints in document order, so their enlarged
+    // boxes lie over the tiles.
+    for i in model::paint_order(&shown.named) {
+        let (b, look) = (&boxes[i], &shown.looks[i]);
         let is_selected = shown.selected.as_deref() == Some(b.id.as_str());
-        markup::node(&mut nodes_html, &b.id, &b.name, b.rect, look, is_selected);
+        markup::node(
+            &mut nodes_html,
+            &b.markup(density, zoom),
+            look,
+            (is_selected, shown.named[i]),
+        );
     }
     let mut edges_html = String::new();
     for (e, status) in lines.iter().zip(&shown.passes) {
@@ -242,55 +344,112 @@ pub fn DependencyDiagram(
             (&e.from, &e.to),
             &e.label,
             e.dep.strength,
-            *status,
+            (
+                *status,
+                model::edge_lit(shown.selected.as_deref(), &e.from, &e.to),
+            ),
         );
     }
 
     // Afterwards, each change is written into the elements it concerns.
     let nodes_ref = NodeRef::<leptos::svg::G>::new();
     let edges_ref = NodeRef::<leptos::svg::G>::new();
-    let on_screen = StoredValue::new_local((shown, None::<(Vec<NodeDom>, Vec<EdgeDom>)>));
+    let on_screen = StoredValue::new_local((shown, None::<(Vec<Option<NodeDom>>, Vec<EdgeDom>)>));
+    let ids: Arc<Vec<String>> = Arc::new(boxes.iter().map(|b| b.id.clone()).collect());
+    let boxes_for_updates = Arc::clone(&boxes);
     Effect::new(move |_| {
+        let boxes = &boxes_for_updates;
         let looks = looks.get();
+        let named = named.get();
         let chosen = selected.get();
         let passes = passes.get();
         let (Some(nodes_g), Some(edges_g)) = (nodes_ref.get(), edges_ref.get()) else {
             return;
         };
         on_screen.update_value(|(shown, doms)| {
-            if shown.looks == looks && shown.selected == chosen && shown.passes == passes {
+            if shown.looks == looks
+                && shown.named == named
+                && shown.selected == chosen
+                && shown.passes == passes
+            {
                 return; // the markup shows this already (the run right after mounting)
             }
-            // Handles are looked up at the first change, not while mounting.
+            // Handles are looked up at the first change, not while mounting;
+            // boxes by their id (the markup paints named problems last).
             let (node_doms, edge_doms) = doms.get_or_insert_with(|| {
-                (
-                    children(&nodes_g).map(NodeDom::find).collect(),
-                    children(&edges_g).map(EdgeDom::find).collect(),
-                )
+                let index: HashMap<&str, usize> = ids
+                    .iter()
+                    .enumerate()
+                    .map(|(i, id)| (id.as_str(), i))
+                    .collect();
+                let mut found: Vec<Option<NodeDom>> = ids.iter().map(|_| None).collect();
+                for el in children(&nodes_g) {
+                    let at = el
+                        .get_attribute("data-service")
+                        .and_then(|id| index.get(id.as_str()).copied());
+                    if let Some(i) = at {
+                        found[i] = Some(NodeDom::find(el));
+                    }
+                }
+                (found, children(&edges_g).map(EdgeDom::find).collect())
             });
             for (i, (b, dom)) in boxes.iter().zip(node_doms.iter()).enumerate() {
                 let is = |s: &Option<String>| s.as_deref() == Some(b.id.as_str());
-                if let (Some(look), Some(before)) = (looks.get(i), shown.looks.get(i)) {
-                    dom.apply(
-                        &b.name,
-                        b.rect.width,
-                        (look, is(&chosen)),
-                        (before, is(&shown.selected)),
-                    );
+                let (Some(dom), Some(look), Some(before)) = (dom, looks.get(i), shown.looks.get(i))
+                else {
+                    continue;
+                };
+                let (now_named, was_named) = (named[i], shown.named.get(i) == Some(&true));
+                dom.apply(
+                    &b.name,
+                    b.text_width(density, zoom),
+                    (look, is(&chosen), now_named),
+                    (before, is(&shown.selected), was_named),
+                );
+                if density == Density::Tiles && now_named && !was_named {
+                    // Over the tiles drawn after it.
+                    let _ = nodes_g.append_child(dom.element());
                 }
             }
             for (i, (e, dom)) in lines.iter().zip(edge_doms.iter()).enumerate() {
                 if let (Some(now), Some(before)) = (passes.get(i), shown.passes.get(i)) {
-                    dom.apply(&e.label, e.dep.strength, *now, *before);
+                    dom.apply(
+                        &e.label,
+                        e.dep.strength,
+                        (*now, model::edge_lit(chosen.as_deref(), &e.from, &e.to)),
+                        (
+                            *before,
+                            model::edge_lit(shown.selected.as_deref(), &e.from, &e.to),
+                        ),
+                    );
                 }
             }
             *shown = Shown {
                 looks,
+                named,
                 selected: chosen,
                 passes,
             };
         });
     });
+
+    // What is broken, worst first, when some problem has no named box (tiles only).
+    let broken = {
+        let boxes = Arc::clone(&boxes);
+        Memo::new(move |_| {
+            let looks = looks.get();
+            let named = named.get();
+            model::broken_list(density, &looks, &named)
+                .into_iter()
+                .map(|i| broken_list::Entry {
+                    id: boxes[i].id.clone(),
+                    name: boxes[i].name.clone(),
+                    status: looks[i].effective,
+                    note: looks[i].note.clone(),
+                })
+                .collect::<Vec<_>>()
+        })
+    };
 
     // One listener for all boxes: the box is the target's `[data-service]` ancestor.
     let toggle = move |id: String| {
@@ -320,9 +479,10 @@ pub fn DependencyDiagram(
     };
 
     view! {
-        <div class="diagram" data-testid="diagram">
+        <>
             <div
-                class="diagram-canvas"
+                class=format!("diagram-canvas density-{}", density.as_str())
+                data-density=density.as_str()
                 class:zoomed=move || zoomed.get()
                 class:dragging=move || dragged.get() && drag.get().is_some()
                 style:aspect-ratio=format!("{width:.0} / {height:.0}")
@@ -377,8 +537,8 @@ pub fn DependencyDiagram(
                     zoomed=zoomed
                 />
             </div>
-            <DiagramLegend />
-        </div>
+            <BrokenList entries=broken selected=selected />
+        </>
     }
     .into_any()
 }
@@ -397,6 +557,26 @@ struct BoxInfo {
     id: String,
     name: String,
     rect: Rect,
+    /// Where its enlarged, named box goes over the tiles ([`Density::Tiles`]).
+    callout: Rect,
+}
+
+impl BoxInfo {
+    fn markup(&self, density: Density, zoom: f64) -> shapes::NodeMarkup<'_> {
+        shapes::NodeMarkup {
+            id: &self.id,
+            name: &self.name,
+            rect: self.rect,
+            callout: self.callout,
+            zoom,
+            density,
+        }
+    }
+
+    /// The width its text is fitted to.
+    fn text_width(&self, density: Density, zoom: f64) -> f64 {
+        self.markup(density, zoom).text_width()
+    }
 }
 
 /// A dependency edge: what its markup and its updates need.
@@ -412,6 +592,7 @@ struct EdgeInfo {
 /// What the elements show now, to write only the differences.
 struct Shown {
     looks: Vec<NodeLook>,
+    named: Vec<bool>,
     selected: Option<String>,
     passes: Vec<Status>,
 }

@@ -62,7 +62,8 @@ struct Mounted {
     _handle: Box<dyn std::any::Any>,
 }
 
-fn mount() -> Mounted {
+/// Mounts the diagram and waits for it to be measured and drawn.
+async fn mount() -> Mounted {
     let document = web_sys::window().unwrap().document().unwrap();
     let root: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&root).unwrap();
@@ -72,6 +73,9 @@ fn mount() -> Mounted {
     let handle = mount_to(root.clone(), move || {
         view! { <DependencyDiagram config=Arc::clone(&cfg) snapshot=snapshot selected=selected /> }
     });
+    // The drawing is laid out once its area has been measured, after mounting.
+    leptos::task::tick().await;
+    leptos::task::tick().await;
     Mounted {
         root,
         snapshot,
@@ -115,7 +119,7 @@ fn key(el: &web_sys::Element, key: &str) {
 
 #[wasm_bindgen_test]
 async fn dom_contract_before_and_after_the_first_snapshot() {
-    let m = mount();
+    let m = mount().await;
     let cfg = config();
     assert_eq!(
         m.get("g.diagram-nodes").child_element_count() as usize,
@@ -190,7 +194,7 @@ async fn dom_contract_before_and_after_the_first_snapshot() {
 
 #[wasm_bindgen_test]
 async fn click_enter_and_space_toggle_the_selection() {
-    let m = mount();
+    let m = mount().await;
     let consul = m.get("[data-service=\"consul\"]");
     click(&consul);
     leptos::task::tick().await;
@@ -216,7 +220,7 @@ async fn click_enter_and_space_toggle_the_selection() {
 
 #[wasm_bindgen_test]
 async fn zoom_buttons_and_reset() {
-    let m = mount();
+    let m = mount().await;
     let full = m.attr("svg.diagram-svg", "viewBox").unwrap();
     assert!(
         m.root

@@ -22,13 +22,23 @@ impl EdgeDom {
         }
     }
 
-    /// Writes what the edge passes on now, if it changed.
-    pub fn apply(&self, label: &str, strength: Strength, status: Status, before: Status) {
-        if status == before {
+    /// Writes what the edge passes on now and whether it is highlighted
+    /// (it belongs to the selected service), where either changed.
+    pub fn apply(
+        &self,
+        label: &str,
+        strength: Strength,
+        (status, lit): (Status, bool),
+        (before, was_lit): (Status, bool),
+    ) {
+        if status == before && lit == was_lit {
             return;
         }
         let path = &self.path;
-        let _ = path.set_attribute("class", &markup::edge_class(strength, status));
+        let _ = path.set_attribute("class", &markup::edge_class(strength, status, lit));
+        if status == before {
+            return;
+        }
         let _ = path.set_attribute("data-passes", status.as_str());
         if let Some(title) = &self.title {
             title.set_text_content(Some(&markup::edge_title(label, strength, status)));

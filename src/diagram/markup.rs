@@ -12,9 +12,11 @@ use std::fmt::Write;
 
 use panopticon_core::Status;
 use panopticon_engine::config::Strength;
-use panopticon_layout::Rect;
 
-use super::model::{self, NAME_SIZE, NAME_Y, NOTE_SIZE, NOTE_Y, NodeLook, STATUS_SIZE, STATUS_Y};
+use super::model::{
+    self, Density, NAME_SIZE, NAME_Y, NOTE_SIZE, NOTE_Y, NodeLook, STATUS_SIZE, STATUS_Y,
+};
+use super::shapes::{self, NodeMarkup};
 use crate::untrusted::neutral;
 
 /// `text` safe inside an element or a double-quoted attribute value.
@@ -33,12 +35,14 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// CSS classes of a box.
-pub fn node_class(look: &NodeLook, selected: bool) -> String {
+/// CSS classes of a box: its look, the selection, and whether it shows its
+/// name or is a tile now (`model::named`; only tiles density has tiles).
+pub fn node_class(look: &NodeLook, selected: bool, named: bool) -> String {
     let mut class = look.class();
     if selected {
         class.push_str(" selected");
     }
+    class.push_str(if named { " named" } else { " tile" });
     class
 }
 
@@ -76,14 +80,23 @@ pub fn node_label(look: &NodeLook, name: &str) -> String {
 /// One service's box, as it looks now. `data-*` attributes are the DOM
 /// contract (README); the `<title>` is the tooltip and says what the
 /// `aria-label` says.
-pub fn node(out: &mut String, id: &str, name: &str, rect: Rect, look: &NodeLook, selected: bool) {
+///
+/// At the dense sizes the box's inside is [`shapes::body`]'s; the `<g>` with
+/// the DOM contract, the tooltip and the focus ring are the same at every size.
+pub fn node(
+    out: &mut String,
+    m: &NodeMarkup<'_>,
+    look: &NodeLook,
+    (selected, named): (bool, bool),
+) {
+    let (id, name, rect) = (m.id, m.name, m.rect);
     let (w, h) = (rect.width, rect.height);
     let mid = w / 2.0;
     let label = escape(&node_label(look, name));
     let _ = write!(
         out,
         r#"<g class="{class}" data-service="{id}" data-status="{effective}" data-own-status="{own}""#,
-        class = node_class(look, selected),
+        class = node_class(look, selected, named),
         id = escape(id),
         effective = look.effective.as_str(),
         own = look.own.as_str(),
@@ -105,6 +118,22 @@ pub fn node(out: &mut String, id: &str, name: &str, rect: Rect, look: &NodeLook,
             r#" transform="translate({x:.1},{y:.1})">"#,
             "<title>{label}</title>",
             r#"<rect class="node-focus" x="-5" y="-5" width="{fw:.1}" height="{fh:.1}" rx="13"/>"#,
+        ),
+        selected = selected,
+        label = label,
+        x = rect.x,
+        y = rect.y,
+        fw = w + 10.0,
+        fh = h + 10.0,
+    );
+    if m.density != Density::Full {
+        shapes::body(out, m, look.effective);
+        out.push_str("</g>");
+        return;
+    }
+    let _ = write!(
+        out,
+        concat!(
             r#"<rect class="node-box" width="{w:.1}" height="{h:.1}" rx="9"/>"#,
             r#"<text class="node-name" x="{mid:.1}" y="{name_y}" font-size="{name_size}" text-anchor="middle">{name}</text>"#,
             // A space between the lines (a text node of the `<g>`, never
@@ -115,12 +144,6 @@ pub fn node(out: &mut String, id: &str, name: &str, rect: Rect, look: &NodeLook,
             r#" <text class="node-note" x="{mid:.1}" y="{note_y}" font-size="{note_size}" text-anchor="middle">{note}</text>"#,
             "</g>",
         ),
-        selected = selected,
-        label = label,
-        x = rect.x,
-        y = rect.y,
-        fw = w + 10.0,
-        fh = h + 10.0,
         w = w,
         h = h,
         mid = mid,
@@ -137,12 +160,13 @@ pub fn node(out: &mut String, id: &str, name: &str, rect: Rect, look: &NodeLook,
     );
 }
 
-/// CSS classes of an edge.
-pub fn edge_class(strength: Strength, status: Status) -> String {
+/// CSS classes of an edge; `lit` when it belongs to the selected service.
+pub fn edge_class(strength: Strength, status: Status, lit: bool) -> String {
     format!(
-        "diagram-edge {} status-{}",
+        "diagram-edge {} status-{}{}",
         strength.as_str(),
-        status.as_str()
+        status.as_str(),
+        if lit { " lit" } else { "" }
     )
 }
 
@@ -169,12 +193,12 @@ pub fn edge(
     (from, to): (&str, &str),
     label: &str,
     strength: Strength,
-    status: Status,
+    (status, lit): (Status, bool),
 ) {
     let _ = write!(
         out,
         r#"<path class="{class}" d="{path}" data-from="{from}" data-to="{to}" data-strength="{strength}" data-passes="{status}"><title>{title}</title></path>"#,
-        class = edge_class(strength, status),
+        class = edge_class(strength, status, lit),
         path = escape(path),
         from = escape(from),
         to = escape(to),
@@ -186,7 +210,21 @@ pub fn edge(
 
 #[cfg(test)]
 mod tests {
+    use panopticon_layout::Rect;
+
     use super::*;
+
+    /// A box at full size, as the reference cluster draws it.
+    fn full<'a>(id: &'a str, name: &'a str, rect: Rect) -> NodeMarkup<'a> {
+        NodeMarkup {
+            id,
+            name,
+            rect,
+            callout: rect,
+            zoom: 1.0,
+            density: Density::Full,
+        }
+    }
 
     fn look(effective: Status, own: Status, by: &[&str], note: &str) -> NodeLook {
         NodeLook {
@@ -229,9 +267,14 @@ mod tests {
             &["consul", "db"],
             "impacted by Consul",
         );
-        node(&mut out, "swarm", "Swarm <prod> & co", rect, &l, true);
+        node(
+            &mut out,
+            &full("swarm", "Swarm <prod> & co", rect),
+            &l,
+            (true, true),
+        );
         for part in [
-            r#"class="diagram-node status-critical impacted selected""#,
+            r#"class="diagram-node status-critical impacted selected named""#,
             r#"data-service="swarm""#,
             r#"data-status="critical""#,
             r#"data-own-status="healthy""#,
@@ -262,18 +305,16 @@ mod tests {
                 "critical pending 1/2",
             )
         };
-        node(&mut out, "host", "Host", rect, &held, false);
+        node(&mut out, &full("host", "Host", rect), &held, (false, true));
         assert!(out.contains(r#"data-pending="critical 1/2""#), "{out}");
         assert!(out.contains(">critical pending 1/2</text>"), "{out}");
 
         let mut out = String::new();
         node(
             &mut out,
-            "host",
-            "Host",
-            rect,
+            &full("host", "Host", rect),
             &look(Status::Healthy, Status::Healthy, &[], ""),
-            false,
+            (false, true),
         );
         assert!(!out.contains("data-impacted-by"), "{out}");
         assert!(out.contains(r#"aria-pressed="false""#), "{out}");
@@ -320,7 +361,12 @@ mod tests {
             },
         ] {
             let mut out = String::new();
-            node(&mut out, "swarm", "Docker Swarm", rect, &l, false);
+            node(
+                &mut out,
+                &full("swarm", "Docker Swarm", rect),
+                &l,
+                (false, true),
+            );
             let between = |from: &str, to: &str| {
                 out.split(from)
                     .nth(1)
@@ -400,7 +446,7 @@ mod tests {
             &[],
             "node\u{202E}-1: no data",
         );
-        node(&mut out, "evil", &name, rect, &l, false);
+        node(&mut out, &full("evil", &name, rect), &l, (false, true));
         assert!(!out.contains('\u{202E}'), "no override reaches the SVG");
         assert!(out.contains(">node[U+202E]-1: no data</text>"), "{out}");
         let shown = out
@@ -428,7 +474,7 @@ mod tests {
             ("weave", "consul"),
             "Weave needs Consul",
             Strength::Soft,
-            Status::Warning,
+            (Status::Warning, false),
         );
         assert_eq!(
             out,

@@ -5,7 +5,7 @@ use panopticon_core::Status;
 use panopticon_engine::config::Dependency;
 use panopticon_engine::snapshot::{NOT_EVALUATED, passed_on};
 use panopticon_engine::{Config, Snapshot};
-use panopticon_layout::{Edge, Layout, LayoutError, Node, Options};
+use panopticon_layout::{Edge, Layout, LayoutError, Node, Options, Rect};
 
 /// Box height in user units; three lines of text.
 pub const NODE_HEIGHT: f64 = 72.0;
@@ -43,7 +43,9 @@ pub fn box_width(name: &str) -> f64 {
 /// never spills over its box (the full text is in the tooltip and the label).
 pub fn fit(text: &str, width: f64, font_size: f64, bold: bool) -> String {
     let em = if bold { BOLD_EM } else { REGULAR_EM };
-    let room = ((width - 2.0 * PADDING) / (font_size * em))
+    // A hair of slack: a box sized for exactly this many characters must
+    // not lose the last one to rounding.
+    let room = ((width - 2.0 * PADDING) / (font_size * em) + 1e-9)
         .floor()
         .max(1.0);
     // `room` is small and positive; the cast cannot truncate meaningfully.
@@ -57,13 +59,165 @@ pub fn fit(text: &str, width: f64, font_size: f64, bold: bool) -> String {
     short
 }
 
-/// The layout of the configured services: depends only on the config, so it
-/// is computed once and boxes never move when statuses change.
+/// The layout of the configured services with today's full boxes and no box
+/// to fit: depends only on the config (see [`plan`] for the sized one).
 pub fn diagram_layout(config: &Config) -> Result<Layout, LayoutError> {
+    lay_out(config, Density::Full, None)
+}
+
+/// On-screen size (CSS px) below which a name is hard to read from a NOC desk.
+pub const READABLE_PX: f64 = 12.0;
+/// On-screen size (CSS px) the name of a non-healthy service reaches when the
+/// healthy ones are tiles: problems are read from across the room.
+pub const PROBLEM_PX: f64 = 14.0;
+
+/// Compact boxes: one line, the status icon before the name.
+pub const COMPACT_HEIGHT: f64 = 40.0;
+/// Name size of a compact box (and of a tile's label), in user units.
+pub const COMPACT_NAME_SIZE: f64 = 18.0;
+/// Baseline of a compact box's line, from its top.
+pub const COMPACT_Y: f64 = 26.0;
+/// Room for the icon before the name in a compact box.
+pub const COMPACT_ICON_ROOM: f64 = 24.0;
+const COMPACT_MIN_WIDTH: f64 = 120.0;
+/// A tile: a square with the status icon, the name in its tooltip.
+pub const TILE_SIZE: f64 = 40.0;
+/// Size of a tile's icon.
+pub const TILE_ICON_SIZE: f64 = 24.0;
+
+/// How much each box says, chosen from the graph and the panel's size only
+/// (never from statuses), so boxes never move on a refresh. The first of
+/// these whose names are at least [`READABLE_PX`] on screen wins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Density {
+    /// Three lines: name, status word, note (a small graph, or a big panel).
+    Full,
+    /// One line: status icon and name.
+    Compact,
+    /// Healthy services are coloured tiles with their status shape; every
+    /// other service keeps its name, drawn enlarged over the tiles.
+    Tiles,
+}
+
+impl Density {
+    /// The class on the diagram, for the styles of each density.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Density::Full => "full",
+            Density::Compact => "compact",
+            Density::Tiles => "tiles",
+        }
+    }
+
+    /// Name size in user units.
+    pub fn name_size(self) -> f64 {
+        match self {
+            Density::Full => NAME_SIZE,
+            Density::Compact | Density::Tiles => COMPACT_NAME_SIZE,
+        }
+    }
+
+    /// The laid-out size of a service's box.
+    pub fn box_size(self, name: &str) -> (f64, f64) {
+        match self {
+            Density::Full => (box_width(name), NODE_HEIGHT),
+            Density::Compact => (compact_width(name), COMPACT_HEIGHT),
+            Density::Tiles => (TILE_SIZE, TILE_SIZE),
+        }
+    }
+
+    /// Gaps shrink with the boxes, so rows stay close and edges short.
+    fn options(self, aspect: Option<f64>) -> Options {
+        let (layer_gap, node_gap, edge_gap) = match self {
+            Density::Full => (52.0, 28.0, 14.0),
+            Density::Compact => (36.0, 20.0, 10.0),
+            Density::Tiles => (30.0, 12.0, 7.0),
+        };
+        Options {
+            layer_gap,
+            node_gap,
+            edge_gap,
+            margin: 12.0,
+            aspect,
+        }
+    }
+}
+
+/// Average advance of a bold character, in em, for sizing compact boxes:
+/// wider than [`BOLD_EM`] (which decides where a name is cut), because a
+/// one-line box has no spare height to hide a name touching its border.
+const COMPACT_BOLD_EM: f64 = 0.66;
+
+/// Width of a compact box: icon and name on one line, within bounds.
+pub fn compact_width(name: &str) -> f64 {
+    let text = name.chars().count() as f64 * COMPACT_NAME_SIZE * COMPACT_BOLD_EM;
+    (text + COMPACT_ICON_ROOM + 2.0 * PADDING).clamp(COMPACT_MIN_WIDTH, MAX_WIDTH)
+}
+
+/// The diagram for a panel: its layout, how much each box says, and the
+/// scale (CSS px per user unit) at which the whole drawing fits the panel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    /// Where every box and edge is.
+    pub layout: Layout,
+    /// How much each box says.
+    pub density: Density,
+    /// CSS px per user unit at full view; 0 when the panel's size is unknown.
+    pub scale: f64,
+}
+
+/// The layout for a panel of `panel` CSS px (width, height): the fullest
+/// boxes whose names are still readable there, laid out to the panel's shape
+/// (long layers wrapped), else tiles. Without a usable size, today's layout.
+/// A cheap estimate skips densities that cannot fit before one is laid out,
+/// so a big graph pays for one layout, not three.
+pub fn plan(config: &Config, panel: Option<(f64, f64)>) -> Result<Plan, LayoutError> {
+    let Some((width, height)) =
+        panel.filter(|&(w, h)| w.is_finite() && h.is_finite() && w >= 1.0 && h >= 1.0)
+    else {
+        return Ok(Plan {
+            layout: diagram_layout(config)?,
+            density: Density::Full,
+            scale: 0.0,
+        });
+    };
+    let aspect = Some(width / height);
+    let fit = |w: f64, h: f64| (width / w).min(height / h);
+    for density in [Density::Full, Density::Compact] {
+        let (nodes, edges) = graph(config, density);
+        let options = density.options(aspect);
+        let (w, h) = panopticon_layout::estimate(&nodes, &edges, &options)?;
+        // The estimate's width can be a few units short of the layout's: 2 % leeway.
+        if density.name_size() * fit(w * 0.98, h) < READABLE_PX {
+            continue;
+        }
+        let layout = panopticon_layout::layout(&nodes, &edges, &options)?;
+        let scale = fit(layout.width, layout.height);
+        if density.name_size() * scale >= READABLE_PX {
+            return Ok(Plan {
+                layout,
+                density,
+                scale,
+            });
+        }
+    }
+    let layout = lay_out(config, Density::Tiles, aspect)?;
+    let scale = fit(layout.width, layout.height);
+    Ok(Plan {
+        layout,
+        density: Density::Tiles,
+        scale,
+    })
+}
+
+fn graph(config: &Config, density: Density) -> (Vec<Node>, Vec<Edge>) {
     let nodes: Vec<Node> = config
         .services
         .iter()
-        .map(|s| Node::new(s.id.clone(), box_width(&s.name), NODE_HEIGHT))
+        .map(|s| {
+            let (w, h) = density.box_size(&s.name);
+            Node::new(s.id.clone(), w, h)
+        })
         .collect();
     let edges: Vec<Edge> = config
         .services
@@ -74,14 +228,149 @@ pub fn diagram_layout(config: &Config) -> Result<Layout, LayoutError> {
                 .map(|d| Edge::new(s.id.clone(), d.service.clone()))
         })
         .collect();
-    let options = Options {
-        layer_gap: 52.0,
-        node_gap: 28.0,
-        edge_gap: 14.0,
-        margin: 12.0,
-        aspect: None,
+    (nodes, edges)
+}
+
+fn lay_out(config: &Config, density: Density, aspect: Option<f64>) -> Result<Layout, LayoutError> {
+    let (nodes, edges) = graph(config, density);
+    panopticon_layout::layout(&nodes, &edges, &density.options(aspect))
+}
+
+/// Whether a box shows its name: always, except a healthy service's at
+/// [`Density::Tiles`] (a tile), and a problem whose enlarged box had no room
+/// (see [`callouts`]). A pending hold is not healthy here: it is about to change.
+pub fn shows_name(density: Density, look: &NodeLook) -> bool {
+    density != Density::Tiles || look.effective != Status::Healthy || look.pending.is_some()
+}
+
+/// How much a problem's box is enlarged over the tiles so its name reaches
+/// [`PROBLEM_PX`] at `scale`; 1 when it already does.
+pub fn callout_zoom(scale: f64) -> f64 {
+    if scale > 0.0 && scale.is_finite() {
+        (PROBLEM_PX / (COMPACT_NAME_SIZE * scale)).max(1.0)
+    } else {
+        1.0
+    }
+}
+
+/// The rectangle (user units) a problem's enlarged box covers: centred on
+/// its tile, moved inside the drawing (`width` × `height`).
+pub fn callout_rect(tile: Rect, name: &str, zoom: f64, (width, height): (f64, f64)) -> Rect {
+    let (w, h) = (compact_width(name) * zoom, COMPACT_HEIGHT * zoom);
+    let c = tile.center();
+    let place = |centre: f64, size: f64, total: f64| {
+        if size >= total {
+            (total - size) / 2.0
+        } else {
+            (centre - size / 2.0).clamp(0.0, total - size)
+        }
     };
-    panopticon_layout::layout(&nodes, &edges, &options)
+    Rect {
+        x: place(c.x, w, width),
+        y: place(c.y, h, height),
+        width: w,
+        height: h,
+    }
+}
+
+/// Whether each box shows its name now: [`shows_name`], and at
+/// [`Density::Tiles`] only the problems whose enlarged box has room
+/// ([`callouts`]). `rects` are the enlarged boxes' rectangles.
+pub fn named(density: Density, looks: &[NodeLook], rects: &[Rect]) -> Vec<bool> {
+    if density != Density::Tiles {
+        return vec![true; looks.len()];
+    }
+    callouts(looks, rects)
+}
+
+/// Box indices in the order they are painted: tiles first, then named
+/// boxes (SVG has no z-index; later elements lie on top).
+pub fn paint_order(named: &[bool]) -> Vec<usize> {
+    let (mut first, last): (Vec<usize>, Vec<usize>) = (0..named.len()).partition(|&i| !named[i]);
+    first.extend(last);
+    first
+}
+
+/// The problems the "what is broken" list names, worst first: only at
+/// [`Density::Tiles`], and only when some problem has no named box (all of
+/// them then, so the list reads in one place).
+pub fn broken_list(density: Density, looks: &[NodeLook], named: &[bool]) -> Vec<usize> {
+    if density != Density::Tiles {
+        return Vec::new();
+    }
+    let worst = worst_first(looks);
+    if worst.iter().all(|&i| named.get(i) == Some(&true)) {
+        return Vec::new();
+    }
+    worst
+}
+
+/// Whether the edge `from` → `to` is highlighted: it belongs to the selected
+/// service (its dependencies and its dependants).
+pub fn edge_lit(selected: Option<&str>, from: &str, to: &str) -> bool {
+    selected.is_some_and(|s| s == from || s == to)
+}
+
+/// The size the drawing can take, from its area's CSS size: an area only as
+/// tall as its minimum (its height follows its content: a narrow page that
+/// scrolls) offers 70 % of the window's height instead. `None` when nothing
+/// usable is known (a hidden area).
+pub fn panel_size(width: f64, height: f64, window_height: f64) -> Option<(f64, f64)> {
+    let height = if height < MIN_AREA_PX {
+        (window_height * 0.7).max(height)
+    } else {
+        height
+    };
+    (width.is_finite() && height.is_finite() && width >= 1.0 && height >= MIN_AREA_PX)
+        .then_some((width, height))
+}
+
+/// Below this height (CSS px) the diagram's area is taken as content-sized.
+const MIN_AREA_PX: f64 = 160.0;
+
+/// Whether a new size of the area is worth a new layout: a few pixels (a
+/// scroll bar, rounding) are not.
+pub fn size_changed(before: (f64, f64), now: (f64, f64)) -> bool {
+    (before.0 - now.0).abs() > 8.0 || (before.1 - now.1).abs() > 8.0
+}
+
+/// Severity order for "problems first": critical, then warning, then
+/// unknown; root causes before the services they drag down.
+fn severity(look: &NodeLook) -> (u8, bool) {
+    let rank = match look.effective {
+        Status::Critical => 3,
+        Status::Warning => 2,
+        Status::Unknown => 1,
+        Status::Healthy => 0,
+    };
+    (rank, look.root_cause)
+}
+
+/// Indices of the non-healthy (or pending) services, worst first, ties in
+/// configuration order.
+pub fn worst_first(looks: &[NodeLook]) -> Vec<usize> {
+    let mut list: Vec<usize> = (0..looks.len())
+        .filter(|&i| shows_name(Density::Tiles, &looks[i]))
+        .collect();
+    list.sort_by(|&a, &b| severity(&looks[b]).cmp(&severity(&looks[a])));
+    list
+}
+
+/// Which problems get an enlarged, named box at [`Density::Tiles`]: worst
+/// first, each only where it covers no enlarged box already placed (the
+/// rest stay tiles, coloured, with their status shape, and are named in the
+/// "what is broken" list). `rects[i]` is service `i`'s callout rectangle.
+pub fn callouts(looks: &[NodeLook], rects: &[Rect]) -> Vec<bool> {
+    let mut shown = vec![false; looks.len()];
+    let mut placed: Vec<Rect> = Vec::new();
+    for i in worst_first(looks) {
+        let Some(r) = rects.get(i) else { continue };
+        if placed.iter().all(|p| !p.overlaps(r)) {
+            placed.push(*r);
+            shown[i] = true;
+        }
+    }
+    shown
 }
 
 /// How one service's box looks at one evaluation.
@@ -420,6 +709,257 @@ mod tests {
         check_fit("abcdefghijkl", 160.0, "abcdefghijkl");
         check_fit("abcdefghijklm", 160.0, "abcdefghijk…");
         check_fit("x", 1.0, "x");
+    }
+
+    /// A generated stack like the benchmark's: `per` services in each of `layers`
+    /// layers, `edges` dependencies to lower layers (deterministic), names like
+    /// "billing gateway 12".
+    fn stack(layers: usize, per: usize, edges: usize) -> Config {
+        use std::fmt::Write as _;
+        let words = [
+            "api", "auth", "billing", "cart", "catalog", "search", "mail", "queue",
+        ];
+        let kinds = ["gateway", "worker", "store", "service", "index"];
+        let n = layers * per;
+        let id = |i: usize| {
+            format!(
+                "{}-{}-{i}",
+                words[i % words.len()],
+                kinds[(i / words.len()) % kinds.len()]
+            )
+        };
+        let mut deps: Vec<Vec<usize>> = vec![Vec::new(); n];
+        let mut seed = 7_u64;
+        let mut next = move |m: usize| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            usize::try_from(seed >> 33).unwrap_or(0) % m.max(1)
+        };
+        let mut count = 0;
+        while count < edges {
+            let from = per + next(n - per);
+            let layer = from / per;
+            let down = 1 + next(layer).min(next(layer));
+            let to = (layer - down.min(layer)) * per + next(per);
+            if to < from && !deps[from].contains(&to) {
+                deps[from].push(to);
+                count += 1;
+            }
+        }
+        let mut yaml = String::from("services:\n");
+        for (i, d) in deps.iter().enumerate() {
+            let _ = write!(
+                yaml,
+                "  - id: {}\n    name: {}\n    checks:\n      - id: up\n        query: 'up'\n        rule: {{ kind: equals, expected: 1 }}\n",
+                id(i),
+                id(i).replace('-', " ")
+            );
+            if !d.is_empty() {
+                yaml.push_str("    depends_on:\n");
+                for &t in d {
+                    let strength = if (i + t) % 4 == 0 { "soft" } else { "hard" };
+                    let _ = write!(
+                        yaml,
+                        "      - service: {}\n        strength: {strength}\n",
+                        id(t)
+                    );
+                }
+            }
+        }
+        Config::from_yaml("stack.yaml", &yaml).unwrap()
+    }
+
+    /// The smallest name on screen, in CSS px, for a plan.
+    fn smallest_name(plan: &Plan) -> f64 {
+        plan.density.name_size() * plan.scale
+    }
+
+    /// The panels of issue 19: the overview without graphs at 1920×1080 gives the
+    /// diagram about 1850×700 CSS px; with graphs it keeps about half the width.
+    const FULL_WIDTH: (f64, f64) = (1850.0, 700.0);
+    const HALF_WIDTH: (f64, f64) = (960.0, 700.0);
+    const WALL_4K: (f64, f64) = (3700.0, 1500.0);
+
+    fn check_plan(cfg: &Config, panel: (f64, f64), density: Density) -> Plan {
+        let plan = plan(cfg, Some(panel)).unwrap();
+        assert_eq!(plan.density, density, "{panel:?}: scale {:.3}", plan.scale);
+        assert_eq!(plan.layout.nodes.len(), cfg.services.len());
+        for n in &plan.layout.nodes {
+            assert!(
+                n.rect.right() <= plan.layout.width && n.rect.bottom() <= plan.layout.height,
+                "{} inside the drawing",
+                n.id
+            );
+        }
+        plan
+    }
+
+    #[test]
+    fn the_reference_cluster_keeps_its_full_boxes() {
+        let cfg = config();
+        for panel in [FULL_WIDTH, HALF_WIDTH, WALL_4K] {
+            let p = check_plan(&cfg, panel, Density::Full);
+            assert_eq!(
+                p.layout,
+                diagram_layout(&cfg).unwrap(),
+                "{panel:?}: a narrow graph is never wrapped"
+            );
+            assert!(smallest_name(&p) >= READABLE_PX);
+        }
+        // Without a measured panel: today's layout, unscaled.
+        let p = plan(&cfg, None).unwrap();
+        assert_eq!((p.density, p.scale), (Density::Full, 0.0));
+        assert_eq!(plan(&cfg, Some((0.0, 0.0))).unwrap().density, Density::Full);
+    }
+
+    /// 60 services / 110 edges in 6 layers: names readable at full view (the
+    /// issue measured 5–6 px in the left half, with one row per layer).
+    #[test]
+    fn sixty_services_are_readable_at_full_width() {
+        let cfg = stack(6, 10, 110);
+        let p = check_plan(&cfg, FULL_WIDTH, Density::Compact);
+        assert!(
+            smallest_name(&p) >= READABLE_PX,
+            "{:.1} px",
+            smallest_name(&p)
+        );
+        assert!(
+            p.layout.layers > 6,
+            "long layers wrapped: {} rows",
+            p.layout.layers
+        );
+        // The drawing fills the panel: its bounding box at full view covers ≥ 60 %.
+        let covered =
+            p.layout.width * p.scale * p.layout.height * p.scale / (FULL_WIDTH.0 * FULL_WIDTH.1);
+        assert!(covered >= 0.6, "covers {:.0} %", covered * 100.0);
+        assert_eq!(
+            check_plan(&cfg, WALL_4K, Density::Full).density,
+            Density::Full
+        );
+    }
+
+    /// 200 services / 400 edges: healthy ones are tiles, each problem's enlarged
+    /// name reaches 14 px.
+    #[test]
+    fn two_hundred_services_become_tiles_with_named_problems() {
+        let cfg = stack(8, 25, 400);
+        let p = check_plan(&cfg, FULL_WIDTH, Density::Tiles);
+        let zoom = callout_zoom(p.scale);
+        assert!(COMPACT_NAME_SIZE * zoom * p.scale >= PROBLEM_PX - 1e-9);
+        // The same graph and panel, the same plan: a refresh never moves a box.
+        assert_eq!(plan(&cfg, Some(FULL_WIDTH)).unwrap(), p);
+    }
+
+    fn look_of(effective: Status, root_cause: bool) -> NodeLook {
+        NodeLook {
+            effective,
+            own: if root_cause { effective } else { H },
+            impacted_by: Vec::new(),
+            impacted: !root_cause && effective != H,
+            root_cause,
+            note: String::new(),
+            pending: None,
+        }
+    }
+
+    #[test]
+    fn only_healthy_services_become_tiles() {
+        for density in [Density::Full, Density::Compact] {
+            assert!(shows_name(density, &look_of(H, false)));
+        }
+        assert!(!shows_name(Density::Tiles, &look_of(H, false)));
+        for s in [W, C, U] {
+            assert!(shows_name(Density::Tiles, &look_of(s, true)), "{s:?} own");
+            assert!(
+                shows_name(Density::Tiles, &look_of(s, false)),
+                "{s:?} impacted"
+            );
+        }
+        let held = NodeLook {
+            pending: Some("critical 1/2".into()),
+            ..look_of(H, false)
+        };
+        assert!(shows_name(Density::Tiles, &held), "a pending hold is named");
+    }
+
+    #[test]
+    fn problems_worst_first_and_callouts_without_overlap() {
+        let looks = [
+            look_of(H, false),
+            look_of(W, true),
+            look_of(C, false),
+            look_of(U, true),
+            look_of(C, true),
+            look_of(H, false),
+        ];
+        assert_eq!(worst_first(&looks), vec![4, 2, 1, 3]);
+        let r = |x: f64| Rect {
+            x,
+            y: 0.0,
+            width: 100.0,
+            height: 40.0,
+        };
+        // 2 and 4 overlap: the root cause (4) keeps its name, 2 stays a tile.
+        let rects = [r(0.0), r(200.0), r(400.0), r(600.0), r(450.0), r(800.0)];
+        assert_eq!(
+            callouts(&looks, &rects),
+            vec![false, true, false, true, true, false]
+        );
+    }
+
+    #[test]
+    fn the_list_names_problems_only_when_some_lack_a_name() {
+        let looks = [look_of(H, false), look_of(W, true), look_of(C, false)];
+        assert!(broken_list(Density::Compact, &looks, &[true, true, true]).is_empty());
+        assert!(broken_list(Density::Tiles, &looks, &[false, true, true]).is_empty());
+        assert_eq!(
+            broken_list(Density::Tiles, &looks, &[false, true, false]),
+            vec![2, 1]
+        );
+        assert_eq!(paint_order(&[true, false, true, false]), vec![1, 3, 0, 2]);
+        assert_eq!(named(Density::Full, &looks, &[]), vec![true; 3]);
+    }
+
+    #[test]
+    fn edges_of_the_selected_service_are_lit() {
+        assert!(edge_lit(Some("a"), "a", "b"));
+        assert!(edge_lit(Some("b"), "a", "b"));
+        assert!(!edge_lit(Some("c"), "a", "b"));
+        assert!(!edge_lit(None, "a", "b"));
+    }
+
+    #[test]
+    fn panel_sizes() {
+        assert_eq!(panel_size(1800.0, 700.0, 1080.0), Some((1800.0, 700.0)));
+        // A content-sized area (its 8 rem minimum): most of the window's height.
+        assert_eq!(panel_size(900.0, 128.0, 1000.0), Some((900.0, 700.0)));
+        assert_eq!(panel_size(0.0, 0.0, 0.0), None);
+        assert!(!size_changed((1800.0, 700.0), (1795.0, 704.0)));
+        assert!(size_changed((1800.0, 700.0), (1800.0, 1400.0)));
+    }
+
+    #[test]
+    fn callouts_stay_inside_the_drawing() {
+        let tile = Rect {
+            x: 0.0,
+            y: 0.0,
+            width: TILE_SIZE,
+            height: TILE_SIZE,
+        };
+        let c = callout_rect(tile, "api", 2.0, (1000.0, 500.0));
+        assert_eq!((c.x, c.y), (0.0, 0.0));
+        assert!((c.width - compact_width("api") * 2.0).abs() < 1e-9);
+        let far = Rect {
+            x: 980.0,
+            y: 480.0,
+            ..tile
+        };
+        let c = callout_rect(far, "api", 2.0, (1000.0, 500.0));
+        assert!((c.right() - 1000.0).abs() < 1e-9 && (c.bottom() - 500.0).abs() < 1e-9);
+        assert!((callout_zoom(2.0) - 1.0).abs() < 1e-12);
+        assert!((callout_zoom(0.25) - 14.0 / 4.5).abs() < 1e-9);
+        assert!((callout_zoom(0.0) - 1.0).abs() < 1e-12);
     }
 
     #[test]

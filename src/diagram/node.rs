@@ -13,7 +13,8 @@ use super::model::NodeLook;
 pub struct NodeDom {
     g: Element,
     title: Option<Element>,
-    icon: Option<Element>,
+    /// Every status icon of the box (a tile has two: its own and its named box's).
+    icons: Vec<Element>,
     word: Option<Element>,
     note: Option<Element>,
 }
@@ -24,25 +25,40 @@ impl NodeDom {
         let part = |selector: &str| g.query_selector(selector).ok().flatten();
         NodeDom {
             title: part(":scope > title"),
-            icon: part(".node-icon"),
+            // A tile's own icon comes first, its named box's second.
+            icons: [".node-icon", ".node-callout .node-icon"]
+                .iter()
+                .filter_map(|selector| part(selector))
+                .fold(Vec::new(), |mut found, icon| {
+                    if !found.contains(&icon) {
+                        found.push(icon);
+                    }
+                    found
+                }),
             word: part(".node-word"),
             note: part(".node-note"),
             g,
         }
     }
 
-    /// Writes `look` (and the selection) into the box, changing only what
+    /// The box's `<g>`.
+    pub fn element(&self) -> &Element {
+        &self.g
+    }
+
+    /// Writes `look` (and the selection, and whether it shows its name or is
+    /// a tile; `width` is what its text is fitted to) into the box, changing only what
     /// differs from `before`, what the box shows now.
     pub fn apply(
         &self,
         name: &str,
         width: f64,
-        (look, selected): (&NodeLook, bool),
-        (before, was_selected): (&NodeLook, bool),
+        (look, selected, named): (&NodeLook, bool, bool),
+        (before, was_selected, was_named): (&NodeLook, bool, bool),
     ) {
         let g = &self.g;
-        if look != before || selected != was_selected {
-            let _ = g.set_attribute("class", &markup::node_class(look, selected));
+        if look != before || selected != was_selected || named != was_named {
+            let _ = g.set_attribute("class", &markup::node_class(look, selected, named));
         }
         if selected != was_selected {
             let _ = g.set_attribute("aria-pressed", if selected { "true" } else { "false" });
@@ -52,7 +68,9 @@ impl NodeDom {
         }
         if look.effective != before.effective {
             let _ = g.set_attribute("data-status", look.effective.as_str());
-            set_text(self.icon.as_ref(), look.effective.icon());
+            for icon in &self.icons {
+                icon.set_text_content(Some(look.effective.icon()));
+            }
             set_text(self.word.as_ref(), &markup::status_word(look.effective));
         }
         if look.own != before.own {

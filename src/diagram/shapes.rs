@@ -1,0 +1,163 @@
+//! The insides of a box at the dense sizes ([`Density::Compact`] and
+//! [`Density::Tiles`]), as markup; the `<g>` around them, with the DOM
+//! contract, is [`super::markup::node`]'s, whatever the density.
+
+use std::fmt::Write;
+
+use panopticon_core::Status;
+use panopticon_layout::Rect;
+
+use super::markup::escape;
+use super::model::{
+    self, COMPACT_HEIGHT, COMPACT_ICON_ROOM, COMPACT_NAME_SIZE, COMPACT_Y, Density, TILE_ICON_SIZE,
+};
+use crate::untrusted::neutral;
+
+/// Room left of the icon in a compact box.
+const LEFT: f64 = 12.0;
+
+/// What a box's markup needs besides its look.
+#[derive(Debug, Clone, Copy)]
+pub struct NodeMarkup<'a> {
+    /// Service id (`data-service`).
+    pub id: &'a str,
+    /// Its name, as configured.
+    pub name: &'a str,
+    /// Where the layout put it.
+    pub rect: Rect,
+    /// Where its enlarged, named box goes over the tiles.
+    pub callout: Rect,
+    /// How much the named box is enlarged over the tiles.
+    pub zoom: f64,
+    /// How much each box says.
+    pub density: Density,
+}
+
+impl NodeMarkup<'_> {
+    /// The width the name (and the note, at full size) is fitted to.
+    pub fn text_width(&self) -> f64 {
+        match self.density {
+            Density::Full | Density::Compact => self.rect.width,
+            Density::Tiles => model::compact_width(self.name),
+        }
+    }
+}
+
+/// One line, icon then name, in a box `width` wide, at the box's origin.
+fn compact_line(out: &mut String, name: &str, width: f64, status: Status) {
+    let _ = write!(
+        out,
+        concat!(
+            r#"<rect class="node-box" width="{w:.1}" height="{h:.1}" rx="8"/>"#,
+            r#"<text class="node-status" x="{left:.1}" y="{y:.1}" font-size="{size}"><tspan class="node-icon">{icon}</tspan></text>"#,
+            r#" <text class="node-name" x="{name_x:.1}" y="{y:.1}" font-size="{size}">{name}</text>"#,
+        ),
+        w = width,
+        h = COMPACT_HEIGHT,
+        left = LEFT,
+        y = COMPACT_Y,
+        size = COMPACT_NAME_SIZE,
+        icon = status.icon(),
+        name_x = LEFT + COMPACT_ICON_ROOM,
+        // The icon's room is taken from the width the name may use.
+        name = escape(&model::fit(
+            &neutral(name),
+            width - COMPACT_ICON_ROOM,
+            COMPACT_NAME_SIZE,
+            true
+        )),
+    );
+}
+
+/// The inside of a box at `m.density` (not [`Density::Full`], which keeps
+/// its three lines): a compact line, or a tile with the named box that
+/// replaces it while the service is not healthy (CSS shows one of the two,
+/// by the `tile`/`named` class `model::named` decides).
+pub fn body(out: &mut String, m: &NodeMarkup<'_>, status: Status) {
+    match m.density {
+        Density::Full | Density::Compact => compact_line(out, m.name, m.rect.width, status),
+        Density::Tiles => {
+            let size = m.rect.width;
+            let _ = write!(
+                out,
+                concat!(
+                    r#"<g class="node-tile-face"><rect class="node-box node-tile" width="{size:.1}" height="{size:.1}" rx="6"/>"#,
+                    r#"<text class="node-status node-tile-icon" x="{mid:.1}" y="{base:.1}" font-size="{icon_size}" text-anchor="middle"><tspan class="node-icon">{icon}</tspan></text></g>"#,
+                    r#"<g class="node-callout" transform="translate({dx:.1},{dy:.1}) scale({zoom:.3})">"#,
+                ),
+                size = size,
+                mid = size / 2.0,
+                base = size / 2.0 + TILE_ICON_SIZE * 0.36,
+                icon_size = TILE_ICON_SIZE,
+                icon = status.icon(),
+                dx = m.callout.x - m.rect.x,
+                dy = m.callout.y - m.rect.y,
+                zoom = m.zoom,
+            );
+            compact_line(out, m.name, model::compact_width(m.name), status);
+            out.push_str("</g>");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn markup(density: Density) -> String {
+        let rect = Rect {
+            x: 100.0,
+            y: 50.0,
+            width: if density == Density::Tiles {
+                40.0
+            } else {
+                200.0
+            },
+            height: 40.0,
+        };
+        let m = NodeMarkup {
+            id: "db",
+            name: "Billing <db>",
+            rect,
+            callout: Rect {
+                x: 60.0,
+                y: 40.0,
+                width: 300.0,
+                height: 80.0,
+            },
+            zoom: 2.0,
+            density,
+        };
+        let mut out = String::new();
+        body(&mut out, &m, Status::Critical);
+        out
+    }
+
+    #[test]
+    fn a_compact_box_is_one_line_icon_then_name() {
+        let out = markup(Density::Compact);
+        assert!(
+            out.contains(r#"<tspan class="node-icon">✖</tspan>"#),
+            "{out}"
+        );
+        assert!(out.contains(">Billing &lt;db&gt;</text>"), "{out}");
+        assert!(out.contains(r#"height="40.0""#), "{out}");
+        assert!(!out.contains("node-note"), "{out}");
+    }
+
+    #[test]
+    fn a_tile_carries_its_named_box_enlarged_in_place() {
+        let out = markup(Density::Tiles);
+        assert!(
+            out.contains(r#"class="node-box node-tile" width="40.0""#),
+            "{out}"
+        );
+        // The named box is relative to the tile's corner, enlarged.
+        assert!(
+            out.contains(r#"transform="translate(-40.0,-10.0) scale(2.000)""#),
+            "{out}"
+        );
+        assert_eq!(out.matches(r#"class="node-icon""#).count(), 2, "{out}");
+        assert!(out.contains(">Billing &lt;db&gt;</text>"), "{out}");
+    }
+}
