@@ -16,6 +16,7 @@ import { summarize } from './lib/stats.mjs';
 import { startStack } from './lib/stack.mjs';
 import { bundle } from './figures/bundle.mjs';
 import { diagramAtScale } from './figures/diagram.mjs';
+import { diagramSize } from './figures/diagram-size.mjs';
 import { firstStatus } from './figures/first-status.mjs';
 import { graphsAtScale } from './figures/graphs.mjs';
 import { idle } from './figures/idle.mjs';
@@ -24,9 +25,11 @@ import { requestsPerRefresh } from './figures/requests.mjs';
 import { evaluationAtScale } from './figures/scale.mjs';
 import { soak } from './figures/soak.mjs';
 
-const FIGURES = ['bundle', 'first-status', 'requests', 'latency', 'diagram', 'graphs', 'idle', 'soak', 'scale'];
+const FIGURES = ['bundle', 'first-status', 'requests', 'latency', 'diagram', 'diagram-size', 'graphs', 'idle', 'soak', 'scale'];
 const SCALE_NODES = 1000;
 const DIAGRAM = { services: 200, edges: 400 };
+/** Issue 19's stacks: 60 services in 6 layers and the 200-service one, each also with three failures. */
+const SIZED = { services: 60, edges: 110, layers: 6 };
 
 function parseArgs(argv) {
   const opts = { quick: false, only: FIGURES, out: path.join(repoRoot, 'docs/benchmarks.md'), write: true };
@@ -105,6 +108,9 @@ export async function main(argv) {
     'panopticon.yaml': referenceYaml,
     'one.yaml': oneQueryConfig(),
     'diagram.yaml': diagram.text,
+    'diagram-60.yaml': diagramConfig(SIZED).text,
+    'diagram-60-failing.yaml': diagramConfig({ ...SIZED, failing: 3 }).text,
+    'diagram-200-failing.yaml': diagramConfig({ ...DIAGRAM, failing: 3 }).text,
     'graphs.yaml': withViews(referenceYaml, graphsViewYaml()),
   };
 
@@ -131,7 +137,7 @@ export async function main(argv) {
   let browserVersion = 'unknown';
   await record('bundle', 'bundle size', () => bundle({ distDir }));
 
-  const needA = ['first-status', 'requests', 'latency', 'diagram', 'graphs', 'idle', 'soak'].some(want);
+  const needA = ['first-status', 'requests', 'latency', 'diagram', 'diagram-size', 'graphs', 'idle', 'soak'].some(want);
   if (needA) {
     say('starting the simulated 4-node cluster, Prometheus, nginx, the slow proxy');
     const stack = await startStack({ nodes: 4, files, slowProxy: true });
@@ -144,6 +150,16 @@ export async function main(argv) {
       await record('latency', 'refresh latency', () => latency({ browser, stack, expressions, refreshes: quick ? 3 : 10 }));
       await record('diagram', 'diagram at scale', () => diagramAtScale({
         browser, url: `${stack.nginx.url}/?config=diagram.yaml`, ...DIAGRAM, loads: quick ? 2 : 5, refreshes: quick ? 2 : 5,
+      }));
+      await record('diagram-size', 'diagram at real size', () => diagramSize({
+        browser,
+        urls: {
+          s60: `${stack.nginx.url}/?config=diagram-60.yaml`,
+          s60failing: `${stack.nginx.url}/?config=diagram-60-failing.yaml`,
+          s200: `${stack.nginx.url}/?config=diagram.yaml`,
+          s200failing: `${stack.nginx.url}/?config=diagram-200-failing.yaml`,
+        },
+        loads: quick ? 2 : 5,
       }));
       await record('graphs', 'graphs', () => graphsAtScale({ browser, url: `${stack.nginx.url}/?config=graphs.yaml`, refreshes: quick ? 3 : 10 }));
       await record('idle', 'idle CPU', () => idle({ browser, url, windows: quick ? 1 : 3, windowMs: quick ? 3_000 : 10_000 }));

@@ -174,8 +174,11 @@ const KINDS = ['gateway', 'worker', 'store', 'service', 'index', 'proxy', 'sync'
  * `edges` dependencies, each from a service to one in a lower layer (so no cycles),
  * about a quarter soft. Every service has one real check (`up{job="node"}` of the
  * simulated cluster, so it is healthy) and no graphs, so the figure is the diagram's.
+ * `failing: k` makes k services fail their own check (it expects 2 `up` series
+ * per instance, so they are critical and drag their dependants down): the ones
+ * `failingServices` picks.
  */
-export function diagramConfig({ services = 200, edges = 400, layers = 8, seed = 7 } = {}) {
+export function diagramConfig({ services = 200, edges = 400, layers = 8, seed = 7, failing = 0 } = {}) {
   const rand = rng(seed);
   const perLayer = Math.ceil(services / layers);
   const list = Array.from({ length: services }, (_, i) => {
@@ -200,21 +203,41 @@ export function diagramConfig({ services = 200, edges = 400, layers = 8, seed = 
     edgeSet.add(key);
     src.depends_on.push({ service: list[to].id, strength: rand() < 0.25 ? 'soft' : 'hard' });
   }
+  const failed = new Set(failingServices({ services, layers, count: failing }));
   const config = {
     datasource: { base_url: '/prometheus', timeout_secs: 10, refresh_secs: MANUAL_REFRESH_SECS, max_in_flight: 6, stale_after_secs: 600 },
     instances: 4,
-    services: list.map((s) => ({
+    services: list.map((s, i) => ({
       id: s.id,
       name: s.id.replace(/-(\d+)$/, ' $1'),
       checks: [{
         id: 'up', name: 'reachable', query: 'up{job="node"}', aggregate: 'quorum',
-        rule: { kind: 'equals', expected: 1, otherwise: 'critical' },
+        rule: { kind: 'equals', expected: failed.has(i) ? 2 : 1, otherwise: 'critical' },
       }],
       ...(s.depends_on.length ? { depends_on: s.depends_on } : {}),
     })),
     views: [],
   };
-  return { text: `${JSON.stringify(config, null, 1)}\n`, edges: edgeSet.size, services: list.length };
+  return {
+    text: `${JSON.stringify(config, null, 1)}\n`, edges: edgeSet.size, services: list.length,
+    failing: [...failed].map((i) => list[i].id),
+  };
+}
+
+/**
+ * Which services `diagramConfig` fails: `count` of them, spread over the upper half
+ * of the stack (layer 0 is the bottom, depended on by most): a failure there drags a
+ * few dependants down, as a real incident does, not the whole screen.
+ */
+export function failingServices({ services, layers, count }) {
+  const perLayer = Math.ceil(services / layers);
+  const picks = [];
+  for (let k = 0; k < count; k += 1) {
+    const layer = Math.min(layers - 1, Math.floor(layers / 2) + (k % Math.ceil(layers / 2)));
+    const i = layer * perLayer + ((3 + 7 * k) % perLayer);
+    if (i < services && !picks.includes(i)) picks.push(i);
+  }
+  return picks;
 }
 
 /** Six graphs of six series each, fed by `graphQuery(k)` (answered by the harness). */

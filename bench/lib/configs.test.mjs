@@ -113,3 +113,39 @@ test('wasmSections: sizes per section of a module', async () => {
   assert.deepEqual(wasmSections(mod), { type: 3, 'custom "name"': 7 });
   assert.throws(() => wasmSections(Buffer.from('not wasm')), /not a wasm module/);
 });
+
+test('diagramConfig: failing services expect two series, the others one; the same picks every run', () => {
+  const d = diagramConfig({ services: 60, edges: 110, layers: 6, failing: 3 });
+  const config = JSON.parse(d.text);
+  assert.equal(d.failing.length, 3);
+  const expected = (s) => s.checks[0].rule.expected;
+  assert.deepEqual(config.services.filter((s) => expected(s) === 2).map((s) => s.id), d.failing);
+  assert.equal(config.services.filter((s) => expected(s) === 1).length, 57);
+  assert.deepEqual(diagramConfig({ services: 60, edges: 110, layers: 6 }).failing, []);
+  // The graph itself does not change with the failures.
+  const deps = (text) => JSON.parse(text).services.map((s) => s.depends_on);
+  assert.deepEqual(deps(d.text), deps(diagramConfig({ services: 60, edges: 110, layers: 6 }).text));
+});
+
+test('diagram-size: smallest names, problems named nowhere, coverage', async () => {
+  const { summarizeSize } = await import('../figures/diagram-size.mjs');
+  const s = summarizeSize({
+    names: [
+      { id: 'a', status: 'healthy', px: null },
+      { id: 'b', status: 'critical', px: 15 },
+      { id: 'c', status: 'warning', px: null },
+      { id: 'd', status: 'healthy', px: 12.5 },
+      { id: 'e', status: 'unknown', px: null },
+    ],
+    drawing: { left: 0, top: 0, right: 100, bottom: 50 },
+    panel: { left: 0, top: 0, width: 100, height: 100 },
+    density: 'tiles',
+    listEntries: ['b', 'c'],
+  });
+  assert.equal(s.smallestName, 12.5);
+  assert.equal(s.smallestProblem, 15);
+  assert.equal(s.problems, 3);
+  assert.deepEqual(s.problemsNamedNowhere, ['e']);
+  assert.equal(s.coverage, 0.5);
+  assert.equal(s.named, 2);
+});
