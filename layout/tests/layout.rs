@@ -632,7 +632,7 @@ proptest! {
 /// two boxes packs tighter than it counts): the app uses it to skip box sizes
 /// that cannot fit.
 #[test]
-fn the_estimate_is_never_larger_than_the_layout() {
+fn the_estimate_is_at_most_a_hair_over_the_layout() {
     for (layers, per, edges) in [(6, 10, 110), (8, 25, 400), (3, 4, 8)] {
         let (ids, list) = stack(layers, per, edges);
         let nodes: Vec<Node> = ids
