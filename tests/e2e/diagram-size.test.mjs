@@ -29,7 +29,8 @@ before(async () => {
   const text = stack.text.replace('"refresh_secs": 30', '"refresh_secs": 2');
   sim = await startSim();
   prom = await startPrometheus({ scrapeConfigs: simScrapeConfigs(sim) });
-  site = makeSite({ 'stack.yaml': text });
+  const big = diagramConfig({ services: 200, edges: 400, layers: 8, failing: 3 });
+  site = makeSite({ 'stack.yaml': text, 'big.yaml': big.text.replace('"refresh_secs": 30', '"refresh_secs": 2') });
   nginx = await startNginx({ prometheus: `127.0.0.1:${prom.port}`, root: site.dir });
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
@@ -97,4 +98,59 @@ test('the edges of the selected service are highlighted', async () => {
     return edges.length > 0 && edges.every((e) => e.classList.contains('lit'))
       && document.querySelectorAll('.diagram-edges > path.lit').length === edges.length;
   }, id), { timeoutMs: 5_000 });
+});
+
+test('a status change never moves a box (the layout depends on the graph and the area only)', async () => {
+  const read = () => page.evaluate(() => {
+    const boxes = {};
+    for (const b of document.querySelectorAll('[data-service]')) {
+      boxes[b.dataset.service] = { at: b.getAttribute('transform'), status: b.dataset.status };
+    }
+    return { boxes, viewBox: document.querySelector('svg.diagram-svg')?.getAttribute('viewBox') };
+  });
+  const before = await read();
+  // node-1's node exporter down: every service's one check loses an instance.
+  await sim.scenario('exporter-down', '?node=node-1&exporter=node');
+  try {
+    await waitFor('statuses to change', async () => {
+      const now = await read();
+      return Object.entries(now.boxes).some(([id, b]) => b.status !== before.boxes[id].status);
+    }, { timeoutMs: 30_000 });
+    const after = await read();
+    assert.equal(after.viewBox, before.viewBox);
+    for (const [id, b] of Object.entries(before.boxes)) {
+      assert.equal(after.boxes[id].at, b.at, `${id} stays where it was`);
+    }
+  } finally {
+    await sim.reset();
+  }
+});
+
+test('200 services: healthy ones are tiles, problems named at ≥ 14 px or listed, and an outage of one node moves nothing', async () => {
+  const p = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  try {
+    await p.goto(`${nginx.url}/?config=big.yaml`);
+    await waitFor('the failures on the diagram', async () => (await p.evaluate(() => document.querySelectorAll('[data-service][data-status="critical"]').length)) >= 3, { timeoutMs: 60_000 });
+    const s = summarizeSize(await p.evaluate(readSize));
+    assert.equal(s.density, 'tiles');
+    assert.ok(s.smallestProblem >= 14, `smallest problem name ${s.smallestProblem?.toFixed(1)} px`);
+    assert.deepEqual(s.problemsNamedNowhere, []);
+    const at = () => p.evaluate(() => Object.fromEntries([...document.querySelectorAll('[data-service]')].map((b) => [b.dataset.service, b.getAttribute('transform')])));
+    const before = await at();
+    // Every service loses an instance: most of the screen turns non-healthy at once.
+    await sim.scenario('exporter-down', '?node=node-1&exporter=node');
+    try {
+      await waitFor('most services not healthy', async () => (await p.evaluate(() => document.querySelectorAll('[data-service]:not([data-status="healthy"])').length)) > 100, { timeoutMs: 30_000 });
+      await p.waitForTimeout(300);
+      const many = summarizeSize(await p.evaluate(readSize));
+      assert.deepEqual(many.problemsNamedNowhere, [], 'every problem on the diagram or in the list');
+      assert.ok(many.listed > 100, `the list names them all: ${many.listed}`);
+      assert.ok(many.smallestProblem >= 14, `named ones stay readable: ${many.smallestProblem?.toFixed(1)} px`);
+      assert.deepEqual(await at(), before, 'no box moved');
+    } finally {
+      await sim.reset();
+    }
+  } finally {
+    await p.close();
+  }
 });
