@@ -393,13 +393,16 @@ fn DiagramDrawing(
                 }
                 (found, children(&edges_g).map(EdgeDom::find).collect())
             });
-            for (i, (b, dom)) in boxes.iter().zip(node_doms.iter()).enumerate() {
+            for (i, (b, dom)) in boxes.iter().zip(node_doms.iter_mut()).enumerate() {
                 let is = |s: &Option<String>| s.as_deref() == Some(b.id.as_str());
                 let (Some(dom), Some(look), Some(before)) = (dom, looks.get(i), shown.looks.get(i))
                 else {
                     continue;
                 };
                 let (now_named, was_named) = (named[i], shown.named.get(i) == Some(&true));
+                if now_named && !was_named {
+                    dom.ensure_callout(&b.markup(density, zoom), look);
+                }
                 dom.apply(
                     &b.name,
                     b.text_width(density, zoom),

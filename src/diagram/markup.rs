@@ -127,7 +127,7 @@ pub fn node(
         fh = h + 10.0,
     );
     if m.density != Density::Full {
-        shapes::body(out, m, look.effective);
+        shapes::body(out, m, look.effective, named);
         out.push_str("</g>");
         return;
     }

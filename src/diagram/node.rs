@@ -7,7 +7,8 @@
 use web_sys::Element;
 
 use super::markup;
-use super::model::NodeLook;
+use super::model::{Density, NodeLook};
+use super::shapes::{self, NodeMarkup};
 
 /// The changing parts of one box.
 pub struct NodeDom {
@@ -23,22 +24,47 @@ impl NodeDom {
     /// Handles into the box `g` (a `<g data-service>` written by the markup).
     pub fn find(g: Element) -> NodeDom {
         let part = |selector: &str| g.query_selector(selector).ok().flatten();
-        NodeDom {
+        let mut dom = NodeDom {
             title: part(":scope > title"),
-            // A tile's own icon comes first, its named box's second.
-            icons: [".node-icon", ".node-callout .node-icon"]
-                .iter()
-                .filter_map(|selector| part(selector))
-                .fold(Vec::new(), |mut found, icon| {
-                    if !found.contains(&icon) {
-                        found.push(icon);
-                    }
-                    found
-                }),
+            icons: Vec::new(),
             word: part(".node-word"),
             note: part(".node-note"),
             g,
+        };
+        dom.find_icons();
+        dom
+    }
+
+    /// The icons: a tile's own first, its named box's second (if written).
+    fn find_icons(&mut self) {
+        let part = |selector: &str| self.g.query_selector(selector).ok().flatten();
+        self.icons = [".node-icon", ".node-callout .node-icon"]
+            .iter()
+            .filter_map(|selector| part(selector))
+            .fold(Vec::new(), |mut found, icon| {
+                if !found.contains(&icon) {
+                    found.push(icon);
+                }
+                found
+            });
+    }
+
+    /// Writes a tile's named box the first time it is needed (the markup
+    /// leaves it out of tiles that were healthy when drawn), as `look` shows.
+    pub fn ensure_callout(&mut self, m: &NodeMarkup<'_>, look: &NodeLook) {
+        let has = self
+            .g
+            .query_selector(".node-callout")
+            .ok()
+            .flatten()
+            .is_some();
+        if has || m.density != Density::Tiles {
+            return;
         }
+        let mut html = String::new();
+        shapes::callout(&mut html, m, look.effective);
+        let _ = self.g.insert_adjacent_html("beforeend", &html);
+        self.find_icons();
     }
 
     /// The box's `<g>`.

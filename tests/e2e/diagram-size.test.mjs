@@ -145,6 +145,8 @@ test('200 services: healthy ones are tiles, problems named at ≥ 14 px or liste
       const many = summarizeSize(await p.evaluate(readSize));
       assert.deepEqual(many.problemsNamedNowhere, [], 'every problem on the diagram or in the list');
       assert.ok(many.listed > 100, `the list names them all: ${many.listed}`);
+      // Tiles drawn healthy get their named box written when they need it.
+      assert.ok(many.named > 10, `problems named on the diagram: ${many.named}`);
       assert.ok(many.smallestProblem >= 14, `named ones stay readable: ${many.smallestProblem?.toFixed(1)} px`);
       assert.deepEqual(await at(), before, 'no box moved');
     } finally {
