@@ -15,8 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import {
-  artifactsDir, launchBrowser, makeSite, recordConsole, referenceConfig, simScrapeConfigs,
-  startNginx, startPrometheus, startSim, waitFor,
+  artifactsDir, recordConsole, referenceConfig, startStack, waitFor,
 } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
@@ -31,27 +30,20 @@ const EXTRA_RULES = ['landmark-one-main', 'page-has-heading-one', 'region'];
 
 let sim;
 let prom;
-let site;
+let parts;
 let nginx;
 let browser;
 
 before(async () => {
-  sim = await startSim();
-  prom = await startPrometheus({ scrapeConfigs: simScrapeConfigs(sim) });
-  site = makeSite({
+  parts = await startStack({ files: {
     'panopticon.yaml': referenceConfig(),
     'broken.yaml': referenceConfig().replace('service: consul\n', 'service: consl\n'),
-  });
-  nginx = await startNginx({ prometheus: `127.0.0.1:${prom.port}`, root: site.dir });
-  browser = await launchBrowser();
+  } });
+  ({ sim, prom, nginx, browser } = parts);
 });
 
 after(async () => {
-  await browser?.close();
-  await nginx?.stop();
-  await prom?.stop();
-  await sim?.stop();
-  site?.remove();
+  await parts?.stop();
 });
 
 /** Runs axe on `page`; returns its violations as "rule: selector (message)" lines. */

@@ -6,31 +6,23 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launchBrowser, makeSite, recordConsole, referenceConfig, simScrapeConfigs,
-  startNginx, startPrometheus, startSim, waitFor,
+  recordConsole, referenceConfig, startStack, waitFor,
 } from './harness.mjs';
 
 let sim;
 let prom;
-let site;
+let parts;
 let nginx;
 let browser;
 
 before(async () => {
-  sim = await startSim();
-  prom = await startPrometheus({ scrapeConfigs: simScrapeConfigs(sim) });
-  site = makeSite({ 'panopticon.yaml': referenceConfig({ refresh: 2, staleAfter: 60 }) });
-  nginx = await startNginx({ prometheus: `127.0.0.1:${prom.port}`, root: site.dir });
-  browser = await launchBrowser();
+  parts = await startStack({ files: { 'panopticon.yaml': referenceConfig({ refresh: 2, staleAfter: 60 }) } });
+  ({ sim, prom, nginx, browser } = parts);
   await sim.scenario('gluster-not-writeable');
 });
 
 after(async () => {
-  await browser?.close();
-  await nginx?.stop();
-  await prom?.stop();
-  await sim?.stop();
-  site?.remove();
+  await parts?.stop();
 });
 
 function read(page) {

@@ -5,30 +5,25 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launchBrowser, makeSite, recordConsole, referenceConfig, startNginx, startPrometheus, waitFor,
+  recordConsole, referenceConfig, startStack, waitFor,
 } from './harness.mjs';
 
 let prom;
-let site;
+let parts;
 let nginx;
 let browser;
 
 before(async () => {
-  prom = await startPrometheus();
-  site = makeSite({
+  parts = await startStack({ files: {
     'panopticon.yaml': referenceConfig(),
     'other.yaml': referenceConfig(),
     'empty.yaml': '',
-  });
-  nginx = await startNginx({ prometheus: `127.0.0.1:${prom.port}`, root: site.dir });
-  browser = await launchBrowser();
+  }, sim: false });
+  ({ prom, nginx, browser } = parts);
 });
 
 after(async () => {
-  await browser?.close();
-  await nginx?.stop();
-  await prom?.stop();
-  site?.remove();
+  await parts?.stop();
 });
 
 /** Opens `query` and returns the page, the paths of every .yaml request and the console. */

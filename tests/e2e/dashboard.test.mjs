@@ -6,42 +6,34 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launchBrowser, makeSite, recordConsole, referenceConfig, simScrapeConfigs,
-  startNginx, startPrometheus, startSim, waitFor,
+  recordConsole, referenceConfig, startStack, waitFor,
 } from './harness.mjs';
 
 const RANK = { healthy: 0, unknown: 1, warning: 2, critical: 3 };
 
 let sim;
 let prom;
-let site;
+let parts;
 let nginx;
 let browser;
 let page;
 let consoleLog;
 
 before(async () => {
-  sim = await startSim();
-  prom = await startPrometheus({ scrapeConfigs: simScrapeConfigs(sim) });
-  site = makeSite({
+  parts = await startStack({ files: {
     'panopticon.yaml': referenceConfig(),
     'broken.yaml': referenceConfig().replace('service: consul\n', 'service: consl\n'),
     // No refresh within a test's time: whatever changes on screen, a refresh did not do it.
     'slow.yaml': referenceConfig({ refresh: 300, staleAfter: 900 }),
-  });
-  nginx = await startNginx({ prometheus: `127.0.0.1:${prom.port}`, root: site.dir });
-  browser = await launchBrowser();
+  } });
+  ({ sim, prom, nginx, browser } = parts);
   page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   consoleLog = recordConsole(page);
   await page.goto(`${nginx.url}/`);
 });
 
 after(async () => {
-  await browser?.close();
-  await nginx?.stop();
-  await prom?.stop();
-  await sim?.stop();
-  site?.remove();
+  await parts?.stop();
 });
 
 /** What the page shows, through the DOM contract only. */

@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launchBrowser, makeSite, recordConsole, simScrapeConfigs, startNginx, startPrometheus, startSim, waitFor,
+  recordConsole, startStack, waitFor,
 } from './harness.mjs';
 import { diagramConfig } from '../../bench/lib/configs.mjs';
 import { readSize, summarizeSize } from '../../bench/figures/diagram-size.mjs';
@@ -16,7 +16,7 @@ const STACK = { services: 60, edges: 110, layers: 6, failing: 3 };
 
 let sim;
 let prom;
-let site;
+let parts;
 let nginx;
 let browser;
 let page;
@@ -27,12 +27,11 @@ before(async () => {
   stack = diagramConfig(STACK);
   // A refresh every 2 s; the configuration is the benchmark's, with three failures.
   const text = stack.text.replace('"refresh_secs": 30', '"refresh_secs": 2');
-  sim = await startSim();
-  prom = await startPrometheus({ scrapeConfigs: simScrapeConfigs(sim) });
   const big = diagramConfig({ services: 200, edges: 400, layers: 8, failing: 3 });
-  site = makeSite({ 'stack.yaml': text, 'big.yaml': big.text.replace('"refresh_secs": 30', '"refresh_secs": 2') });
-  nginx = await startNginx({ prometheus: `127.0.0.1:${prom.port}`, root: site.dir });
-  browser = await launchBrowser();
+  parts = await startStack({
+    files: { 'stack.yaml': text, 'big.yaml': big.text.replace('"refresh_secs": 30', '"refresh_secs": 2') },
+  });
+  ({ sim, prom, nginx, browser } = parts);
   page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   consoleLog = recordConsole(page);
   await page.goto(`${nginx.url}/?config=stack.yaml`);
@@ -44,11 +43,7 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
-  await nginx?.stop();
-  await prom?.stop();
-  await sim?.stop();
-  site?.remove();
+  await parts?.stop();
 });
 
 test('every non-healthy service is named at ≥ 12 px and the drawing covers ≥ 60 % of its panel', async () => {

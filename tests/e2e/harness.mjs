@@ -320,3 +320,38 @@ export function referenceConfig({ refresh = 1, staleAfter = 8, timeout = 3 } = {
   };
   return set(set(set(text, 'refresh_secs', refresh), 'stale_after_secs', staleAfter), 'timeout_secs', timeout);
 }
+
+/**
+ * The stack most end-to-end files run against: the simulated reference cluster (unless
+ * `sim: false`), a real Prometheus scraping it, a site of `files` served by nginx with
+ * the shipped configuration, and Chromium. Every part is on loopback; `stop()` stops
+ * what was started, newest first, even when a start failed half way (so an `after()`
+ * hook can always call it).
+ */
+export async function startStack({ files = {}, sim: withSim = true, nginxEnv = {} } = {}) {
+  const stack = { sim: undefined, prom: undefined, site: undefined, nginx: undefined, browser: undefined };
+  const started = [];
+  stack.stop = async () => {
+    while (started.length > 0) {
+      await started.pop()();
+    }
+  };
+  try {
+    if (withSim) {
+      stack.sim = await startSim();
+      started.push(() => stack.sim.stop());
+    }
+    stack.prom = await startPrometheus(withSim ? { scrapeConfigs: simScrapeConfigs(stack.sim) } : {});
+    started.push(() => stack.prom.stop());
+    stack.site = makeSite(files);
+    started.push(async () => stack.site.remove());
+    stack.nginx = await startNginx({ prometheus: `127.0.0.1:${stack.prom.port}`, root: stack.site.dir, env: nginxEnv });
+    started.push(() => stack.nginx.stop());
+    stack.browser = await launchBrowser();
+    started.push(() => stack.browser.close());
+  } catch (e) {
+    await stack.stop();
+    throw e;
+  }
+  return stack;
+}
