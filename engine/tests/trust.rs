@@ -479,14 +479,18 @@ services:
         T0,
         vec![("mounted", mounted), ("writeable", writeable)],
     );
-    let svc = only(&s);
-    assert_eq!(svc.own, C);
-    assert!(
-        svc.reasons[0].contains("not writeable"),
-        "{:?}",
-        svc.reasons
-    );
-    assert!(svc.reasons[1].contains("no data"), "{:?}", svc.reasons);
+    let reasons = assert_led_by(&s, C, "GlusterFS: volume writeable");
+    assert!(reasons[0].contains("not writeable"), "{reasons:?}");
+    assert!(reasons[1].contains("no data"), "{reasons:?}");
+}
+
+/// The only service is `status`, and its first reason (the banner's) starts
+/// with `lead`; returns its reasons.
+fn assert_led_by<'s>(s: &'s Snapshot, status: Status, lead: &str) -> &'s [String] {
+    let svc = only(s);
+    assert_eq!(svc.own, status, "{:?}", svc.reasons);
+    assert!(svc.reasons[0].starts_with(lead), "{:?}", svc.reasons);
+    &svc.reasons
 }
 
 #[test]
@@ -516,13 +520,7 @@ services:
         T0,
         vec![("up{job=\"redis\"}", up), ("redis_up", redis_up)],
     );
-    let svc = only(&s);
-    assert_eq!(svc.own, C);
-    assert!(
-        svc.reasons[0].starts_with("Redis: exporter reachable"),
-        "{:?}",
-        svc.reasons
-    );
+    assert_led_by(&s, C, "Redis: exporter reachable");
 }
 
 #[test]
