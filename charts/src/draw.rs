@@ -8,9 +8,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::data::GraphData;
-use crate::layout::{GLYPH_WIDTH, PlotArea, Projection, pixel, text_width};
 use crate::model::ChartModel;
 use crate::palette::Mark;
+use crate::plot_area::{GLYPH_WIDTH, PlotArea, Projection, pixel, text_width};
 use crate::style::{Rgb, Style};
 use crate::ticks::time_ticks;
 

@@ -3,9 +3,9 @@
 use panopticon_engine::config::Graph;
 
 use crate::data::GraphData;
-use crate::layout::{PlotArea, Projection};
 use crate::model::ChartModel;
 use crate::palette::Mark;
+use crate::plot_area::{PlotArea, Projection};
 use crate::time::format_readout_time;
 
 /// What the hover box shows.

@@ -10,9 +10,9 @@
 //! [`QueryError`], never as a panic or a `JsValue`; a slow or failing query
 //! never holds back or blanks the answers to the others.
 
+mod fan_out;
 mod fetch;
 mod file;
-mod refresh;
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -24,8 +24,8 @@ use panopticon_core::prom::{
     AnswerLimits, BaseUrl, Query, QueryError, QueryResult, RequestOptions,
 };
 
+pub use fan_out::RefreshHandle;
 pub use file::{FileError, fetch_site_file};
-pub use refresh::RefreshHandle;
 
 /// How to reach Prometheus.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,7 +74,7 @@ pub struct Client {
 struct Inner {
     config: ClientConfig,
     options: RequestOptions,
-    refreshes: refresh::Generations,
+    refreshes: fan_out::Generations,
     /// The latest look at the server's clock.
     clock: Cell<Option<ClockReading>>,
 }
@@ -87,7 +87,7 @@ impl Client {
             inner: Rc::new(Inner {
                 config,
                 options,
-                refreshes: refresh::Generations::default(),
+                refreshes: fan_out::Generations::default(),
                 clock: Cell::new(None),
             }),
         }
@@ -140,7 +140,7 @@ impl Client {
         &self,
         queries: impl IntoIterator<Item = Query>,
     ) -> impl Stream<Item = (Query, Result<QueryResult, QueryError>)> + 'static {
-        refresh::fan_out(Rc::clone(&self.inner), queries)
+        fan_out::fan_out(Rc::clone(&self.inner), queries)
     }
 
     /// Starts a refresh in the background and calls `on_result` once per
@@ -159,6 +159,6 @@ impl Client {
     where
         F: FnMut(Query, Result<QueryResult, QueryError>) + 'static,
     {
-        refresh::start(&self.inner, queries, on_result)
+        fan_out::start(&self.inner, queries, on_result)
     }
 }

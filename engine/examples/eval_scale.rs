@@ -9,7 +9,7 @@
 //!
 //! ```text
 //! cargo run --release -p panopticon-engine --example eval_scale -- --nodes 1000 --runs 50
-//! valgrind --tool=callgrind --toggle-collect='panopticon_engine::engine::Engine::evaluate' \
+//! valgrind --tool=callgrind --toggle-collect='panopticon_engine::evaluation::Engine::evaluate' \
 //!     target/release/examples/eval_scale --nodes 1000 --runs 5 --scenario healthy
 //! callgrind_annotate callgrind.out.<pid> | grep 'PROGRAM TOTALS'
 //! ```

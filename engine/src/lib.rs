@@ -10,7 +10,7 @@
 //! - [`aggregate`]: combine per-instance ratings into a check status (the
 //!   quorum counter rule of docs/semantics.md, or worst-of);
 //! - [`propagate`]: spread statuses along the dependency graph and name root causes;
-//! - [`engine`]: keep state across refreshes (`for:` holds, transitions, history)
+//! - [`evaluation`]: keep state across refreshes (`for:` holds, transitions, history)
 //!   and produce a [`Snapshot`] for the UI;
 //! - [`monitor`]: what the screen shows now — the last evaluation judged
 //!   against the time and the data source (stale, expired, outage), the
@@ -23,7 +23,7 @@
 pub mod aggregate;
 pub mod check;
 pub mod config;
-pub mod engine;
+pub mod evaluation;
 pub mod freshness;
 pub mod monitor;
 pub mod propagate;
@@ -31,7 +31,7 @@ pub mod rule;
 pub mod snapshot;
 
 pub use config::{Config, ConfigError};
-pub use engine::Engine;
+pub use evaluation::Engine;
 pub use freshness::Freshness;
 pub use monitor::{Monitor, Next, OnScreen, SourceAlert};
 pub use snapshot::{Snapshot, Summary};

@@ -30,7 +30,7 @@ use panopticon_core::clock::ClockReading;
 use panopticon_core::prom::{QueryError, QueryResult};
 
 use crate::config::Config;
-use crate::engine::Engine;
+use crate::evaluation::Engine;
 use crate::freshness::{self, Freshness, format_age};
 use crate::snapshot::{Reason, Snapshot, Summary, impacted_names, root_reasons};
 
