@@ -32,20 +32,7 @@ pub fn Dashboard(
     /// The validated configuration.
     config: Arc<Config>,
 ) -> impl IntoView {
-    let (refresher, live) = match Refresher::new(Arc::clone(&config)) {
-        Ok(pair) => pair,
-        Err(message) => {
-            return view! {
-                <main class="config-error" data-testid="config-error">
-                    <div role="alert">
-                        <h1 class="config-error-title">"Configuration error"</h1>
-                        <ul class="config-error-list"><li><code>{message}</code></li></ul>
-                    </div>
-                </main>
-            }
-            .into_any();
-        }
-    };
+    let (refresher, live) = Refresher::new(Arc::clone(&config));
 
     // Graph slots for every view, made once, so switching views keeps their data.
     let slots: Vec<Vec<GraphSlot>> = config

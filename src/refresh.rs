@@ -16,7 +16,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use panopticon_charts::{GraphData, GraphRequest, RangeRound};
 use panopticon_client::{Client, ClientConfig, RefreshHandle};
-use panopticon_core::prom::{BaseUrl, Query, QueryError, QueryResult, distinct};
+use panopticon_core::prom::{Query, QueryError, QueryResult, distinct};
 use panopticon_engine::config::Graph;
 use panopticon_engine::{
     Config, Freshness, Monitor, Next, OnScreen, Snapshot, SourceAlert, Summary,
@@ -149,17 +149,16 @@ impl std::fmt::Debug for Refresher {
 }
 
 impl Refresher {
-    /// A refresher for `config`, or a message when its data source URL is unusable.
-    pub fn new(config: Arc<Config>) -> Result<(Rc<Refresher>, LiveState), String> {
+    /// A refresher for `config` (whose base URL the configuration already
+    /// validated, so nothing here can fail).
+    pub fn new(config: Arc<Config>) -> (Rc<Refresher>, LiveState) {
         let ds = &config.datasource;
-        let base = BaseUrl::parse(&ds.base_url)
-            .map_err(|e| format!("datasource.base_url {:?}: {e}", ds.base_url))?;
         // One query may take at most about one interval: a refresh is waited
         // for, not cut off, so a longer timeout would let one hung query
         // hold back every refresh after it.
         let timeout = ds.timeout_secs.min(ds.refresh_secs * 0.9).max(0.1);
         let client = Client::new(ClientConfig {
-            base_url: base,
+            base_url: ds.base_url.clone(),
             timeout: Duration::from_secs_f64(timeout),
             max_in_flight: usize::try_from(ds.max_in_flight).unwrap_or(6),
             max_answer_bytes: ds.max_answer_bytes,
@@ -176,7 +175,7 @@ impl Refresher {
             slots: RefCell::new(Vec::new()),
             handle: RefCell::new(None),
         });
-        Ok((refresher, state))
+        (refresher, state)
     }
 
     /// The client, for one-off queries (e.g. Prometheus's version).

@@ -17,7 +17,7 @@ pub use promql::check_promql;
 pub use validate::{MAX_GRAPHS_PER_VIEW, MAX_SERIES_PER_GRAPH};
 
 use panopticon_core::Status;
-use panopticon_core::prom::AnswerLimits;
+use panopticon_core::prom::{AnswerLimits, BaseUrl};
 
 use crate::rule::Rule;
 
@@ -177,7 +177,7 @@ impl Link {
 pub struct DataSource {
     /// Base URL of the Prometheus-compatible API, `/prometheus` by default
     /// (same-origin reverse proxy, so no CORS is needed).
-    pub base_url: String,
+    pub base_url: BaseUrl,
     /// Per-query timeout in seconds: a slow exporter query (gluster can take
     /// 30 s) must not stall the others.
     pub timeout_secs: f64,
@@ -198,7 +198,7 @@ pub struct DataSource {
 impl Default for DataSource {
     fn default() -> Self {
         DataSource {
-            base_url: "/prometheus".to_owned(),
+            base_url: BaseUrl::default(),
             timeout_secs: 10.0,
             refresh_secs: 15.0,
             max_in_flight: 6,

@@ -37,7 +37,7 @@ fn defaults_fill_what_is_left_out() {
         "services:\n  - id: a\n    checks:\n      - id: up\n        query: up\n        rule: { kind: quorum }\n",
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(c.datasource.base_url, "/prometheus");
+    assert_eq!(c.datasource.base_url.to_string(), "/prometheus");
     assert_eq!(c.instances, 1);
     assert_eq!(c.history_limit, 100);
     assert_eq!(c.services[0].name, "a");
@@ -319,6 +319,17 @@ fn links_must_be_http_or_relative() {
         ),
         &[
             r#"panopticon.yaml:2:13: base_url "javascript:x" is not a link the dashboard will show: only http(s) and relative links are allowed, not `javascript:`"#,
+        ],
+    );
+    // A link, but not one the client can put queries under: refused where it is
+    // written, so the dashboard never starts with a base URL it cannot use.
+    check(
+        &format!(
+            "datasource:\n  base_url: '/prometheus?tenant=a'\n{}",
+            service("/wiki/a")
+        ),
+        &[
+            r#"panopticon.yaml:2:13: base_url: Prometheus base URL "/prometheus?tenant=a" must not contain ?, # or whitespace"#,
         ],
     );
     let c = Config::from_yaml("panopticon.yaml", &service(" https://wiki/a "))

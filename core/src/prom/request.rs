@@ -90,6 +90,13 @@ impl BaseUrl {
     }
 }
 
+impl Default for BaseUrl {
+    /// `/prometheus`: the same-origin proxy path the shipped nginx serves.
+    fn default() -> Self {
+        BaseUrl("/prometheus".to_owned())
+    }
+}
+
 impl FromStr for BaseUrl {
     type Err = BaseUrlError;
 

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use panopticon_core::prom::BaseUrlError;
+
 /// Why a configuration was rejected. `Display` gives one line per problem,
 /// each `file:line:column: what is wrong`, ready to show to the operator.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -205,6 +207,12 @@ pub enum Problem {
         link: String,
         /// Why it is refused.
         problem: LinkProblem,
+    },
+    /// A base URL the client cannot use (a query string, a fragment, no host).
+    #[error("base_url: {problem}")]
+    BaseUrl {
+        /// Why.
+        problem: BaseUrlError,
     },
     /// An empty or otherwise unusable id.
     #[error("{what} id {id:?} must be non-empty and use only letters, digits, '-' and '_'")]

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use panopticon_core::Status;
+use panopticon_core::prom::BaseUrl;
 
 use super::error::{ConfigError, ConfigIssue, Problem};
 use super::promql::check_promql;
@@ -295,8 +296,16 @@ fn datasource(issues: &mut Issues, wire: &WireConfig) -> DataSource {
             );
             d.base_url
         }
+        // Validated into the client's own type here, once: whatever gets
+        // past the configuration can be used without another check.
         Some(u) => match issues.link("base_url", u) {
-            Some(link) => link.as_str().trim_end_matches('/').to_owned(),
+            Some(link) => match BaseUrl::parse(link.as_str()) {
+                Ok(base) => base,
+                Err(problem) => {
+                    issues.push(&u.referenced, Problem::BaseUrl { problem });
+                    d.base_url
+                }
+            },
             None => d.base_url,
         },
     };
