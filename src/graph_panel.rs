@@ -9,7 +9,7 @@ mod resize;
 
 use leptos::html;
 use leptos::prelude::*;
-use panopticon_charts::{ChartModel, GraphData, Readout, nearest};
+use panopticon_charts::{ChartModel, ChartSpec, ChartThreshold, GraphData, Readout, nearest};
 use panopticon_engine::config::Graph;
 use web_sys::PointerEvent;
 
@@ -17,6 +17,24 @@ use canvas::Painted;
 
 use crate::theme_toggle::LightTheme;
 use crate::untrusted::{SENTENCE_CHARS, Untrusted};
+
+/// The charts crate's own description of `graph` (it knows nothing of the
+/// configuration).
+fn chart_spec(graph: &Graph) -> ChartSpec {
+    ChartSpec {
+        queries: graph.queries.clone(),
+        unit: graph.unit.clone(),
+        thresholds: graph
+            .thresholds
+            .iter()
+            .map(|t| ChartThreshold {
+                value: t.value,
+                status: t.status,
+            })
+            .collect(),
+        max_series: graph.max_series,
+    }
+}
 
 /// A graph: a `<figure data-testid="graph">` whose canvas is redrawn when
 /// `data` changes or the figure is resized, never on a timer.
@@ -32,7 +50,8 @@ pub fn GraphPanel(
     width_px: RwSignal<u32>,
 ) -> impl IntoView {
     let title = graph.title.clone();
-    let graph = StoredValue::new(graph);
+    let title_for_label = StoredValue::new(title.clone());
+    let graph = StoredValue::new(chart_spec(&graph));
     let plot_ref = NodeRef::<html::Div>::new();
     let canvas_ref = NodeRef::<html::Canvas>::new();
     let size = RwSignal::new((0.0_f64, 0.0_f64));
@@ -107,7 +126,7 @@ pub fn GraphPanel(
                 parts.join(", ")
             })
         });
-        let label = graph.with_value(|g| format!("{}: {entries}", g.title));
+        let label = title_for_label.with_value(|t| format!("{t}: {entries}"));
         crate::untrusted::shown(&label, SENTENCE_CHARS).text
     };
 

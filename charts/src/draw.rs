@@ -1,14 +1,13 @@
 //! Painting one graph on any plotters backend.
 
 use panopticon_core::prom::Sample;
-use panopticon_engine::config::Graph;
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::data::GraphData;
-use crate::model::ChartModel;
+use crate::model::{ChartModel, ChartSpec};
 use crate::palette::Mark;
 use crate::plot_area::{GLYPH_WIDTH, PlotArea, Projection, pixel, text_width};
 use crate::style::{Rgb, Style};
@@ -35,7 +34,7 @@ pub enum DrawError {
 pub fn draw<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     data: &GraphData,
-    graph: &Graph,
+    graph: &ChartSpec,
     style: &Style,
 ) -> Result<Option<PlotArea>, DrawError> {
     let theme = &style.theme;
@@ -128,7 +127,7 @@ impl<DB: DrawingBackend> Painter<'_, DB> {
         self.line((plot.left, plot.top), (plot.left, plot.bottom), axis)
     }
 
-    fn thresholds(&self, graph: &Graph, p: &Projection) -> Result<(), DrawError> {
+    fn thresholds(&self, graph: &ChartSpec, p: &Projection) -> Result<(), DrawError> {
         let style = self.style;
         for threshold in graph.thresholds.iter().filter(|t| t.value.is_finite()) {
             let y = pixel(p.y(threshold.value));
@@ -144,7 +143,7 @@ impl<DB: DrawingBackend> Painter<'_, DB> {
     /// Labels go on top of the series, so a line never hides what a dashed line means.
     fn threshold_labels(
         &self,
-        graph: &Graph,
+        graph: &ChartSpec,
         model: &ChartModel,
         p: &Projection,
     ) -> Result<(), DrawError> {

@@ -1,9 +1,7 @@
 //! The read-out under the pointer: which time, and each series' value there.
 
-use panopticon_engine::config::Graph;
-
 use crate::data::GraphData;
-use crate::model::ChartModel;
+use crate::model::{ChartModel, ChartSpec};
 use crate::palette::Mark;
 use crate::plot_area::{PlotArea, Projection};
 use crate::time::format_readout_time;
@@ -45,7 +43,7 @@ pub struct ReadoutValue {
 /// `utc_offset_secs` is the viewer's offset, as in [`Style`](crate::Style).
 pub fn nearest(
     data: &GraphData,
-    graph: &Graph,
+    graph: &ChartSpec,
     plot: &PlotArea,
     x_px: f64,
     utc_offset_secs: i32,

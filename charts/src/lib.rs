@@ -28,7 +28,7 @@ pub use data::{GraphData, GraphSeries};
 pub use draw::{DrawError, draw};
 pub use hover::{Readout, ReadoutValue, nearest};
 pub use legend::legend_labels;
-pub use model::{ChartModel, LegendEntry, MAX_SERIES};
+pub use model::{ChartModel, ChartSpec, ChartThreshold, LegendEntry, MAX_SERIES};
 pub use palette::{Mark, SERIES_COLOURS_DARK, SERIES_COLOURS_LIGHT};
 pub use plot_area::PlotArea;
 pub use round::{DEFAULT_WIDTH_PX, GraphRequest, RangeRound};

@@ -1,12 +1,36 @@
 //! What a graph will show, decided once for the canvas, the legend and the read-out.
 
-use panopticon_engine::config::Graph;
+use panopticon_core::Status;
 
 use crate::data::{GraphData, GraphSeries};
 use crate::legend::legend_labels;
 use crate::palette::Mark;
 use crate::ticks::nice_ticks;
 use crate::unit::Unit;
+
+/// What this crate needs to know about a graph, and nothing of the
+/// configuration that describes it (the app builds one from its config).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartSpec {
+    /// The range queries, in order: the legend tells series of different
+    /// queries apart by them.
+    pub queries: Vec<String>,
+    /// Unit for the axis and the read-out (`%`, `bytes`, `s`, …).
+    pub unit: Option<String>,
+    /// Horizontal lines, e.g. the warning and critical levels.
+    pub thresholds: Vec<ChartThreshold>,
+    /// At most this many series are drawn (never more than [`MAX_SERIES`]).
+    pub max_series: usize,
+}
+
+/// A horizontal line on a chart, in its status's colour.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ChartThreshold {
+    /// Where the line is drawn.
+    pub value: f64,
+    /// Its colour and label.
+    pub status: Status,
+}
 
 /// Series per graph, whatever the config says: more is unreadable
 /// (docs/semantics.md, "The screen").
@@ -64,7 +88,7 @@ pub struct LegendEntry {
 
 impl ChartModel {
     /// Decides what `graph` shows of `data`.
-    pub fn new(data: &GraphData, graph: &Graph) -> ChartModel {
+    pub fn new(data: &GraphData, graph: &ChartSpec) -> ChartModel {
         let unit = Unit::parse(graph.unit.as_deref());
         let cap = match graph.max_series {
             0 => MAX_SERIES,
@@ -207,9 +231,7 @@ fn sample_step(series: &[GraphSeries], span: f64) -> f64 {
 
 #[cfg(test)]
 pub(crate) mod tests {
-    use panopticon_core::Status;
     use panopticon_core::prom::{Labels, Sample};
-    use panopticon_engine::config::GraphThreshold;
 
     use super::*;
 
@@ -217,17 +239,15 @@ pub(crate) mod tests {
         unit: Option<&str>,
         thresholds: &[(f64, Status)],
         max_series: usize,
-    ) -> Graph {
-        Graph {
-            title: "t".to_owned(),
+    ) -> ChartSpec {
+        ChartSpec {
             queries: vec!["q".to_owned()],
             unit: unit.map(str::to_owned),
             thresholds: thresholds
                 .iter()
-                .map(|&(value, status)| GraphThreshold { value, status })
+                .map(|&(value, status)| ChartThreshold { value, status })
                 .collect(),
             max_series,
-            range_secs: 3600.0,
         }
     }
 
@@ -263,7 +283,7 @@ pub(crate) mod tests {
     fn value_axis_includes_thresholds_zero_and_ignores_non_finite() {
         let nan = f64::NAN;
         let inf = f64::INFINITY;
-        let table: [(GraphData, Graph, (f64, f64)); 9] = [
+        let table: [(GraphData, ChartSpec, (f64, f64)); 9] = [
             (series_of(&[&[0.5, 3.5]]), graph(None, &[], 6), (0.0, 4.0)),
             (
                 series_of(&[&[1000.0, 1010.0]]),

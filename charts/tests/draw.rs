@@ -1,26 +1,24 @@
 //! The drawing, checked through the SVG backend: structure (how many lines,
 //! which colours, which texts), not pixels.
 
+use panopticon_charts::{ChartSpec, ChartThreshold};
 use panopticon_charts::{GraphData, GraphSeries, Style, Theme, draw, nearest};
 use panopticon_core::Status;
 use panopticon_core::prom::{Labels, Sample, decode_response};
-use panopticon_engine::config::{Graph, GraphThreshold};
 use plotters::prelude::*;
 
 const WIDTH: u32 = 640;
 const HEIGHT: u32 = 240;
 
-fn graph(unit: Option<&str>, thresholds: &[(f64, Status)], max_series: usize) -> Graph {
-    Graph {
-        title: "Load per core".to_owned(),
+fn graph(unit: Option<&str>, thresholds: &[(f64, Status)], max_series: usize) -> ChartSpec {
+    ChartSpec {
         queries: vec!["node_load15 / count by (node) (node_cpu_seconds_total)".to_owned()],
         unit: unit.map(str::to_owned),
         thresholds: thresholds
             .iter()
-            .map(|&(value, status)| GraphThreshold { value, status })
+            .map(|&(value, status)| ChartThreshold { value, status })
             .collect(),
         max_series,
-        range_secs: 3600.0,
     }
 }
 
@@ -56,7 +54,7 @@ struct Svg {
 impl Svg {
     fn render(
         data: &GraphData,
-        graph: &Graph,
+        graph: &ChartSpec,
         style: &Style,
     ) -> (Svg, Option<panopticon_charts::PlotArea>) {
         let mut text = String::new();

@@ -1,8 +1,7 @@
 //! Sizing the canvas for the screen's pixel density, reading the theme from
 //! CSS, and handing both to the pure drawing.
 
-use panopticon_charts::{GraphData, PlotArea, Rgb, Style, Theme, draw};
-use panopticon_engine::config::Graph;
+use panopticon_charts::{ChartSpec, GraphData, PlotArea, Rgb, Style, Theme, draw};
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsValue;
@@ -29,7 +28,7 @@ pub fn paint(
     canvas: &HtmlCanvasElement,
     css_size: (f64, f64),
     data: &GraphData,
-    graph: &Graph,
+    graph: &ChartSpec,
 ) -> Option<Painted> {
     let window = web_sys::window()?;
     let dpr = window.device_pixel_ratio();
@@ -68,7 +67,7 @@ pub fn paint(
             utc_offset_secs,
         }),
         Err(err) => {
-            leptos::logging::warn!("graph {:?}: {err}", graph.title);
+            leptos::logging::warn!("graph of {:?}: {err}", graph.queries);
             None
         }
     }
