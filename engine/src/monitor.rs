@@ -310,12 +310,27 @@ impl Monitor {
                 let no_data = format!("no current data; last known healthy {ago}");
                 let (mut shown, any_healthy) =
                     last.last_known(&no_data, &format!("last known {ago}; no current data"));
+                // The banner leads with "no current data" whenever something
+                // is shown unknown, then the problems that stay. A last-known
+                // *unknown* (a refresh that half failed as the source went
+                // down) is no news of its own: its old "query failed" reasons
+                // are not repeated as if current.
                 let mut reasons = Vec::new();
+                let any_unknown = last.services.iter().any(|s| s.effective == Status::Unknown);
                 if any_healthy {
                     // Its age changes every second; it is still the same news.
                     reasons.push(Reason::new(Status::Unknown, no_data).about("source"));
+                } else if any_unknown {
+                    reasons.push(
+                        Reason::new(Status::Unknown, format!("no current data — {why}"))
+                            .about("source"),
+                    );
                 }
-                reasons.extend(root_reasons(&last.services));
+                reasons.extend(
+                    root_reasons(&last.services)
+                        .into_iter()
+                        .filter(|r| r.status > Status::Unknown),
+                );
                 problems_kept = shown.cluster > Status::Unknown;
                 let summary = Summary::new(shown.cluster, reasons, impacted_names(&last.services));
                 shown.summary = summary.to_string();

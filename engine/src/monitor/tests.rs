@@ -440,6 +440,34 @@ fn begin(m: &mut Monitor, at: f64) {
     m.begin(at, ASKED.iter().map(|&q| q.to_owned()).collect());
 }
 
+/// The source went down in the middle of a refresh: that refresh half
+/// failed (judged: "query failed" unknowns), the next failed whole. The
+/// banner then says there is no current data, not the stale failures.
+#[test]
+fn an_outage_after_a_half_failed_refresh_says_no_current_data() {
+    let mut m = monitor();
+    m.ingest(100.0, healthy(100.0));
+    let mut half = answers(1.0, 1.0, 0.5, 110.0);
+    half.insert("db_up".to_owned(), Err(unreachable()));
+    half.insert("web_up".to_owned(), Err(unreachable()));
+    m.ingest(110.0, half);
+    m.ingest(120.0, outage());
+    let screen = m.on_screen(121.0);
+    let texts: Vec<&str> = screen
+        .summary
+        .reasons
+        .iter()
+        .map(|r| r.text.as_str())
+        .collect();
+    assert!(texts[0].starts_with("no current data"), "{texts:?}");
+    assert!(
+        texts.iter().all(|t| !t.contains("query failed")),
+        "old failures are not news: {texts:?}"
+    );
+    assert!(screen.source_alert.is_some());
+    assert_ne!(statuses(&screen).0, H);
+}
+
 /// Issue 12, row 5: every query answered correctly, but a refresh takes
 /// longer than the interval (3 answers, 4 s each, interval 10 s).
 /// Cancelling at each interval never judged anything; now a refresh runs to
