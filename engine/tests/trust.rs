@@ -358,45 +358,36 @@ fn defect_7_infinities_and_nonsense_ratios_are_unknown_with_the_value() {
         "above" => "warning: 1, critical: 2",
         _ => "warning: 2, critical: 1",
     };
+    let one_check = |instances: u32, rule: String| {
+        format!(
+            "
+instances: {instances}
+services:
+  - id: svc
+    checks:
+      - id: v
+        query: v
+        rule: {{ {rule} }}
+"
+        )
+    };
     let threshold = |direction: &str| {
-        let levels = levels(direction);
-        format!(
-            "
-instances: 1
-services:
-  - id: svc
-    checks:
-      - id: v
-        query: v
-        rule: {{ kind: threshold, direction: {direction}, {levels} }}
-"
+        one_check(
+            1,
+            format!(
+                "kind: threshold, direction: {direction}, {}",
+                levels(direction)
+            ),
         )
     };
-    let count = |kind: &str| {
-        format!(
-            "
-instances: 3
-services:
-  - id: svc
-    checks:
-      - id: v
-        query: v
-        rule: {{ kind: {kind} }}
-"
-        )
-    };
+    let count = |kind: &str| one_check(3, format!("kind: {kind}"));
     let ratio = |direction: &str| {
-        let levels = levels(direction);
-        format!(
-            "
-instances: 1
-services:
-  - id: svc
-    checks:
-      - id: v
-        query: v
-        rule: {{ kind: ratio, denominator: d, direction: {direction}, {levels} }}
-"
+        one_check(
+            1,
+            format!(
+                "kind: ratio, denominator: d, direction: {direction}, {}",
+                levels(direction)
+            ),
         )
     };
     let (inf, nan) = (f64::INFINITY, f64::NAN);
