@@ -6,11 +6,11 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use crate::chart::{ChartModel, ChartSpec};
 use crate::data::GraphData;
-use crate::model::{ChartModel, ChartSpec};
-use crate::palette::Mark;
+use crate::palette::{Mark, Rgb};
 use crate::plot_area::{GLYPH_WIDTH, PlotArea, Projection, pixel, text_width};
-use crate::style::{Rgb, Style};
+use crate::style::Style;
 use crate::ticks::time_ticks;
 
 /// Marker spacing along a line, in CSS pixels: close enough to follow a line
@@ -335,7 +335,7 @@ const _: () = assert!(GLYPH_WIDTH > 0.5);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::tests::{graph, series_of};
+    use crate::chart::tests::{graph, series_of};
 
     fn run(samples: &[(f64, f64)]) -> Vec<Vec<f64>> {
         let mut data = series_of(&[&[]]);

@@ -1,7 +1,7 @@
 //! The read-out under the pointer: which time, and each series' value there.
 
+use crate::chart::{ChartModel, ChartSpec};
 use crate::data::GraphData;
-use crate::model::{ChartModel, ChartSpec};
 use crate::palette::Mark;
 use crate::plot_area::{PlotArea, Projection};
 use crate::time::format_readout_time;
@@ -115,7 +115,7 @@ fn closest(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::tests::{graph, series_of};
+    use crate::chart::tests::{graph, series_of};
 
     const AREA: PlotArea = PlotArea {
         left: 100.0,

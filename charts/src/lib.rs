@@ -11,11 +11,11 @@
 //! `ChartBuilder` and mesh measure text on wasm by inserting `<span style="…">`
 //! elements, which the page's CSP forbids and which touches the DOM per label.
 
+mod chart;
 mod data;
 mod draw;
 mod hover;
 mod legend;
-mod model;
 mod palette;
 mod plot_area;
 mod round;
@@ -24,15 +24,15 @@ mod ticks;
 mod time;
 mod unit;
 
+pub use chart::{ChartModel, ChartSpec, ChartThreshold, LegendEntry, MAX_SERIES};
 pub use data::{GraphData, GraphSeries};
 pub use draw::{DrawError, draw};
 pub use hover::{Readout, ReadoutValue, nearest};
 pub use legend::legend_labels;
-pub use model::{ChartModel, ChartSpec, ChartThreshold, LegendEntry, MAX_SERIES};
-pub use palette::{Mark, SERIES_COLOURS_DARK, SERIES_COLOURS_LIGHT};
+pub use palette::{Mark, Rgb, SERIES_COLOURS_DARK, SERIES_COLOURS_LIGHT, Theme};
 pub use plot_area::PlotArea;
 pub use round::{DEFAULT_WIDTH_PX, GraphRequest, RangeRound};
-pub use style::{Rgb, Style, Theme};
+pub use style::Style;
 pub use ticks::{TimeTick, nice_ticks, time_ticks};
 pub use time::{format_clock, format_time_tick};
 pub use unit::Unit;

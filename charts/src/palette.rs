@@ -1,11 +1,104 @@
-//! Series colours and marker shapes.
+//! Colours (status and series, per theme) and marker shapes.
 //!
 //! Colours come from the Okabe–Ito and Paul Tol sets minus anything close to
 //! the status colours (green, orange, vermilion, grey), so a series line is
 //! never mistaken for a verdict. Colour is still not the only cue: every series
 //! also has a marker shape, drawn on the line and repeated in the HTML legend.
 
-use crate::style::Rgb;
+use panopticon_core::Status;
+
+/// An opaque colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rgb(pub u8, pub u8, pub u8);
+
+impl Rgb {
+    /// Parses `#rgb`, `#rrggbb` or `rgb(r, g, b)` (what `getComputedStyle`
+    /// returns for CSS custom properties and colours). `None` for anything else,
+    /// so the caller keeps its default instead of drawing black.
+    pub fn parse_css(text: &str) -> Option<Rgb> {
+        let text = text.trim();
+        if let Some(hex) = text.strip_prefix('#') {
+            let digit = |i: usize| u8::from_str_radix(hex.get(i..=i)?, 16).ok();
+            let pair = |i: usize| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok();
+            return match hex.len() {
+                3 => Some(Rgb(digit(0)? * 17, digit(1)? * 17, digit(2)? * 17)),
+                6 => Some(Rgb(pair(0)?, pair(2)?, pair(4)?)),
+                _ => None,
+            };
+        }
+        let inner = text
+            .strip_prefix("rgba(")
+            .or_else(|| text.strip_prefix("rgb("))?
+            .strip_suffix(')')?;
+        let mut parts = inner.split([',', ' ', '/']).filter(|p| !p.is_empty());
+        let mut channel = || parts.next()?.parse::<u8>().ok();
+        Some(Rgb(channel()?, channel()?, channel()?))
+    }
+
+    /// `#rrggbb`, e.g. for tests and SVG output.
+    pub fn to_hex(self) -> String {
+        format!("#{:02x}{:02x}{:02x}", self.0, self.1, self.2)
+    }
+}
+
+/// The colours of one theme. The browser fills it from the page's CSS
+/// variables, so canvas and HTML legend always agree.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Theme {
+    /// Behind the chart (`--panel`).
+    pub background: Rgb,
+    /// Tick labels (`--muted`).
+    pub text: Rgb,
+    /// The "no data" message (`--text`).
+    pub strong_text: Rgb,
+    /// Grid lines and the axis frame (`--border`).
+    pub grid: Rgb,
+    /// `--healthy`, `--unknown`, `--warning`, `--critical`, in [`Status::ALL`] order.
+    pub status: [Rgb; 4],
+    /// Series colours (`--series-1` … `--series-6`).
+    pub series: [Rgb; 6],
+}
+
+impl Theme {
+    /// The default, dark theme (wall screens), as in `style/main.css`.
+    pub fn dark() -> Theme {
+        Theme {
+            background: Rgb(0x17, 0x1b, 0x21),
+            text: Rgb(0x9a, 0xa4, 0xb1),
+            strong_text: Rgb(0xe8, 0xeb, 0xef),
+            grid: Rgb(0x2a, 0x31, 0x3b),
+            status: STATUS_COLOURS_DARK,
+            series: SERIES_COLOURS_DARK,
+        }
+    }
+
+    /// The light theme (`[data-theme="light"]`).
+    pub fn light() -> Theme {
+        Theme {
+            background: Rgb(0xff, 0xff, 0xff),
+            text: Rgb(0x56, 0x60, 0x6c),
+            strong_text: Rgb(0x14, 0x18, 0x1d),
+            grid: Rgb(0xd5, 0xda, 0xe0),
+            status: STATUS_COLOURS_LIGHT,
+            series: SERIES_COLOURS_LIGHT,
+        }
+    }
+
+    /// The colour of a status.
+    pub fn status_colour(&self, status: Status) -> Rgb {
+        match status {
+            Status::Healthy => self.status[0],
+            Status::Unknown => self.status[1],
+            Status::Warning => self.status[2],
+            Status::Critical => self.status[3],
+        }
+    }
+
+    /// The colour of the `index`-th shown series (wraps, though at most six are shown).
+    pub fn series_colour(&self, index: usize) -> Rgb {
+        self.series[index % self.series.len()]
+    }
+}
 
 /// Status colours on the dark theme, in [`panopticon_core::Status::ALL`]
 /// order (healthy, unknown, warning, critical). `style/main.css` is the
@@ -164,8 +257,29 @@ mod tests {
     }
 
     #[test]
+    fn parse_css_reads_what_browsers_return() {
+        let table = [
+            ("#0f1216", Some(Rgb(0x0f, 0x12, 0x16))),
+            ("  #E69F00 ", Some(Rgb(0xe6, 0x9f, 0x00))),
+            ("#fff", Some(Rgb(255, 255, 255))),
+            ("rgb(31, 158, 115)", Some(Rgb(31, 158, 115))),
+            ("rgba(1, 2, 3, 0.5)", Some(Rgb(1, 2, 3))),
+            ("rgb(1 2 3 / 50%)", Some(Rgb(1, 2, 3))),
+            ("", None),
+            ("#12345", None),
+            ("#gg0000", None),
+            ("#ééé", None),
+            ("red", None),
+            ("rgb(300, 0, 0)", None),
+        ];
+        for (input, expect) in table {
+            assert_eq!(Rgb::parse_css(input), expect, "{input:?}");
+        }
+    }
+
+    #[test]
     fn series_colours_stay_clear_of_status_colours_and_each_other() {
-        for theme in [crate::Theme::dark(), crate::Theme::light()] {
+        for theme in [Theme::dark(), Theme::light()] {
             for (i, &series) in theme.series.iter().enumerate() {
                 for &status in &theme.status {
                     assert!(
@@ -356,7 +470,7 @@ mod tests {
     /// the CSS's: one palette, not two that drift apart.
     #[test]
     fn the_canvas_fallbacks_are_the_css_palette() {
-        for (light, theme) in [(false, crate::Theme::dark()), (true, crate::Theme::light())] {
+        for (light, theme) in [(false, Theme::dark()), (true, Theme::light())] {
             let v = Vars::of(light);
             let status = ["--healthy", "--unknown", "--warning", "--critical"].map(|n| v.colour(n));
             assert_eq!(theme.status, status, "light: {light}");
