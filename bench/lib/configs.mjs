@@ -1,8 +1,13 @@
 // The configurations the benchmarks load, and the expressions a configuration puts on
-// screen (what one refresh must ask Prometheus, each exactly once).
+// screen (what one refresh must ask Prometheus, each exactly once): the engine's own
+// list, printed by its `queries` example, never a second reading of the YAML here.
 //
 // Generated configurations are written as JSON: JSON is YAML, so the app's YAML loader
 // reads them unchanged, and no YAML writer is needed here.
+
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** The refresh interval of every benchmark configuration. The harness captures the
  * app's timer of exactly this period and fires refreshes itself (`page.mjs`), so no
@@ -21,132 +26,48 @@ export function rng(seed) {
   };
 }
 
-/** A YAML scalar as written in our configurations: plain, 'single' or "double" quoted. */
-function scalar(text) {
-  let t = text.trim();
-  if (t.startsWith("'")) {
-    // Single-quoted: '' is a quote; the value ends at the first lone quote.
-    let out = '';
-    for (let i = 1; i < t.length; i += 1) {
-      if (t[i] === "'" && t[i + 1] === "'") {
-        out += "'";
-        i += 1;
-      } else if (t[i] === "'") {
-        return out;
-      } else {
-        out += t[i];
-      }
-    }
-    throw new Error(`unterminated quote in ${text}`);
-  }
-  if (t.startsWith('"')) {
-    const m = t.match(/^"(?:[^"\\]|\\.)*"/);
-    if (!m) throw new Error(`unterminated quote in ${text}`);
-    return JSON.parse(m[0]);
-  }
-  const hash = t.search(/\s#/);
-  if (hash >= 0) t = t.slice(0, hash);
-  return t.trim();
-}
-
-const indentOf = (line) => line.length - line.trimStart().length;
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+let queriesBin = null;
 
 /**
- * What a configuration in the shape of `examples/config/*.yaml` asks Prometheus: the
- * distinct instant expressions of its checks (query, a ratio's denominator, and the
- * reachability query `up` — the check's own or its service's, unless `up: none`) and,
- * per view, the range expressions of its graphs. Mirrors `Engine::queries` and the
- * view's graphs; block-style YAML only (as the shipped files are written).
+ * The engine's `queries` example (`engine/examples/queries.rs`), built once per process.
+ * Cargo names the executable it built (`--message-format=json`), so no guess at the
+ * target directory (`CARGO_TARGET_DIR`, a workspace elsewhere) is needed.
+ */
+function queriesBinary() {
+  if (queriesBin) return queriesBin;
+  let out;
+  try {
+    out = execFileSync('cargo', [
+      'build', '--release', '--locked', '--quiet', '--message-format=json',
+      '-p', 'panopticon-engine', '--example', 'queries',
+    ], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
+  } catch (e) {
+    throw new Error(`cannot build the engine's queries example (cargo on PATH? source scripts/env.sh): ${e.message}`);
+  }
+  const built = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l))
+    .find((m) => m.reason === 'compiler-artifact' && m.target?.name === 'queries' && m.executable);
+  if (!built) throw new Error('cargo built no queries example');
+  queriesBin = built.executable;
+  return queriesBin;
+}
+
+/**
+ * What a configuration asks Prometheus, as the engine reads it (`Config::from_yaml`,
+ * `Engine::queries`): `services` (ids in file order), `instant` (the distinct instant
+ * expressions of the checks, in the order one refresh asks them) and `views` (per
+ * view, `{ id, graphs: [{ title, queries }] }`, the range expressions of its graphs).
+ * Throws with the app's own messages for a configuration the app would refuse.
  */
 export function expressionsOf(yamlText) {
-  const lines = yamlText.split('\n');
-  const services = [];
-  const views = [];
-  let section = null;
-  let serviceIndent = null;
-  let service = null;
-  let check = null;
-  let view = null;
-  let graph = null;
-  let inQueries = false;
-  for (const raw of lines) {
-    const line = raw.replace(/\s+$/, '');
-    if (!line.trim() || line.trimStart().startsWith('#')) continue;
-    const indent = indentOf(line);
-    if (indent === 0) {
-      section = line.split(':')[0];
-      serviceIndent = null;
-      continue;
-    }
-    const body = line.trimStart();
-    if (section === 'services') {
-      const item = body.match(/^- id:\s*(.*)$/);
-      if (item) {
-        serviceIndent ??= indent;
-        if (indent === serviceIndent) {
-          service = { id: scalar(item[1]), up: null, checks: [], indent };
-          services.push(service);
-          check = null;
-        } else if (service) {
-          check = { id: scalar(item[1]), query: null, denominator: null, up: undefined, indent };
-          service.checks.push(check);
-        }
-        continue;
-      }
-      if (check && indent <= check.indent) check = null;
-      const kv = body.match(/^(query|denominator|up):\s*(.+)$/);
-      if (!kv || !service) continue;
-      const [, key, value] = kv;
-      if (check) {
-        if (key === 'query') check.query = scalar(value);
-        else if (key === 'denominator') check.denominator = scalar(value);
-        else if (key === 'up' && indent === check.indent + 2) check.up = scalar(value);
-      } else if (key === 'up' && indent === service.indent + 2) {
-        service.up = scalar(value);
-      }
-    } else if (section === 'views') {
-      const item = body.match(/^- id:\s*(.*)$/);
-      if (item) {
-        view = { id: scalar(item[1]), graphs: [] };
-        views.push(view);
-        graph = null;
-        continue;
-      }
-      const g = body.match(/^- title:\s*(.*)$/);
-      if (g && view) {
-        graph = { title: scalar(g[1]), queries: [] };
-        view.graphs.push(graph);
-        inQueries = false;
-        continue;
-      }
-      if (!graph) continue;
-      const q = body.match(/^query:\s*(.+)$/);
-      if (q) { graph.queries.push(scalar(q[1])); inQueries = false; continue; }
-      if (/^queries:\s*$/.test(body)) { inQueries = true; continue; }
-      const listed = body.match(/^-\s+(.+)$/);
-      if (inQueries && listed) { graph.queries.push(scalar(listed[1])); continue; }
-      inQueries = false;
-    }
+  try {
+    return JSON.parse(execFileSync(queriesBinary(), ['-'], {
+      input: yamlText, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 64 << 20,
+    }));
+  } catch (e) {
+    if (e.status === undefined || e.status === null) throw e;
+    throw new Error(`the engine refused the configuration:\n${(e.stderr ?? '').trim()}`);
   }
-  const instant = [];
-  const add = (e) => {
-    if (e === null || e === undefined) return;
-    const t = e.trim();
-    if (!instant.includes(t)) instant.push(t);
-  };
-  for (const s of services) {
-    for (const c of s.checks) {
-      add(c.query);
-      add(c.denominator);
-      const up = c.up === undefined ? s.up : c.up;
-      if (up !== 'none') add(up);
-    }
-  }
-  return {
-    services: services.map((s) => s.id),
-    instant,
-    views: views.map((v) => ({ id: v.id, graphs: v.graphs.map((g) => ({ title: g.title, queries: g.queries.map((q) => q.trim()) })) })),
-  };
 }
 
 /** The same configuration expecting `n` instances (the top-level `instances:`). */

@@ -15,7 +15,7 @@ function checkExpressions(yaml, expect) {
   assert.deepEqual({ instant: got.instant, views: got.views }, expect);
 }
 
-test('expressionsOf: checks, denominators, inherited and switched-off up, graphs', () => {
+test('expressionsOf: checks, denominators, inherited and switched-off up, graphs (the engine\'s list)', () => {
   checkExpressions(`
 services:
   - id: a
@@ -30,13 +30,13 @@ services:
         rule:
           kind: ratio
           denominator: z
-  - id: b
-    checks:
-      - id: three
-        query: x
-        up: 'up{job="b"}'
+          direction: above
+          warning: 1
+          critical: 2
+  - { id: b, checks: [{ id: three, query: x, up: 'up{job="b"}', rule: { kind: equals, expected: 1 } }] }
 views:
   - id: v
+    name: V
     graphs:
       - title: G
         query: ' x / z '
@@ -48,7 +48,10 @@ views:
     instant: ['x', 'up{job="a"}', "y{l='q'}", 'z', 'up{job="b"}'],
     views: [{ id: 'v', graphs: [{ title: 'G', queries: ['x / z'] }, { title: 'H', queries: ['a', 'b'] }] }],
   });
-  checkExpressions('services:\n  - id: lonely\n', { instant: [], views: [] });
+});
+
+test('expressionsOf: a configuration the app refuses throws the app\'s message', () => {
+  assert.throws(() => expressionsOf('services:\n  - id: lonely\n'), /stdin:2:\d+: service "lonely" has no checks/);
 });
 
 test('expressionsOf: the shipped reference configuration', () => {
