@@ -8,9 +8,12 @@
 pub mod decode;
 pub mod error;
 pub mod limits;
-pub mod model;
 pub mod request;
+pub mod result;
 mod wire;
+
+// The module's old name, for `decode.rs`'s import until it names `result`.
+use result as model;
 
 pub use decode::{
     EXCERPT_CHARS, SUCCESS_BODY_IGNORED, decode_response, decode_response_within, excerpt,
@@ -18,10 +21,10 @@ pub use decode::{
 };
 pub use error::{AbortCause, PromErrorKind, QueryError};
 pub use limits::{AnswerLimits, BodyBudget, ERROR_BODY_BYTES, Take};
-pub use model::{
-    HistogramSample, InstantSeries, Labels, QueryData, QueryResult, RangeSeries, Sample,
-};
 pub use request::{
     BaseUrl, BaseUrlError, HttpRequest, Method, Query, RequestOptions, build_request, distinct,
     range_step,
+};
+pub use result::{
+    HistogramSample, InstantSeries, Labels, QueryData, QueryResult, RangeSeries, Sample,
 };
