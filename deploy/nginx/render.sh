@@ -23,11 +23,24 @@
 #   PANOPTICON_BROTLI          serve the build's .br copies: on, off or auto (on when
 #                              nginx's brotli_static module is installed, Debian package
 #                              libnginx-mod-http-brotli-static)              [auto]
+#   PANOPTICON_TLS_CERT        PEM certificate (with its chain) of a TLS listener  []
+#   PANOPTICON_TLS_KEY         its private key. With both set (absolute paths), a second
+#                              listener serves the same server over TLS with HTTP/2 []
+#   PANOPTICON_TLS_LISTEN      listen address of the TLS listener              [8443]
+#   PANOPTICON_TLS_HSTS        Strict-Transport-Security sent over TLS only, e.g.
+#                              max-age=31536000; empty: none. Off by default: HSTS holds
+#                              for every port of the host name, so browsers that saw it
+#                              would also ask the plain listener's port over https []
+#   PANOPTICON_NGINX           the nginx binary whose version picks the HTTP/2 spelling:
+#                              `listen ... ssl http2;` before 1.25.1 (Debian 12 has 1.22.1),
+#                              `http2 on;` from 1.25.1, which deprecates the old one. If it
+#                              cannot be run, the old spelling: every version accepts it
+#                                                                            [nginx]
 # Only these variables are substituted: nginx's own $variables pass through untouched.
 set -euo pipefail
 out=${1:?usage: render.sh OUT_DIR}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-mkdir -p "$out" "$out/tmp" "$out/cors-enabled"
+mkdir -p "$out" "$out/tmp" "$out/cors-enabled" "$out/tls-enabled"
 out=$(cd "$out" && pwd)
 
 : "${PANOPTICON_ROOT:?set PANOPTICON_ROOT to the bundle directory (dist/)}"
@@ -78,10 +91,45 @@ else
   export PANOPTICON_BROTLI_STATIC="# brotli_static: off (PANOPTICON_BROTLI)"
 fi
 
+export PANOPTICON_TLS_CERT="${PANOPTICON_TLS_CERT:-}"
+export PANOPTICON_TLS_KEY="${PANOPTICON_TLS_KEY:-}"
+export PANOPTICON_TLS_LISTEN="${PANOPTICON_TLS_LISTEN:-8443}"
+export PANOPTICON_TLS_HSTS="${PANOPTICON_TLS_HSTS:-}"
+tls=0
+if [ -n "$PANOPTICON_TLS_CERT" ] || [ -n "$PANOPTICON_TLS_KEY" ]; then
+  for f in "$PANOPTICON_TLS_CERT" "$PANOPTICON_TLS_KEY"; do
+    # Written into the configuration unquoted: only plain absolute paths.
+    if ! [[ "$f" =~ ^/[^[:space:]\;{}\$\'\"]*$ ]]; then
+      echo "render.sh: PANOPTICON_TLS_CERT and PANOPTICON_TLS_KEY must both be set, as absolute paths without spaces, quotes, ';', '{', '}' or '\$' (got '$f')" >&2
+      exit 2
+    fi
+    if ! [ -r "$f" ]; then
+      echo "render.sh: cannot read $f (PANOPTICON_TLS_CERT / PANOPTICON_TLS_KEY)" >&2
+      exit 2
+    fi
+  done
+  tls=1
+fi
+if ! [[ "$PANOPTICON_TLS_HSTS" =~ ^[A-Za-z0-9=\;\ _-]*$ ]]; then
+  echo "render.sh: PANOPTICON_TLS_HSTS must be a Strict-Transport-Security value such as max-age=31536000" >&2
+  exit 2
+fi
+nginx_bin=${PANOPTICON_NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
+nginx_version=$("$nginx_bin" -v 2>&1 | sed -n 's|.*nginx/\([0-9][0-9.]*\).*|\1|p' || true)
+if [ -n "$nginx_version" ] && [ "$(printf '%s\n' 1.25.1 "$nginx_version" | sort -V | head -n1)" = 1.25.1 ]; then
+  export PANOPTICON_TLS_LISTEN_FLAGS="ssl"
+  export PANOPTICON_HTTP2_ON="http2 on;"
+else
+  export PANOPTICON_TLS_LISTEN_FLAGS="ssl http2"
+  export PANOPTICON_HTTP2_ON="# HTTP/2: on the listen line (nginx ${nginx_version:-of unknown version}; 'http2 on;' exists from 1.25.1)"
+fi
+
 vars='${PANOPTICON_ROOT} ${PANOPTICON_NGINX_DIR} ${PANOPTICON_PROMETHEUS} ${PANOPTICON_LISTEN}
 ${PANOPTICON_SERVER_NAME} ${PANOPTICON_FRAME_ANCESTORS} ${PANOPTICON_CONNECT_SRC}
 ${PANOPTICON_CORS_LISTEN} ${PANOPTICON_CORS_ORIGINS} ${PANOPTICON_BROTLI_LOAD} ${PANOPTICON_BROTLI_STATIC}
-${PANOPTICON_RATE_LIMIT} ${PANOPTICON_RATE_BURST} ${PANOPTICON_LIMIT_REQ_ZONE} ${PANOPTICON_LIMIT_REQ}'
+${PANOPTICON_RATE_LIMIT} ${PANOPTICON_RATE_BURST} ${PANOPTICON_LIMIT_REQ_ZONE} ${PANOPTICON_LIMIT_REQ}
+${PANOPTICON_TLS_CERT} ${PANOPTICON_TLS_KEY} ${PANOPTICON_TLS_LISTEN} ${PANOPTICON_TLS_HSTS}
+${PANOPTICON_TLS_LISTEN_FLAGS} ${PANOPTICON_HTTP2_ON}'
 
 for t in "$here"/*.conf.template; do
   name=$(basename "$t" .template)
@@ -93,4 +141,11 @@ if [ -n "$PANOPTICON_CORS_LISTEN" ]; then
   mv "$out/prometheus-cors.conf" "$out/cors-enabled/prometheus-cors.conf"
 else
   rm -f "$out/prometheus-cors.conf"
+fi
+# The TLS listener likewise, only with a certificate and key.
+rm -f "$out/tls-enabled/"*.conf
+if [ "$tls" = 1 ]; then
+  mv "$out/panopticon-tls.conf" "$out/tls-enabled/panopticon-tls.conf"
+else
+  rm -f "$out/panopticon-tls.conf"
 fi
