@@ -160,14 +160,37 @@ export async function startPrometheus({ scrapeConfigs, scrapeInterval = '1s', ex
 }
 
 /**
+ * A throwaway self-signed certificate for 127.0.0.1 and localhost, made with openssl in
+ * `dir`: its files, and the base64 SHA-256 of its public key for Chromium's
+ * `--ignore-certificate-errors-spki-list`, which trusts this one key instead of ignoring
+ * every certificate error.
+ */
+export function selfSignedCert(dir) {
+  const cert = path.join(dir, 'tls-cert.pem');
+  const key = path.join(dir, 'tls-key.pem');
+  execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+    '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=127.0.0.1',
+    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const pub = execFileSync('openssl', ['x509', '-in', cert, '-pubkey', '-noout']);
+  const der = execFileSync('openssl', ['pkey', '-pubin', '-outform', 'der'], { input: pub });
+  const spki = execFileSync('openssl', ['dgst', '-sha256', '-binary'], { input: der }).toString('base64');
+  return { cert, key, spki };
+}
+
+/**
  * Renders the shipped nginx templates (deploy/nginx/render.sh) for this test and starts nginx.
  * `cors` = { origins: '<regex>' } also starts the CORS proxy variant on its own port.
+ * `tls` also starts the TLS + HTTP/2 listener with a throwaway certificate (`tlsUrl`, `cert`).
  * `env` sets more of render.sh's settings (e.g. `{ PANOPTICON_RATE_LIMIT: '1r/m' }`).
  */
-export async function startNginx({ prometheus, root = distDir, cors, frameAncestors, env = {} } = {}) {
+export async function startNginx({ prometheus, root = distDir, cors, frameAncestors, tls = false, env = {} } = {}) {
   const dir = tempDir('nginx');
   const port = await freePort();
   const corsPort = cors ? await freePort() : undefined;
+  const tlsPort = tls ? await freePort() : undefined;
+  const cert = tls ? selfSignedCert(dir) : undefined;
   execFileSync(path.join(repoRoot, 'deploy/nginx/render.sh'), [dir], {
     env: {
       ...process.env,
@@ -176,6 +199,7 @@ export async function startNginx({ prometheus, root = distDir, cors, frameAncest
       PANOPTICON_LISTEN: `127.0.0.1:${port}`,
       ...(frameAncestors ? { PANOPTICON_FRAME_ANCESTORS: frameAncestors } : {}),
       ...(cors ? { PANOPTICON_CORS_LISTEN: `127.0.0.1:${corsPort}`, PANOPTICON_CORS_ORIGINS: cors.origins } : {}),
+      ...(tls ? { PANOPTICON_TLS_LISTEN: `127.0.0.1:${tlsPort}`, PANOPTICON_TLS_CERT: cert.cert, PANOPTICON_TLS_KEY: cert.key } : {}),
       ...env,
     },
   });
@@ -191,6 +215,9 @@ export async function startNginx({ prometheus, root = distDir, cors, frameAncest
     port,
     corsUrl: cors ? `http://127.0.0.1:${corsPort}` : undefined,
     corsPort,
+    tlsUrl: tls ? `https://127.0.0.1:${tlsPort}` : undefined,
+    tlsPort,
+    cert,
     dir,
     proc,
     async stop() {
@@ -213,12 +240,12 @@ export const chromiumArgs = [
 ];
 
 /** Launches Debian's Chromium headless through playwright-core (which never downloads a browser). */
-export async function launchBrowser() {
+export async function launchBrowser(extraArgs = []) {
   const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
-    args: chromiumArgs,
+    args: [...chromiumArgs, ...extraArgs],
     timeout: 30_000,
   });
 }
@@ -326,9 +353,10 @@ export function referenceConfig({ refresh = 1, staleAfter = 8, timeout = 3 } = {
  * `sim: false`), a real Prometheus scraping it, a site of `files` served by nginx with
  * the shipped configuration, and Chromium. Every part is on loopback; `stop()` stops
  * what was started, newest first, even when a start failed half way (so an `after()`
- * hook can always call it).
+ * hook can always call it). `tls`: nginx also listens with TLS + HTTP/2 (`stack.nginx.tlsUrl`)
+ * and Chromium trusts its throwaway certificate.
  */
-export async function startStack({ files = {}, sim: withSim = true, nginxEnv = {} } = {}) {
+export async function startStack({ files = {}, sim: withSim = true, nginxEnv = {}, tls = false } = {}) {
   const stack = { sim: undefined, prom: undefined, site: undefined, nginx: undefined, browser: undefined };
   const started = [];
   stack.stop = async () => {
@@ -345,9 +373,9 @@ export async function startStack({ files = {}, sim: withSim = true, nginxEnv = {
     started.push(() => stack.prom.stop());
     stack.site = makeSite(files);
     started.push(async () => stack.site.remove());
-    stack.nginx = await startNginx({ prometheus: `127.0.0.1:${stack.prom.port}`, root: stack.site.dir, env: nginxEnv });
+    stack.nginx = await startNginx({ prometheus: `127.0.0.1:${stack.prom.port}`, root: stack.site.dir, tls, env: nginxEnv });
     started.push(() => stack.nginx.stop());
-    stack.browser = await launchBrowser();
+    stack.browser = await launchBrowser(tls ? [`--ignore-certificate-errors-spki-list=${stack.nginx.cert.spki}`] : []);
     started.push(() => stack.browser.close());
   } catch (e) {
     await stack.stop();
