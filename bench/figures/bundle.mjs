@@ -43,6 +43,8 @@ export function wasmSections(buf) {
   return out;
 }
 const GOAL_GZIP_KB = 350;
+/** What a browser downloads from the shipped nginx: brotli_static serves the build's -q 11 copies. */
+const GOAL_BROTLI_KB = 250;
 
 export async function bundle({ distDir }) {
   const files = fs.readdirSync(distDir)
@@ -69,15 +71,21 @@ export async function bundle({ distDir }) {
   const wasmGzip = wasm.reduce((s, x) => s + x.gzip, 0);
   const code = sections.find(([name]) => name === 'code')?.[1] ?? 0;
   const custom = sections.filter(([name]) => name.startsWith('custom')).reduce((s, [, b]) => s + b, 0);
-  const reason = `likely reason: the wasm is ${(wasmGzip / KB).toFixed(0)} of the ${(total('gzip') / KB).toFixed(0)} KB,`
+  const wasmBrotli = wasm.reduce((s, x) => s + x.brotli, 0);
+  const reasonFor = (kind, wasmKb, totalKb) => `likely reason: the wasm is ${wasmKb.toFixed(0)} of the ${totalKb.toFixed(0)} KB ${kind},`
     + ` and ${(100 * code / wasm[0].raw).toFixed(0)} % of it is the code section (${(custom / KB).toFixed(1)} KB of custom sections such as`
     + ' names or debug info): the compiled code itself is large, so the dependencies that reach the bundle are the place to look';
   const rows = [
     row({
       figure, label: 'bundle, gzip -9 (all files)', goal: `≤ ${GOAL_GZIP_KB} KB`, unit: 'KB', values: [total('gzip') / KB],
-      meets: (s) => s.max <= GOAL_GZIP_KB, note: total('gzip') / KB > GOAL_GZIP_KB ? reason : undefined,
+      meets: (s) => s.max <= GOAL_GZIP_KB,
+      note: total('gzip') / KB > GOAL_GZIP_KB ? reasonFor('gzipped', wasmGzip / KB, total('gzip') / KB) : undefined,
     }),
-    row({ figure, label: 'bundle, brotli 11 (all files)', unit: 'KB', values: [total('brotli') / KB], verdict: INFO }),
+    row({
+      figure, label: 'bundle, brotli 11 (all files; what browsers get)', goal: `≤ ${GOAL_BROTLI_KB} KB`, unit: 'KB',
+      values: [total('brotli') / KB], meets: (s) => s.max <= GOAL_BROTLI_KB,
+      note: total('brotli') / KB > GOAL_BROTLI_KB ? reasonFor('in brotli', wasmBrotli / KB, total('brotli') / KB) : undefined,
+    }),
     row({ figure, label: 'bundle, uncompressed', unit: 'KB', values: [total('raw') / KB], verdict: INFO }),
     row({ figure, label: 'wasm alone, gzip -9', unit: 'KB', values: [wasm.reduce((s, x) => s + x.gzip, 0) / KB], verdict: INFO }),
   ];
@@ -87,6 +95,8 @@ export async function bundle({ distDir }) {
       title: 'Bundle size',
       how: 'Every file of `dist/` a browser loads (index.html, JavaScript, wasm, CSS; not the'
         + ' configuration), compressed with node\'s zlib: gzip level 9 and brotli quality 11.'
+        + ' Brotli is what browsers get from the shipped nginx (it sends the build\'s `.br` copies'
+        + ' where the brotli_static module is installed), gzip what they get without it.'
         + ' 1 KB = 1,000 bytes. Sizes are deterministic, so each is measured once.',
       tables: [{
         head: ['file', 'bytes', 'gzip -9', 'brotli 11'],
