@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use crate::config_error::ConfigErrorPage;
 use crate::config_loader;
 use crate::dashboard::Dashboard;
+use crate::theme_toggle::apply_theme;
 use crate::url_state;
 
 /// The whole app.
@@ -29,21 +30,5 @@ pub fn App() -> impl IntoView {
                     })
             }}
         </Suspense>
-    }
-}
-
-/// Sets `data-theme` on `<html>`: dark unless `?theme=light`.
-pub fn apply_theme(theme: Option<&str>) {
-    let theme = if theme == Some("light") {
-        "light"
-    } else {
-        "dark"
-    };
-    if let Some(root) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.document_element())
-    {
-        // Without the attribute the dark default still applies through CSS.
-        let _ = root.set_attribute("data-theme", theme);
     }
 }

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use panopticon_client::Client;
 use panopticon_core::prom::QueryError;
 
+use crate::first_refresh::when_first_refresh;
 use crate::refresh::now_secs;
 
 /// Prometheus's version from `prometheus_build_info`, asked once per page load
@@ -23,21 +24,13 @@ pub fn SourceInfo(
     refreshes: RwSignal<u64>,
 ) -> impl IntoView {
     let version = RwSignal::new(None::<String>);
-    Effect::new(move |asked: Option<bool>| {
-        if asked == Some(true) {
-            return true; // reads nothing more: the effect is done for good
-        }
-        if refreshes.get() == 0 {
-            return false;
-        }
-        let client = client.clone();
+    when_first_refresh(refreshes, move || {
         leptos::task::spawn_local(async move {
             if let Ok(Some(v)) = fetch_version(&client).await {
                 // The dashboard may be gone by now (another config): then nothing to show.
                 let _ = version.try_set(Some(v));
             }
         });
-        true
     });
     view! {
         <span class="source-info">

@@ -1,8 +1,9 @@
-//! Switches between the dark (wall screen) and light themes; the URL follows.
+//! The theme: dark (wall screens) unless `?theme=light`, set on `<html>` at
+//! start-up, shared with what draws its own colours, and switched by a button
+//! that the URL follows.
 
 use leptos::prelude::*;
 
-use crate::app::apply_theme;
 use crate::url_state;
 
 /// Whether the light theme is on, shared through the context: what draws its
@@ -49,5 +50,21 @@ pub fn ThemeToggle() -> impl IntoView {
         >
             {move || if light.get() { "☾ Dark" } else { "☀ Light" }}
         </button>
+    }
+}
+
+/// Sets `data-theme` on `<html>`: dark unless `?theme=light`.
+pub fn apply_theme(theme: Option<&str>) {
+    let theme = if theme == Some("light") {
+        "light"
+    } else {
+        "dark"
+    };
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        // Without the attribute the dark default still applies through CSS.
+        let _ = root.set_attribute("data-theme", theme);
     }
 }

@@ -1,0 +1,53 @@
+//! The first view: the dependency diagram and recent changes beside the
+//! graphs and the selected service's detail.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use panopticon_engine::{Config, Snapshot};
+
+use crate::diagram::DependencyDiagram;
+use crate::graph_list::GraphList;
+use crate::recent_changes::RecentChanges;
+use crate::refresh::GraphSlot;
+use crate::service_detail::ServiceDetail;
+
+/// The overview's panels.
+#[component]
+pub fn Overview(
+    /// The validated configuration.
+    config: Arc<Config>,
+    /// The statuses on screen.
+    #[prop(into)]
+    snapshot: Signal<Option<Arc<Snapshot>>>,
+    /// The selected service id.
+    selected: RwSignal<Option<String>>,
+    /// Whether the diagram and the graphs may be built yet.
+    #[prop(into)]
+    built: Signal<bool>,
+    /// The graph slots of every view (the overview's are the first).
+    slots: Vec<Vec<GraphSlot>>,
+) -> impl IntoView {
+    // The diagram takes the whole width when the overview has no graphs (style/diagram-size.css).
+    let no_graphs = slots.first().is_none_or(Vec::is_empty);
+    let diagram_config = Arc::clone(&config);
+    let diagram = move || {
+        built.get().then(|| {
+            view! {
+                <DependencyDiagram config=Arc::clone(&diagram_config) snapshot=snapshot selected=selected />
+            }
+        })
+    };
+    view! {
+        <div class="overview" class:no-graphs=no_graphs>
+            <section class="panel diagram-panel" aria-label="Service dependencies">
+                {diagram}
+                <RecentChanges snapshot=snapshot />
+            </section>
+            <div class="side">
+                <GraphList slots=slots view=0 built=built />
+                <ServiceDetail config=config snapshot=snapshot selected=selected />
+            </div>
+        </div>
+    }
+}
