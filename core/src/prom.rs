@@ -5,6 +5,7 @@
 //! sends what [`build_request`] describes and feeds the answer to
 //! [`decode_response`].
 
+pub mod combine;
 pub mod decode;
 pub mod error;
 pub mod limits;
@@ -28,3 +29,4 @@ pub use request::{
 pub use result::{
     HistogramSample, InstantSeries, Labels, QueryData, QueryResult, RangeSeries, Sample,
 };
+pub use combine::{CLASH_LABEL, Combined, PART_LABEL, Plan, Split};

@@ -102,6 +102,17 @@ pub enum QueryError {
         /// What is wrong with it.
         reason: String,
     },
+    /// A series of this query already carries the label the dashboard tags
+    /// the parts of its combined query with; the tag would have replaced
+    /// it, so the series cannot be trusted as this query's answer.
+    #[error(
+        "a series of this query already has the label {label}, which the dashboard reserves \
+         for telling its queries apart; drop or rename that label in the query"
+    )]
+    ReservedLabel {
+        /// The reserved label's name.
+        label: String,
+    },
 }
 
 impl QueryError {
@@ -204,7 +215,8 @@ impl QueryError {
             | QueryError::TooLarge { .. }
             | QueryError::TooManySeries { .. }
             | QueryError::UnexpectedResultType { .. }
-            | QueryError::InvalidRequest { .. } => false,
+            | QueryError::InvalidRequest { .. }
+            | QueryError::ReservedLabel { .. } => false,
         }
     }
 

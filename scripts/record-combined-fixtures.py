@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Record combined instant queries (core/src/prom/combine.rs) from the real Prometheus.
+
+For each case, the combined expression (built exactly as `Combined` builds it: parts
+tagged with `__panopticon_part`, joined with `or`) and every part alone are asked at
+one fixed time, so the test can check that splitting the combined answer gives each
+part's own answer. Writes `tests/fixtures/prometheus/combined/<case>.combined.*` and
+`<case>.part<i>.*` (body + meta, as scripts/record-fixtures.py does).
+
+Starts the Debian Prometheus with the same scrape setup as scripts/record-fixtures.py
+(whose helpers it reuses) and always stops what it started.
+
+Usage: python3 scripts/record-combined-fixtures.py [--prometheus /usr/bin/prometheus]
+"""
+
+import argparse
+import importlib.util
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+spec = importlib.util.spec_from_file_location("record_fixtures", HERE / "record-fixtures.py")
+rf = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(rf)
+
+OUT = rf.OUT / "combined"
+
+PART_LABEL = "__panopticon_part"
+CLASH_LABEL = "__panopticon_clash"
+
+CASES = {
+    # Every part a vector: the split must equal the parts asked alone.
+    "vectors": [
+        "panopticon_fixture_value",
+        "sum(panopticon_fixture_value)",
+        'panopticon_fixture_value{node="nope"}',
+        "panopticon_fixture_special",
+        'up{job="fixture"} # a comment ends at the line end',
+        "vector(0/0)",
+    ],
+    # One part's series already carry the tag label.
+    "clash": [
+        'label_replace(panopticon_fixture_value, "__panopticon_part", "7", "", "")',
+        'up{job="fixture"}',
+    ],
+    # One part does not parse: the whole combined query is refused.
+    "bad_part": ["sum(up", 'up{job="fixture"}'],
+    # A scalar part (kept alone by the plan, asked here to see the refusal).
+    "scalar_part": ["scalar(sum(panopticon_fixture_value))", 'up{job="fixture"}'],
+    # A range-vector part.
+    "matrix_part": ['panopticon_fixture_value{node="node2"}[5s]', 'up{job="fixture"}'],
+}
+
+
+def tagged(index: int, expr: str) -> str:
+    """As combine.rs's `tagged`."""
+    return (f'label_replace(label_replace((\n{expr}\n),"{CLASH_LABEL}","1","{PART_LABEL}",".+"),'
+            f'"{PART_LABEL}","{index}","","")')
+
+
+def combined(parts) -> str:
+    return " or ".join(tagged(i, p.strip()) for i, p in enumerate(parts))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--prometheus", default="/usr/bin/prometheus")
+    args = parser.parse_args()
+    if not shutil.which(args.prometheus):
+        raise SystemExit(f"{args.prometheus} not found: apt-get install prometheus")
+    version = subprocess.run([args.prometheus, "--version"], capture_output=True, text=True,
+                             check=True).stdout.splitlines()[0].strip()
+    procs: list = []
+    tmp = Path(tempfile.mkdtemp(prefix="panopticon-combined-"))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGINT, lambda *_: sys.exit(130))
+    try:
+        record(args.prometheus, f"recorded from {version}", tmp, procs)
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+def record(prometheus: str, recorded: str, tmp: Path, procs: list):
+    www = tmp / "www"
+    www.mkdir()
+    (www / "metrics").write_text(rf.METRICS)
+    http_port = rf.free_port()
+    procs.append(subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(http_port), "--bind", "127.0.0.1",
+         "--directory", str(www)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    prom_port = rf.free_port()
+    config = tmp / "prometheus.yml"
+    config.write_text(f"""\
+global:
+  scrape_interval: 1s
+scrape_configs:
+  - job_name: fixture
+    static_configs:
+      - targets: ["127.0.0.1:{http_port}"]
+""")
+    base = f"http://127.0.0.1:{prom_port}"
+    log = open(tmp / "prometheus.log", "wb")  # noqa: SIM115 - closed with the tmp dir
+    procs.append(subprocess.Popen(
+        [prometheus, f"--config.file={config}", f"--storage.tsdb.path={tmp / 'data'}",
+         f"--web.listen-address=127.0.0.1:{prom_port}", "--log.level=warn"],
+        stdout=log, stderr=subprocess.STDOUT))
+
+    def ready():
+        try:
+            return rf.request(base, "/-/ready")[0] == 200
+        except OSError:
+            return False
+
+    rf.wait_until(ready, "Prometheus to be ready")
+
+    def scraped():
+        status, _, body = rf.request(base, "/api/v1/query", {"query": 'count_over_time(up{job="fixture"}[1m])'})
+        return status == 200 and b'"result":[{' in body and float(
+            __import__("json").loads(body)["data"]["result"][0]["value"][1]) >= 6
+
+    rf.wait_until(scraped, "the fixture metrics to be scraped", timeout_s=120)
+    if OUT.exists():
+        shutil.rmtree(OUT)
+    OUT.mkdir(parents=True)
+    now = time.time()
+    for case, parts in CASES.items():
+        asked = [("combined", combined(parts))] + [(f"part{i}", p.strip()) for i, p in enumerate(parts)]
+        for name, expr in asked:
+            params = {"query": expr, "time": str(now)}
+            status, ct, body = rf.request(base, "/api/v1/query", params, "POST")
+            rf.save(f"{case}.{name}", OUT, status, ct, body,
+                    {"method": "POST", "path": "/api/v1/query", "params": params}, recorded)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
