@@ -19,13 +19,19 @@ import { diagramAtScale } from './figures/diagram.mjs';
 import { diagramSize } from './figures/diagram-size.mjs';
 import { firstStatus } from './figures/first-status.mjs';
 import { graphsAtScale } from './figures/graphs.mjs';
+import { http2Refresh, requireProtocol, withMaxInFlight } from './figures/http2.mjs';
 import { idle } from './figures/idle.mjs';
 import { latency } from './figures/latency.mjs';
 import { requestsPerRefresh } from './figures/requests.mjs';
 import { evaluationAtScale } from './figures/scale.mjs';
 import { soak } from './figures/soak.mjs';
 
-const FIGURES = ['bundle', 'first-status', 'requests', 'latency', 'diagram', 'diagram-size', 'graphs', 'idle', 'soak', 'scale'];
+const FIGURES = [
+  'bundle', 'first-status', 'first-status-slow', 'first-status-h2', 'requests', 'latency', 'http2', 'diagram',
+  'diagram-size', 'graphs', 'idle', 'soak', 'scale',
+];
+/** The slow front of first-status-slow: every request of the page held back this long. */
+const FRONT_DELAY_MS = 50;
 const SCALE_NODES = 1000;
 const DIAGRAM = { services: 200, edges: 400 };
 /** Issue 19's stacks: 60 services in 6 layers and the 200-service one, each also with three failures. */
@@ -112,6 +118,8 @@ export async function main(argv) {
     'diagram-60-failing.yaml': diagramConfig({ ...SIZED, failing: 3 }).text,
     'diagram-200-failing.yaml': diagramConfig({ ...DIAGRAM, failing: 3 }).text,
     'graphs.yaml': withViews(referenceYaml, graphsViewYaml()),
+    // The reference configuration asking all its instant queries at once (the HTTP/2 figure).
+    'wide.yaml': withMaxInFlight(referenceYaml, expressions.instant.length),
   };
 
   const rows = [];
@@ -137,17 +145,41 @@ export async function main(argv) {
   let browserVersion = 'unknown';
   await record('bundle', 'bundle size', () => bundle({ distDir }));
 
-  const needA = ['first-status', 'requests', 'latency', 'diagram', 'diagram-size', 'graphs', 'idle', 'soak'].some(want);
+  const needA = [
+    'first-status', 'first-status-slow', 'first-status-h2', 'requests', 'latency', 'http2', 'diagram', 'diagram-size',
+    'graphs', 'idle', 'soak',
+  ].some(want);
   if (needA) {
-    say('starting the simulated 4-node cluster, Prometheus, nginx, the slow proxy');
-    const stack = await startStack({ nodes: 4, files, slowProxy: true });
-    const browser = await launch();
+    const tls = want('first-status-h2') || want('http2');
+    const frontDelayMs = want('first-status-slow') ? FRONT_DELAY_MS : 0;
+    say(`starting the simulated 4-node cluster, Prometheus, nginx${tls ? ' (also TLS + HTTP/2)' : ''}, the slow proxy`
+      + `${frontDelayMs ? ` (and one in front of nginx, +${frontDelayMs} ms per request)` : ''}`);
+    const stack = await startStack({ nodes: 4, files, slowProxy: true, tls, frontDelayMs });
+    const browser = await launch(stack.browserArgs);
     browserVersion = browser.version();
     try {
       const url = `${stack.nginx.url}/`;
       await record('first-status', 'time to first status', () => firstStatus({ browser, url, loads: quick ? 3 : 12 }));
+      await record('first-status-slow', `time to first status, every request +${FRONT_DELAY_MS} ms`, () => firstStatus({
+        browser, url: `${stack.front.url}/`, loads: quick ? 3 : 12, goalMs: 400, over: `every request +${FRONT_DELAY_MS} ms`,
+      }));
+      await record('first-status-h2', 'time to first status over HTTP/2', async () => {
+        await requireProtocol(browser, `${stack.nginx.tlsUrl}/`, 'h2');
+        return firstStatus({
+          browser, url: `${stack.nginx.tlsUrl}/`, loads: quick ? 3 : 12, goalMs: 250, over: 'HTTP/2 over TLS, loopback',
+        });
+      });
       await record('requests', 'requests per refresh', () => requestsPerRefresh({ browser, url, expressions, refreshes: quick ? 2 : 5 }));
       await record('latency', 'refresh latency', () => latency({ browser, stack, expressions, refreshes: quick ? 3 : 10 }));
+      await record('http2', 'refreshes over HTTP/2', () => http2Refresh({
+        browser,
+        stack,
+        configs: [
+          { key: 'reference', path: '/', label: 'reference (max_in_flight 6)' },
+          { key: 'wide', path: '/?config=wide.yaml', label: `reference, max_in_flight ${expressions.instant.length}` },
+        ],
+        refreshes: quick ? 3 : 10,
+      }));
       await record('diagram', 'diagram at scale', () => diagramAtScale({
         browser, url: `${stack.nginx.url}/?config=diagram.yaml`, ...DIAGRAM, loads: quick ? 2 : 5, refreshes: quick ? 2 : 5,
       }));

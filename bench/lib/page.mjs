@@ -65,7 +65,7 @@ function instrument({ manualRefreshMs }) {
       } else if (e.entryType === 'longtask' && b.keep) {
         b.longTasks.push({ start: e.startTime, duration: e.duration });
       } else if (e.entryType === 'resource' && b.keep && e.name.includes('/api/v1/')) {
-        b.resources.push({ url: e.name, start: e.startTime, end: e.responseEnd, duration: e.duration });
+        b.resources.push({ url: e.name, start: e.startTime, end: e.responseEnd, duration: e.duration, protocol: e.nextHopProtocol });
       }
     }
     wake();

@@ -1,7 +1,9 @@
 // The system under test, assembled from the end-to-end harness: the simulator, a real
 // Prometheus scraping it, nginx with the shipped configuration serving the release
 // bundle (plus the benchmark's configuration files) and proxying Prometheus — once
-// directly and once through the slow proxy, for the latency figures.
+// directly and once through the slow proxy, for the latency figures; optionally with
+// the TLS + HTTP/2 listener too, and a slow proxy in front of nginx that holds back
+// every request of the page.
 import {
   makeSite, simBin, simScrapeConfigs, startNginx, startProcess, startPrometheus, startSim, waitFor,
 } from '../../tests/e2e/harness.mjs';
@@ -19,10 +21,16 @@ export async function promValue(prom, expr) {
 /**
  * Starts everything. `nodes` > 64 uses the simulator's aggregated target (one target,
  * every series labelled with its own job and instance, scraped with honor_labels).
- * `files` are extra files for the site (configurations). Returns the URLs and `stop()`,
- * which stops what was started, in reverse order, even after a failure half-way.
+ * `files` are extra files for the site (configurations). `tls`: every nginx also has its
+ * TLS + HTTP/2 listener (`tlsUrl`) with a throwaway certificate; launch the browser with
+ * `browserArgs` so it trusts them. `frontDelayMs` > 0: `stack.front.url` is a slow proxy in
+ * front of nginx holding every request (page, bundle, configuration, queries) back that
+ * long. Returns the URLs and `stop()`, which stops what was started, in reverse order,
+ * even after a failure half-way.
  */
-export async function startStack({ nodes = 4, files = {}, scrapeInterval = '1s', slowProxy = false } = {}) {
+export async function startStack({
+  nodes = 4, files = {}, scrapeInterval = '1s', slowProxy = false, tls = false, frontDelayMs = 0,
+} = {}) {
   const started = [];
   const stack = {
     async stop() {
@@ -49,14 +57,24 @@ export async function startStack({ nodes = 4, files = {}, scrapeInterval = '1s',
     // The soak fires refreshes back to back from one address: the shipped
     // per-client rate limit would answer 429, which is not what is measured.
     const env = { PANOPTICON_RATE_LIMIT: 'off' };
-    stack.nginx = await startNginx({ prometheus: `127.0.0.1:${stack.prom.port}`, root: stack.site.dir, env });
+    stack.nginx = await startNginx({ prometheus: `127.0.0.1:${stack.prom.port}`, root: stack.site.dir, tls, env });
     started.push(stack.nginx);
     if (slowProxy) {
       stack.proxy = await startSlowProxy(`127.0.0.1:${stack.prom.port}`);
       started.push(stack.proxy);
-      stack.slowNginx = await startNginx({ prometheus: stack.proxy.address, root: stack.site.dir, env });
+      stack.slowNginx = await startNginx({ prometheus: stack.proxy.address, root: stack.site.dir, tls, env });
       started.push(stack.slowNginx);
     }
+    if (frontDelayMs > 0) {
+      // Held back after the whole request arrived, before it goes on to nginx: like a
+      // server (or a network) that answers every request that much later.
+      stack.front = await startSlowProxy(`127.0.0.1:${stack.nginx.port}`);
+      started.push(stack.front);
+      stack.front.setDelay(() => frontDelayMs);
+      stack.front.url = `http://${stack.front.address}`;
+    }
+    const keys = [stack.nginx, stack.slowNginx].map((n) => n?.cert?.spki).filter(Boolean);
+    stack.browserArgs = keys.length ? [`--ignore-certificate-errors-spki-list=${keys.join(',')}`] : [];
     // Every node of every job scraped and up: the dashboard then has a healthy cluster.
     await waitFor(`Prometheus to see all ${nodes} nodes up`, async () => {
       const counts = await Promise.all(['consul', 'gluster', 'weave', 'node']

@@ -1,0 +1,13 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { withMaxInFlight } from './http2.mjs';
+
+test('withMaxInFlight sets the datasource limit and nothing else', () => {
+  const yaml = 'datasource:\n  base_url: /prometheus\n  max_in_flight: 6\n  refresh_secs: 30\n';
+  assert.equal(withMaxInFlight(yaml, 20), 'datasource:\n  base_url: /prometheus\n  max_in_flight: 20\n  refresh_secs: 30\n');
+});
+
+test('withMaxInFlight refuses a configuration without the key instead of measuring the default', () => {
+  assert.throws(() => withMaxInFlight('datasource:\n  base_url: /prometheus\n', 20), /no max_in_flight/);
+});
