@@ -11,6 +11,7 @@
 
 pub mod clock;
 pub mod prom;
+pub mod sorting;
 pub mod status;
 
 pub use status::Status;

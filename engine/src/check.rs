@@ -16,6 +16,7 @@ use std::collections::{HashMap, HashSet};
 
 use panopticon_core::Status;
 use panopticon_core::prom::{Labels, QueryData, QueryError, QueryResult};
+use panopticon_core::sorting;
 
 use crate::aggregate::{self, Tally};
 use crate::config::{Aggregation, Check};
@@ -271,7 +272,7 @@ fn name_silent(remembered: &[String], found: &mut Found<'_>, failure: Option<&st
     let count = silent.len();
     if count > 0 {
         found.verdicts.append(&mut silent);
-        found.verdicts.sort_by(|a, b| a.instance.cmp(&b.instance));
+        sorting::sort_by(&mut found.verdicts, |a, b| a.instance.cmp(&b.instance));
     }
     count
 }
@@ -571,7 +572,7 @@ fn explain(
         });
         by_reason[i].2.push(&v.instance);
     }
-    by_reason.sort_by_key(|r| std::cmp::Reverse(r.0));
+    sorting::sort_by_key(&mut by_reason, |r| std::cmp::Reverse(r.0));
     let mut parts: Vec<String> = by_reason
         .iter()
         .map(|(_, reason, names)| format!("{}: {reason}", names.join(", ")))

@@ -23,6 +23,7 @@
 use std::collections::{HashMap, VecDeque};
 
 use panopticon_core::Status;
+use panopticon_core::sorting;
 
 use crate::check::{self, Inputs, QueryOutcome};
 use crate::config::{Config, Service, Strength};
@@ -229,7 +230,7 @@ impl Engine {
             .iter()
             .filter(|c| c.status != Status::Healthy || c.pending.is_some())
             .collect();
-        telling.sort_by_key(|c| std::cmp::Reverse(c.status));
+        sorting::sort_by_key(&mut telling, |c| std::cmp::Reverse(c.status));
         let mut reasons: Vec<String> = telling
             .iter()
             .map(|c| format!("{}: {} — {}", service.name, c.name, c.outcome.reason))
@@ -293,7 +294,9 @@ fn recent(services: &[ServiceSnapshot]) -> Vec<ServiceTransition> {
             })
         })
         .collect();
-    recent.sort_by(|a, b| b.transition.at.total_cmp(&a.transition.at));
+    sorting::sort_by(&mut recent, |a, b| {
+        b.transition.at.total_cmp(&a.transition.at)
+    });
     recent.truncate(RECENT_TRANSITIONS);
     recent
 }
@@ -382,7 +385,7 @@ impl CheckState {
                     .zip(times)
                     .filter(|(name, _)| seen.binary_search(&name.as_str()).is_err()),
             );
-            all.sort_by(newest_first);
+            sorting::sort_by(&mut all, newest_first);
             (self.seen, self.seen_at) = all.into_iter().unzip();
         }
         self.seen.truncate(keep);

@@ -28,6 +28,7 @@ use std::sync::Arc;
 use panopticon_core::Status;
 use panopticon_core::clock::ClockReading;
 use panopticon_core::prom::{QueryError, QueryResult};
+use panopticon_core::sorting;
 
 use crate::config::Config;
 use crate::evaluation::Engine;
@@ -251,7 +252,7 @@ impl Monitor {
             .filter_map(|r| r.as_ref().ok())
             .flat_map(|r| r.warnings.iter().chain(&r.infos).cloned())
             .collect();
-        warnings.sort();
+        sorting::sort(&mut warnings);
         warnings.dedup();
         self.warnings = warnings;
         if let Some(error) = freshness::source_failure(outcomes.values()) {

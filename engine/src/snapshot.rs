@@ -4,6 +4,7 @@
 //! components only lay it out.
 
 use panopticon_core::Status;
+use panopticon_core::sorting;
 
 use crate::check::CheckOutcome;
 use crate::config::Dependency;
@@ -487,7 +488,7 @@ impl Summary {
     /// A summary of `reasons` in any order: sorted worst first (stable, so
     /// equal statuses keep their order), cut to [`SUMMARY_REASONS`].
     pub fn new(status: Status, mut reasons: Vec<Reason>, impacts: Vec<String>) -> Summary {
-        reasons.sort_by_key(|r| std::cmp::Reverse(r.status));
+        sorting::sort_by_key(&mut reasons, |r| std::cmp::Reverse(r.status));
         let more = reasons.len().saturating_sub(SUMMARY_REASONS);
         reasons.truncate(SUMMARY_REASONS);
         Summary {
@@ -542,7 +543,7 @@ pub(crate) fn root_reasons(services: &[ServiceSnapshot]) -> Vec<Reason> {
         .iter()
         .filter(|s| s.own != Status::Healthy)
         .collect();
-    roots.sort_by_key(|s| std::cmp::Reverse(s.own));
+    sorting::sort_by_key(&mut roots, |s| std::cmp::Reverse(s.own));
     roots
         .iter()
         .map(|s| {

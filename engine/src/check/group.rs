@@ -5,6 +5,7 @@
 //! than all the rating; the names are borrowed from the query result instead.
 
 use panopticon_core::prom::{Labels, QueryData, Sample};
+use panopticon_core::sorting;
 
 use super::CLUSTER_INSTANCE;
 
@@ -43,7 +44,7 @@ pub(super) fn group<'a>(data: &'a QueryData, label: &str) -> Vec<Point<'a>> {
     };
     // Stable: one instance's series keep the query's order. Prometheus
     // mostly answers in label order already, which this sort finds in one pass.
-    points.sort_by(|a, b| a.instance.cmp(b.instance));
+    sorting::sort_by(&mut points, |a, b| a.instance.cmp(b.instance));
     points
 }
 

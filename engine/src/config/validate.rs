@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use panopticon_core::Status;
 use panopticon_core::prom::BaseUrl;
+use panopticon_core::sorting;
 
 use super::error::{ConfigError, ConfigIssue, Problem};
 use super::promql::check_promql;
@@ -270,7 +271,7 @@ pub(super) fn validate(source_name: &str, wire: WireConfig) -> Result<Config, Co
             views,
         })
     } else {
-        issues.0.sort_by_key(|i| (i.line, i.column));
+        sorting::sort_by_key(&mut issues.0, |i| (i.line, i.column));
         Err(ConfigError::Invalid {
             source_name: source_name.to_owned(),
             issues: issues.0,
