@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
+import { forwardable } from '../lib/slow-proxy.mjs';
 import { withMaxInFlight } from './http2.mjs';
 
 test('withMaxInFlight sets the datasource limit and nothing else', () => {
@@ -10,4 +11,11 @@ test('withMaxInFlight sets the datasource limit and nothing else', () => {
 
 test('withMaxInFlight refuses a configuration without the key instead of measuring the default', () => {
   assert.throws(() => withMaxInFlight('datasource:\n  base_url: /prometheus\n', 20), /no max_in_flight/);
+});
+
+test('forwardable drops the pseudo-headers and the connection-specific headers HTTP/2 forbids', () => {
+  assert.deepEqual(forwardable({
+    ':path': '/', ':authority': '127.0.0.1:1', 'accept-encoding': 'br', Connection: 'keep-alive',
+    'keep-alive': 'timeout=5', 'transfer-encoding': 'chunked', 'content-type': 'text/html',
+  }), { 'accept-encoding': 'br', 'content-type': 'text/html' });
 });

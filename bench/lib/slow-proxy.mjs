@@ -1,8 +1,11 @@
 // A forwarding HTTP proxy between nginx and Prometheus that can hold chosen queries
 // back: the "artificially slow query" of the latency figures. It sits behind nginx, so
 // the browser sees a real slow upstream (real sockets, real Resource Timing), not a
-// request paused inside the browser.
+// request paused inside the browser. In front of nginx it holds back every request of
+// the page (a slow server or network); there it can also speak TLS with HTTP/2.
+import fs from 'node:fs';
 import http from 'node:http';
+import http2 from 'node:http2';
 
 import { freePort } from '../../tests/e2e/harness.mjs';
 
@@ -15,15 +18,27 @@ export function expressionOf(pathAndQuery, body = '') {
 }
 
 /**
- * Starts the proxy on a free 127.0.0.1 port in front of `upstream` (`host:port`).
- * `delayFor(expr, path)` returns the milliseconds to hold a request back (0: none);
- * change it at any time with `setDelay`. Every request is forwarded unchanged.
+ * Headers of an HTTP/2 request or answer as HTTP/1.1 takes them and back: without the
+ * pseudo-headers (`:path`, …) and the connection-specific ones HTTP/2 forbids.
  */
-export async function startSlowProxy(upstream) {
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'http2-settings']);
+export function forwardable(headers) {
+  return Object.fromEntries(Object.entries(headers).filter(([k]) => !k.startsWith(':') && !HOP_BY_HOP.has(k.toLowerCase())));
+}
+
+/**
+ * Starts the proxy on a free 127.0.0.1 port in front of `upstream` (`host:port`, plain
+ * HTTP/1.1). `delayFor(expr, path)` returns the milliseconds to hold a request back (0:
+ * none); change it at any time with `setDelay`. Every request is forwarded unchanged.
+ * `tls` (`{ cert, key }`, PEM file paths): the proxy itself answers over TLS, HTTP/2 or
+ * HTTP/1.1 as the client chooses (ALPN), and `url` is https.
+ */
+export async function startSlowProxy(upstream, { tls } = {}) {
   const [host, port] = upstream.split(':');
   let delayFor = () => 0;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const server = http.createServer((req, res) => {
+  const handle = (req, res) => {
+    const h2 = req.httpVersionMajor === 2;
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
@@ -31,10 +46,11 @@ export async function startSlowProxy(upstream) {
       const expr = expressionOf(req.url, body.toString('utf8'));
       const ms = Math.max(0, Number(delayFor(expr, req.url)) || 0);
       const forward = () => {
+        const headers = h2 ? { ...forwardable(req.headers), host: req.headers[':authority'] } : req.headers;
         const up = http.request({
-          host, port: Number(port), method: req.method, path: req.url, headers: req.headers, agent, timeout: 30_000,
+          host, port: Number(port), method: req.method, path: req.url, headers, agent, timeout: 30_000,
         }, (upRes) => {
-          res.writeHead(upRes.statusCode, upRes.headers);
+          res.writeHead(upRes.statusCode, h2 ? forwardable(upRes.headers) : upRes.headers);
           upRes.pipe(res);
         });
         up.on('timeout', () => up.destroy(new Error('upstream timeout')));
@@ -46,7 +62,12 @@ export async function startSlowProxy(upstream) {
       };
       if (ms > 0) setTimeout(forward, ms); else forward();
     });
-  });
+  };
+  const server = tls
+    ? http2.createSecureServer({ cert: fs.readFileSync(tls.cert), key: fs.readFileSync(tls.key), allowHTTP1: true }, handle)
+    : http.createServer(handle);
+  const sessions = new Set();
+  server.on('session', (s) => { sessions.add(s); s.on('close', () => sessions.delete(s)); });
   const listenPort = await freePort();
   await new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -54,9 +75,11 @@ export async function startSlowProxy(upstream) {
   });
   return {
     address: `127.0.0.1:${listenPort}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${listenPort}`,
     setDelay(fn) { delayFor = fn; },
     async stop() {
       agent.destroy();
+      for (const s of sessions) s.destroy();
       server.closeAllConnections?.();
       await new Promise((resolve) => server.close(() => resolve()));
     },

@@ -25,7 +25,7 @@ export async function promValue(prom, expr) {
  * TLS + HTTP/2 listener (`tlsUrl`) with a throwaway certificate; launch the browser with
  * `browserArgs` so it trusts them. `frontDelayMs` > 0: `stack.front.url` is a slow proxy in
  * front of nginx holding every request (page, bundle, configuration, queries) back that
- * long. Returns the URLs and `stop()`, which stops what was started, in reverse order,
+ * long, and with `tls` `stack.frontTls.url` the same over TLS + HTTP/2. Returns the URLs and `stop()`, which stops what was started, in reverse order,
  * even after a failure half-way.
  */
 export async function startStack({
@@ -71,7 +71,12 @@ export async function startStack({
       stack.front = await startSlowProxy(`127.0.0.1:${stack.nginx.port}`);
       started.push(stack.front);
       stack.front.setDelay(() => frontDelayMs);
-      stack.front.url = `http://${stack.front.address}`;
+      if (tls) {
+        // nginx's certificate, so the browser trusts it by the same key.
+        stack.frontTls = await startSlowProxy(`127.0.0.1:${stack.nginx.port}`, { tls: stack.nginx.cert });
+        started.push(stack.frontTls);
+        stack.frontTls.setDelay(() => frontDelayMs);
+      }
     }
     const keys = [stack.nginx, stack.slowNginx].map((n) => n?.cert?.spki).filter(Boolean);
     stack.browserArgs = keys.length ? [`--ignore-certificate-errors-spki-list=${keys.join(',')}`] : [];
