@@ -1,0 +1,198 @@
+//! The detail panel and the recent changes in a real browser (wasm-bindgen-test,
+//! headless Chromium): a refresh updates them in place, so what the reader is
+//! at (keyboard focus, the rows and items they are reading) survives it.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use panopticon_core::Status;
+use panopticon_engine::aggregate::Tally;
+use panopticon_engine::check::{CheckOutcome, InstanceVerdict};
+use panopticon_engine::snapshot::{
+    CheckSnapshot, ServiceSnapshot, ServiceTransition, StatusCounts, Transition,
+};
+use panopticon_engine::{Config, Snapshot};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+use super::ServiceDetail;
+use crate::recent_changes::RecentChanges;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn config() -> Arc<Config> {
+    Arc::new(
+        Config::from_yaml(
+            "reference-cluster.yaml",
+            include_str!("../../examples/config/reference-cluster.yaml"),
+        )
+        .unwrap(),
+    )
+}
+
+fn transition(at: f64, from: Status, to: Status) -> Transition {
+    Transition {
+        at,
+        from,
+        to,
+        cause: format!("{from} to {to}"),
+    }
+}
+
+/// The host service at evaluation `at`: its load check judges node-1..3 with
+/// `load` as node-3's value, and it has changed status once per entry of `changes`.
+fn snapshot(at: f64, load: f64, changes: &[Transition]) -> Arc<Snapshot> {
+    let verdict = |instance: &str, value: f64, status| InstanceVerdict {
+        instance: instance.to_owned(),
+        value: Some(value),
+        status,
+        reason: String::new(),
+    };
+    let node3 = if load > 4.0 {
+        Status::Warning
+    } else {
+        Status::Healthy
+    };
+    let check = CheckSnapshot {
+        id: "load".to_owned(),
+        name: "load".to_owned(),
+        status: node3,
+        pending: None,
+        outcome: CheckOutcome {
+            status: node3,
+            instances: vec![
+                verdict("node-1", 0.5, Status::Healthy),
+                verdict("node-2", 0.7, Status::Healthy),
+                verdict("node-3", load, node3),
+            ],
+            unnamed_missing: 0,
+            tally: Tally::default(),
+            reason: String::new(),
+            notes: vec!["a note from Prometheus".to_owned()],
+        },
+    };
+    let host = ServiceSnapshot {
+        id: "host".to_owned(),
+        name: "Host".to_owned(),
+        own: node3,
+        effective: node3,
+        is_root_cause: node3 != Status::Healthy,
+        impacted_by: Vec::new(),
+        checks: vec![check],
+        reasons: vec!["a reason".to_owned()],
+        transitions: changes.to_vec(),
+    };
+    let recent = changes
+        .iter()
+        .rev()
+        .map(|t| ServiceTransition {
+            service: "host".to_owned(),
+            transition: t.clone(),
+        })
+        .collect();
+    Arc::new(Snapshot {
+        at,
+        cluster: node3,
+        counts: StatusCounts::default(),
+        services: vec![host],
+        summary: String::new(),
+        recent,
+    })
+}
+
+fn element(root: &web_sys::Element, selector: &str) -> web_sys::Element {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector}"))
+}
+
+async fn ticks() {
+    for _ in 0..3 {
+        leptos::task::tick().await;
+    }
+}
+
+/// Focus on the close button, a row of the instance table and a transition:
+/// the next snapshot changes node-3's value and status and adds a
+/// transition. Before, the whole panel was rebuilt at every refresh: focus
+/// fell back to `<body>` and every row was a new element.
+#[wasm_bindgen_test]
+async fn a_refresh_updates_the_detail_in_place_and_keeps_focus() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&root).unwrap();
+    let first = transition(100.0, Status::Unknown, Status::Healthy);
+    let snap = RwSignal::new(Some(snapshot(100.0, 1.0, std::slice::from_ref(&first))));
+    let selected = RwSignal::new(Some("host".to_owned()));
+    let cfg = config();
+    let handle = mount_to(root.clone(), move || {
+        view! {
+            <ServiceDetail config=Arc::clone(&cfg) snapshot=snap selected=selected />
+            <RecentChanges snapshot=snap />
+        }
+    });
+    ticks().await;
+
+    let close: web_sys::HtmlElement = element(&root, "button.close").unchecked_into();
+    close.focus().unwrap();
+    let row = element(&root, "[data-instance=\"node-3\"]");
+    let other_row = element(&root, "[data-instance=\"node-1\"]");
+    let panel = element(&root, "[data-testid=\"service-detail\"]");
+    let detail_change = element(&root, ".detail-panel .transitions li");
+    let recent_change = element(&root, "[data-testid=\"recent-changes\"] li");
+    let reason = element(&root, ".reasons li");
+    assert!(row.text_content().unwrap_or_default().contains("healthy"));
+
+    let second = transition(106.0, Status::Healthy, Status::Warning);
+    snap.set(Some(snapshot(106.0, 9.5, &[first, second])));
+    ticks().await;
+
+    let active = document.active_element().expect("something has focus");
+    assert!(
+        active.is_same_node(Some(&close)),
+        "focus moved to <{}>",
+        active.tag_name()
+    );
+    for (was, selector) in [
+        (&panel, "[data-testid=\"service-detail\"]"),
+        (&row, "[data-instance=\"node-3\"]"),
+        (&other_row, "[data-instance=\"node-1\"]"),
+        (&reason, ".reasons li"),
+    ] {
+        assert!(
+            was.is_same_node(Some(&element(&root, selector))),
+            "{selector} is a new element"
+        );
+    }
+    // The new value and status are written into the kept row.
+    let row_text = row.text_content().unwrap_or_default();
+    assert!(
+        row_text.contains("9.5") && row_text.contains("warning"),
+        "{row_text}"
+    );
+    assert_eq!(
+        row.get_attribute("class").as_deref(),
+        Some("status-warning")
+    );
+    // Newest first: the new change on top, the old one the same element below it.
+    for (was, list) in [
+        (&detail_change, ".detail-panel .transitions"),
+        (
+            &recent_change,
+            "[data-testid=\"recent-changes\"] .transitions",
+        ),
+    ] {
+        let second = element(&root, &format!("{list} li:nth-child(2)"));
+        assert!(
+            was.is_same_node(Some(&second)),
+            "{list}: the kept change is a new element"
+        );
+        let third = root
+            .query_selector(&format!("{list} li:nth-child(3)"))
+            .unwrap();
+        assert!(third.is_none(), "{list}: more than two changes");
+    }
+
+    drop(handle);
+    root.remove();
+}
