@@ -1,9 +1,14 @@
 //! "What is broken": the problems named in a list beside the diagram when the
 //! diagram is too dense to name each of them on its box (which entries, in
-//! which order, is decided by `model::broken_list`).
+//! which order, is decided by `callouts::broken_list`).
+
+use std::sync::Arc;
 
 use leptos::prelude::*;
 use panopticon_core::Status;
+
+use super::callouts;
+use super::scene::{Scene, Shows};
 
 use crate::untrusted::{SENTENCE_CHARS, Untrusted};
 
@@ -18,6 +23,23 @@ pub struct Entry {
     pub status: Status,
     /// Its note ("impacted by Consul", "root cause").
     pub note: String,
+}
+
+/// The entries of the list for what `shows` says about `scene`'s boxes.
+pub fn use_entries(scene: Arc<Scene>, shows: Shows) -> Memo<Vec<Entry>> {
+    Memo::new(move |_| {
+        let looks = shows.looks.get();
+        let named = shows.named.get();
+        callouts::broken_list(scene.density, &looks, &named)
+            .into_iter()
+            .map(|i| Entry {
+                id: scene.boxes[i].id.clone(),
+                name: scene.boxes[i].name.clone(),
+                status: looks[i].effective,
+                note: looks[i].note.clone(),
+            })
+            .collect()
+    })
 }
 
 /// The list, worst first; nothing when `entries` is empty. Clicking an entry

@@ -1,13 +1,14 @@
-//! One dependency edge in the document: what a new snapshot rewrites.
+//! One dependency edge in the document: what a new snapshot rewrites, with
+//! the attribute list the markup writes ([`dom_contract::edge_attributes`]).
 
 use panopticon_core::Status;
 use panopticon_engine::config::Strength;
 use web_sys::Element;
 
-use super::markup;
+use super::dom_contract::{self, edge_attributes};
 
 /// The changing parts of one edge (a `<path data-from data-to>` written by
-/// [`markup::edge`]).
+/// [`super::markup::edge`]).
 pub struct EdgeDom {
     path: Element,
     title: Option<Element>,
@@ -22,26 +23,28 @@ impl EdgeDom {
         }
     }
 
-    /// Writes what the edge passes on now and whether it is highlighted
-    /// (it belongs to the selected service), where either changed.
+    /// Writes what the edge `ends` (dependant, dependency) passes on now and
+    /// whether it is highlighted (it belongs to the selected service), where
+    /// either changed.
     pub fn apply(
         &self,
-        label: &str,
+        (ends, label): ((&str, &str), &str),
         strength: Strength,
-        (status, lit): (Status, bool),
-        (before, was_lit): (Status, bool),
+        now: (Status, bool),
+        before: (Status, bool),
     ) {
-        if status == before && lit == was_lit {
+        if now == before {
             return;
         }
-        let path = &self.path;
-        let _ = path.set_attribute("class", &markup::edge_class(strength, status, lit));
-        if status == before {
-            return;
-        }
-        let _ = path.set_attribute("data-passes", status.as_str());
-        if let Some(title) = &self.title {
-            title.set_text_content(Some(&markup::edge_title(label, strength, status)));
+        dom_contract::patch(
+            &self.path,
+            &edge_attributes(ends, strength, now),
+            &edge_attributes(ends, strength, before),
+        );
+        if now.0 != before.0
+            && let Some(title) = &self.title
+        {
+            title.set_text_content(Some(&dom_contract::edge_title(label, strength, now.0)));
         }
     }
 }

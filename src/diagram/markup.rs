@@ -13,9 +13,11 @@ use std::fmt::Write;
 use panopticon_core::Status;
 use panopticon_engine::config::Strength;
 
-use super::model::{
-    self, Density, NAME_SIZE, NAME_Y, NOTE_SIZE, NOTE_Y, NodeLook, STATUS_SIZE, STATUS_Y,
+use super::dom_contract::{
+    Attribute, BoxState, edge_attributes, edge_title, node_attributes, node_label,
 };
+use super::look::NodeLook;
+use super::plan::{self, Density, NAME_SIZE, NAME_Y, NOTE_SIZE, NOTE_Y, STATUS_SIZE, STATUS_Y};
 use super::shapes::{self, NodeMarkup};
 use crate::untrusted::neutral;
 
@@ -35,17 +37,6 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// CSS classes of a box: its look, the selection, and whether it shows its
-/// name or is a tile now (`model::named`; only tiles density has tiles).
-pub fn node_class(look: &NodeLook, selected: bool, named: bool) -> String {
-    let mut class = look.class();
-    if selected {
-        class.push_str(" selected");
-    }
-    class.push_str(if named { " named" } else { " tile" });
-    class
-}
-
 /// The status line's word, after its icon.
 pub fn status_word(status: Status) -> String {
     format!(" {}", status.label())
@@ -54,27 +45,16 @@ pub fn status_word(status: Status) -> String {
 /// The note line of a box `width` wide (it may quote a reason, and so a
 /// label: bidi controls made visible, see [`crate::untrusted`]).
 pub fn note_text(look: &NodeLook, width: f64) -> String {
-    model::fit(&neutral(&look.note), width, NOTE_SIZE, false)
+    plan::fit(&neutral(&look.note), width, NOTE_SIZE, false)
 }
 
-/// The box's tooltip and `aria-label`: the whole name, bidi controls made
-/// visible. It starts with what the box shows, in the order it shows it
-/// (name, status word, note), and only then adds the own status the box
-/// does not show in words: a name that contains the visible text lets a
-/// voice-control user say what they see (WCAG 2.5.3, axe's
-/// `label-content-name-mismatch`). An "own status" between the status word
-/// and the note broke that on every impacted box.
-pub fn node_label(look: &NodeLook, name: &str) -> String {
-    let shown = NodeLook {
-        own: look.effective,
-        ..look.clone()
-    };
-    let mut label = shown.aria_label(name);
-    if look.own != look.effective {
-        label.push_str(", own status ");
-        label.push_str(look.own.as_str());
+/// `attributes` as markup, each ` name="value"`, the absent ones left out.
+fn write_attributes(out: &mut String, attributes: &[Attribute]) {
+    for (name, value) in attributes {
+        if let Some(value) = value {
+            let _ = write!(out, r#" {name}="{}""#, escape(value));
+        }
     }
-    neutral(&label).into_owned()
 }
 
 /// One service's box, as it looks now. `data-*` attributes are the DOM
@@ -83,51 +63,27 @@ pub fn node_label(look: &NodeLook, name: &str) -> String {
 ///
 /// At the dense sizes the box's inside is [`shapes::body`]'s; the `<g>` with
 /// the DOM contract, the tooltip and the focus ring are the same at every size.
-pub fn node(
-    out: &mut String,
-    m: &NodeMarkup<'_>,
-    look: &NodeLook,
-    (selected, named): (bool, bool),
-) {
-    let (id, name, rect) = (m.id, m.name, m.rect);
+pub fn node(out: &mut String, m: &NodeMarkup<'_>, state: BoxState<'_>) {
+    let (name, rect, look) = (m.name, m.rect, state.look);
     let (w, h) = (rect.width, rect.height);
     let mid = w / 2.0;
-    let label = escape(&node_label(look, name));
-    let _ = write!(
-        out,
-        r#"<g class="{class}" data-service="{id}" data-status="{effective}" data-own-status="{own}""#,
-        class = node_class(look, selected, named),
-        id = escape(id),
-        effective = look.effective.as_str(),
-        own = look.own.as_str(),
-    );
-    if !look.impacted_by.is_empty() {
-        let _ = write!(
-            out,
-            r#" data-impacted-by="{}""#,
-            escape(&look.impacted_by.join(","))
-        );
-    }
-    if let Some(pending) = &look.pending {
-        let _ = write!(out, r#" data-pending="{}""#, escape(pending));
-    }
+    out.push_str("<g");
+    write_attributes(out, &node_attributes(m.id, name, state));
     let _ = write!(
         out,
         concat!(
-            r#" tabindex="0" role="button" aria-pressed="{selected}" aria-label="{label}""#,
             r#" transform="translate({x:.1},{y:.1})">"#,
             "<title>{label}</title>",
             r#"<rect class="node-focus" x="-5" y="-5" width="{fw:.1}" height="{fh:.1}" rx="13"/>"#,
         ),
-        selected = selected,
-        label = label,
+        label = escape(&node_label(look, name)),
         x = rect.x,
         y = rect.y,
         fw = w + 10.0,
         fh = h + 10.0,
     );
     if m.density != Density::Full {
-        shapes::body(out, m, look.effective, named);
+        shapes::body(out, m, look.effective, state.named);
         out.push_str("</g>");
         return;
     }
@@ -149,7 +105,7 @@ pub fn node(
         mid = mid,
         name_y = NAME_Y,
         name_size = NAME_SIZE,
-        name = escape(&model::fit(&neutral(name), w, NAME_SIZE, true)),
+        name = escape(&plan::fit(&neutral(name), w, NAME_SIZE, true)),
         status_y = STATUS_Y,
         status_size = STATUS_SIZE,
         icon = look.effective.icon(),
@@ -160,51 +116,22 @@ pub fn node(
     );
 }
 
-/// CSS classes of an edge; `lit` when it belongs to the selected service.
-pub fn edge_class(strength: Strength, status: Status, lit: bool) -> String {
-    format!(
-        "diagram-edge {} status-{}{}",
-        strength.as_str(),
-        status.as_str(),
-        if lit { " lit" } else { "" }
-    )
-}
-
-/// An edge's tooltip: who needs whom, the rule of its strength, what it
-/// passes on (names with bidi controls made visible).
-pub fn edge_title(label: &str, strength: Strength, status: Status) -> String {
-    let rule = match strength {
-        Strength::Hard => "passes its status on",
-        Strength::Soft => "passes at most warning",
-    };
-    let title = format!(
-        "{label} ({}: {rule}): passes {}",
-        strength.as_str(),
-        status.as_str()
-    );
-    neutral(&title).into_owned()
-}
-
 /// One dependency edge from `from` (the dependant) to `to`, along `path`:
 /// solid for hard, dashed for soft, coloured by what it passes on.
 pub fn edge(
     out: &mut String,
     path: &str,
-    (from, to): (&str, &str),
+    ends: (&str, &str),
     label: &str,
     strength: Strength,
     (status, lit): (Status, bool),
 ) {
+    let _ = write!(out, r#"<path d="{}""#, escape(path));
+    write_attributes(out, &edge_attributes(ends, strength, (status, lit)));
     let _ = write!(
         out,
-        r#"<path class="{class}" d="{path}" data-from="{from}" data-to="{to}" data-strength="{strength}" data-passes="{status}"><title>{title}</title></path>"#,
-        class = edge_class(strength, status, lit),
-        path = escape(path),
-        from = escape(from),
-        to = escape(to),
-        strength = strength.as_str(),
-        status = status.as_str(),
-        title = escape(&edge_title(label, strength, status)),
+        "><title>{}</title></path>",
+        escape(&edge_title(label, strength, status))
     );
 }
 
@@ -270,8 +197,11 @@ mod tests {
         node(
             &mut out,
             &full("swarm", "Swarm <prod> & co", rect),
-            &l,
-            (true, true),
+            BoxState {
+                look: &l,
+                selected: true,
+                named: true,
+            },
         );
         for part in [
             r#"class="diagram-node status-critical impacted selected named""#,
@@ -305,7 +235,15 @@ mod tests {
                 "critical pending 1/2",
             )
         };
-        node(&mut out, &full("host", "Host", rect), &held, (false, true));
+        node(
+            &mut out,
+            &full("host", "Host", rect),
+            BoxState {
+                look: &held,
+                selected: false,
+                named: true,
+            },
+        );
         assert!(out.contains(r#"data-pending="critical 1/2""#), "{out}");
         assert!(out.contains(">critical pending 1/2</text>"), "{out}");
 
@@ -313,8 +251,11 @@ mod tests {
         node(
             &mut out,
             &full("host", "Host", rect),
-            &look(Status::Healthy, Status::Healthy, &[], ""),
-            (false, true),
+            BoxState {
+                look: &look(Status::Healthy, Status::Healthy, &[], ""),
+                selected: false,
+                named: true,
+            },
         );
         assert!(!out.contains("data-impacted-by"), "{out}");
         assert!(out.contains(r#"aria-pressed="false""#), "{out}");
@@ -364,8 +305,11 @@ mod tests {
             node(
                 &mut out,
                 &full("swarm", "Docker Swarm", rect),
-                &l,
-                (false, true),
+                BoxState {
+                    look: &l,
+                    selected: false,
+                    named: true,
+                },
             );
             let between = |from: &str, to: &str| {
                 out.split(from)
@@ -446,7 +390,15 @@ mod tests {
             &[],
             "node\u{202E}-1: no data",
         );
-        node(&mut out, &full("evil", &name, rect), &l, (false, true));
+        node(
+            &mut out,
+            &full("evil", &name, rect),
+            BoxState {
+                look: &l,
+                selected: false,
+                named: true,
+            },
+        );
         assert!(!out.contains('\u{202E}'), "no override reaches the SVG");
         assert!(out.contains(">node[U+202E]-1: no data</text>"), "{out}");
         let shown = out
@@ -479,7 +431,7 @@ mod tests {
         assert_eq!(
             out,
             concat!(
-                r#"<path class="diagram-edge soft status-warning" d="M 1 2 L 3 4" data-from="weave" data-to="consul""#,
+                r#"<path d="M 1 2 L 3 4" class="diagram-edge soft status-warning" data-from="weave" data-to="consul""#,
                 r#" data-strength="soft" data-passes="warning">"#,
                 "<title>Weave needs Consul (soft: passes at most warning): passes warning</title></path>"
             )

@@ -2,12 +2,15 @@
 //!
 //! The box is written as markup by [`super::markup::node`]; this keeps
 //! handles to its changing parts and writes only what changed, so a refresh
-//! that changes nothing touches no DOM.
+//! that changes nothing touches no DOM. Its attributes are the same list the
+//! markup writes ([`super::dom_contract::node_attributes`]).
 
 use web_sys::Element;
 
+use super::dom_contract::{self, BoxState, node_attributes};
+use super::look::NodeLook;
 use super::markup;
-use super::model::{Density, NodeLook};
+use super::plan::Density;
 use super::shapes::{self, NodeMarkup};
 
 /// The changing parts of one box.
@@ -72,58 +75,30 @@ impl NodeDom {
         &self.g
     }
 
-    /// Writes `look` (and the selection, and whether it shows its name or is
-    /// a tile; `width` is what its text is fitted to) into the box, changing only what
-    /// differs from `before`, what the box shows now.
-    pub fn apply(
-        &self,
-        name: &str,
-        width: f64,
-        (look, selected, named): (&NodeLook, bool, bool),
-        (before, was_selected, was_named): (&NodeLook, bool, bool),
-    ) {
-        let g = &self.g;
-        if look != before || selected != was_selected || named != was_named {
-            let _ = g.set_attribute("class", &markup::node_class(look, selected, named));
+    /// Writes `now` into the box `m`, changing only what differs from
+    /// `before`, what the box shows now.
+    pub fn apply(&self, m: &NodeMarkup<'_>, now: BoxState<'_>, before: BoxState<'_>) {
+        if now == before {
+            return;
         }
-        if selected != was_selected {
-            let _ = g.set_attribute("aria-pressed", if selected { "true" } else { "false" });
-        }
+        dom_contract::patch(
+            &self.g,
+            &node_attributes(m.id, m.name, now),
+            &node_attributes(m.id, m.name, before),
+        );
+        let (look, before) = (now.look, before.look);
         if look == before {
             return;
         }
         if look.effective != before.effective {
-            let _ = g.set_attribute("data-status", look.effective.as_str());
             for icon in &self.icons {
                 icon.set_text_content(Some(look.effective.icon()));
             }
             set_text(self.word.as_ref(), &markup::status_word(look.effective));
         }
-        if look.own != before.own {
-            let _ = g.set_attribute("data-own-status", look.own.as_str());
-        }
-        if look.impacted_by != before.impacted_by {
-            if look.impacted_by.is_empty() {
-                let _ = g.remove_attribute("data-impacted-by");
-            } else {
-                let _ = g.set_attribute("data-impacted-by", &look.impacted_by.join(","));
-            }
-        }
-        if look.pending != before.pending {
-            match &look.pending {
-                Some(p) => {
-                    let _ = g.set_attribute("data-pending", p);
-                }
-                None => {
-                    let _ = g.remove_attribute("data-pending");
-                }
-            }
-        }
-        let label = markup::node_label(look, name);
-        let _ = g.set_attribute("aria-label", &label);
-        set_text(self.title.as_ref(), &label);
+        set_text(self.title.as_ref(), &dom_contract::node_label(look, m.name));
         if look.note != before.note {
-            set_text(self.note.as_ref(), &markup::note_text(look, width));
+            set_text(self.note.as_ref(), &markup::note_text(look, m.text_width()));
         }
     }
 }

@@ -8,7 +8,7 @@ use panopticon_core::Status;
 use panopticon_layout::Rect;
 
 use super::markup::escape;
-use super::model::{
+use super::plan::{
     self, COMPACT_HEIGHT, COMPACT_ICON_ROOM, COMPACT_NAME_SIZE, COMPACT_Y, Density, TILE_ICON_SIZE,
 };
 use crate::untrusted::neutral;
@@ -38,7 +38,7 @@ impl NodeMarkup<'_> {
     pub fn text_width(&self) -> f64 {
         match self.density {
             Density::Full | Density::Compact => self.rect.width,
-            Density::Tiles => model::compact_width(self.name),
+            Density::Tiles => plan::compact_width(self.name),
         }
     }
 }
@@ -60,7 +60,7 @@ fn compact_line(out: &mut String, name: &str, width: f64, status: Status) {
         icon = status.icon(),
         name_x = LEFT + COMPACT_ICON_ROOM,
         // The icon's room is taken from the width the name may use.
-        name = escape(&model::fit(
+        name = escape(&plan::fit(
             &neutral(name),
             width - COMPACT_ICON_ROOM,
             COMPACT_NAME_SIZE,
@@ -72,7 +72,7 @@ fn compact_line(out: &mut String, name: &str, width: f64, status: Status) {
 /// The inside of a box at `m.density` (not [`Density::Full`], which keeps
 /// its three lines): a compact line, or a tile, with the named box that
 /// replaces it while the service is not healthy when `named` (CSS shows one
-/// of the two, by the `tile`/`named` class `model::named` decides). A tile
+/// of the two, by the `tile`/`named` class `callouts::named` decides). A tile
 /// that is healthy when first drawn gets its named box only once it needs it
 /// ([`callout`], written by `node::NodeDom`): 200 tiles drawn with theirs
 /// cost the first picture about a third more elements.
@@ -110,7 +110,7 @@ pub fn callout(out: &mut String, m: &NodeMarkup<'_>, status: Status) {
         dy = m.callout.y - m.rect.y,
         zoom = m.zoom,
     );
-    compact_line(out, m.name, model::compact_width(m.name), status);
+    compact_line(out, m.name, plan::compact_width(m.name), status);
     out.push_str("</g>");
 }
 

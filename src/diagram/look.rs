@@ -1,0 +1,313 @@
+//! How each box and edge looks for a snapshot: status, impact, the note
+//! line, a pending hold, what an edge passes on. Before the first snapshot
+//! (or for a service it lacks) everything is `unknown`, never green.
+
+use panopticon_core::Status;
+use panopticon_engine::config::Dependency;
+use panopticon_engine::snapshot::{NOT_EVALUATED, passed_on};
+use panopticon_engine::{Config, Snapshot};
+
+/// How one service's box looks at one evaluation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeLook {
+    /// The status the box shows (colour, icon, word).
+    pub effective: Status,
+    /// The service's own status.
+    pub own: Status,
+    /// Ids of the services that drag it down, for `data-impacted-by`.
+    pub impacted_by: Vec<String>,
+    /// Dragged down further than its own status: drawn dashed and hatched.
+    pub impacted: bool,
+    /// Failing by itself: drawn with a solid, heavy outline.
+    pub root_cause: bool,
+    /// The third line of the box, in words.
+    pub note: String,
+    /// A change waiting out its `for:` hold, "critical 1/2", for `data-pending`.
+    pub pending: Option<String>,
+}
+
+impl NodeLook {
+    /// CSS classes of the box (selection is added by the component).
+    pub fn class(&self) -> String {
+        let mut class = format!("diagram-node status-{}", self.effective.as_str());
+        if self.impacted {
+            class.push_str(" impacted");
+        }
+        if self.root_cause {
+            class.push_str(" root-cause");
+        }
+        class
+    }
+
+    /// What a screen reader says for the box.
+    pub fn aria_label(&self, name: &str) -> String {
+        let mut label = format!("{name}: {}", self.effective.as_str());
+        if self.own != self.effective {
+            label.push_str(", own status ");
+            label.push_str(self.own.as_str());
+        }
+        if !self.note.is_empty() {
+            label.push_str(", ");
+            label.push_str(&self.note);
+        }
+        if let Some(p) = &self.pending
+            && !self.note.contains("pending")
+        {
+            label.push_str(", pending ");
+            label.push_str(p);
+        }
+        label
+    }
+}
+
+/// The look of service `id` in `snapshot`; before the first snapshot (or
+/// for a service the snapshot lacks) everything is `unknown`, never green.
+pub fn node_look(config: &Config, snapshot: Option<&Snapshot>, id: &str) -> NodeLook {
+    let unknown = |note: &str| NodeLook {
+        effective: NOT_EVALUATED,
+        own: NOT_EVALUATED,
+        impacted_by: Vec::new(),
+        impacted: false,
+        root_cause: false,
+        note: note.to_owned(),
+        pending: None,
+    };
+    let Some(snapshot) = snapshot else {
+        return unknown("waiting for data");
+    };
+    let Some(s) = snapshot.service(id) else {
+        return unknown("not evaluated");
+    };
+    let impacted = s.is_impacted();
+    let root_cause = s.shows_as_root_cause();
+    let note = if impacted {
+        let names: Vec<&str> = s
+            .impacted_by
+            .iter()
+            .map(|dep| {
+                config
+                    .service(dep)
+                    .map_or(dep.as_str(), |d| d.name.as_str())
+            })
+            .collect();
+        if names.is_empty() {
+            "impacted by a dependency".to_owned()
+        } else {
+            format!("impacted by {}", names.join(", "))
+        }
+    } else if s.lacks_usable_data() {
+        "no usable data".to_owned()
+    } else if root_cause {
+        "root cause".to_owned()
+    } else {
+        String::new()
+    };
+    // A hold in progress is said where the status is read, never a silent
+    // green: on the note line when it has room, else in the label.
+    let pending = s.pending();
+    let note = match pending {
+        Some(p) if note.is_empty() => p.to_string(),
+        _ => note,
+    };
+    NodeLook {
+        effective: s.effective,
+        own: s.own,
+        impacted_by: s.impacted_by.clone(),
+        impacted,
+        root_cause,
+        note,
+        pending: pending.map(|p| p.short()),
+    }
+}
+
+/// What flows along a dependency edge: the dependency's effective status as
+/// the edge's strength passes it on; `unknown` without data.
+pub fn edge_status(snapshot: Option<&Snapshot>, dep: &Dependency) -> Status {
+    passed_on(snapshot, dep)
+}
+
+/// Whether the edge `from` → `to` is highlighted: it belongs to the selected
+/// service (its dependencies and its dependants).
+pub fn edge_lit(selected: Option<&str>, from: &str, to: &str) -> bool {
+    selected.is_some_and(|s| s == from || s == to)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::{config, snapshot};
+    use super::*;
+
+    use Status::{Critical as C, Healthy as H, Unknown as U, Warning as W};
+
+    fn check(snap: Option<&Snapshot>, id: &str, expect: (Status, Status, &str, &str)) {
+        let look = node_look(&config(), snap, id);
+        let (effective, own, class, note) = expect;
+        assert_eq!((look.effective, look.own), (effective, own), "{id}");
+        assert_eq!(look.class(), class, "{id}");
+        assert_eq!(look.note, note, "{id}");
+    }
+
+    #[test]
+    fn node_looks() {
+        check(
+            None,
+            "consul",
+            (U, U, "diagram-node status-unknown", "waiting for data"),
+        );
+        // Consul without quorum: Consul is the root cause, Swarm only impacted.
+        let s = snapshot(&[
+            ("consul", C, C, true, &[]),
+            ("swarm", H, C, false, &["consul"]),
+            ("weave", H, W, false, &["consul"]),
+            ("host", H, H, false, &[]),
+            ("app", W, C, true, &["consul", "glusterfs"]),
+            ("glusterfs", U, U, true, &[]),
+        ]);
+        let s = Some(&s);
+        check(
+            s,
+            "consul",
+            (
+                C,
+                C,
+                "diagram-node status-critical root-cause",
+                "root cause",
+            ),
+        );
+        check(
+            s,
+            "swarm",
+            (
+                C,
+                H,
+                "diagram-node status-critical impacted",
+                "impacted by Consul",
+            ),
+        );
+        check(
+            s,
+            "weave",
+            (
+                W,
+                H,
+                "diagram-node status-warning impacted",
+                "impacted by Consul",
+            ),
+        );
+        check(s, "host", (H, H, "diagram-node status-healthy", ""));
+        check(
+            s,
+            "app",
+            (
+                C,
+                W,
+                "diagram-node status-critical impacted root-cause",
+                "impacted by Consul, GlusterFS",
+            ),
+        );
+        check(
+            s,
+            "glusterfs",
+            (
+                U,
+                U,
+                "diagram-node status-unknown root-cause",
+                "no usable data",
+            ),
+        );
+        check(
+            s,
+            "nonexistent",
+            (U, U, "diagram-node status-unknown", "not evaluated"),
+        );
+    }
+
+    /// A hold in progress shows on the box, never a silent green (SPEC §2).
+    #[test]
+    fn a_pending_hold_is_on_the_box() {
+        use panopticon_engine::check::CheckOutcome;
+        use panopticon_engine::snapshot::{CheckSnapshot, Pending};
+        let mut s = snapshot(&[
+            ("host", H, H, false, &[]),
+            ("swarm", H, C, false, &["consul"]),
+        ]);
+        let held = CheckSnapshot {
+            id: "load".to_owned(),
+            name: "load".to_owned(),
+            status: H,
+            pending: Some(Pending {
+                to: C,
+                seen: 1,
+                needed: 2,
+            }),
+            outcome: CheckOutcome {
+                status: C,
+                instances: vec![],
+                unnamed_missing: 0,
+                tally: panopticon_engine::aggregate::Tally::default(),
+                reason: String::new(),
+                notes: vec![],
+            },
+        };
+        for service in &mut s.services {
+            service.checks.push(held.clone());
+        }
+        let cfg = config();
+        let host = node_look(&cfg, Some(&s), "host");
+        assert_eq!(host.pending.as_deref(), Some("critical 1/2"));
+        assert_eq!(host.note, "critical pending 1/2");
+        assert_eq!(
+            host.aria_label("Host"),
+            "Host: healthy, critical pending 1/2"
+        );
+        // The impact note keeps the line; the label still says it.
+        let swarm = node_look(&cfg, Some(&s), "swarm");
+        assert_eq!(swarm.note, "impacted by Consul");
+        assert_eq!(
+            swarm.aria_label("Swarm"),
+            "Swarm: critical, own status healthy, impacted by Consul, pending critical 1/2"
+        );
+    }
+
+    #[test]
+    fn aria_labels() {
+        let s = snapshot(&[
+            ("swarm", H, C, false, &["consul"]),
+            ("host", H, H, false, &[]),
+        ]);
+        let cfg = config();
+        assert_eq!(
+            node_look(&cfg, Some(&s), "swarm").aria_label("Docker Swarm"),
+            "Docker Swarm: critical, own status healthy, impacted by Consul"
+        );
+        assert_eq!(
+            node_look(&cfg, Some(&s), "host").aria_label("Host"),
+            "Host: healthy"
+        );
+        assert_eq!(
+            node_look(&cfg, None, "host").aria_label("Host"),
+            "Host: unknown, waiting for data"
+        );
+    }
+
+    #[test]
+    fn edges_pass_what_their_strength_allows() {
+        let cfg = config();
+        let weave = cfg.service("weave").unwrap();
+        let dep = |id: &str| weave.depends_on.iter().find(|d| d.service == id).unwrap();
+        let s = snapshot(&[("consul", C, C, true, &[]), ("host", H, U, false, &[])]);
+        // weave → consul is soft: a critical Consul passes warning.
+        assert_eq!(edge_status(Some(&s), dep("consul")), W);
+        // weave → host is hard: passes the host's effective status unchanged.
+        assert_eq!(edge_status(Some(&s), dep("host")), U);
+        assert_eq!(edge_status(None, dep("host")), U);
+    }
+
+    #[test]
+    fn edges_of_the_selected_service_are_lit() {
+        assert!(edge_lit(Some("a"), "a", "b"));
+        assert!(edge_lit(Some("b"), "a", "b"));
+        assert!(!edge_lit(Some("c"), "a", "b"));
+        assert!(!edge_lit(None, "a", "b"));
+    }
+}
