@@ -20,15 +20,20 @@ use crate::recent_changes::RecentChanges;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn config() -> Arc<Config> {
-    Arc::new(
-        Config::from_yaml(
-            "reference-cluster.yaml",
-            include_str!("../../examples/config/reference-cluster.yaml"),
-        )
-        .unwrap(),
-    )
-}
+/// One service with one check over three instances and a runbook (a link:
+/// something besides the close button that takes focus).
+const CONFIG: &str = "
+instances: 3
+services:
+  - id: host
+    name: Host
+    runbook: https://runbooks.example.org/host
+    checks:
+      - id: load
+        name: load
+        query: node_load15
+        rule: { kind: threshold, direction: above, warning: 4, critical: 8 }
+";
 
 fn transition(at: f64, from: Status, to: Status) -> Transition {
     Transition {
@@ -124,7 +129,7 @@ async fn a_refresh_updates_the_detail_in_place_and_keeps_focus() {
     let first = transition(100.0, Status::Unknown, Status::Healthy);
     let snap = RwSignal::new(Some(snapshot(100.0, 1.0, std::slice::from_ref(&first))));
     let selected = RwSignal::new(Some("host".to_owned()));
-    let cfg = config();
+    let cfg = Arc::new(Config::from_yaml("detail.yaml", CONFIG).unwrap());
     let handle = mount_to(root.clone(), move || {
         view! {
             <ServiceDetail config=Arc::clone(&cfg) snapshot=snap selected=selected />
