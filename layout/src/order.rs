@@ -7,15 +7,63 @@
 //! with local swaps of neighbours, and the best order seen wins. Every sort is
 //! stable and starts from input order, so the same graph always gets the same
 //! picture.
+//!
+//! The swaps are what costs: they compare every pair of neighbours again and
+//! again, and a big stack wrapped to fit its panel has ten times more dummies
+//! than boxes. Above [`BIG_GRAPH`] vertices the sweeps therefore run alone and the
+//! swaps only polish the best order they found, once (see [`Effort`]).
 
 use crate::graph::Dag;
 
-/// Sweeps tried at most; small graphs reach zero crossings in a few.
-const SWEEPS: usize = 24;
-/// Sweeps without improvement before giving up early.
-const PATIENCE: usize = 6;
-/// Rounds of neighbour swaps after each sweep.
-const SWAP_ROUNDS: usize = 8;
+/// Vertices (boxes and dummies) above which a graph gets the cheaper
+/// [`Effort::big`]. The benchmark's 200 services / 400 edges have 501 and
+/// keep the full effort; 1,000 services / 2,000 edges wrapped into a wide
+/// panel have about 12,600 and pay a quarter of it for about 7 % more
+/// crossings (a drawing of some 120,000 crossings either way).
+pub(crate) const BIG_GRAPH: usize = 4_000;
+
+/// How hard [`Layered::reduce_crossings`] tries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Effort {
+    /// Sweeps tried at most.
+    sweeps: usize,
+    /// Sweeps without improvement before giving up early.
+    patience: usize,
+    /// Rounds of neighbour swaps after each sweep.
+    swap_rounds: usize,
+    /// Rounds of neighbour swaps on the best order, once the sweeps are done.
+    polish_rounds: usize,
+}
+
+impl Effort {
+    /// Sweeps and swaps interleaved: small graphs reach zero crossings in a
+    /// few sweeps, and the swaps find what the mean positions miss.
+    pub const FULL: Effort = Effort {
+        sweeps: 24,
+        patience: 6,
+        swap_rounds: 8,
+        polish_rounds: 0,
+    };
+
+    /// Sweeps alone, then swaps on the best order only. Sweeps alone stop
+    /// improving within a few (they find their best order by the fifth or so
+    /// on the benchmark's big graphs), hence the short patience.
+    pub const BIG: Effort = Effort {
+        sweeps: 24,
+        patience: 3,
+        swap_rounds: 0,
+        polish_rounds: 8,
+    };
+
+    /// The effort for a graph of `vertices` boxes and dummies.
+    pub fn for_size(vertices: usize) -> Effort {
+        if vertices > BIG_GRAPH {
+            Effort::BIG
+        } else {
+            Effort::FULL
+        }
+    }
+}
 
 /// The graph with every edge split into single-row steps.
 #[derive(Debug, Clone)]
@@ -24,10 +72,17 @@ pub(crate) struct Layered {
     pub real: usize,
     /// Per vertex: its row.
     pub layer: Vec<usize>,
-    /// Per vertex: neighbours in the row above.
-    pub up: Vec<Vec<usize>>,
-    /// Per vertex: neighbours in the row below.
-    pub down: Vec<Vec<usize>>,
+    /// Neighbours in the row above, of every vertex in turn (see [`Self::up`]).
+    /// One flat list rather than a list per vertex: the crossing reduction
+    /// reads them millions of times in a big graph, and this keeps them close.
+    up: Vec<usize>,
+    /// Where each vertex's neighbours above start in `up` (one more entry
+    /// than vertices).
+    up_start: Vec<usize>,
+    /// Neighbours in the row below, as `up`.
+    down: Vec<usize>,
+    /// Where each vertex's neighbours below start in `down`.
+    down_start: Vec<usize>,
     /// Per row: its vertices, left to right.
     pub rows: Vec<Vec<usize>>,
     /// Per input edge: the vertices it passes, from dependant to dependency.
@@ -39,33 +94,60 @@ impl Layered {
     /// in edge order).
     pub fn new(dag: &Dag, layer_of: &[usize]) -> Layered {
         let rows_count = layer_of.iter().copied().max().map_or(0, |m| m + 1);
-        let mut g = Layered {
-            real: dag.len(),
-            layer: layer_of.to_vec(),
-            up: vec![Vec::new(); dag.len()],
-            down: vec![Vec::new(); dag.len()],
-            rows: vec![Vec::new(); rows_count],
-            chains: Vec::with_capacity(dag.edges.len()),
-        };
+        let mut layer = layer_of.to_vec();
+        let mut chains = Vec::with_capacity(dag.edges.len());
         for &(from, to) in &dag.edges {
             let mut chain = vec![from];
             for row in layer_of[from] + 1..layer_of[to] {
-                chain.push(g.layer.len());
-                g.layer.push(row);
-                g.up.push(Vec::new());
-                g.down.push(Vec::new());
+                chain.push(layer.len());
+                layer.push(row);
             }
             chain.push(to);
-            for pair in chain.windows(2) {
-                g.down[pair[0]].push(pair[1]);
-                g.up[pair[1]].push(pair[0]);
-            }
-            g.chains.push(chain);
+            chains.push(chain);
         }
-        for (v, &row) in g.layer.iter().enumerate() {
-            g.rows[row].push(v);
+        // Every step of every chain, in chain order: the same neighbour order
+        // per vertex as pushing them one by one.
+        let steps = || chains.iter().flat_map(|c: &Vec<usize>| c.windows(2));
+        let (up, up_start) = flat(layer.len(), steps().map(|p| (p[1], p[0])));
+        let (down, down_start) = flat(layer.len(), steps().map(|p| (p[0], p[1])));
+        let mut rows = vec![Vec::new(); rows_count];
+        for (v, &row) in layer.iter().enumerate() {
+            rows[row].push(v);
         }
-        g
+        Layered {
+            real: dag.len(),
+            layer,
+            up,
+            up_start,
+            down,
+            down_start,
+            rows,
+            chains,
+        }
+    }
+
+    /// Neighbours of `v` in the row above.
+    pub fn up(&self, v: usize) -> &[usize] {
+        self.above().of(v)
+    }
+
+    /// Neighbours of `v` in the row below.
+    pub fn down(&self, v: usize) -> &[usize] {
+        self.below().of(v)
+    }
+
+    fn above(&self) -> Side<'_> {
+        Side {
+            list: &self.up,
+            start: &self.up_start,
+        }
+    }
+
+    fn below(&self) -> Side<'_> {
+        Side {
+            list: &self.down,
+            start: &self.down_start,
+        }
     }
 
     /// Whether `v` is a placeholder of a long edge.
@@ -73,28 +155,36 @@ impl Layered {
         v >= self.real
     }
 
-    /// Reorders the rows to reduce crossings; returns the crossings left.
+    /// Reorders the rows to reduce crossings, as hard as the graph's size
+    /// allows; returns the crossings left.
     pub fn reduce_crossings(&mut self) -> usize {
+        self.reduce_crossings_with(Effort::for_size(self.layer.len()))
+    }
+
+    /// Reorders the rows to reduce crossings with the given effort; returns
+    /// the crossings left.
+    pub fn reduce_crossings_with(&mut self, effort: Effort) -> usize {
         let mut pos = self.positions();
         let mut best = self.rows.clone();
         let mut best_count = self.crossings(&pos);
         let mut since_better = 0;
-        for sweep in 0..SWEEPS {
-            if best_count == 0 || since_better >= PATIENCE {
+        let mut keyed = Vec::new();
+        for sweep in 0..effort.sweeps {
+            if best_count == 0 || since_better >= effort.patience {
                 break;
             }
             if sweep % 2 == 0 {
                 for row in 1..self.rows.len() {
-                    self.sort_row(row, &mut pos, true);
+                    self.sort_row(row, &mut pos, true, &mut keyed);
                 }
             } else {
                 for row in (0..self.rows.len().saturating_sub(1)).rev() {
-                    self.sort_row(row, &mut pos, false);
+                    self.sort_row(row, &mut pos, false, &mut keyed);
                 }
             }
             // Every other pair of sweeps also swaps neighbours whose crossings
             // tie, which lets a later sweep find orders no single swap reaches.
-            self.swap_neighbours(&mut pos, sweep % 4 >= 2);
+            self.swap_neighbours(&mut pos, sweep % 4 >= 2, effort.swap_rounds);
             let count = self.crossings(&pos);
             if count < best_count {
                 best_count = count;
@@ -105,6 +195,13 @@ impl Layered {
             }
         }
         self.rows = best;
+        if effort.polish_rounds > 0 && best_count > 0 {
+            // A swap is made only when it removes crossings, so this can only
+            // improve on the best order.
+            let mut pos = self.positions();
+            self.swap_neighbours(&mut pos, false, effort.polish_rounds);
+            best_count = self.crossings(&pos);
+        }
         best_count
     }
 
@@ -121,36 +218,51 @@ impl Layered {
 
     /// Crossings between all pairs of neighbouring rows.
     pub fn crossings(&self, pos: &[usize]) -> usize {
+        // Buffers shared by every row: a wrapped big graph has dozens of rows.
+        let mut ends = Vec::new();
+        let mut tree = Vec::new();
         (0..self.rows.len().saturating_sub(1))
-            .map(|row| self.crossings_below(row, pos))
+            .map(|row| self.crossings_below(row, pos, &mut ends, &mut tree))
             .sum()
     }
 
     /// Crossings between `row` and the row below: the inversions among edge
     /// ends once edges are sorted by their upper end (Barth, Jünger, Mutzel),
-    /// counted with a Fenwick tree so big graphs stay fast.
-    fn crossings_below(&self, row: usize, pos: &[usize]) -> usize {
+    /// counted with a Fenwick tree so big graphs stay fast. The row is walked
+    /// left to right, so only each vertex's own lower ends need sorting.
+    fn crossings_below(
+        &self,
+        row: usize,
+        pos: &[usize],
+        ends: &mut Vec<usize>,
+        tree: &mut Vec<usize>,
+    ) -> usize {
         let width = self.rows.get(row + 1).map_or(0, Vec::len);
-        let mut ends: Vec<(usize, usize)> = self.rows[row]
-            .iter()
-            .flat_map(|&u| self.down[u].iter().map(move |&v| (pos[u], pos[v])))
-            .collect();
-        ends.sort_unstable();
-        let mut tree = vec![0_usize; width + 1];
+        tree.clear();
+        tree.resize(width + 1, 0);
+        let tree: &mut [usize] = tree;
+        let below = self.below();
+        let mut seen = 0;
         let mut count = 0;
-        for (seen, &(_, lower)) in ends.iter().enumerate() {
-            // Edges already seen whose lower end lies strictly right of this one.
-            let mut at_or_left = 0;
-            let mut i = lower + 1;
-            while i > 0 {
-                at_or_left += tree[i];
-                i &= i - 1;
-            }
-            count += seen - at_or_left;
-            let mut i = lower + 1;
-            while i <= width {
-                tree[i] += 1;
-                i += i & i.wrapping_neg();
+        for &u in &self.rows[row] {
+            ends.clear();
+            ends.extend(below.of(u).iter().map(|&v| pos[v]));
+            ends.sort_unstable();
+            for &lower in ends.iter() {
+                // Edges already seen whose lower end lies strictly right of this one.
+                let mut at_or_left = 0;
+                let mut i = lower + 1;
+                while i > 0 {
+                    at_or_left += tree[i];
+                    i &= i - 1;
+                }
+                count += seen - at_or_left;
+                seen += 1;
+                let mut i = lower + 1;
+                while i <= width {
+                    tree[i] += 1;
+                    i += i & i.wrapping_neg();
+                }
             }
         }
         count
@@ -159,23 +271,32 @@ impl Layered {
     /// Sorts one row by the mean position of each vertex's neighbours in the
     /// row above (`from_above`) or below. A vertex without such neighbours
     /// keeps its own position as its key, so it stays roughly where it was.
-    fn sort_row(&mut self, row: usize, pos: &mut [usize], from_above: bool) {
-        let key = |v: usize| {
-            let near = if from_above {
-                &self.up[v]
-            } else {
-                &self.down[v]
-            };
-            if near.is_empty() {
+    fn sort_row(
+        &mut self,
+        row: usize,
+        pos: &mut [usize],
+        from_above: bool,
+        keyed: &mut Vec<(f64, usize)>,
+    ) {
+        let side = if from_above {
+            self.above()
+        } else {
+            self.below()
+        };
+        keyed.clear();
+        keyed.extend(self.rows[row].iter().map(|&v| {
+            let near = side.of(v);
+            let key = if near.is_empty() {
                 pos[v] as f64
             } else {
                 near.iter().map(|&n| pos[n] as f64).sum::<f64>() / near.len() as f64
-            }
-        };
-        let mut keyed: Vec<(f64, usize)> = self.rows[row].iter().map(|&v| (key(v), v)).collect();
+            };
+            (key, v)
+        }));
         keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
-        self.rows[row] = keyed.into_iter().map(|(_, v)| v).collect();
-        for (i, &v) in self.rows[row].iter().enumerate() {
+        let order: &mut [usize] = &mut self.rows[row];
+        for (i, (slot, &(_, v))) in order.iter_mut().zip(keyed.iter()).enumerate() {
+            *slot = v;
             pos[v] = i;
         }
     }
@@ -183,15 +304,28 @@ impl Layered {
     /// Swaps neighbours in a row while that removes crossings with the rows
     /// above and below ("transpose" in Gansner et al.); catches what the mean
     /// positions miss, e.g. ties.
-    fn swap_neighbours(&mut self, pos: &mut [usize], on_ties: bool) {
-        for _ in 0..SWAP_ROUNDS {
+    fn swap_neighbours(&mut self, pos: &mut [usize], on_ties: bool, rounds: usize) {
+        let (above, below) = (
+            Side {
+                list: &self.up,
+                start: &self.up_start,
+            },
+            Side {
+                list: &self.down,
+                start: &self.down_start,
+            },
+        );
+        for _ in 0..rounds {
             let mut improved = false;
-            for row in 0..self.rows.len() {
-                for i in 1..self.rows[row].len() {
-                    let (a, b) = (self.rows[row][i - 1], self.rows[row][i]);
-                    let (now, swapped) = self.pair_crossings(a, b, pos);
+            for row in &mut self.rows {
+                let row: &mut [usize] = row;
+                for i in 1..row.len() {
+                    let (a, b) = (row[i - 1], row[i]);
+                    let (now_up, swapped_up) = above.pair_crossings(a, b, pos);
+                    let (now_down, swapped_down) = below.pair_crossings(a, b, pos);
+                    let (now, swapped) = (now_up + now_down, swapped_up + swapped_down);
                     if swapped < now || (on_ties && swapped == now && now > 0) {
-                        self.rows[row].swap(i - 1, i);
+                        row.swap(i - 1, i);
                         pos[a] = i;
                         pos[b] = i - 1;
                         improved = true;
@@ -203,29 +337,59 @@ impl Layered {
             }
         }
     }
+}
 
-    /// Crossings among the edges of `left` and `right` with `left` first, and
-    /// with the two swapped: one pass over the pairs of their edge ends counts
-    /// both (an end of `left` right of one of `right` crosses as things stand,
-    /// one left of it crosses once they are swapped; shared ends never cross).
-    fn pair_crossings(&self, left: usize, right: usize, pos: &[usize]) -> (usize, usize) {
+/// The neighbours of every vertex on one side (above or below), as borrowed
+/// from [`Layered`]: plain slices, so the hot loops index them directly.
+#[derive(Debug, Clone, Copy)]
+struct Side<'a> {
+    list: &'a [usize],
+    start: &'a [usize],
+}
+
+impl<'a> Side<'a> {
+    fn of(self, v: usize) -> &'a [usize] {
+        &self.list[self.start[v]..self.start[v + 1]]
+    }
+
+    /// Crossings among the edges on this side of `left` and `right` with
+    /// `left` first, and with the two swapped: one pass over the pairs of
+    /// their edge ends counts both (an end of `left` right of one of `right`
+    /// crosses as things stand, one left of it crosses once they are swapped;
+    /// shared ends never cross).
+    fn pair_crossings(self, left: usize, right: usize, pos: &[usize]) -> (usize, usize) {
         let mut now = 0;
         let mut swapped = 0;
-        for (a, b) in [
-            (&self.up[left], &self.up[right]),
-            (&self.down[left], &self.down[right]),
-        ] {
-            for &x in a {
-                let px = pos[x];
-                for &y in b {
-                    let py = pos[y];
-                    now += usize::from(px > py);
-                    swapped += usize::from(px < py);
-                }
+        for i in self.start[left]..self.start[left + 1] {
+            let px = pos[self.list[i]];
+            for j in self.start[right]..self.start[right + 1] {
+                let py = pos[self.list[j]];
+                now += usize::from(px > py);
+                swapped += usize::from(px < py);
             }
         }
         (now, swapped)
     }
+}
+
+/// Adjacency lists of `n` vertices as one flat list and the start of each
+/// vertex's part, from `(vertex, neighbour)` pairs; each vertex's neighbours
+/// keep the pairs' order.
+fn flat(n: usize, pairs: impl Iterator<Item = (usize, usize)> + Clone) -> (Vec<usize>, Vec<usize>) {
+    let mut start = vec![0; n + 1];
+    for (v, _) in pairs.clone() {
+        start[v + 1] += 1;
+    }
+    for v in 0..n {
+        start[v + 1] += start[v];
+    }
+    let mut next = start.clone();
+    let mut list = vec![0; start[n]];
+    for (v, w) in pairs {
+        list[next[v]] = w;
+        next[v] += 1;
+    }
+    (list, start)
 }
 
 #[cfg(test)]

@@ -57,6 +57,9 @@ pub(crate) fn centres(g: &Layered, widths: &[f64], options: &Options) -> Vec<f64
     }
 
     let mut x = offset.clone();
+    // Reused by every row: a big graph has thousands of rows' worth of sweeps.
+    let mut wishes: Vec<(f64, f64)> = Vec::new();
+    let mut blocks: Vec<(f64, f64, usize)> = Vec::new();
     let sweeps = (0..ROUNDS)
         .flat_map(|_| [Toward::Above, Toward::Below])
         .chain([Toward::Both]);
@@ -66,29 +69,31 @@ pub(crate) fn centres(g: &Layered, widths: &[f64], options: &Options) -> Vec<f64
             Toward::Above | Toward::Both => Box::new(g.rows.iter()),
         };
         for row in rows {
-            let wishes: Vec<(f64, f64)> = row
+            wishes.clear();
+            wishes.extend(row.iter().map(|&v| {
+                let (above, below): (&[usize], &[usize]) = match toward {
+                    Toward::Above => (g.up(v), &[]),
+                    Toward::Below => (&[], g.down(v)),
+                    Toward::Both => (g.up(v), g.down(v)),
+                };
+                let near = above.len() + below.len();
+                let (wish, weight) = if near == 0 {
+                    (x[v], IDLE_WEIGHT)
+                } else {
+                    let sum = above.iter().chain(below).map(|&n| x[n]).sum::<f64>();
+                    let weight = near as f64 * if g.is_dummy(v) { DUMMY_WEIGHT } else { 1.0 };
+                    (sum / near as f64, weight)
+                };
+                // A weak pull towards the common centre line keeps rows from
+                // drifting apart, so the drawing stays compact.
+                let pulled = wish * weight / (weight + GRAVITY);
+                (pulled - offset[v], weight + GRAVITY)
+            }));
+            isotonic(&wishes, &mut blocks);
+            let shifts = blocks
                 .iter()
-                .map(|&v| {
-                    let near: Vec<usize> = match toward {
-                        Toward::Above => g.up[v].clone(),
-                        Toward::Below => g.down[v].clone(),
-                        Toward::Both => g.up[v].iter().chain(&g.down[v]).copied().collect(),
-                    };
-                    let (wish, weight) = if near.is_empty() {
-                        (x[v], IDLE_WEIGHT)
-                    } else {
-                        let mean = near.iter().map(|&n| x[n]).sum::<f64>() / near.len() as f64;
-                        let weight =
-                            near.len() as f64 * if g.is_dummy(v) { DUMMY_WEIGHT } else { 1.0 };
-                        (mean, weight)
-                    };
-                    // A weak pull towards the common centre line keeps rows from
-                    // drifting apart, so the drawing stays compact.
-                    let pulled = wish * weight / (weight + GRAVITY);
-                    (pulled - offset[v], weight + GRAVITY)
-                })
-                .collect();
-            for (&v, shifted) in row.iter().zip(isotonic(&wishes)) {
+                .flat_map(|&(mean, _, count)| std::iter::repeat_n(mean, count));
+            for (&v, shifted) in row.iter().zip(shifts) {
                 x[v] = shifted + offset[v];
             }
         }
@@ -99,9 +104,10 @@ pub(crate) fn centres(g: &Layered, widths: &[f64], options: &Options) -> Vec<f64
 /// The non-decreasing sequence closest to the weighted targets
 /// (least squares), by pooling adjacent violators. Taking positions minus
 /// their packed offsets turns "keep order and gaps" into "non-decreasing".
-fn isotonic(targets: &[(f64, f64)]) -> Vec<f64> {
-    // Blocks of pooled values: (weighted mean, total weight, count).
-    let mut blocks: Vec<(f64, f64, usize)> = Vec::with_capacity(targets.len());
+/// The answer is left in `blocks` as runs of pooled values: (weighted mean,
+/// total weight, count), in order.
+fn isotonic(targets: &[(f64, f64)], blocks: &mut Vec<(f64, f64, usize)>) {
+    blocks.clear();
     for &(value, weight) in targets {
         let mut block = (value, weight, 1);
         while let Some(&(mean, total, count)) = blocks.last() {
@@ -118,10 +124,6 @@ fn isotonic(targets: &[(f64, f64)]) -> Vec<f64> {
         }
         blocks.push(block);
     }
-    blocks
-        .into_iter()
-        .flat_map(|(mean, _, count)| std::iter::repeat_n(mean, count))
-        .collect()
 }
 
 #[cfg(test)]
@@ -129,7 +131,12 @@ mod tests {
     use super::*;
 
     fn check(targets: &[(f64, f64)], expect: &[f64]) {
-        let got = isotonic(targets);
+        let mut blocks = Vec::new();
+        isotonic(targets, &mut blocks);
+        let got: Vec<f64> = blocks
+            .iter()
+            .flat_map(|&(mean, _, count)| std::iter::repeat_n(mean, count))
+            .collect();
         assert_eq!(got.len(), expect.len());
         for (g, e) in got.iter().zip(expect) {
             assert!(
