@@ -351,7 +351,12 @@ struct Side<'a> {
     start: &'a [usize],
 }
 
+// The release profile optimises for size, which inlines almost nothing by
+// itself; these two run hundreds of thousands of times per big layout and
+// are worth their few bytes at each call site.
+#[allow(clippy::inline_always)]
 impl<'a> Side<'a> {
+    #[inline(always)]
     fn of(self, v: usize) -> &'a [usize] {
         &self.list[self.start[v]..self.start[v + 1]]
     }
@@ -361,6 +366,7 @@ impl<'a> Side<'a> {
     /// their edge ends counts both (an end of `left` right of one of `right`
     /// crosses as things stand, one left of it crosses once they are swapped;
     /// shared ends never cross).
+    #[inline(always)]
     fn pair_crossings(self, left: usize, right: usize, pos: &[usize]) -> (usize, usize) {
         let mut now = 0;
         let mut swapped = 0;
