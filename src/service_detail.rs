@@ -1,9 +1,12 @@
 //! Everything about one service: checks, instances, expressions, thresholds,
 //! transitions, runbook.
 //!
-//! Built once per selected service; a refresh updates the values in place
-//! (the lists keyed), so the panel is not rebuilt under the reader: keyboard
-//! focus, a selection or a screen reader's place in it stay where they were.
+//! Built once per selected service; a refresh writes only the values that
+//! changed (nothing at all when the service's part of the snapshot did not),
+//! and the lists are keyed: instance rows by name, transitions by what they
+//! are. A new transition is one new item at the top, not every item rewritten
+//! one element down, so what the reader is at (a row, an item, a text
+//! selection, a screen reader's place) stays with its element.
 
 #[cfg(all(test, target_arch = "wasm32"))]
 mod browser_tests;

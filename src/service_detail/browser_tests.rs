@@ -44,9 +44,10 @@ fn transition(at: f64, from: Status, to: Status) -> Transition {
     }
 }
 
-/// The host service at evaluation `at`: its load check judges node-1..3 with
-/// `load` as node-3's value, and it has changed status once per entry of `changes`.
-fn snapshot(at: f64, load: f64, changes: &[Transition]) -> Arc<Snapshot> {
+/// The host service at evaluation `at`: its load check judges node-1 and
+/// node-3, with `load` as node-3's value, and node-2 once it `reports`; the
+/// service has changed status once per entry of `changes`.
+fn snapshot(at: f64, load: f64, reports: bool, changes: &[Transition]) -> Arc<Snapshot> {
     let verdict = |instance: &str, value: f64, status| InstanceVerdict {
         instance: instance.to_owned(),
         value: Some(value),
@@ -65,12 +66,15 @@ fn snapshot(at: f64, load: f64, changes: &[Transition]) -> Arc<Snapshot> {
         pending: None,
         outcome: CheckOutcome {
             status: node3,
-            instances: vec![
-                verdict("node-1", 0.5, Status::Healthy),
-                verdict("node-2", 0.7, Status::Healthy),
-                verdict("node-3", load, node3),
-            ],
-            unnamed_missing: 0,
+            instances: [
+                Some(verdict("node-1", 0.5, Status::Healthy)),
+                reports.then(|| verdict("node-2", 0.7, Status::Healthy)),
+                Some(verdict("node-3", load, node3)),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+            unnamed_missing: u32::from(!reports),
             tally: Tally::default(),
             reason: String::new(),
             notes: vec!["a note from Prometheus".to_owned()],
@@ -117,17 +121,27 @@ async fn ticks() {
     }
 }
 
-/// Focus on the close button, a row of the instance table and a transition:
-/// the next snapshot changes node-3's value and status and adds a
-/// transition. Before, the whole panel was rebuilt at every refresh: focus
-/// fell back to `<body>` and every row was a new element.
+/// Focus on the close button; the next snapshot changes node-3's value and
+/// status, brings node-2's row (sorted before node-3's) and adds a
+/// transition. The focus, the panel, the rows and the older transitions stay
+/// the same elements, the new values written into them.
+///
+/// Before, the lists were matched by position: node-2 was written into
+/// node-3's row and node-3 got a new one, and the new transition into the
+/// first item, every older one moved one element down. (Focus on the button
+/// was kept even then: the renderer rebuilds a view of the same shape in place.)
 #[wasm_bindgen_test]
 async fn a_refresh_updates_the_detail_in_place_and_keeps_focus() {
     let document = web_sys::window().unwrap().document().unwrap();
     let root: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&root).unwrap();
     let first = transition(100.0, Status::Unknown, Status::Healthy);
-    let snap = RwSignal::new(Some(snapshot(100.0, 1.0, std::slice::from_ref(&first))));
+    let snap = RwSignal::new(Some(snapshot(
+        100.0,
+        1.0,
+        false,
+        std::slice::from_ref(&first),
+    )));
     let selected = RwSignal::new(Some("host".to_owned()));
     let cfg = Arc::new(Config::from_yaml("detail.yaml", CONFIG).unwrap());
     let handle = mount_to(root.clone(), move || {
@@ -149,7 +163,7 @@ async fn a_refresh_updates_the_detail_in_place_and_keeps_focus() {
     assert!(row.text_content().unwrap_or_default().contains("healthy"));
 
     let second = transition(106.0, Status::Healthy, Status::Warning);
-    snap.set(Some(snapshot(106.0, 9.5, &[first, second])));
+    snap.set(Some(snapshot(106.0, 9.5, true, &[first, second])));
     ticks().await;
 
     let active = document.active_element().expect("something has focus");
@@ -169,6 +183,13 @@ async fn a_refresh_updates_the_detail_in_place_and_keeps_focus() {
             "{selector} is a new element"
         );
     }
+    let order: Vec<String> = (1..=3)
+        .filter_map(|i| {
+            let row = element(&root, &format!(".instances tbody tr:nth-child({i})"));
+            row.get_attribute("data-instance")
+        })
+        .collect();
+    assert_eq!(order, ["node-1", "node-2", "node-3"]);
     // The new value and status are written into the kept row.
     let row_text = row.text_content().unwrap_or_default();
     assert!(
