@@ -73,7 +73,7 @@ pub fn Dashboard(
                 <Show when=is_overview fallback=graphs>
                     <Overview
                         config=Arc::clone(&config)
-                        snapshot=live.snapshot
+                        live=live
                         selected=selected
                         built=built
                         slots=slots.clone()

@@ -4,12 +4,12 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use panopticon_engine::{Config, Snapshot};
+use panopticon_engine::Config;
 
 use crate::diagram::DependencyDiagram;
 use crate::graph_list::GraphList;
 use crate::recent_changes::RecentChanges;
-use crate::refresh::GraphSlot;
+use crate::refresh::{GraphSlot, LiveState};
 use crate::service_detail::ServiceDetail;
 
 /// The overview's panels.
@@ -17,17 +17,17 @@ use crate::service_detail::ServiceDetail;
 pub fn Overview(
     /// The validated configuration.
     config: Arc<Config>,
-    /// The statuses on screen.
-    #[prop(into)]
-    snapshot: Signal<Option<Arc<Snapshot>>>,
-    /// The selected service id.
-    selected: RwSignal<Option<String>>,
+    /// The live state: the statuses on screen.
+    live: LiveState,
+    /// The graph slots of every view (the overview's are the first).
+    slots: Vec<Vec<GraphSlot>>,
     /// Whether the diagram and the graphs may be built yet.
     #[prop(into)]
     built: Signal<bool>,
-    /// The graph slots of every view (the overview's are the first).
-    slots: Vec<Vec<GraphSlot>>,
+    /// The selected service id, shared by the diagram and the detail.
+    selected: RwSignal<Option<String>>,
 ) -> impl IntoView {
+    let snapshot = live.snapshot;
     // The diagram takes the whole width when the overview has no graphs (style/diagram-size.css).
     let no_graphs = slots.first().is_none_or(Vec::is_empty);
     let diagram_config = Arc::clone(&config);
