@@ -164,6 +164,7 @@ impl Refresher {
             max_answer_bytes: ds.max_answer_bytes,
             max_series: usize::try_from(ds.max_series).unwrap_or(usize::MAX),
         });
+        client.remember_for_boot(&config.source_name);
         let monitor = Monitor::new((*config).clone());
         let now = now_secs();
         let state = LiveState::new(monitor.on_screen(now), now);
@@ -219,9 +220,7 @@ impl Refresher {
                 .iter()
                 .map(|e| Query::instant_now(e)),
         );
-        self.monitor
-            .borrow_mut()
-            .begin(now, instant.iter().map(|q| q.expr().to_owned()).collect());
+        let asked: Vec<String> = instant.iter().map(|q| q.expr().to_owned()).collect();
         let slots = self.slots.borrow().clone();
         // The graphs' window in the server's time: a skewed browser clock
         // would draw the last hour as it was ten minutes ago.
@@ -233,7 +232,7 @@ impl Refresher {
                 width_px: slot.width_px.get_untracked(),
             }),
         );
-        let all: Vec<Query> = instant.into_iter().chain(ranges.queries()).collect();
+        let graph_queries = ranges.queries();
         let ranges = RefCell::new(ranges);
         let this = Rc::clone(self);
         let mut span = Some(span);
@@ -272,7 +271,17 @@ impl Refresher {
                 }
             }
         };
-        let handle = self.client.refresh(all, on_result);
+        // Status first: the graphs' range queries leave once the checks are
+        // answered, which are asked as one combined query where possible.
+        let handle = self
+            .client
+            .refresh_status_first(instant, graph_queries, on_result);
+        // Begun after the client started (no answer is delivered before this
+        // task ends): an early answer sent by the boot script counts as
+        // asked when it was sent.
+        self.monitor
+            .borrow_mut()
+            .begin(handle.asked_at().unwrap_or(now).min(now), asked);
         // Replacing the handle drops (and so cancels) the previous refresh.
         *self.handle.borrow_mut() = Some(handle);
     }

@@ -44,6 +44,18 @@ pub(crate) async fn run(
     query: &Query,
 ) -> Result<QueryResult, QueryError> {
     let request = prom::build_request(&config.base_url, query, options)?;
+    send(config, clock, &request, None).await
+}
+
+/// Sends `request`, or takes `early` as its answer: the boot script's fetch
+/// of the very same request (see `prefetch.rs`). The deadline runs from now
+/// either way.
+pub(crate) async fn send(
+    config: &ClientConfig,
+    clock: &Cell<Option<ClockReading>>,
+    request: &HttpRequest,
+    early: Option<js_sys::Promise>,
+) -> Result<QueryResult, QueryError> {
     let controller = AbortController::new().map_err(|_| QueryError::Unreachable {
         reason: "this browser cannot abort requests (no AbortController)".to_owned(),
     })?;
@@ -52,7 +64,7 @@ pub(crate) async fn run(
         max_bytes: config.max_answer_bytes,
         max_series: config.max_series,
     };
-    let exchange = pin!(exchange(&request, &guard.0, &limits, clock));
+    let exchange = pin!(exchange(request, early, &guard.0, &limits, clock));
     let deadline = pin!(sleep(config.timeout));
     match select(exchange, deadline).await {
         Either::Left((answer, _)) => answer,
@@ -68,18 +80,39 @@ pub(crate) async fn run(
 /// The HTTP exchange itself, without deadline.
 async fn exchange(
     request: &HttpRequest,
+    early: Option<js_sys::Promise>,
     controller: &AbortController,
     limits: &AnswerLimits,
     clock: &Cell<Option<ClockReading>>,
 ) -> Result<QueryResult, QueryError> {
     let signal = controller.signal();
+    let aborted = || signal.aborted().then_some(AbortCause::Canceled);
+    let response = match early {
+        Some(early) => JsFuture::from(early)
+            .await
+            .map_err(|e| js_error(&e, aborted()))?
+            .dyn_into::<web_sys::Response>()
+            .map(Response::from)
+            .map_err(|_| QueryError::Unreachable {
+                reason: "the early request did not answer".to_owned(),
+            })?,
+        None => send_fetch(request, &signal, aborted).await?,
+    };
+    read_response(&response, limits, clock, aborted).await
+}
+
+async fn send_fetch(
+    request: &HttpRequest,
+    signal: &web_sys::AbortSignal,
+    aborted: impl Fn() -> Option<AbortCause>,
+) -> Result<Response, QueryError> {
     let mut builder = RequestBuilder::new(&request.url)
         .method(match request.method {
             prom::Method::Get => Method::GET,
             prom::Method::Post => Method::POST,
         })
         .header("Accept", "application/json")
-        .abort_signal(Some(&signal));
+        .abort_signal(Some(signal));
     if let Some(content_type) = request.content_type {
         builder = builder.header("Content-Type", content_type);
     }
@@ -87,12 +120,20 @@ async fn exchange(
         Some(body) => builder.body(body.as_str()),
         None => builder.build(),
     };
-    let aborted = || signal.aborted().then_some(AbortCause::Canceled);
-    let response = built
+    built
         .map_err(|e| fetch_error(&e, None))?
         .send()
         .await
-        .map_err(|e| fetch_error(&e, aborted()))?;
+        .map_err(|e| fetch_error(&e, aborted()))
+}
+
+/// Reads and decodes an answer within `limits`.
+async fn read_response(
+    response: &Response,
+    limits: &AnswerLimits,
+    clock: &Cell<Option<ClockReading>>,
+    aborted: impl Fn() -> Option<AbortCause>,
+) -> Result<QueryResult, QueryError> {
     let status = response.status();
     let headers = response.headers();
     // Any answer, an error page too, tells the proxy's time. Cross-origin
@@ -105,7 +146,7 @@ async fn exchange(
     }
     let content_type = headers.get("content-type");
     let mut budget = limits.budget(status, headers.get("content-length").as_deref())?;
-    let body = read_body(&response, &mut budget)
+    let body = read_body(response, &mut budget)
         .await
         .map_err(|failure| match failure {
             BodyFailure::Refused(err) => err,

@@ -13,15 +13,16 @@
 mod fan_out;
 mod fetch;
 mod file;
+mod prefetch;
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
 use futures_util::Stream;
 pub use panopticon_core::clock::ClockReading;
 use panopticon_core::prom::{
-    AnswerLimits, BaseUrl, Query, QueryError, QueryResult, RequestOptions,
+    AnswerLimits, BaseUrl, HttpRequest, Query, QueryError, QueryResult, RequestOptions,
 };
 
 pub use fan_out::RefreshHandle;
@@ -77,6 +78,31 @@ struct Inner {
     refreshes: fan_out::Generations,
     /// The latest look at the server's clock.
     clock: Cell<Option<ClockReading>>,
+    /// Whether the checks' instant queries are still asked as one: a
+    /// combined query that failed for good (a part that does not parse, an
+    /// answer over the limits) is not tried again by this client.
+    combine: Cell<bool>,
+    /// No refresh started yet: the boot script's early request may be its.
+    first_refresh: Cell<bool>,
+    /// The configuration's path under which the combined request is
+    /// remembered for the boot script, and what was last remembered.
+    remember_as: RefCell<Option<String>>,
+    remembered: RefCell<Option<HttpRequest>>,
+}
+
+impl Inner {
+    /// Remembers a combined request that was answered, for the next load
+    /// (written only when it changed).
+    fn remember(&self, request: HttpRequest) {
+        let Some(path) = self.remember_as.borrow().clone() else {
+            return;
+        };
+        if self.remembered.borrow().as_ref() == Some(&request) {
+            return;
+        }
+        prefetch::remember(&path, &request);
+        *self.remembered.borrow_mut() = Some(request);
+    }
 }
 
 impl Client {
@@ -89,6 +115,10 @@ impl Client {
                 options,
                 refreshes: fan_out::Generations::default(),
                 clock: Cell::new(None),
+                combine: Cell::new(true),
+                first_refresh: Cell::new(true),
+                remember_as: RefCell::new(None),
+                remembered: RefCell::new(None),
             }),
         }
     }
@@ -160,5 +190,36 @@ impl Client {
         F: FnMut(Query, Result<QueryResult, QueryError>) + 'static,
     {
         fan_out::start(&self.inner, queries, on_result)
+    }
+
+    /// Starts a refresh like [`Client::refresh`], but status first: the
+    /// `status` queries (the checks') all have their answers before any of
+    /// `graphs` is sent, so the graphs never compete with the status for
+    /// the browser's connections or Prometheus's CPU. The instant queries
+    /// at the server's time are asked as one combined query
+    /// ([`panopticon_core::prom::combine`]), each still answered on its
+    /// own through `on_result`; when the combined query fails they are
+    /// asked one by one. On this client's first refresh the combined answer
+    /// may come from the boot script's early request (see
+    /// [`Client::remember_for_boot`]); [`RefreshHandle::asked_at`] then says
+    /// when it was sent.
+    #[must_use = "dropping the handle cancels the refresh"]
+    pub fn refresh_status_first<F>(
+        &self,
+        status: Vec<Query>,
+        graphs: Vec<Query>,
+        on_result: F,
+    ) -> RefreshHandle
+    where
+        F: FnMut(Query, Result<QueryResult, QueryError>) + 'static,
+    {
+        fan_out::start_status_first(&self.inner, status, graphs, on_result)
+    }
+
+    /// Remembers each answered combined query in `localStorage` under the
+    /// configuration at `config_path`, for the boot script of the next load
+    /// to send while the wasm downloads.
+    pub fn remember_for_boot(&self, config_path: &str) {
+        *self.inner.remember_as.borrow_mut() = Some(config_path.to_owned());
     }
 }
