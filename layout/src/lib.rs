@@ -35,7 +35,7 @@ pub use geometry::{Point, Rect};
 pub use route::EdgeRoute;
 
 use graph::Dag;
-use order::Layered;
+use order::{Effort, Layered, Reducer};
 use route::Band;
 
 /// A box to place.
@@ -188,18 +188,114 @@ pub fn estimate(
 /// `nodes` in the order ties should follow (the config's order);
 /// `edges` as "from depends on to". Errors on duplicate or unknown ids,
 /// self-loops, cycles and sizes that are not finite and positive.
+/// The same as a [`LayoutJob`] run to the end in one go.
 pub fn layout(nodes: &[Node], edges: &[Edge], options: &Options) -> Result<Layout, LayoutError> {
-    options.check()?;
-    let dag = Dag::new(nodes, edges)?;
-    let ids: Vec<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
-    let layer_of = rank::layers(&dag, &ids)?;
-    let sizes: Vec<(f64, f64)> = nodes.iter().map(|n| (n.width, n.height)).collect();
-    let layer_of = wrap::rows(&dag, &layer_of, &sizes, options);
-    let mut g = Layered::new(&dag, &layer_of);
-    let crossings = g.reduce_crossings();
+    Ok(LayoutJob::new(nodes, edges, options)?.finish())
+}
 
+/// A [`layout`] computed in slices, for a caller that must not hold its
+/// thread for long: in a browser, a task over 50 ms delays the page's
+/// response to input, and 1,000 services take longer than that in a cold
+/// WebAssembly module. Each [`step`](LayoutJob::step) does one sweep of the
+/// crossing reduction, or the placement; the caller yields between steps.
+/// Slicing never changes the result: [`finish`](LayoutJob::finish) after any
+/// number of steps gives exactly what [`layout`] gives.
+///
+/// ```
+/// use panopticon_layout::{Edge, LayoutJob, Node, Options, layout};
+///
+/// let nodes = [Node::new("app", 120.0, 40.0), Node::new("db", 120.0, 40.0)];
+/// let edges = [Edge::new("app", "db")];
+/// let mut job = LayoutJob::new(&nodes, &edges, &Options::default()).unwrap();
+/// while !job.step() {
+///     // Let the page breathe here.
+/// }
+/// assert_eq!(job.finish(), layout(&nodes, &edges, &Options::default()).unwrap());
+/// ```
+#[derive(Debug, Clone)]
+pub struct LayoutJob {
+    nodes: Vec<Node>,
+    options: Options,
+    /// Row of every node.
+    layer_of: Vec<usize>,
+    g: Layered,
+    reducer: Reducer,
+    /// Centre x of every vertex, once placed.
+    centre: Option<Vec<f64>>,
+}
+
+impl LayoutJob {
+    /// Checks the graph and ranks it (the cheap part); errors as [`layout`].
+    pub fn new(
+        nodes: &[Node],
+        edges: &[Edge],
+        options: &Options,
+    ) -> Result<LayoutJob, LayoutError> {
+        options.check()?;
+        let dag = Dag::new(nodes, edges)?;
+        let ids: Vec<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
+        let layer_of = rank::layers(&dag, &ids)?;
+        let sizes: Vec<(f64, f64)> = nodes.iter().map(|n| (n.width, n.height)).collect();
+        let layer_of = wrap::rows(&dag, &layer_of, &sizes, options);
+        let g = Layered::new(&dag, &layer_of);
+        let reducer = Reducer::new(&g, Effort::for_size(g.layer.len()));
+        Ok(LayoutJob {
+            nodes: nodes.to_vec(),
+            options: options.clone(),
+            layer_of,
+            g,
+            reducer,
+            centre: None,
+        })
+    }
+
+    /// Does the next slice of the work. Returns whether only
+    /// [`finish`](LayoutJob::finish) is left (then further steps do nothing).
+    pub fn step(&mut self) -> bool {
+        if self.centre.is_some() {
+            return true;
+        }
+        if self.reducer.step(&mut self.g) {
+            let widths: Vec<f64> = self.nodes.iter().map(|n| n.width).collect();
+            self.centre = Some(place::centres(&self.g, &widths, &self.options));
+        }
+        false
+    }
+
+    /// Runs the steps left and draws the layout: boxes, routes, size.
+    pub fn finish(mut self) -> Layout {
+        while !self.step() {}
+        let LayoutJob {
+            nodes,
+            options,
+            layer_of,
+            g,
+            reducer,
+            centre,
+        } = self;
+        let centre = centre.unwrap_or_default();
+        draw(
+            &nodes,
+            &options,
+            &layer_of,
+            &g,
+            &centre,
+            reducer.crossings(),
+        )
+    }
+}
+
+/// The drawing of a placed, ordered graph.
+fn draw(
+    nodes: &[Node],
+    options: &Options,
+    layer_of: &[usize],
+    g: &Layered,
+    centre: &[f64],
+    crossings: usize,
+) -> Layout {
+    let ids: Vec<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
     let widths: Vec<f64> = nodes.iter().map(|n| n.width).collect();
-    let centre = place::centres(&g, &widths, options);
     let left = (0..g.layer.len())
         .map(|v| centre[v] - if g.is_dummy(v) { 0.0 } else { widths[v] / 2.0 })
         .fold(f64::INFINITY, f64::min);
@@ -233,7 +329,7 @@ pub fn layout(nodes: &[Node], edges: &[Edge], options: &Options) -> Result<Layou
             }
         })
         .collect();
-    let edges = route::routes(&g, &centre, &boxes, &bands, &ids);
+    let edges = route::routes(g, &centre, &boxes, &bands, &ids);
 
     let right = (0..g.layer.len())
         .map(|v| {
@@ -245,11 +341,11 @@ pub fn layout(nodes: &[Node], edges: &[Edge], options: &Options) -> Result<Layou
         })
         .fold(0.0, f64::max);
     let bottom = bands.last().map_or(0.0, |b| b.bottom);
-    Ok(Layout {
+    Layout {
         nodes: nodes
             .iter()
             .zip(boxes)
-            .zip(&layer_of)
+            .zip(layer_of)
             .map(|((node, rect), &layer)| NodeBox {
                 id: node.id.clone(),
                 rect,
@@ -261,5 +357,5 @@ pub fn layout(nodes: &[Node], edges: &[Edge], options: &Options) -> Result<Layou
         height: bottom.max(options.margin) + options.margin,
         layers: g.rows.len(),
         crossings,
-    })
+    }
 }

@@ -25,7 +25,7 @@ use crate::graph::Dag;
 /// keeps the full effort, which costs it less than the wrapped one's cheaper.
 pub(crate) const BIG_GRAPH: usize = 4_000;
 
-/// How hard [`Layered::reduce_crossings`] tries.
+/// How hard the crossing reduction ([`Reducer`]) tries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Effort {
     /// Sweeps tried at most.
@@ -159,54 +159,13 @@ impl Layered {
         v >= self.real
     }
 
-    /// Reorders the rows to reduce crossings, as hard as the graph's size
-    /// allows; returns the crossings left.
-    pub fn reduce_crossings(&mut self) -> usize {
-        self.reduce_crossings_with(Effort::for_size(self.layer.len()))
-    }
-
     /// Reorders the rows to reduce crossings with the given effort; returns
     /// the crossings left.
+    #[cfg(test)]
     pub fn reduce_crossings_with(&mut self, effort: Effort) -> usize {
-        let mut pos = self.positions();
-        let mut best = self.rows.clone();
-        let mut best_count = self.crossings(&pos);
-        let mut since_better = 0;
-        let mut keyed = Vec::new();
-        for sweep in 0..effort.sweeps {
-            if best_count == 0 || since_better >= effort.patience {
-                break;
-            }
-            if sweep % 2 == 0 {
-                for row in 1..self.rows.len() {
-                    self.sort_row(row, &mut pos, true, &mut keyed);
-                }
-            } else {
-                for row in (0..self.rows.len().saturating_sub(1)).rev() {
-                    self.sort_row(row, &mut pos, false, &mut keyed);
-                }
-            }
-            // Every other pair of sweeps also swaps neighbours whose crossings
-            // tie, which lets a later sweep find orders no single swap reaches.
-            self.swap_neighbours(&mut pos, sweep % 4 >= 2, effort.swap_rounds);
-            let count = self.crossings(&pos);
-            if count < best_count {
-                best_count = count;
-                best.clone_from(&self.rows);
-                since_better = 0;
-            } else {
-                since_better += 1;
-            }
-        }
-        self.rows = best;
-        if effort.polish_rounds > 0 && best_count > 0 {
-            // A swap is made only when it removes crossings, so this can only
-            // improve on the best order.
-            let mut pos = self.positions();
-            self.swap_neighbours(&mut pos, false, effort.polish_rounds);
-            best_count = self.crossings(&pos);
-        }
-        best_count
+        let mut reducer = Reducer::new(self, effort);
+        while !reducer.step(self) {}
+        reducer.crossings()
     }
 
     /// Position of every vertex within its row.
@@ -340,6 +299,94 @@ impl Layered {
                 break;
             }
         }
+    }
+}
+
+/// The crossing reduction of one [`Layered`], a sweep at a time, so a caller
+/// can spread it over several slices of time (see `LayoutJob`). The state
+/// between sweeps is all here, so the result never depends on the slicing.
+#[derive(Debug, Clone)]
+pub(crate) struct Reducer {
+    effort: Effort,
+    /// Position of every vertex in the current order.
+    pos: Vec<usize>,
+    /// The order with the fewest crossings so far, and their count.
+    best: Vec<Vec<usize>>,
+    best_count: usize,
+    /// Sweeps done, and how many of the last ones found nothing better.
+    sweep: usize,
+    since_better: usize,
+    /// Reused by every row's sort.
+    keyed: Vec<(f64, usize)>,
+    finished: bool,
+}
+
+impl Reducer {
+    /// Counts the crossings of `g`'s current order, which is the best so far.
+    pub fn new(g: &Layered, effort: Effort) -> Reducer {
+        let pos = g.positions();
+        let best_count = g.crossings(&pos);
+        Reducer {
+            effort,
+            pos,
+            best: g.rows.clone(),
+            best_count,
+            sweep: 0,
+            since_better: 0,
+            keyed: Vec::new(),
+            finished: false,
+        }
+    }
+
+    /// Crossings of the best order found so far (of `g`'s order once finished).
+    pub fn crossings(&self) -> usize {
+        self.best_count
+    }
+
+    /// One sweep over `g`'s rows, or, once the sweeps are over, the best
+    /// order put back and polished. Returns whether the reduction is over
+    /// (`g` then holds its result; further calls change nothing).
+    pub fn step(&mut self, g: &mut Layered) -> bool {
+        if self.finished {
+            return true;
+        }
+        let effort = self.effort;
+        if self.sweep < effort.sweeps && self.best_count > 0 && self.since_better < effort.patience
+        {
+            let (pos, keyed) = (&mut self.pos, &mut self.keyed);
+            if self.sweep.is_multiple_of(2) {
+                for row in 1..g.rows.len() {
+                    g.sort_row(row, pos, true, keyed);
+                }
+            } else {
+                for row in (0..g.rows.len().saturating_sub(1)).rev() {
+                    g.sort_row(row, pos, false, keyed);
+                }
+            }
+            // Every other pair of sweeps also swaps neighbours whose crossings
+            // tie, which lets a later sweep find orders no single swap reaches.
+            g.swap_neighbours(pos, self.sweep % 4 >= 2, effort.swap_rounds);
+            let count = g.crossings(pos);
+            if count < self.best_count {
+                self.best_count = count;
+                self.best.clone_from(&g.rows);
+                self.since_better = 0;
+            } else {
+                self.since_better += 1;
+            }
+            self.sweep += 1;
+            return false;
+        }
+        g.rows = std::mem::take(&mut self.best);
+        if effort.polish_rounds > 0 && self.best_count > 0 {
+            // A swap is made only when it removes crossings, so this can only
+            // improve on the best order.
+            let mut pos = g.positions();
+            g.swap_neighbours(&mut pos, false, effort.polish_rounds);
+            self.best_count = g.crossings(&pos);
+        }
+        self.finished = true;
+        true
     }
 }
 
@@ -484,7 +531,7 @@ mod tests {
         assert!(g.layer.len() <= BIG_GRAPH, "{} vertices", g.layer.len());
         let full = g.clone().reduce_crossings_with(Effort::FULL);
         let big = g.clone().reduce_crossings_with(Effort::BIG);
-        assert_eq!(g.clone().reduce_crossings(), full);
+        assert_eq!(Effort::for_size(g.layer.len()), Effort::FULL);
         assert!(
             big * 4 <= full * 5,
             "full effort {full} crossings, big-graph effort {big}"

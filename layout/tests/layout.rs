@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use panopticon_layout::{Edge, Layout, LayoutError, Node, Options, Point, Rect, layout};
+use panopticon_layout::{Edge, Layout, LayoutError, LayoutJob, Node, Options, Point, Rect, layout};
 use proptest::prelude::*;
 
 const W: f64 = 120.0;
@@ -461,6 +461,15 @@ fn two_hundred_nodes_timing() {
     );
 }
 
+/// The layout done as a [`LayoutJob`]: `steps` steps, then the rest at once.
+fn sliced(nodes: &[Node], edges: &[Edge], options: &Options, steps: usize) -> Layout {
+    let mut job = LayoutJob::new(nodes, edges, options).unwrap();
+    for _ in 0..steps {
+        job.step();
+    }
+    job.finish()
+}
+
 /// Nodes as `(id, width, height)` and edges as `(from, to)`.
 type Graph = (Vec<(String, f64, f64)>, Vec<(String, String)>);
 
@@ -488,12 +497,13 @@ fn arb_dag() -> impl Strategy<Value = Graph> {
 
 proptest! {
     #[test]
-    fn random_dags_keep_the_promises((nodes, edges) in arb_dag()) {
+    fn random_dags_keep_the_promises((nodes, edges) in arb_dag(), steps in 0_usize..30) {
         let ns: Vec<Node> = nodes.iter().map(|(id, w, h)| Node::new(id.clone(), *w, *h)).collect();
         let es: Vec<Edge> = edges.iter().map(|(a, b)| Edge::new(a.clone(), b.clone())).collect();
         let l = layout(&ns, &es, &Options::default()).unwrap();
         assert_invariants(&l, &edges);
-        prop_assert_eq!(layout(&ns, &es, &Options::default()).unwrap(), l);
+        prop_assert_eq!(layout(&ns, &es, &Options::default()).unwrap(), l.clone());
+        prop_assert_eq!(sliced(&ns, &es, &Options::default(), steps), l);
     }
 }
 
@@ -661,7 +671,11 @@ fn the_estimate_is_at_most_a_hair_over_the_layout() {
 }
 
 /// The app's smallest boxes (tiles) and their gaps, for the biggest graphs.
-fn lay_tiles(ids: &[String], edges: &[(String, String)], aspect: Option<f64>) -> Layout {
+fn tiles(
+    ids: &[String],
+    edges: &[(String, String)],
+    aspect: Option<f64>,
+) -> (Vec<Node>, Vec<Edge>, Options) {
     let nodes: Vec<Node> = ids
         .iter()
         .map(|id| Node::new(id.clone(), 40.0, 40.0))
@@ -677,6 +691,11 @@ fn lay_tiles(ids: &[String], edges: &[(String, String)], aspect: Option<f64>) ->
         margin: 12.0,
         aspect,
     };
+    (nodes, edges, options)
+}
+
+fn lay_tiles(ids: &[String], edges: &[(String, String)], aspect: Option<f64>) -> Layout {
+    let (nodes, edges, options) = tiles(ids, edges, aspect);
     layout(&nodes, &edges, &options).unwrap()
 }
 
@@ -693,6 +712,15 @@ fn a_thousand_services_keep_the_promises() {
         let l = lay_tiles(&ids, &edges, aspect);
         assert_invariants(&l, &edges);
         assert_eq!(lay_tiles(&ids, &edges, aspect), l, "{aspect:?}");
+        // In slices, as a page lays it out between frames: the same picture.
+        let (nodes, edge_list, options) = tiles(&ids, &edges, aspect);
+        let mut job = LayoutJob::new(&nodes, &edge_list, &options).unwrap();
+        let mut steps = 0;
+        while !job.step() {
+            steps += 1;
+        }
+        assert!(steps > 3, "{aspect:?}: {steps} steps");
+        assert_eq!(job.finish(), l, "{aspect:?} in {steps} steps");
         assert!(
             l.crossings * 10 <= full * 11,
             "{aspect:?}: {} crossings, the full effort leaves {full}",
