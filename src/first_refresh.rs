@@ -53,3 +53,44 @@ pub fn built_after_first_status(refreshes: impl Into<Signal<u64>>) -> Signal<boo
     when_first_refresh(refreshes, move || set_timeout(build, Duration::ZERO));
     built.into()
 }
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod browser_tests {
+    use leptos::prelude::*;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+    use super::when_first_refresh;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    /// Not before the first refresh, once at it, never again after it, and
+    /// what `f` reads does not make it run again.
+    #[wasm_bindgen_test]
+    async fn runs_once_at_the_first_refresh() {
+        let document = web_sys::window().unwrap().document().unwrap();
+        let root: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+        document.body().unwrap().append_child(&root).unwrap();
+        let refreshes = RwSignal::new(0_u64);
+        let read = RwSignal::new(0_u32);
+        let runs = RwSignal::new(0_u32);
+        let handle = mount_to(root.clone(), move || {
+            when_first_refresh(refreshes, move || {
+                let _ = read.get();
+                runs.update(|n| *n += 1);
+            });
+        });
+        let tick = leptos::task::tick;
+        tick().await;
+        assert_eq!(runs.get_untracked(), 0, "before the first refresh");
+        refreshes.set(1);
+        tick().await;
+        assert_eq!(runs.get_untracked(), 1, "at the first refresh");
+        refreshes.set(2);
+        read.set(1);
+        tick().await;
+        assert_eq!(runs.get_untracked(), 1, "after it");
+        drop(handle);
+        root.remove();
+    }
+}
