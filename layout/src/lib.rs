@@ -197,7 +197,11 @@ pub fn layout(nodes: &[Node], edges: &[Edge], options: &Options) -> Result<Layou
 /// thread for long: in a browser, a task over 50 ms delays the page's
 /// response to input, and 1,000 services take longer than that in a cold
 /// WebAssembly module. Each [`step`](LayoutJob::step) does one sweep of the
-/// crossing reduction, or the placement; the caller yields between steps.
+/// crossing reduction, or its last polish, or the placement; the caller
+/// yields between steps. For 1,000 services / 2,000 edges drawn as tiles in
+/// a wide panel that is `new`, 13 steps and `finish`, none over 20 ms in a
+/// freshly loaded WebAssembly module (measured in Node: 50–70 ms in all),
+/// where one `layout` call holds the thread for all of it.
 /// Slicing never changes the result: [`finish`](LayoutJob::finish) after any
 /// number of steps gives exactly what [`layout`] gives.
 ///
@@ -220,6 +224,8 @@ pub struct LayoutJob {
     layer_of: Vec<usize>,
     g: Layered,
     reducer: Reducer,
+    /// Whether the crossing reduction is over.
+    ordered: bool,
     /// Centre x of every vertex, once placed.
     centre: Option<Vec<f64>>,
 }
@@ -245,6 +251,7 @@ impl LayoutJob {
             layer_of,
             g,
             reducer,
+            ordered: false,
             centre: None,
         })
     }
@@ -255,11 +262,13 @@ impl LayoutJob {
         if self.centre.is_some() {
             return true;
         }
-        if self.reducer.step(&mut self.g) {
-            let widths: Vec<f64> = self.nodes.iter().map(|n| n.width).collect();
-            self.centre = Some(place::centres(&self.g, &widths, &self.options));
+        if !self.ordered {
+            self.ordered = self.reducer.step(&mut self.g);
+            return false;
         }
-        false
+        let widths: Vec<f64> = self.nodes.iter().map(|n| n.width).collect();
+        self.centre = Some(place::centres(&self.g, &widths, &self.options));
+        true
     }
 
     /// Runs the steps left and draws the layout: boxes, routes, size.
@@ -272,6 +281,7 @@ impl LayoutJob {
             g,
             reducer,
             centre,
+            ..
         } = self;
         let centre = centre.unwrap_or_default();
         draw(
