@@ -10,7 +10,8 @@
 //! `DENSITY=compact` or `DENSITY=tiles` sizes boxes and gaps as the app does for that
 //! density (default `full`); `ASPECT=2.6` lays it out for a box of that width ÷ height
 //! (long layers wrapped into rows, as the app does for its panel) and reports the scale
-//! at which the drawing fits a box of that shape 1,000 units high.
+//! at which the drawing fits a box of that shape 1,000 units high. `STEPS=1` also
+//! times one run as a `LayoutJob`, slice by slice.
 
 // A benchmark's arithmetic on small counts: the casts cannot lose anything that matters.
 #![allow(
@@ -21,7 +22,7 @@
 
 use std::time::Instant;
 
-use panopticon_layout::{Edge, Node, Options, layout};
+use panopticon_layout::{Edge, LayoutJob, Node, Options, layout};
 
 /// mulberry32, as `rng` in `bench/lib/configs.mjs`.
 struct Rng(u32);
@@ -154,6 +155,9 @@ fn main() {
     }
     times.sort_by(f64::total_cmp);
     let l = result.expect("at least one run");
+    if std::env::var_os("STEPS").is_some() {
+        println!("{}", slices(&nodes, &edges, &options));
+    }
     let fit = aspect.map_or(String::new(), |a| {
         let scale = (a * 1000.0 / l.width).min(1000.0 / l.height);
         format!(" (scale in a {:.0} × 1000 box: {scale:.3})", a * 1000.0)
@@ -169,6 +173,35 @@ fn main() {
         times[times.len() - 1],
         digest(&format!("{l:?}"))
     );
+}
+
+/// One layout as a [`LayoutJob`], each slice timed: what a page that yields
+/// between steps would hold its thread for at most.
+fn slices(nodes: &[Node], edges: &[Edge], options: &Options) -> String {
+    let mut times = Vec::new();
+    let t = Instant::now();
+    let mut job = LayoutJob::new(nodes, edges, options).expect("a DAG lays out");
+    times.push(t.elapsed().as_secs_f64() * 1000.0);
+    loop {
+        let t = Instant::now();
+        let done = job.step();
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        if done {
+            break;
+        }
+    }
+    let t = Instant::now();
+    let l = job.finish();
+    times.push(t.elapsed().as_secs_f64() * 1000.0);
+    let longest = times.iter().copied().fold(0.0, f64::max);
+    let list: Vec<String> = times.iter().map(|t| format!("{t:.2}")).collect();
+    format!(
+        "in slices (new, {} steps, finish): longest {longest:.2} ms, in all {:.2} ms, {} crossings: {}",
+        times.len() - 2,
+        times.iter().sum::<f64>(),
+        l.crossings,
+        list.join(" ")
+    )
 }
 
 /// FNV-1a of the whole layout's debug text: two builds that print the same digest
