@@ -291,9 +291,10 @@ where
                     answer,
                 } => {
                     status_running -= 1;
+                    let answered = answer.is_ok();
                     match combined.split(answer) {
                         Split::Parts(parts) => {
-                            if let Some(request) = request {
+                            if let Some(request) = request.filter(|_| answered) {
                                 owner.remember(request);
                             }
                             for (expr, answer) in parts {

@@ -21,11 +21,24 @@ let site;
 let browser;
 const servers = [];
 
-/** An HTTP proxy on loopback that forwards to `target` after `delayMs`. */
+/**
+ * An HTTP proxy on loopback that forwards to `target` after `delayMs`. It refuses the
+ * checks' combined query (`__panopticon_part`) with Prometheus's `execution` error, so
+ * the app asks them one by one: only then can a working source's refresh outlast its
+ * interval (one query's timeout is at most 0.9 of it, and the combined query is one).
+ */
 async function delayingProxy(target, delayMs) {
   const port = await freePort();
   const server = http.createServer((req, res) => {
-    setTimeout(() => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => setTimeout(() => {
+      const body = Buffer.concat(chunks);
+      if (`${req.url}${body}`.includes('__panopticon_part')) {
+        res.writeHead(422, { 'content-type': 'application/json' });
+        res.end('{"status":"error","errorType":"execution","error":"combined query refused by the test"}');
+        return;
+      }
       const upstream = http.request(
         { host: '127.0.0.1', port: target, path: req.url, method: req.method, headers: req.headers },
         (answer) => {
@@ -34,8 +47,8 @@ async function delayingProxy(target, delayMs) {
         },
       );
       upstream.on('error', () => res.destroy());
-      req.pipe(upstream);
-    }, delayMs);
+      upstream.end(body);
+    }, delayMs));
   });
   await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
   servers.push(server);

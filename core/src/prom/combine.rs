@@ -7,11 +7,14 @@
 //! with [`PART_LABEL`] (its index) and the parts are joined with `or`: the
 //! tags differ between parts, so `or` keeps every series of every part.
 //!
-//! Correctness comes first, the saving second. Whatever makes the combined
-//! answer unusable as a whole (one part that does not parse, a part that is
-//! not an instant vector, a timeout, an answer over the size limits) makes
-//! [`Combined::split`] say [`Split::Fallback`], and the parts are then asked
-//! one by one as before, so that a failing part fails only itself. Parts
+//! Correctness comes first, the saving second. Whatever makes Prometheus's
+//! combined answer unusable as a whole (one part that does not parse, a
+//! part that is not an instant vector, Prometheus's own timeout, an answer
+//! over the size limits) makes [`Combined::split`] say [`Split::Fallback`],
+//! and the parts are then asked one by one as before, so that a failing
+//! part fails only itself. When no answer came from Prometheus at all (no
+//! connection, no word before the deadline, a proxy's error page) each
+//! part gets that error, as it would alone. Parts
 //! that may well be scalars are never combined ([`plan`]). The combined
 //! answer is held to the limits of one answer, so no part of it can be
 //! larger than it would be alone. A series that already carries the tag
@@ -128,6 +131,14 @@ impl Combined {
     pub fn split(&self, answer: Result<QueryResult, QueryError>) -> Split {
         let result = match answer {
             Ok(result) => result,
+            Err(error) if says_nothing_of_the_parts(&error) => {
+                let parts = self
+                    .parts
+                    .iter()
+                    .map(|expr| (expr.clone(), Err(error.clone())))
+                    .collect();
+                return Split::Parts(parts);
+            }
             Err(error) => {
                 return Split::Fallback {
                     combine_again: error.is_transient(),
@@ -182,6 +193,23 @@ impl Combined {
             .collect();
         Split::Parts(parts)
     }
+}
+
+/// No answer from Prometheus at all: the source or the proxy failed (no
+/// connection, our deadline passed with no word, a proxy's error page).
+/// Each part alone would meet the same, and asking them one by one would
+/// only say so a whole timeout later (a hung source must be called down at
+/// its first timeout), so every part gets this error. Prometheus's own
+/// `timeout` error is an answer: one slow part may cause it, so the parts
+/// are asked alone.
+fn says_nothing_of_the_parts(error: &QueryError) -> bool {
+    matches!(
+        error,
+        QueryError::Unreachable { .. }
+            | QueryError::Timeout { .. }
+            | QueryError::Canceled
+            | QueryError::Http { .. }
+    )
 }
 
 /// Part `index` tagged: the inner `label_replace` marks a series that
@@ -343,21 +371,36 @@ mod tests {
     }
 
     #[test]
+    fn no_answer_from_prometheus_is_every_parts_error() {
+        let combined = Combined::new(vec!["up".into(), "down".into()]);
+        for error in [
+            QueryError::Timeout {
+                after: Duration::from_secs(9),
+            },
+            QueryError::Unreachable {
+                reason: "Failed to fetch".into(),
+            },
+            QueryError::Http {
+                status: 502,
+                content_type: Some("text/html".into()),
+                excerpt: "502 Bad Gateway".into(),
+            },
+        ] {
+            assert_eq!(
+                combined.split(Err(error.clone())),
+                Split::Parts(vec![
+                    ("up".into(), Err(error.clone())),
+                    ("down".into(), Err(error.clone())),
+                ]),
+                "{error}"
+            );
+        }
+    }
+
+    #[test]
     fn failures_that_may_pass_try_combining_again() {
         let combined = Combined::new(vec!["up".into(), "down".into()]);
         let table = [
-            (
-                QueryError::Timeout {
-                    after: Duration::from_secs(9),
-                },
-                true,
-            ),
-            (
-                QueryError::Unreachable {
-                    reason: "Failed to fetch".into(),
-                },
-                true,
-            ),
             (
                 QueryError::Prometheus {
                     kind: PromErrorKind::Timeout,
