@@ -55,8 +55,10 @@ function queriesBinary() {
 /**
  * What a configuration asks Prometheus, as the engine reads it (`Config::from_yaml`,
  * `Engine::queries`): `services` (ids in file order), `instant` (the distinct instant
- * expressions of the checks, in the order one refresh asks them) and `views` (per
- * view, `{ id, graphs: [{ title, queries }] }`, the range expressions of its graphs).
+ * expressions of the checks, in config order), how a refresh asks those (the app's
+ * `prom::combine::plan`: `combined`, `{ expr, parts }` or null, the one query that asks
+ * `parts` together, and `alone`, the ones asked one by one) and `views` (per view,
+ * `{ id, graphs: [{ title, queries }] }`, the range expressions of its graphs).
  * Throws with the app's own messages for a configuration the app would refuse.
  */
 export function expressionsOf(yamlText) {

@@ -50,6 +50,23 @@ views:
   });
 });
 
+test('expressionsOf: the checks as one refresh asks them, combined where they can be', () => {
+  const e = expressionsOf(`
+services:
+  - id: a
+    checks:
+      - { id: t, query: 'time() - 5', rule: { kind: equals, expected: 1 } }
+      - { id: u, query: up, rule: { kind: equals, expected: 1 } }
+      - { id: v, query: 'sum(up)', rule: { kind: equals, expected: 1 } }
+`);
+  assert.deepEqual(e.instant, ['time() - 5', 'up', 'sum(up)']);
+  assert.deepEqual(e.combined.parts, ['up', 'sum(up)']);
+  assert.ok(e.combined.expr.includes('sum(up)') && e.combined.expr.includes(' or '), 'one query asking both');
+  assert.deepEqual(e.alone, ['time() - 5'], 'a possible scalar is asked alone');
+  const one = expressionsOf('services:\n  - { id: a, checks: [{ id: u, query: up, up: none, rule: { kind: equals, expected: 1 } }] }\n');
+  assert.deepEqual({ combined: one.combined, alone: one.alone }, { combined: null, alone: ['up'] });
+});
+
 test('expressionsOf: a configuration the app refuses throws the app\'s message', () => {
   assert.throws(() => expressionsOf('services:\n  - id: lonely\n'), /stdin:2:\d+: service "lonely" has no checks/);
 });
@@ -63,6 +80,7 @@ test('expressionsOf: the shipped reference configuration', () => {
     assert.ok(e.instant.includes(expr), expr);
   }
   assert.equal(new Set(e.instant).size, e.instant.length, 'distinct');
+  assert.deepEqual([...e.combined.parts, ...e.alone].sort(), [...e.instant].sort(), 'each asked once, combined or alone');
   assert.equal(e.views[0].graphs.length, 6);
 });
 

@@ -1,6 +1,7 @@
 //! What a configuration asks Prometheus, as JSON: the distinct instant
-//! expressions of its checks ([`Engine::queries`], the list one refresh fans
-//! out) and, per view, the range expressions of its graphs.
+//! expressions of its checks ([`Engine::queries`]), how a refresh asks them
+//! (the app's [`combine::plan`]: one combined query and the ones kept alone)
+//! and, per view, the range expressions of its graphs.
 //!
 //! The benchmark harness (`bench/lib/configs.mjs`) needs this list to check
 //! that a refresh asks every expression exactly once. It asks this binary
@@ -14,7 +15,8 @@
 //! ```
 //!
 //! Prints one JSON object on stdout:
-//! `{"services":[ids…],"instant":[expr…],"views":[{"id":…,"graphs":[{"title":…,"queries":[expr…]}]}]}`.
+//! `{"services":[ids…],"instant":[expr…],"combined":{"expr":…,"parts":[expr…]}|null,"alone":[expr…],`
+//! `"views":[{"id":…,"graphs":[{"title":…,"queries":[expr…]}]}]}`.
 //! A configuration the app would refuse prints the app's messages on stderr
 //! and exits with status 1; a usage or read error exits with status 2.
 
@@ -22,6 +24,7 @@ use std::fmt::Write as _;
 use std::io::Read as _;
 use std::process::ExitCode;
 
+use panopticon_core::prom::combine;
 use panopticon_engine::{Config, ConfigError, Engine};
 
 const USAGE: &str = "usage: queries <config.yaml | ->";
@@ -83,7 +86,20 @@ fn run(mut args: impl Iterator<Item = String>) -> Result<String, Failure> {
 fn to_json(engine: &Engine) -> String {
     let config = engine.config();
     let services = strings(config.services.iter().map(|s| s.id.as_str()));
-    let instant = strings(engine.queries().iter().map(String::as_str));
+    let queries = engine.queries();
+    let instant = strings(queries.iter().map(String::as_str));
+    let plan = combine::plan(&queries);
+    let combined = plan.combined.map_or_else(
+        || "null".to_owned(),
+        |c| {
+            format!(
+                r#"{{"expr":{},"parts":{}}}"#,
+                string(c.query().expr()),
+                strings(c.parts().iter().map(String::as_str))
+            )
+        },
+    );
+    let alone = strings(plan.alone.iter().map(String::as_str));
     let views: Vec<String> = config
         .views
         .iter()
@@ -107,7 +123,7 @@ fn to_json(engine: &Engine) -> String {
         })
         .collect();
     format!(
-        r#"{{"services":{services},"instant":{instant},"views":[{}]}}"#,
+        r#"{{"services":{services},"instant":{instant},"combined":{combined},"alone":{alone},"views":[{}]}}"#,
         views.join(",")
     )
 }
