@@ -4,7 +4,11 @@
 //! Everything about the picture is decided in `panopticon-charts`; this
 //! component measures, reads the theme, forwards the pointer and renders text.
 
+#[cfg(all(test, target_arch = "wasm32"))]
+mod browser_tests;
 mod canvas;
+mod legend;
+mod messages;
 mod resize;
 
 use leptos::html;
@@ -14,6 +18,8 @@ use panopticon_engine::config::Graph;
 use web_sys::PointerEvent;
 
 use canvas::Painted;
+use legend::Legend;
+use messages::GraphMessages;
 
 use crate::theme_toggle::LightTheme;
 use crate::untrusted::{SENTENCE_CHARS, Untrusted};
@@ -145,50 +151,8 @@ pub fn GraphPanel(
                 </Show>
                 {move || hover.get().map(|(readout, x, flip)| view! { <HoverReadout readout x flip /> })}
             </div>
-            <ul class="graph-legend">
-                {move || {
-                    model.with(|m| {
-                        m.as_ref().map(|m| {
-                            let entries = m.entries.iter().map(|e| {
-                                view! {
-                                    <li class="graph-legend-item" data-testid="graph-legend-item">
-                                        <span class=format!("graph-swatch series-{}", e.index + 1) aria-hidden="true">
-                                            {e.mark.glyph()}
-                                        </span>
-                                        <span class="graph-series-name"><Untrusted text=e.label.clone() /></span>
-                                        <span class="graph-last">{e.last_text.clone()}</span>
-                                    </li>
-                                }
-                            });
-                            let note = m.hidden_note().map(|note| {
-                                view! { <li class="graph-hidden-note" data-testid="graph-hidden">{note}</li> }
-                            });
-                            (entries.collect_view(), note)
-                        })
-                    })
-                }}
-            </ul>
-            {move || {
-                data.with(|d| {
-                    d.as_ref().map(|d| {
-                        let errors = d.errors.iter().map(|e| {
-                            view! {
-                                <p class="graph-error" data-testid="graph-error">
-                                    <Untrusted text=e.clone() max=SENTENCE_CHARS />
-                                </p>
-                            }
-                        });
-                        let warnings = d.warnings.iter().map(|w| {
-                            view! {
-                                <p class="graph-warning" data-testid="graph-warning">
-                                    <Untrusted text=w.clone() max=SENTENCE_CHARS />
-                                </p>
-                            }
-                        });
-                        (errors.collect_view(), warnings.collect_view())
-                    })
-                })
-            }}
+            <Legend model=model />
+            <GraphMessages data=data />
         </figure>
     }
 }
