@@ -13,7 +13,7 @@ use panopticon_client::{Client, ClientConfig};
 use panopticon_core::prom::{
     BaseUrl, PromErrorKind, Query, QueryData, QueryError, QueryResult, SUCCESS_BODY_IGNORED,
 };
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -410,5 +410,161 @@ async fn memory_stays_bounded_over_repeated_oversized_answers() {
     assert!(
         growth < 20.0,
         "wasm memory grew by {growth:.1} MB over 20 cycles: {after_each:?}"
+    );
+}
+
+/// The parts of the combined cases of `scripts/record-combined-fixtures.py`
+/// (the fixture server answers the combined query and each part as recorded).
+const VECTORS: [&str; 6] = [
+    "panopticon_fixture_value",
+    "sum(panopticon_fixture_value)",
+    "panopticon_fixture_value{node=\"nope\"}",
+    "panopticon_fixture_special",
+    "up{job=\"fixture\"} # a comment ends at the line end",
+    "vector(0/0)",
+];
+const BAD_PART: [&str; 2] = ["sum(up", "up{job=\"fixture\"}"];
+const CLASH: [&str; 2] = [
+    "label_replace(panopticon_fixture_value, \"__panopticon_part\", \"7\", \"\", \"\")",
+    "up{job=\"fixture\"}",
+];
+
+type Answers = Rc<RefCell<Vec<(Query, Result<QueryResult, QueryError>)>>>;
+
+/// Runs a status-first refresh of `status` then `graphs` and waits for all answers.
+async fn status_first(c: &Client, status: &[&str], graphs: Vec<Query>) -> Answers {
+    let answers: Answers = Rc::default();
+    let sink = Rc::clone(&answers);
+    let status: Vec<Query> = status.iter().map(|e| Query::instant_now(e)).collect();
+    let want = status.len() + graphs.len();
+    let handle = c.refresh_status_first(status, graphs, move |q, r| {
+        sink.borrow_mut().push((q, r));
+    });
+    let start = now_ms();
+    while answers.borrow().len() < want && now_ms() - start < 10_000.0 {
+        sleep(Duration::from_millis(20)).await;
+    }
+    drop(handle);
+    assert_eq!(answers.borrow().len(), want, "{:?}", answers.borrow());
+    answers
+}
+
+fn answer_of<'a>(
+    answers: &'a [(Query, Result<QueryResult, QueryError>)],
+    expr: &str,
+) -> &'a Result<QueryResult, QueryError> {
+    &answers
+        .iter()
+        .find(|(q, _)| q.expr() == expr.trim())
+        .unwrap_or_else(|| panic!("no answer for {expr}"))
+        .1
+}
+
+/// The page's `performance` object, through `js_sys` (the client's web-sys
+/// features name no `Performance`).
+fn performance() -> JsValue {
+    js_sys::Reflect::get(&js_sys::global(), &"performance".into()).expect("performance")
+}
+
+fn call(target: &JsValue, method: &str, arg: &JsValue) -> JsValue {
+    js_sys::Reflect::get(target, &method.into())
+        .expect("method")
+        .dyn_into::<js_sys::Function>()
+        .expect("a function")
+        .call1(target, arg)
+        .expect("called")
+}
+
+/// Instant-query requests since the resource timings were last cleared.
+fn instant_requests() -> usize {
+    let entries: js_sys::Array = call(&performance(), "getEntriesByType", &"resource".into())
+        .dyn_into()
+        .expect("an array");
+    entries
+        .iter()
+        .filter_map(|e| js_sys::Reflect::get(&e, &"name".into()).ok()?.as_string())
+        .filter(|url| url.contains("/api/v1/query") && !url.contains("/api/v1/query_range"))
+        .count()
+}
+
+#[wasm_bindgen_test]
+async fn the_combined_answer_splits_into_each_parts_own_and_graphs_come_after() {
+    let c = client(5_000);
+    let graph = Query::range("matrix_range", 0.0, 10.0, 100);
+    call(&performance(), "clearResourceTimings", &JsValue::UNDEFINED);
+    let answers = status_first(&c, &VECTORS, vec![graph.clone()]).await;
+    // Six checks, one request: the combined query was answered, not fallen back from.
+    assert_eq!(instant_requests(), 1);
+    let answers = answers.borrow().clone();
+    // The range query left only once every check was answered.
+    assert_eq!(answers.last().map(|(q, _)| q), Some(&graph));
+    for part in VECTORS {
+        let alone = c.query(&Query::instant_now(part)).await;
+        // Compared as text: NaN is not equal to itself.
+        assert_eq!(
+            format!("{:?}", answer_of(&answers, part)),
+            format!("{alone:?}"),
+            "{part}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn one_bad_part_fails_alone_and_the_others_are_still_answered() {
+    let c = client(5_000);
+    let answers = status_first(&c, &BAD_PART, vec![]).await;
+    let answers = answers.borrow();
+    let bad = answer_of(&answers, BAD_PART[0]);
+    assert!(bad.as_ref().is_err_and(QueryError::is_bad_data), "{bad:?}");
+    let up = answer_of(&answers, BAD_PART[1])
+        .clone()
+        .expect("answered alone");
+    assert_eq!(up.into_vector().expect("vector").len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn a_part_whose_series_had_the_tag_label_is_an_error_of_its_own() {
+    let c = client(5_000);
+    let answers = status_first(&c, &CLASH, vec![]).await;
+    let answers = answers.borrow();
+    assert!(
+        matches!(
+            answer_of(&answers, CLASH[0]),
+            Err(QueryError::ReservedLabel { .. })
+        ),
+        "{answers:?}"
+    );
+    assert!(answer_of(&answers, CLASH[1]).is_ok());
+}
+
+#[wasm_bindgen_test]
+async fn checks_that_cannot_be_combined_are_answered_one_by_one() {
+    // Fixture names combined are a query the server does not know (bad_data):
+    // the client asks each alone, and each keeps its own answer or error.
+    let c = client(5_000);
+    let answers = status_first(
+        &c,
+        &["vector", "error_timeout", "derived/nginx_502"],
+        vec![],
+    )
+    .await;
+    let answers = answers.borrow();
+    assert_eq!(
+        answer_of(&answers, "vector")
+            .clone()
+            .map(|r| r.into_vector().map(|v| v.len())),
+        Ok(Ok(3))
+    );
+    assert_eq!(
+        answer_of(&answers, "error_timeout")
+            .as_ref()
+            .err()
+            .and_then(QueryError::prometheus_kind),
+        Some(&PromErrorKind::Timeout)
+    );
+    assert!(
+        answer_of(&answers, "derived/nginx_502")
+            .as_ref()
+            .is_err_and(QueryError::is_http)
     );
 }

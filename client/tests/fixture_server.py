@@ -19,6 +19,12 @@ and generated answers too big to keep as files:
   chunked_series_<n>      -> the same, sent chunked
   html_503_<bytes>        -> an nginx-style 503 page padded to that many bytes
 
+A query recorded by scripts/record-combined-fixtures.py (a combined query
+or one of its parts, in tests/fixtures/prometheus/combined/) gets its
+recorded answer; any other unknown query gets a `bad_data` error, which is
+also what a combined query of fixture names gets (so the client falls back
+to asking them one by one).
+
 A query longer than 2,000 bytes sent with GET is refused with 414, so a
 passing long query proves the client switched to POST. CORS is open, as on
 Prometheus by default. Prints its port on stdout, then serves until killed.
@@ -34,6 +40,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "prometheus"
 CHUNK = 64 * 1024
+
+
+def recorded_queries():
+    """The combined recordings by the exact query they asked."""
+    table = {}
+    for meta_path in sorted((ROOT / "combined").glob("*.meta.json")):
+        meta = json.loads(meta_path.read_text())
+        body = meta_path.with_name(meta_path.name.replace(".meta.json", ".body"))
+        table[meta["request"]["params"]["query"]] = (meta["http_status"], meta["content_type"], body)
+    return table
+
+
+RECORDED = recorded_queries()
 
 
 def series(i):
@@ -140,6 +159,9 @@ class Handler(BaseHTTPRequestHandler):
         if method == "GET" and len(encoded) > 2000:
             return self.reply(414, "text/plain", b"URI Too Long")
         query = urllib.parse.parse_qs(encoded).get("query", [""])[0]
+        if query in RECORDED:
+            status, content_type, body = RECORDED[query]
+            return self.reply(status, content_type, body.read_bytes())
         name = query.split(" ")[0]
         if name.startswith("sleep_"):
             _, ms, name = name.split("_", 2)
