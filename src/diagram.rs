@@ -28,6 +28,7 @@ mod patcher;
 mod plan;
 mod scene;
 mod shapes;
+mod tile_labels;
 mod viewport;
 mod zoom_controls;
 

@@ -14,6 +14,7 @@ use super::pan_zoom::{ZOOM_STEP, use_pan_zoom};
 use super::patcher::use_patcher;
 use super::plan;
 use super::scene::{Scene, Shown, Shows};
+use super::tile_labels::use_tile_labels;
 use super::zoom_controls::ZoomControls;
 use crate::timing::Span;
 
@@ -59,7 +60,8 @@ pub fn DiagramDrawing(
     // The first picture is markup, parsed by the browser in one go (see `markup`).
     let first = Shown::read(shows, selected, false);
     let (nodes_html, edges_html) = scene.write(&first);
-    let (nodes_ref, edges_ref) = (NodeRef::new(), NodeRef::new());
+    let (nodes_ref, edges_ref, labels_ref) = (NodeRef::new(), NodeRef::new(), NodeRef::new());
+    let labelled = use_tile_labels(&scene, pz, labels_ref);
     use_patcher(
         Arc::clone(&scene),
         (shows, selected),
@@ -93,6 +95,7 @@ pub fn DiagramDrawing(
                 data-density=density.as_str()
                 class:zoomed=move || pz.zoomed.get()
                 class:dragging=move || pz.dragging()
+                class:tile-labels=move || labelled.get()
                 style:aspect-ratio=format!("{width:.0} / {height:.0}")
                 on:keydown=move |ev| pz.on_key(&ev)
             >
@@ -110,6 +113,7 @@ pub fn DiagramDrawing(
                     on:pointercancel=move |_| pz.on_pointer_end()
                 >
                     <HatchPatterns />
+                    <rect class="diagram-backdrop" width=width height=height></rect>
                     <g class="diagram-edges" node_ref=edges_ref inner_html=edges_html></g>
                     <g
                         class="diagram-nodes"
@@ -118,6 +122,7 @@ pub fn DiagramDrawing(
                         on:click=on_node_click
                         on:keydown=on_node_key
                     ></g>
+                    <g class="diagram-tile-labels" node_ref=labels_ref aria-hidden="true"></g>
                 </svg>
                 <ZoomControls
                     zoom_in=move || pz.zoom_by(ZOOM_STEP)

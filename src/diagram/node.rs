@@ -17,8 +17,10 @@ use super::shapes::{self, NodeMarkup};
 pub struct NodeDom {
     g: Element,
     title: Option<Element>,
-    /// Every status icon of the box (a tile has two: its own and its named box's).
+    /// Every status glyph of the box (a tile's named box has one).
     icons: Vec<Element>,
+    /// A tile's own icon, a path (`shapes::tile_icon`).
+    tile_icon: Option<Element>,
     word: Option<Element>,
     note: Option<Element>,
 }
@@ -30,6 +32,7 @@ impl NodeDom {
         let mut dom = NodeDom {
             title: part(":scope > title"),
             icons: Vec::new(),
+            tile_icon: part(".node-tile-icon"),
             word: part(".node-word"),
             note: part(".node-note"),
             g,
@@ -38,18 +41,15 @@ impl NodeDom {
         dom
     }
 
-    /// The icons: a tile's own first, its named box's second (if written).
+    /// The status glyphs (a box has one, a tile only in its named box).
     fn find_icons(&mut self) {
-        let part = |selector: &str| self.g.query_selector(selector).ok().flatten();
-        self.icons = [".node-icon", ".node-callout .node-icon"]
-            .iter()
-            .filter_map(|selector| part(selector))
-            .fold(Vec::new(), |mut found, icon| {
-                if !found.contains(&icon) {
-                    found.push(icon);
-                }
-                found
-            });
+        self.icons = self
+            .g
+            .query_selector(".node-icon")
+            .ok()
+            .flatten()
+            .into_iter()
+            .collect();
     }
 
     /// Writes a tile's named box the first time it is needed (the markup
@@ -93,6 +93,9 @@ impl NodeDom {
         if look.effective != before.effective {
             for icon in &self.icons {
                 icon.set_text_content(Some(look.effective.icon()));
+            }
+            if let Some(path) = &self.tile_icon {
+                let _ = path.set_attribute("d", shapes::tile_icon(look.effective));
             }
             set_text(self.word.as_ref(), &markup::status_word(look.effective));
         }

@@ -18,6 +18,9 @@ struct DragStart {
     x: f64,
     y: f64,
     from: Viewport,
+    /// The SVG on screen, read once: reading it on every move would make
+    /// the browser lay the drawing out again before the frame does.
+    screen: Option<Screen>,
 }
 
 /// The view of one drawing and its event handlers ([`use_pan_zoom`]).
@@ -116,6 +119,7 @@ impl PanZoom {
             x: f64::from(ev.client_x()),
             y: f64::from(ev.client_y()),
             from: self.viewport.get_untracked(),
+            screen: self.screen(),
         }));
     }
 
@@ -141,7 +145,7 @@ impl PanZoom {
                 let _ = svg.set_pointer_capture(start.pointer);
             }
         }
-        let Some(screen) = self.screen() else { return };
+        let Some(screen) = start.screen else { return };
         let upp = start.from.units_per_pixel(&screen);
         (self.viewport).set(start.from.pan(-dx * upp, -dy * upp, &self.full));
     }

@@ -59,6 +59,43 @@ pub fn fit(text: &str, width: f64, font_size: f64, bold: bool) -> String {
     short
 }
 
+/// `text` in at most `lines` lines of `width` at `font_size`, broken
+/// between words where it can (within a word where one is too long), the
+/// last line cut with "…" when the rest does not fit (the whole name is in
+/// the box's tooltip and label).
+pub fn wrap(text: &str, width: f64, font_size: f64, lines: usize) -> Vec<String> {
+    let room = ((width / (font_size * REGULAR_EM)) + 1e-9).floor().max(1.0);
+    // `room` is small and positive; the cast cannot truncate meaningfully.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let room = room as usize;
+    let mut out: Vec<String> = Vec::new();
+    let mut rest: Vec<char> = text.trim().chars().collect();
+    while !rest.is_empty() && out.len() < lines {
+        if rest.len() <= room {
+            out.push(rest.iter().collect());
+            break;
+        }
+        if out.len() + 1 == lines {
+            let mut short: String = rest[..room.saturating_sub(1)].iter().collect();
+            short.push('…');
+            out.push(short);
+            break;
+        }
+        // Break at the last space that keeps the line within `room`.
+        let cut = rest[..=room]
+            .iter()
+            .rposition(|c| c.is_whitespace())
+            .filter(|&at| at > 0)
+            .unwrap_or(room);
+        out.push(rest[..cut].iter().collect::<String>().trim_end().to_owned());
+        rest.drain(..cut);
+        while rest.first().is_some_and(|c| c.is_whitespace()) {
+            rest.remove(0);
+        }
+    }
+    out
+}
+
 /// The layout of the configured services with today's full boxes and no box
 /// to fit: depends only on the config (see [`plan`] for the sized one).
 pub fn diagram_layout(config: &Config) -> Result<Layout, LayoutError> {
@@ -82,8 +119,15 @@ pub const COMPACT_ICON_ROOM: f64 = 24.0;
 const COMPACT_MIN_WIDTH: f64 = 120.0;
 /// A tile: a square with the status icon, the name in its tooltip.
 pub const TILE_SIZE: f64 = 40.0;
-/// Size of a tile's icon.
-pub const TILE_ICON_SIZE: f64 = 24.0;
+/// Size of the name under a tile once zoomed in (`tile_labels`): two lines
+/// fit the gap between rows, each as wide as a tile and the gap beside it.
+pub const TILE_LABEL_SIZE: f64 = 6.0;
+/// Lines of a name under a tile.
+pub const TILE_LABEL_LINES: usize = 2;
+/// Width of the name under a tile: the tile and the gap beside it.
+pub const TILE_LABEL_WIDTH: f64 = TILE_SIZE + TILES_NODE_GAP;
+/// Gap between tiles in a row.
+const TILES_NODE_GAP: f64 = 12.0;
 
 /// How much each box says, chosen from the graph and the panel's size only
 /// (never from statuses), so boxes never move on a refresh. The first of
@@ -131,7 +175,7 @@ impl Density {
         let (layer_gap, node_gap, edge_gap) = match self {
             Density::Full => (52.0, 28.0, 14.0),
             Density::Compact => (36.0, 20.0, 10.0),
-            Density::Tiles => (30.0, 12.0, 7.0),
+            Density::Tiles => (30.0, TILES_NODE_GAP, 7.0),
         };
         Options {
             layer_gap,
@@ -277,6 +321,26 @@ mod tests {
         check_fit("abcdefghijkl", 160.0, "abcdefghijkl");
         check_fit("abcdefghijklm", 160.0, "abcdefghijk…");
         check_fit("x", 1.0, "x");
+    }
+
+    #[test]
+    fn wrap_breaks_between_words_and_shortens_the_last_line() {
+        // 52 / (6 × 0.56) = 15.5 → 15 characters a line.
+        let check = |text: &str, expect: &[&str]| {
+            assert_eq!(wrap(text, 52.0, 6.0, 2), expect, "{text}");
+        };
+        check("api gateway 1", &["api gateway 1"]);
+        check("billing gateway 123", &["billing gateway", "123"]);
+        check("import scheduler 354", &["import", "scheduler 354"]);
+        check(
+            "a very long service name indeed",
+            &["a very long", "service name i…"],
+        );
+        check(
+            "abcdefghijklmnopqrstuvwxyz",
+            &["abcdefghijklmno", "pqrstuvwxyz"],
+        );
+        check("", &[] as &[&str]);
     }
 
     /// The smallest name on screen, in CSS px, for a plan.

@@ -29,6 +29,8 @@ pub struct Scene {
     pub zoom: f64,
     /// The drawing's size in user units.
     pub size: (f64, f64),
+    /// CSS px per user unit at full view (0 when the panel was not measured).
+    pub scale: f64,
 }
 
 /// A service box: what its markup and its updates need.
@@ -96,6 +98,7 @@ impl Scene {
             density: plan.density,
             zoom,
             size,
+            scale: plan.scale,
         }
     }
 

@@ -9,7 +9,8 @@ use panopticon_layout::Rect;
 
 use super::markup::escape;
 use super::plan::{
-    self, COMPACT_HEIGHT, COMPACT_ICON_ROOM, COMPACT_NAME_SIZE, COMPACT_Y, Density, TILE_ICON_SIZE,
+    self, COMPACT_HEIGHT, COMPACT_ICON_ROOM, COMPACT_NAME_SIZE, COMPACT_Y, Density,
+    TILE_LABEL_LINES, TILE_LABEL_SIZE, TILE_LABEL_WIDTH,
 };
 use crate::untrusted::neutral;
 
@@ -85,17 +86,32 @@ pub fn body(out: &mut String, m: &NodeMarkup<'_>, status: Status, named: bool) {
                 out,
                 concat!(
                     r#"<g class="node-tile-face"><rect class="node-box node-tile" width="{size:.1}" height="{size:.1}" rx="6"/>"#,
-                    r#"<text class="node-status node-tile-icon" x="{mid:.1}" y="{base:.1}" font-size="{icon_size}" text-anchor="middle"><tspan class="node-icon">{icon}</tspan></text></g>"#,
+                    r#"<path class="node-tile-icon" transform="translate({mid:.1},{mid:.1})" d="{icon}"/></g>"#,
                 ),
                 size = size,
                 mid = size / 2.0,
-                base = size / 2.0 + TILE_ICON_SIZE * 0.36,
-                icon_size = TILE_ICON_SIZE,
-                icon = status.icon(),
+                icon = tile_icon(status),
             );
             if named {
                 callout(out, m, status);
             }
+        }
+    }
+}
+
+/// A tile's status icon as a path around its centre (in a 24-unit square),
+/// drawn as a line: the
+/// status's shape (tick, exclamation triangle, cross, question mark), like
+/// its glyph elsewhere. A path, not a glyph in a `<text>`: the browser lays
+/// every `<text>` out again whenever the view is zoomed or moved, which at
+/// 1,000 tiles cost most of each frame of a drag.
+pub fn tile_icon(status: Status) -> &'static str {
+    match status {
+        Status::Healthy => "M -7 0 L -2 5.5 L 7.5 -6",
+        Status::Warning => "M 0 -8.5 L 9 7 L -9 7 Z M 0 -2.5 L 0 1.5 M 0 4.4 L 0 4.6",
+        Status::Critical => "M -6.5 -6.5 L 6.5 6.5 M 6.5 -6.5 L -6.5 6.5",
+        Status::Unknown => {
+            "M -4.5 -3.5 C -4.5 -9.5 5 -9.5 5 -4 C 5 -0.5 0 -0.5 0 2.5 M 0 6.9 L 0 7.1"
         }
     }
 }
@@ -112,6 +128,35 @@ pub fn callout(out: &mut String, m: &NodeMarkup<'_>, status: Status) {
     );
     compact_line(out, m.name, plan::compact_width(m.name), status);
     out.push_str("</g>");
+}
+
+/// A tile's name beneath it, in drawing coordinates (the labels are a layer
+/// of their own, over the boxes, written by `tile_labels` for the tiles in
+/// view): at most two lines as wide as the tile and the gap beside it.
+pub fn tile_label(out: &mut String, m: &NodeMarkup<'_>) {
+    let x = m.rect.x + m.rect.width / 2.0;
+    let _ = write!(
+        out,
+        r#"<text class="tile-label" data-label-for="{id}" x="{x:.1}" y="{y:.1}" font-size="{size}" text-anchor="middle">"#,
+        id = escape(m.id),
+        y = m.rect.bottom() + TILE_LABEL_SIZE + 1.0,
+        size = TILE_LABEL_SIZE,
+    );
+    let lines = plan::wrap(
+        &neutral(m.name),
+        TILE_LABEL_WIDTH,
+        TILE_LABEL_SIZE,
+        TILE_LABEL_LINES,
+    );
+    for (i, line) in lines.iter().enumerate() {
+        let dy = if i == 0 { 0.0 } else { TILE_LABEL_SIZE * 1.15 };
+        let _ = write!(
+            out,
+            r#"<tspan x="{x:.1}" dy="{dy:.1}">{}</tspan>"#,
+            escape(line)
+        );
+    }
+    out.push_str("</text>");
 }
 
 #[cfg(test)]
@@ -171,8 +216,43 @@ mod tests {
             out.contains(r#"transform="translate(-40.0,-10.0) scale(2.000)""#),
             "{out}"
         );
-        assert_eq!(out.matches(r#"class="node-icon""#).count(), 2, "{out}");
+        assert_eq!(out.matches(r#"class="node-icon""#).count(), 1, "{out}");
+        assert!(
+            out.contains(&format!(r#"d="{}""#, tile_icon(Status::Critical))),
+            "{out}"
+        );
         assert!(out.contains(">Billing &lt;db&gt;</text>"), "{out}");
+    }
+
+    #[test]
+    fn a_tile_label_is_the_name_in_two_lines_under_the_tile() {
+        let m = NodeMarkup {
+            id: "db",
+            name: "Billing <db> \u{202E}db 12",
+            rect: Rect {
+                x: 100.0,
+                y: 50.0,
+                width: 40.0,
+                height: 40.0,
+            },
+            callout: Rect {
+                x: 0.0,
+                y: 0.0,
+                width: 0.0,
+                height: 0.0,
+            },
+            zoom: 1.0,
+            density: Density::Tiles,
+        };
+        let mut out = String::new();
+        tile_label(&mut out, &m);
+        assert!(
+            out.starts_with(r#"<text class="tile-label" data-label-for="db" x="120.0" y="97.0""#),
+            "{out}"
+        );
+        assert!(out.contains(">Billing &lt;db&gt;</tspan>"), "{out}");
+        assert!(out.contains(r#"dy="6.9">[U+202E]db 12</tspan>"#), "{out}");
+        assert!(!out.contains('\u{202E}'), "{out}");
     }
 
     #[test]
@@ -180,6 +260,9 @@ mod tests {
         let out = markup(Density::Tiles, false);
         assert!(!out.contains("node-callout"), "{out}");
         assert!(!out.contains("node-name"), "{out}");
-        assert_eq!(out.matches(r#"class="node-icon""#).count(), 1, "{out}");
+        assert!(
+            !out.contains("<text"),
+            "no text to lay out again on zoom: {out}"
+        );
     }
 }
