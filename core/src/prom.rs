@@ -16,6 +16,7 @@ mod wire;
 // The module's old name, for `decode.rs`'s import until it names `result`.
 use result as model;
 
+pub use combine::{CLASH_LABEL, Combined, PART_LABEL, Plan, Split};
 pub use decode::{
     EXCERPT_CHARS, SUCCESS_BODY_IGNORED, decode_response, decode_response_within, excerpt,
     page_excerpt,
@@ -29,4 +30,3 @@ pub use request::{
 pub use result::{
     HistogramSample, InstantSeries, Labels, QueryData, QueryResult, RangeSeries, Sample,
 };
-pub use combine::{CLASH_LABEL, Combined, PART_LABEL, Plan, Split};
