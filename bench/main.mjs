@@ -16,6 +16,7 @@ import { summarize } from './lib/stats.mjs';
 import { startStack } from './lib/stack.mjs';
 import { bundle } from './figures/bundle.mjs';
 import { diagramAtScale } from './figures/diagram.mjs';
+import { SHAPE as DIAGRAM_1000, diagram1000 } from './figures/diagram-1000.mjs';
 import { diagramSize } from './figures/diagram-size.mjs';
 import { firstStatus } from './figures/first-status.mjs';
 import { graphsAtScale } from './figures/graphs.mjs';
@@ -28,7 +29,7 @@ import { soak } from './figures/soak.mjs';
 
 const FIGURES = [
   'bundle', 'first-status', 'first-status-slow', 'first-status-h2', 'first-status-slow-h2', 'requests', 'latency',
-  'http2', 'diagram', 'diagram-size', 'graphs', 'idle', 'soak', 'scale',
+  'http2', 'diagram', 'diagram-size', 'diagram-1000', 'graphs', 'idle', 'soak', 'scale',
 ];
 /** The slow front of first-status-slow: every request of the page held back this long. */
 const FRONT_DELAY_MS = 50;
@@ -117,6 +118,8 @@ export async function main(argv) {
     'diagram-60.yaml': diagramConfig(SIZED).text,
     'diagram-60-failing.yaml': diagramConfig({ ...SIZED, failing: 3 }).text,
     'diagram-200-failing.yaml': diagramConfig({ ...DIAGRAM, failing: 3 }).text,
+    'diagram-1000.yaml': diagramConfig(DIAGRAM_1000).text,
+    'diagram-1000-failing.yaml': diagramConfig({ ...DIAGRAM_1000, failing: 3 }).text,
     'graphs.yaml': withViews(referenceYaml, graphsViewYaml()),
     // The reference configuration asking all its instant queries at once (the HTTP/2 figure).
     'wide.yaml': withMaxInFlight(referenceYaml, expressions.instant.length),
@@ -147,7 +150,7 @@ export async function main(argv) {
 
   const needA = [
     'first-status', 'first-status-slow', 'first-status-h2', 'first-status-slow-h2', 'requests', 'latency', 'http2',
-    'diagram', 'diagram-size', 'graphs', 'idle', 'soak',
+    'diagram', 'diagram-size', 'diagram-1000', 'graphs', 'idle', 'soak',
   ].some(want);
   if (needA) {
     const tls = ['first-status-h2', 'first-status-slow-h2', 'http2'].some(want);
@@ -199,6 +202,15 @@ export async function main(argv) {
           s200failing: `${stack.nginx.url}/?config=diagram-200-failing.yaml`,
         },
         loads: quick ? 2 : 5,
+      }));
+      await record('diagram-1000', 'diagram at 1,000 services', () => diagram1000({
+        browser,
+        urls: {
+          healthy: `${stack.nginx.url}/?config=diagram-1000.yaml`,
+          failing: `${stack.nginx.url}/?config=diagram-1000-failing.yaml`,
+        },
+        loads: quick ? 2 : 5,
+        refreshes: quick ? 2 : 5,
       }));
       await record('graphs', 'graphs', () => graphsAtScale({ browser, url: `${stack.nginx.url}/?config=graphs.yaml`, refreshes: quick ? 3 : 10 }));
       await record('idle', 'idle CPU', () => idle({ browser, url, windows: quick ? 1 : 3, windowMs: quick ? 3_000 : 10_000 }));
