@@ -106,6 +106,43 @@ async function perFrame(p, gesture) {
   };
 }
 
+/**
+ * The renderer main thread's tasks while `fn` runs, from a Chromium trace (`toplevel`
+ * category): each task's wall time and thread time (`tdur`: time on a CPU). On a machine
+ * shared with other work the wall time includes waiting for a core; the thread time is
+ * what the task itself costs.
+ */
+async function tracedTasks(p, fn) {
+  const events = [];
+  const collect = (e) => events.push(...e.value);
+  p.cdp.on('Tracing.dataCollected', collect);
+  const complete = new Promise((resolve) => { p.cdp.once('Tracing.tracingComplete', resolve); });
+  await p.cdp.send('Tracing.start', {
+    transferMode: 'ReportEvents', traceConfig: { includedCategories: ['toplevel', 'devtools.timeline'] },
+  });
+  try {
+    await fn();
+  } finally {
+    await p.cdp.send('Tracing.end');
+    await complete;
+    p.cdp.off('Tracing.dataCollected', collect);
+  }
+  const main = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+    .map((e) => `${e.pid}:${e.tid}`));
+  const onMain = events.filter((e) => e.ph === 'X' && main.has(`${e.pid}:${e.tid}`));
+  const thread = (e) => (e.tdur ?? e.dur) / 1000;
+  return onMain.filter((e) => e.name === 'ThreadControllerImpl::RunTask').map((e) => {
+    const task = { wall: e.dur / 1000, thread: thread(e) };
+    if (task.thread > GOALS.longTaskMs) {
+      // What a long task did: its largest parts (event handlers, style, layout, paint, script).
+      task.parts = onMain.filter((c) => c !== e && c.name !== 'ThreadControllerImpl::RunTask' && c.ts >= e.ts
+        && c.ts + c.dur <= e.ts + e.dur && thread(c) > 5)
+        .map((c) => `${c.name} ${thread(c).toFixed(0)}`).slice(0, 6).join(', ');
+    }
+    return task;
+  });
+}
+
 async function viewBox(page) {
   return page.evaluate(() => document.querySelector('svg.diagram-svg')?.getAttribute('viewBox') ?? null);
 }
@@ -153,34 +190,39 @@ async function load(browser, url, { interact, refreshes }) {
     };
     if (!interact) return result;
     result.overview = summarizeSize(await p.page.evaluate(readSize));
-    result.refresh = [];
-    result.longTasks = [];
-    for (let r = 0; r < refreshes; r += 1) {
-      const before = await taskSeconds(p);
-      const done = await refreshOnce(p);
-      result.refresh.push(((await taskSeconds(p)) - before) * 1000);
-      result.longTasks.push(...done.longTasks.map((t) => ({ ...t, during: 'refresh' })));
-    }
-    const svg = await p.page.evaluate(() => {
-      const r = document.querySelector('svg.diagram-svg').getBoundingClientRect();
-      return { x: r.x + r.width / 2, y: r.y + Math.min(r.height, innerHeight - r.y) / 2 };
-    });
-    result.zoom = await perFrame(p, () => zoomIn(p.page, svg, 12));
-    result.zoomed = await p.page.evaluate(readInView);
-    result.pan = await perFrame(p, () => drag(p.page, svg, 30));
-    result.panned = await p.page.evaluate(readInView);
-    result.longTasks.push(...result.zoom.longTasks.map((t) => ({ ...t, during: 'zoom' })));
-    result.longTasks.push(...result.pan.longTasks.map((t) => ({ ...t, during: 'drag' })));
-    // A refresh while zoomed in (the labels in view are kept).
-    const before = await taskSeconds(p);
-    const done = await refreshOnce(p);
-    result.refreshZoomed = ((await taskSeconds(p)) - before) * 1000;
-    result.longTasks.push(...done.longTasks.map((t) => ({ ...t, during: 'refresh, zoomed' })));
-    result.viewBox = await viewBox(p.page);
+    result.tasks = await tracedTasks(p, () => interactions(p, result, refreshes));
     return result;
   } finally {
     await p.close();
   }
+}
+
+/** Refreshes, a zoom, a drag and a refresh while zoomed in, recorded into `result`. */
+async function interactions(p, result, refreshes) {
+  result.refresh = [];
+  result.longTasks = [];
+  for (let r = 0; r < refreshes; r += 1) {
+    const before = await taskSeconds(p);
+    const done = await refreshOnce(p);
+    result.refresh.push(((await taskSeconds(p)) - before) * 1000);
+    result.longTasks.push(...done.longTasks.map((t) => ({ ...t, during: 'refresh' })));
+  }
+  const svg = await p.page.evaluate(() => {
+    const r = document.querySelector('svg.diagram-svg').getBoundingClientRect();
+    return { x: r.x + r.width / 2, y: r.y + Math.min(r.height, innerHeight - r.y) / 2 };
+  });
+  result.zoom = await perFrame(p, () => zoomIn(p.page, svg, 12));
+  result.zoomed = await p.page.evaluate(readInView);
+  result.pan = await perFrame(p, () => drag(p.page, svg, 30));
+  result.panned = await p.page.evaluate(readInView);
+  result.longTasks.push(...result.zoom.longTasks.map((t) => ({ ...t, during: 'zoom' })));
+  result.longTasks.push(...result.pan.longTasks.map((t) => ({ ...t, during: 'drag' })));
+  // A refresh while zoomed in (the labels in view are kept).
+  const before = await taskSeconds(p);
+  const done = await refreshOnce(p);
+  result.refreshZoomed = ((await taskSeconds(p)) - before) * 1000;
+  result.longTasks.push(...done.longTasks.map((t) => ({ ...t, during: 'refresh, zoomed' })));
+  result.viewBox = await viewBox(p.page);
 }
 
 /**
@@ -201,6 +243,10 @@ export async function diagram1000({ browser, urls, loads = 5, refreshes = 5 }) {
   const failing = await load(browser, urls.failing, { interact: true, refreshes: Math.min(refreshes, 3) });
   const long = [...(last?.longTasks ?? []), ...(failing.longTasks ?? []).map((t) => ({ ...t, during: `${t.during} (failing)` }))];
   const worstLong = long.length ? Math.max(...long.map((t) => t.duration)) : 0;
+  const tasks = [...(last?.tasks ?? []), ...(failing.tasks ?? [])];
+  const worstThread = tasks.length ? Math.max(...tasks.map((t) => t.thread)) : null;
+  const worstWall = tasks.length ? Math.max(...tasks.map((t) => t.wall)) : null;
+  const overThread = tasks.filter((t) => t.thread > GOALS.longTaskMs).length;
   const zoomed = [last?.zoomed, last?.panned, failing.zoomed, failing.panned].filter(Boolean);
   const smallest = zoomed.map((z) => z.smallest).filter((v) => v !== null);
   const unnamed = zoomed.reduce((n, z) => n + (z.inView - z.named), 0);
@@ -231,9 +277,16 @@ export async function diagram1000({ browser, urls, loads = 5, refreshes = 5 }) {
       note: unnamed ? `${unnamed} services in view without a name shown` : undefined,
     }),
     row({
-      figure, label: `longest main-thread task after the first drawing (refreshes, zoom, drag), ${shape}`, goal: `≤ ${GOALS.longTaskMs} ms`,
-      unit: 'ms', values: [worstLong], meets: (s) => s.max <= GOALS.longTaskMs,
-      note: long.length ? `${long.length} long tasks: ${long.map((t) => `${t.duration.toFixed(0)} ms (${t.during})`).join(', ')}` : undefined,
+      figure, label: `longest main-thread task after the first drawing (refreshes, zoom, drag), thread time, ${shape}`,
+      goal: `≤ ${GOALS.longTaskMs} ms`, unit: 'ms', values: [worstThread].filter((v) => v !== null), meets: (s) => s.max <= GOALS.longTaskMs,
+      note: `${overThread} of ${tasks.length} tasks over ${GOALS.longTaskMs} ms of thread time`
+        + `${overThread ? ` (${tasks.filter((t) => t.parts !== undefined).map((t) => `${t.thread.toFixed(0)} ms: ${t.parts}`).join('; ')})` : ''}`
+        + `; wall time of the longest task ${worstWall?.toFixed(0)} ms`,
+    }),
+    row({
+      figure, label: `longest main-thread task after the first drawing, wall time (Long Tasks API), ${shape}`, unit: 'ms',
+      values: [worstLong], verdict: INFO,
+      note: long.length ? `${long.length} long tasks (wall): ${long.map((t) => `${t.duration.toFixed(0)} ms (${t.during})`).join(', ')}` : undefined,
     }),
   ];
   const describeView = (name, z) => (z
@@ -255,8 +308,9 @@ export async function diagram1000({ browser, urls, loads = 5, refreshes = 5 }) {
         + ' (thread ticks); then 12 notches of Ctrl + wheel over the drawing\'s centre and a drag of 30 pointer moves'
         + ' (real input through CDP, a frame apart), each one\'s main-thread time divided by the frames the page drew'
         + ' meanwhile (a `requestAnimationFrame` loop); the names of the services whose box\'s centre is in view after'
-        + ' zooming and after the drag (font size × the SVG\'s scale on screen); and every long task (Long Tasks API)'
-        + ' during the refreshes, the zoom and the drag.',
+        + ' zooming and after the drag (font size × the SVG\'s scale on screen); and every main-thread task during the'
+        + ' refreshes, the zoom and the drag, from a Chromium trace (thread time: what the task costs a core) and from the'
+        + ' Long Tasks API (wall time: on a machine shared with other work, also the time the task waited for a core).',
       notes: [
         o ? `overview: density ${o.density}, ${o.named} of ${o.services} services named, ${o.problems} not healthy` : 'overview: not read',
         describeFrames('zoom', last?.zoom),

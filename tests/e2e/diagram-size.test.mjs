@@ -11,6 +11,7 @@ import {
 } from './harness.mjs';
 import { diagramConfig } from '../../bench/lib/configs.mjs';
 import { readSize, summarizeSize } from '../../bench/figures/diagram-size.mjs';
+import { readInView } from '../../bench/figures/diagram-1000.mjs';
 
 const STACK = { services: 60, edges: 110, layers: 6, failing: 3 };
 
@@ -147,6 +148,31 @@ test('200 services: healthy ones are tiles, problems named at ≥ 14 px or liste
     } finally {
       await sim.reset();
     }
+  } finally {
+    await p.close();
+  }
+});
+
+test('zoomed in on 200 tiles, every service in view is named at ≥ 12 px; at full view no tile has a label', async () => {
+  const p = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  try {
+    await p.goto(`${nginx.url}/?config=big.yaml`);
+    await waitFor('the failures on the diagram', async () => (await p.evaluate(() => document.querySelectorAll('[data-service][data-status="critical"]').length)) >= 3, { timeoutMs: 60_000 });
+    const labels = () => p.evaluate(() => document.querySelectorAll('.diagram-tile-labels .tile-label').length);
+    assert.equal(await labels(), 0, 'no label written at full view');
+    const full = await p.evaluate(readInView);
+    assert.ok(full.named < full.inView, `at full view most tiles are unnamed: ${full.named} of ${full.inView}`);
+    for (let i = 0; i < 15 && (await labels()) === 0; i += 1) {
+      await p.click('.diagram-zoom-in');
+      await p.waitForTimeout(50);
+    }
+    const zoomed = await p.evaluate(readInView);
+    assert.ok(zoomed.inView > 0 && zoomed.inView < 200, `part of the drawing in view: ${zoomed.inView}`);
+    assert.deepEqual(zoomed.unnamed, [], `every service in view named (${zoomed.named} of ${zoomed.inView})`);
+    assert.ok(zoomed.smallest >= 12, `smallest name in view ${zoomed.smallest?.toFixed(1)} px`);
+    assert.ok(await labels() < 200, 'labels only for the tiles in view and near it');
+    await p.click('.diagram-zoom-reset');
+    await waitFor('labels gone at full view', async () => (await labels()) === 0, { timeoutMs: 5_000 });
   } finally {
     await p.close();
   }
