@@ -72,6 +72,22 @@ try {
 }
 """
 
+# Trunk's loader imports the JS glue statically, and a module's body runs only once its
+# static imports have arrived: the early fetches above would wait for the glue. Imported
+# dynamically (the `<link rel=modulepreload>` still fetches it from the start), the boot
+# script's first lines run as soon as the boot script itself has arrived.
+STATIC_GLUE_IMPORT = re.compile(r"^import init, \* as bindings from '(?P<glue>[^']+)';$", re.MULTILINE)
+
+
+def import_glue_dynamically(loader: str) -> str:
+    found = STATIC_GLUE_IMPORT.search(loader)
+    if not found:
+        print("trunk_post_build: Trunk's loader changed; the glue stays a static import", file=sys.stderr)
+        return loader
+    dynamic = f"const bindings = await import('{found.group('glue')}');\nconst init = bindings.default;"
+    return loader[: found.start()] + dynamic + loader[found.end() :]
+
+
 INLINE_MODULE = re.compile(
     r'<script type="module"(?P<attrs>[^>]*)>(?P<body>.*?)</script>', re.DOTALL
 )
@@ -89,7 +105,7 @@ def main() -> int:
         print(f"trunk_post_build: expected 1 inline loader script, found {len(inline)}", file=sys.stderr)
         return 1
     m = inline[0]
-    body = PREFETCH_CONFIG + PREFETCH_QUERY + m.group("body").strip() + "\n"
+    body = PREFETCH_CONFIG + PREFETCH_QUERY + import_glue_dynamically(m.group("body").strip()) + "\n"
     digest = hashlib.sha256(body.encode()).digest()
     name = f"boot-{digest.hex()[:16]}.js"
     with open(os.path.join(staging, name), "w", encoding="utf-8") as f:

@@ -180,8 +180,22 @@ fn run_job(inner: Rc<Inner>, job: Job, status: bool) -> LocalBoxFuture<'static, 
                     prom::build_request(&inner.config.base_url, combined.query(), &inner.options);
                 let answer = match &request {
                     Ok(request) => {
-                        let early = early.map(|e| e.response);
-                        fetch::send(&inner.config, &inner.clock, request, early).await
+                        let mut answer = Err(QueryError::Canceled);
+                        if let Some(early) = early {
+                            answer = fetch::send(
+                                &inner.config,
+                                &inner.clock,
+                                request,
+                                Some(early.response),
+                            )
+                            .await;
+                        }
+                        // No early request, or a failed one: asked now, as
+                        // if there had been none.
+                        if answer.is_err() {
+                            answer = fetch::send(&inner.config, &inner.clock, request, None).await;
+                        }
+                        answer
                     }
                     Err(e) => Err(e.clone()),
                 };
@@ -216,12 +230,18 @@ fn status_jobs(inner: &Inner, status: Vec<Query>) -> (VecDeque<Job>, Option<f64>
             } else {
                 None
             };
+            // If the early request failed, the combined query is asked again
+            // and its answer is newer than this: older is the safe side.
             asked_at = early.as_ref().map(|e| e.sent_at);
             jobs.push_back(Job::Combined(combined, early));
         }
         jobs.extend(plan.alone.iter().map(|e| Job::One(Query::instant_now(e))));
     } else {
         jobs.extend(now.into_iter().map(Job::One));
+    }
+    if first && asked_at.is_none() {
+        // Not this refresh's request: never any later refresh's either.
+        prefetch::discard();
     }
     jobs.extend(timed.into_iter().map(Job::One));
     (jobs, asked_at)

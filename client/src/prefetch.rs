@@ -53,6 +53,13 @@ pub(crate) fn take(request: &HttpRequest) -> Option<Early> {
     Some(Early { sent_at, response })
 }
 
+/// Drops the boot script's early request unused.
+pub(crate) fn discard() {
+    if let Some(window) = web_sys::window() {
+        let _ = js_sys::Reflect::delete_property(&window, &JsValue::from_str(SLOT));
+    }
+}
+
 /// Remembers `request` as the one to send early on the next load of the
 /// configuration at `config_path`. Storage may be full or forbidden
 /// (private windows): then the next load simply asks after the wasm starts.

@@ -475,15 +475,16 @@ fn call(target: &JsValue, method: &str, arg: &JsValue) -> JsValue {
         .expect("called")
 }
 
-/// Instant-query requests since the resource timings were last cleared.
-fn instant_requests() -> usize {
+/// Requests whose URL contains `needle` since the resource timings were
+/// last cleared (tests run interleaved: the needle must be the test's own).
+fn requests_with(needle: &str) -> usize {
     let entries: js_sys::Array = call(&performance(), "getEntriesByType", &"resource".into())
         .dyn_into()
         .expect("an array");
     entries
         .iter()
         .filter_map(|e| js_sys::Reflect::get(&e, &"name".into()).ok()?.as_string())
-        .filter(|url| url.contains("/api/v1/query") && !url.contains("/api/v1/query_range"))
+        .filter(|url| url.contains(needle))
         .count()
 }
 
@@ -493,8 +494,9 @@ async fn the_combined_answer_splits_into_each_parts_own_and_graphs_come_after() 
     let graph = Query::range("matrix_range", 0.0, 10.0, 100);
     call(&performance(), "clearResourceTimings", &JsValue::UNDEFINED);
     let answers = status_first(&c, &VECTORS, vec![graph.clone()]).await;
-    // Six checks, one request: the combined query was answered, not fallen back from.
-    assert_eq!(instant_requests(), 1);
+    // One request asked `vector(0/0)` (only this test asks it): the combined
+    // query was answered, not fallen back from.
+    assert_eq!(requests_with("vector%280%2F0%29"), 1);
     let answers = answers.borrow().clone();
     // The range query left only once every check was answered.
     assert_eq!(answers.last().map(|(q, _)| q), Some(&graph));
@@ -567,4 +569,110 @@ async fn checks_that_cannot_be_combined_are_answered_one_by_one() {
             .as_ref()
             .is_err_and(QueryError::is_http)
     );
+}
+
+/// Leaves an early request in the boot script's slot: `url` and `body` as
+/// sent, answered by `answer` (a JSON body) or, if `None`, failed.
+fn leave_early_request(url: &str, body: Option<&str>, answer: Option<&str>) {
+    let make = js_sys::Function::new_with_args(
+        "url, body, answer",
+        "window.__panopticonQuery = { url, body, sent: Date.now() - 5000, response: answer === null \
+         ? Promise.reject(new TypeError('Failed to fetch')) \
+         : Promise.resolve(new Response(answer, { headers: { 'content-type': 'application/json' } })) };",
+    );
+    let body = body.map_or(JsValue::NULL, JsValue::from_str);
+    let answer = answer.map_or(JsValue::NULL, JsValue::from_str);
+    make.call3(&JsValue::NULL, &url.into(), &body, &answer)
+        .expect("slot set");
+}
+
+/// One series per part, marked as coming from the early request.
+const EARLY_ANSWER: &str = r#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"__panopticon_part":"0","early":"yes"},"value":[1,"1"]},{"metric":{"__panopticon_part":"1","early":"yes"},"value":[1,"1"]}]}}"#;
+
+fn is_early(answer: &Result<QueryResult, QueryError>) -> bool {
+    answer.clone().is_ok_and(|r| {
+        r.into_vector()
+            .is_ok_and(|v| v.len() == 1 && v[0].labels.get("early").is_some_and(|e| e == "yes"))
+    })
+}
+
+/// The request a client with `timeout_ms` sends for the combined query of `parts`.
+fn combined_request(timeout_ms: u64, parts: &[&str]) -> panopticon_core::prom::HttpRequest {
+    let plan = panopticon_core::prom::combine::plan(parts.iter().copied());
+    let combined = plan.combined.expect("combinable");
+    panopticon_core::prom::build_request(
+        &BaseUrl::parse(server()).expect("base"),
+        combined.query(),
+        &panopticon_core::prom::RequestOptions::for_client(Duration::from_millis(timeout_ms)),
+    )
+    .expect("built")
+}
+
+#[wasm_bindgen_test]
+async fn the_first_refresh_takes_the_boot_scripts_identical_request_and_only_it() {
+    let request = combined_request(5_000, &CLASH);
+    leave_early_request(&request.url, request.body.as_deref(), Some(EARLY_ANSWER));
+    let c = client(5_000);
+    let answers = Rc::new(RefCell::new(Vec::new()));
+    let sink = Rc::clone(&answers);
+    let status: Vec<Query> = CLASH.iter().map(|e| Query::instant_now(e)).collect();
+    let handle = c.refresh_status_first(status, vec![], move |q, r| {
+        sink.borrow_mut().push((q, r));
+    });
+    let asked_at = handle.asked_at().expect("the early request was taken");
+    assert!(
+        (js_sys::Date::now() / 1000.0 - asked_at - 5.0).abs() < 1.0,
+        "{asked_at}"
+    );
+    let start = now_ms();
+    while answers.borrow().len() < 2 && now_ms() - start < 5_000.0 {
+        sleep(Duration::from_millis(20)).await;
+    }
+    drop(handle);
+    for part in CLASH {
+        assert!(is_early(answer_of(&answers.borrow(), part)), "{part}");
+    }
+    // A second refresh never takes an early answer, even one left again.
+    leave_early_request(&request.url, request.body.as_deref(), Some(EARLY_ANSWER));
+    let again = status_first(&c, &CLASH, vec![]).await;
+    assert!(!is_early(answer_of(&again.borrow(), CLASH[1])));
+    assert!(
+        answer_of(&again.borrow(), CLASH[0]).is_err(),
+        "answered by the server"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_early_request_that_differs_or_failed_is_not_used() {
+    let request = combined_request(5_000, &CLASH);
+    // A body where there is none, or a longer one.
+    let other_body = Some(
+        request
+            .body
+            .as_deref()
+            .map_or_else(|| "query=up".to_owned(), |b| format!("{b}&x=1")),
+    );
+    let cases = [
+        (request.url.clone(), other_body, Some(EARLY_ANSWER)),
+        (
+            format!("{}&x=1", request.url),
+            request.body.clone(),
+            Some(EARLY_ANSWER),
+        ),
+        (request.url.clone(), request.body.clone(), None),
+    ];
+    for (url, body, answer) in cases {
+        leave_early_request(&url, body.as_deref(), answer);
+        let answers = status_first(&client(5_000), &CLASH, vec![]).await;
+        let answers = answers.borrow();
+        // Answered by the server as asked now: the first part's series carry the tag label.
+        assert!(
+            matches!(
+                answer_of(&answers, CLASH[0]),
+                Err(QueryError::ReservedLabel { .. })
+            ),
+            "{url} {answer:?}: {answers:?}"
+        );
+        assert!(!is_early(answer_of(&answers, CLASH[1])));
+    }
 }
