@@ -120,12 +120,13 @@ const COMPACT_MIN_WIDTH: f64 = 120.0;
 /// A tile: a square with the status icon, the name in its tooltip.
 pub const TILE_SIZE: f64 = 40.0;
 /// Size of the name under a tile once zoomed in (`tile_labels`): two lines
-/// fit the gap between rows, each as wide as a tile and the gap beside it.
+/// fit the gap between rows.
 pub const TILE_LABEL_SIZE: f64 = 6.0;
 /// Lines of a name under a tile.
 pub const TILE_LABEL_LINES: usize = 2;
-/// Width of the name under a tile: the tile and the gap beside it.
-pub const TILE_LABEL_WIDTH: f64 = TILE_SIZE + TILES_NODE_GAP;
+/// Width of the name under a tile: the tile and most of the gap beside it
+/// (neighbours' names keep a little space between them).
+pub const TILE_LABEL_WIDTH: f64 = TILE_SIZE + TILES_NODE_GAP * 0.7;
 /// Gap between tiles in a row.
 const TILES_NODE_GAP: f64 = 12.0;
 
