@@ -36,6 +36,7 @@ pub use route::EdgeRoute;
 
 use graph::Dag;
 use order::{Effort, Layered, Reducer};
+use place::Placer;
 use route::Band;
 
 /// A box to place.
@@ -195,13 +196,14 @@ pub fn layout(nodes: &[Node], edges: &[Edge], options: &Options) -> Result<Layou
 
 /// A [`layout`] computed in slices, for a caller that must not hold its
 /// thread for long: in a browser, a task over 50 ms delays the page's
-/// response to input, and 1,000 services take longer than that in a cold
-/// WebAssembly module. Each [`step`](LayoutJob::step) does one sweep of the
-/// crossing reduction, or its last polish, or the placement; the caller
-/// yields between steps. For 1,000 services / 2,000 edges drawn as tiles in
-/// a wide panel that is `new`, 13 steps and `finish`, none over 20 ms in a
-/// freshly loaded WebAssembly module (measured in Node: 50–70 ms in all),
-/// where one `layout` call holds the thread for all of it.
+/// response to input, and 1,000 services take longer than that in a freshly
+/// loaded WebAssembly module. Each [`step`](LayoutJob::step) does one sweep
+/// of the crossing reduction, or its last polish, or a round of the
+/// placement; the caller yields between steps. For 1,000 services / 2,000
+/// edges drawn as tiles in a wide panel that is `new`, 21 steps and
+/// `finish`, each about a millisecond natively (the whole: 14 ms). In such
+/// a module under Node the first few, which compile as they go, took 5 to
+/// 35 ms and the rest about a millisecond (the whole: about 60 ms).
 /// Slicing never changes the result: [`finish`](LayoutJob::finish) after any
 /// number of steps gives exactly what [`layout`] gives.
 ///
@@ -226,8 +228,8 @@ pub struct LayoutJob {
     reducer: Reducer,
     /// Whether the crossing reduction is over.
     ordered: bool,
-    /// Centre x of every vertex, once placed.
-    centre: Option<Vec<f64>>,
+    /// The placement, once the order is final.
+    placer: Option<Placer>,
 }
 
 impl LayoutJob {
@@ -252,23 +254,23 @@ impl LayoutJob {
             g,
             reducer,
             ordered: false,
-            centre: None,
+            placer: None,
         })
     }
 
     /// Does the next slice of the work. Returns whether only
     /// [`finish`](LayoutJob::finish) is left (then further steps do nothing).
     pub fn step(&mut self) -> bool {
-        if self.centre.is_some() {
-            return true;
-        }
         if !self.ordered {
             self.ordered = self.reducer.step(&mut self.g);
             return false;
         }
-        let widths: Vec<f64> = self.nodes.iter().map(|n| n.width).collect();
-        self.centre = Some(place::centres(&self.g, &widths, &self.options));
-        true
+        let g = &self.g;
+        let placer = self.placer.get_or_insert_with(|| {
+            let widths: Vec<f64> = self.nodes.iter().map(|n| n.width).collect();
+            Placer::new(g, &widths, &self.options)
+        });
+        placer.step(g)
     }
 
     /// Runs the steps left and draws the layout: boxes, routes, size.
@@ -280,10 +282,10 @@ impl LayoutJob {
             layer_of,
             g,
             reducer,
-            centre,
+            placer,
             ..
         } = self;
-        let centre = centre.unwrap_or_default();
+        let centre = placer.map(Placer::into_centres).unwrap_or_default();
         draw(
             &nodes,
             &options,

@@ -32,38 +32,85 @@ enum Toward {
     Both,
 }
 
-/// Centre x of every vertex. `widths` holds the real nodes' widths; dummies
-/// have none.
-pub(crate) fn centres(g: &Layered, widths: &[f64], options: &Options) -> Vec<f64> {
-    let width = |v: usize| if g.is_dummy(v) { 0.0 } else { widths[v] };
-    let gap = |a: usize, b: usize| match (g.is_dummy(a), g.is_dummy(b)) {
-        (false, false) => options.node_gap,
-        (true, true) => options.edge_gap,
-        _ => options.edge_gap.max(options.node_gap / 2.0),
-    };
-    // Offset of each vertex from its row's centre when packed tightly.
-    let mut offset = vec![0.0; g.layer.len()];
-    for row in &g.rows {
-        for pair in row.windows(2) {
-            let (a, b) = (pair[0], pair[1]);
-            offset[b] = offset[a] + f64::midpoint(width(a), width(b)) + gap(a, b);
-        }
-        if let (Some(&first), Some(&last)) = (row.first(), row.last()) {
-            let middle = f64::midpoint(offset[first], offset[last]);
-            for &v in row {
-                offset[v] -= middle;
+/// The placement of one ordered [`Layered`]: the centre x of every vertex
+/// (real nodes have `widths`, dummies none), a round (a sweep down and one
+/// up) at a time, so a caller can spread it over several slices of time (see
+/// `LayoutJob`). The state between rounds is all here, so the result never
+/// depends on the slicing.
+#[derive(Debug, Clone)]
+pub(crate) struct Placer {
+    /// Offset of each vertex from its row's centre when packed tightly.
+    offset: Vec<f64>,
+    /// Current centre x of every vertex.
+    x: Vec<f64>,
+    /// Sweeps done out of [`SWEEPS`].
+    done: usize,
+    /// Reused by every row: a big graph has thousands of rows' worth of sweeps.
+    wishes: Vec<(f64, f64)>,
+    blocks: Vec<(f64, f64, usize)>,
+}
+
+/// Sweeps in all: `ROUNDS` down-and-up pairs, then one towards both sides.
+const SWEEPS: usize = 2 * ROUNDS + 1;
+
+impl Placer {
+    /// Rows packed tightly around a common centre line.
+    pub fn new(g: &Layered, widths: &[f64], options: &Options) -> Placer {
+        let width = |v: usize| if g.is_dummy(v) { 0.0 } else { widths[v] };
+        let gap = |a: usize, b: usize| match (g.is_dummy(a), g.is_dummy(b)) {
+            (false, false) => options.node_gap,
+            (true, true) => options.edge_gap,
+            _ => options.edge_gap.max(options.node_gap / 2.0),
+        };
+        let mut offset = vec![0.0; g.layer.len()];
+        for row in &g.rows {
+            for pair in row.windows(2) {
+                let (a, b) = (pair[0], pair[1]);
+                offset[b] = offset[a] + f64::midpoint(width(a), width(b)) + gap(a, b);
             }
+            if let (Some(&first), Some(&last)) = (row.first(), row.last()) {
+                let middle = f64::midpoint(offset[first], offset[last]);
+                for &v in row {
+                    offset[v] -= middle;
+                }
+            }
+        }
+        Placer {
+            x: offset.clone(),
+            offset,
+            done: 0,
+            wishes: Vec::new(),
+            blocks: Vec::new(),
         }
     }
 
-    let mut x = offset.clone();
-    // Reused by every row: a big graph has thousands of rows' worth of sweeps.
-    let mut wishes: Vec<(f64, f64)> = Vec::new();
-    let mut blocks: Vec<(f64, f64, usize)> = Vec::new();
-    let sweeps = (0..ROUNDS)
-        .flat_map(|_| [Toward::Above, Toward::Below])
-        .chain([Toward::Both]);
-    for toward in sweeps {
+    /// The next round of sweeps (the last step: the final sweep). Returns
+    /// whether the placement is over (further calls change nothing).
+    pub fn step(&mut self, g: &Layered) -> bool {
+        if self.done < 2 * ROUNDS {
+            self.sweep(g, Toward::Above);
+            self.sweep(g, Toward::Below);
+            self.done += 2;
+        } else if self.done < SWEEPS {
+            self.sweep(g, Toward::Both);
+            self.done += 1;
+        }
+        self.done >= SWEEPS
+    }
+
+    /// Centre x of every vertex.
+    pub fn into_centres(self) -> Vec<f64> {
+        self.x
+    }
+
+    fn sweep(&mut self, g: &Layered, toward: Toward) {
+        let Placer {
+            offset,
+            x,
+            wishes,
+            blocks,
+            ..
+        } = self;
         let rows: Box<dyn Iterator<Item = &Vec<usize>>> = match toward {
             Toward::Below => Box::new(g.rows.iter().rev()),
             Toward::Above | Toward::Both => Box::new(g.rows.iter()),
@@ -89,7 +136,7 @@ pub(crate) fn centres(g: &Layered, widths: &[f64], options: &Options) -> Vec<f64
                 let pulled = wish * weight / (weight + GRAVITY);
                 (pulled - offset[v], weight + GRAVITY)
             }));
-            isotonic(&wishes, &mut blocks);
+            isotonic(wishes, blocks);
             let shifts = blocks
                 .iter()
                 .flat_map(|&(mean, _, count)| std::iter::repeat_n(mean, count));
@@ -98,7 +145,6 @@ pub(crate) fn centres(g: &Layered, widths: &[f64], options: &Options) -> Vec<f64
             }
         }
     }
-    x
 }
 
 /// The non-decreasing sequence closest to the weighted targets
