@@ -1,6 +1,7 @@
 //! What one graph received from Prometheus, in the shape the drawing needs.
 
 use panopticon_core::prom::{Labels, QueryError, QueryResult, Sample};
+use panopticon_core::sorting;
 
 /// Everything one graph shows, filled by the app from its range queries.
 ///
@@ -98,7 +99,7 @@ impl GraphData {
             }
             let mut samples = range.samples;
             samples.retain(|s| s.timestamp.is_finite());
-            samples.sort_by(|a, b| a.timestamp.total_cmp(&b.timestamp));
+            sorting::sort_by(&mut samples, |a, b| a.timestamp.total_cmp(&b.timestamp));
             self.series.push(GraphSeries {
                 query,
                 labels: range.labels,
