@@ -29,7 +29,9 @@ function readDiagram() {
       if (w > 1 && h > 1) overlaps += 1;
     }
   }
-  const labels = boxes.flatMap((b) => [...b.querySelectorAll('text')]).map((t) => t.getBoundingClientRect().height).filter((h) => h > 0);
+  // The boxes' own text, and the names under tiles once zoomed in (src/diagram/tile_labels.rs).
+  const texts = [...boxes.flatMap((b) => [...b.querySelectorAll('text')]), ...document.querySelectorAll('.diagram-tile-labels text')];
+  const labels = texts.map((t) => t.getBoundingClientRect().height).filter((h) => h > 0);
   const box = svg?.getBoundingClientRect();
   return {
     services: boxes.length,
