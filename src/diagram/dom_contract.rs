@@ -137,3 +137,83 @@ pub fn patch(element: &web_sys::Element, attributes: &[Attribute], before: &[Att
         };
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn look(effective: Status, own: Status, by: &[&str], pending: Option<&str>) -> NodeLook {
+        NodeLook {
+            effective,
+            own,
+            impacted_by: by.iter().map(|s| (*s).to_owned()).collect(),
+            impacted: own < effective,
+            root_cause: false,
+            note: String::new(),
+            pending: pending.map(str::to_owned),
+        }
+    }
+
+    /// The attributes a box carries, absent ones left out, as `name=value`.
+    fn written(look: &NodeLook, selected: bool, named: bool) -> Vec<String> {
+        let state = BoxState {
+            look,
+            selected,
+            named,
+        };
+        node_attributes("swarm", "Swarm", state)
+            .into_iter()
+            .filter_map(|(name, value)| value.map(|v| format!("{name}={v}")))
+            .collect()
+    }
+
+    #[test]
+    fn a_box_carries_the_dom_contract_for_its_state() {
+        use Status::{Critical as C, Healthy as H};
+        let plain = look(H, H, &[], None);
+        assert_eq!(
+            written(&plain, false, true),
+            [
+                "class=diagram-node status-healthy named",
+                "data-service=swarm",
+                "data-status=healthy",
+                "data-own-status=healthy",
+                "tabindex=0",
+                "role=button",
+                "aria-pressed=false",
+                "aria-label=Swarm: healthy",
+            ]
+        );
+        let dragged = look(C, H, &["consul", "db"], Some("critical 1/2"));
+        let w = written(&dragged, true, false);
+        for part in [
+            "class=diagram-node status-critical impacted selected tile",
+            "data-status=critical",
+            "data-own-status=healthy",
+            "data-impacted-by=consul,db",
+            "data-pending=critical 1/2",
+            "aria-pressed=true",
+        ] {
+            assert!(w.iter().any(|a| a == part), "{part} missing in {w:?}");
+        }
+    }
+
+    #[test]
+    fn an_edge_carries_the_dom_contract() {
+        let attrs = edge_attributes(("app", "db"), Strength::Hard, (Status::Warning, true));
+        let w: Vec<String> = attrs
+            .into_iter()
+            .filter_map(|(name, value)| value.map(|v| format!("{name}={v}")))
+            .collect();
+        assert_eq!(
+            w,
+            [
+                "class=diagram-edge hard status-warning lit",
+                "data-from=app",
+                "data-to=db",
+                "data-strength=hard",
+                "data-passes=warning",
+            ]
+        );
+    }
+}
