@@ -140,8 +140,10 @@ impl Combined {
                 return Split::Parts(parts);
             }
             Err(error) => {
+                // A proxy that refused the request itself will refuse it again.
+                let refused = matches!(error, QueryError::Http { .. });
                 return Split::Fallback {
-                    combine_again: error.is_transient(),
+                    combine_again: error.is_transient() && !refused,
                 };
             }
         };
@@ -201,15 +203,15 @@ impl Combined {
 /// only say so a whole timeout later (a hung source must be called down at
 /// its first timeout), so every part gets this error. Prometheus's own
 /// `timeout` error is an answer: one slow part may cause it, so the parts
-/// are asked alone.
+/// are asked alone. So is a proxy refusing the request itself (a 4xx page
+/// such as 413, the body too large for it), except for its rate limit
+/// (429), which each part alone would meet as well.
 fn says_nothing_of_the_parts(error: &QueryError) -> bool {
-    matches!(
-        error,
-        QueryError::Unreachable { .. }
-            | QueryError::Timeout { .. }
-            | QueryError::Canceled
-            | QueryError::Http { .. }
-    )
+    match error {
+        QueryError::Unreachable { .. } | QueryError::Timeout { .. } | QueryError::Canceled => true,
+        QueryError::Http { status, .. } => *status == 429 || !(400..500).contains(status),
+        _ => false,
+    }
 }
 
 /// Part `index` tagged: the inner `label_replace` marks a series that
@@ -385,6 +387,11 @@ mod tests {
                 content_type: Some("text/html".into()),
                 excerpt: "502 Bad Gateway".into(),
             },
+            QueryError::Http {
+                status: 429,
+                content_type: Some("text/html".into()),
+                excerpt: "429 Too Many Requests".into(),
+            },
         ] {
             assert_eq!(
                 combined.split(Err(error.clone())),
@@ -413,6 +420,14 @@ mod tests {
                 QueryError::TooLarge {
                     bytes: Some(9_000_000),
                     limit: 8_388_608,
+                },
+                false,
+            ),
+            (
+                QueryError::Http {
+                    status: 413,
+                    content_type: Some("text/html".into()),
+                    excerpt: "413 Request Entity Too Large".into(),
                 },
                 false,
             ),
