@@ -137,7 +137,7 @@ async function tracedTasks(p, fn) {
       // What a long task did: its largest parts (event handlers, style, layout, paint, script).
       task.parts = onMain.filter((c) => c !== e && c.name !== 'ThreadControllerImpl::RunTask' && c.ts >= e.ts
         && c.ts + c.dur <= e.ts + e.dur && thread(c) > 5)
-        .map((c) => `${c.name} ${thread(c).toFixed(0)}`).slice(0, 6).join(', ');
+        .map((c) => `${c.name} ${thread(c).toFixed(0)}`).slice(0, 8).join(', ');
     }
     return task;
   });
@@ -176,7 +176,7 @@ async function drag(page, at, steps) {
 }
 
 /** One load: its layout + render measures, and on `interact` everything after the first drawing. */
-async function load(browser, url, { interact, refreshes }) {
+async function load(browser, url, { interact, refreshes, outage }) {
   const p = await newPage(browser, { manualRefreshSecs: MANUAL_REFRESH_SECS });
   try {
     await p.page.goto(url, { timeout: 60_000 });
@@ -191,6 +191,7 @@ async function load(browser, url, { interact, refreshes }) {
     if (!interact) return result;
     result.overview = summarizeSize(await p.page.evaluate(readSize));
     result.tasks = await tracedTasks(p, () => interactions(p, result, refreshes));
+    if (outage) result.outage = await outageRefresh(p, outage);
     return result;
   } finally {
     await p.close();
@@ -239,16 +240,48 @@ async function interactions(p, result, refreshes) {
 }
 
 /**
- * `urls`: `{ healthy, failing }`, the generated 1,000-service stack healthy and with
- * three services failing their own check.
+ * The refresh that shows an outage (most services turn non-healthy at once: every box
+ * and edge changes, tiles get their named boxes) and the one that shows it over:
+ * main-thread time and the longest task (thread time) of each.
  */
-export async function diagram1000({ browser, urls, loads = 5, refreshes = 5 }) {
+async function outageRefresh(p, outage) {
+  const one = async () => {
+    let ms = 0;
+    const tasks = await tracedTasks(p, async () => {
+      const before = await taskSeconds(p);
+      await refreshOnce(p);
+      ms = ((await taskSeconds(p)) - before) * 1000;
+    });
+    const notHealthy = await p.page.evaluate(() => document.querySelectorAll('[data-service]:not([data-status="healthy"])').length);
+    const worst = tasks.reduce((w, t) => (w && w.thread >= t.thread ? w : t), null);
+    return { ms, longest: worst?.thread ?? 0, parts: worst?.parts, notHealthy };
+  };
+  await outage.start();
+  try {
+    await p.page.waitForTimeout(outage.settleMs ?? 3_000);
+    const start = await one();
+    await outage.stop();
+    await p.page.waitForTimeout(outage.settleMs ?? 3_000);
+    const end = await one();
+    return { start, end };
+  } finally {
+    await outage.stop();
+  }
+}
+
+/**
+ * `urls`: `{ healthy, failing }`, the generated 1,000-service stack healthy and with
+ * three services failing their own check. `outage` (optional): `{ start, stop,
+ * settleMs }`, turning most services non-healthy and back (the simulator's
+ * `exporter-down` scenario), for the refreshes that change every box.
+ */
+export async function diagram1000({ browser, urls, loads = 5, refreshes = 5, outage }) {
   const figure = 'diagram-1000';
   const render = [];
   const layout = [];
   let last = null;
   for (let i = 0; i < loads; i += 1) {
-    const r = await load(browser, urls.healthy, { interact: i === loads - 1, refreshes });
+    const r = await load(browser, urls.healthy, { interact: i === loads - 1, refreshes, outage: i === loads - 1 ? outage : undefined });
     render.push(...r.render);
     layout.push(...r.layout);
     if (i === loads - 1) last = r;
@@ -278,6 +311,15 @@ export async function diagram1000({ browser, urls, loads = 5, refreshes = 5 }) {
       figure, label: `DOM writes into the drawing by refreshes that change no status, ${shape}`, goal: '0',
       unit: '', values: [last?.written, failing.written].filter((v) => v != null), meets: (st) => st.max === 0,
     }),
+    ...(last?.outage ? [
+      row({
+        figure, label: `main-thread time of the refresh that shows an outage (${last.outage.start.notHealthy} services turn non-healthy), ${shape}`,
+        unit: 'ms', values: [last.outage.start.ms], verdict: INFO,
+        note: `longest task ${last.outage.start.longest.toFixed(0)} ms of thread time (${last.outage.start.parts ?? ''});`
+          + ` the refresh that shows it over: ${last.outage.end.ms.toFixed(1)} ms, longest task ${last.outage.end.longest.toFixed(0)} ms`
+          + ` (${last.outage.end.parts ?? ''}; ${last.outage.end.notHealthy} still not healthy)`,
+      }),
+    ] : []),
     row({
       figure, label: `main-thread time per frame, Ctrl + wheel zoom, ${shape}`, goal: `≤ ${GOALS.frameMs} ms`,
       unit: 'ms', values: [last?.zoom?.msPerFrame, failing.zoom?.msPerFrame].filter((v) => v != null),
