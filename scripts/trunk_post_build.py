@@ -4,8 +4,7 @@
 Trunk writes the wasm loader as an inline <script type="module"> into index.html.
 An inline script would force `script-src 'unsafe-inline'` (or a per-build hash) into
 the nginx CSP, so this hook moves it into a content-hashed file next to the other
-assets and references it with `src` + `integrity`, as an `async` module that sends the
-early requests (below) and starts compiling the wasm as soon as it arrives. It also installs the default
+assets and references it with `src` + `integrity`. It also installs the default
 configuration (`panopticon.yaml`, the reference cluster) next to index.html, where
 the app loads it at run time (the boot script starts that fetch early, only when the
 URL names no other configuration), and writes a gzip -9 copy (`NAME.gz`) and a brotli -q 11
@@ -73,45 +72,6 @@ try {
 }
 """
 
-# Trunk's loader imports the JS glue statically, and a module's body runs only once its
-# static imports have arrived: the early fetches above would wait for the glue. Imported
-# dynamically (the `<link rel=modulepreload>` still fetches it from the start), the boot
-# script's first lines run as soon as the boot script itself runs.
-STATIC_GLUE_IMPORT = re.compile(r"^import init, \* as bindings from '(?P<glue>[^']+)';$", re.MULTILINE)
-
-
-# The boot script is an `async` module, so it runs as soon as it has arrived instead of
-# after the whole document has been parsed and its style sheets loaded (tens of ms on a
-# busy machine, while the preloaded wasm already waited to be compiled). The wasm is
-# compiled while the document is still parsed, and instantiated (which runs the app, and
-# the app mounts into <body>) only once the document is there.
-WASM_INIT = re.compile(r"^const wasm = await init\(\{ module_or_path: '(?P<wasm>[^']+)' \}\);$", re.MULTILINE)
-# A failed compile (e.g. a server that does not say application/wasm) hands init the
-# path instead, which has its own fallback.
-COMPILE = """\
-const compiled = WebAssembly.compileStreaming(fetch('{wasm}')).catch(() => '{wasm}');
-"""
-INSTANTIATE = """\
-if (document.readyState === "loading") {
-  await new Promise((ready) => addEventListener("DOMContentLoaded", ready, { once: true }));
-}
-const wasm = await init({ module_or_path: await compiled });"""
-
-
-def loader_for_async(loader: str):
-    """Trunk's loader rewritten to run as an async module; None if it is not the
-    loader this was written for (then the boot script stays a deferred module)."""
-    glue = STATIC_GLUE_IMPORT.search(loader)
-    wasm = WASM_INIT.search(loader)
-    if not glue or not wasm or glue.end() > wasm.start():
-        print("trunk_post_build: Trunk's loader changed; the boot script stays deferred", file=sys.stderr)
-        return None
-    dynamic = f"const bindings = await import('{glue.group('glue')}');\nconst init = bindings.default;"
-    path = wasm.group("wasm")
-    return (loader[: glue.start()] + COMPILE.format(wasm=path) + dynamic + loader[glue.end() : wasm.start()]
-            + INSTANTIATE + loader[wasm.end() :])
-
-
 INLINE_MODULE = re.compile(
     r'<script type="module"(?P<attrs>[^>]*)>(?P<body>.*?)</script>', re.DOTALL
 )
@@ -129,15 +89,13 @@ def main() -> int:
         print(f"trunk_post_build: expected 1 inline loader script, found {len(inline)}", file=sys.stderr)
         return 1
     m = inline[0]
-    loader = loader_for_async(m.group("body").strip())
-    body = PREFETCH_CONFIG + PREFETCH_QUERY + (loader or m.group("body").strip()) + "\n"
+    body = PREFETCH_CONFIG + PREFETCH_QUERY + m.group("body").strip() + "\n"
     digest = hashlib.sha256(body.encode()).digest()
     name = f"boot-{digest.hex()[:16]}.js"
     with open(os.path.join(staging, name), "w", encoding="utf-8") as f:
         f.write(body)
     sri = "sha384-" + base64.b64encode(hashlib.sha384(body.encode()).digest()).decode()
-    when = " async" if loader else ""
-    tag = f'<script type="module"{when} src="./{name}" integrity="{sri}" crossorigin="anonymous"></script>'
+    tag = f'<script type="module" src="./{name}" integrity="{sri}" crossorigin="anonymous"></script>'
     html = html[: m.start()] + tag + html[m.end() :]
     if re.search(r"<script\b(?![^>]*\bsrc=)[^>]*>", html):
         print("trunk_post_build: an inline script remains in index.html", file=sys.stderr)
