@@ -243,9 +243,13 @@ impl Refresher {
                 if let Some(reading) = this.client.clock() {
                     monitor.observe_clock(reading);
                 }
+                // Measured per answer, recorded only for the one that completes
+                // the round: that is when the monitor evaluates the checks.
+                let evaluate = Span::start("evaluate");
                 let done = monitor.answer(now_secs(), expr, result);
                 drop(monitor);
                 if done {
+                    evaluate.finish();
                     let st = this.state;
                     st.last_refresh_ms.set(Some(now_ms() - started_ms));
                     st.refreshes.update(|n| *n += 1);
