@@ -13,7 +13,7 @@ use std::collections::VecDeque;
 use std::pin::pin;
 use std::rc::Rc;
 
-use futures_util::future::{AbortHandle, Abortable, LocalBoxFuture};
+use futures_util::future::{AbortHandle, AbortRegistration, Abortable, LocalBoxFuture};
 use futures_util::stream::{self, FuturesUnordered, Stream, StreamExt};
 use panopticon_core::prom::{
     self, Combined, HttpRequest, Query, QueryError, QueryResult, Split, combine,
@@ -130,16 +130,21 @@ where
             on_result(query, answer);
         }
     };
-    wasm_bindgen_futures::spawn_local(async move {
-        // Err(Aborted) just means the refresh was cancelled: nothing to report.
-        let _ = Abortable::new(task, registration).await;
-    });
+    launch(task, registration);
     RefreshHandle {
         generation,
         abort,
         queries,
         asked_at: None,
     }
+}
+
+/// Runs a refresh's task in the background until it ends or is aborted.
+fn launch(task: impl Future<Output = ()> + 'static, registration: AbortRegistration) {
+    wasm_bindgen_futures::spawn_local(async move {
+        // Err(Aborted) just means the refresh was cancelled: nothing to report.
+        let _ = Abortable::new(task, registration).await;
+    });
 }
 
 /// One unit of work of a status-first refresh.
@@ -337,10 +342,7 @@ where
             }
         }
     };
-    wasm_bindgen_futures::spawn_local(async move {
-        // Err(Aborted) just means the refresh was cancelled: nothing to report.
-        let _ = Abortable::new(task, registration).await;
-    });
+    launch(task, registration);
     RefreshHandle {
         generation,
         abort,
