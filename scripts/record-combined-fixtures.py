@@ -13,13 +13,10 @@ Starts the Debian Prometheus with the same scrape setup as scripts/record-fixtur
 Usage: python3 scripts/record-combined-fixtures.py [--prometheus /usr/bin/prometheus]
 """
 
-import argparse
 import importlib.util
 import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -68,30 +65,8 @@ def combined(parts) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--prometheus", default="/usr/bin/prometheus")
-    args = parser.parse_args()
-    if not shutil.which(args.prometheus):
-        raise SystemExit(f"{args.prometheus} not found: apt-get install prometheus")
-    version = subprocess.run([args.prometheus, "--version"], capture_output=True, text=True,
-                             check=True).stdout.splitlines()[0].strip()
-    procs: list = []
-    tmp = Path(tempfile.mkdtemp(prefix="panopticon-combined-"))
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    signal.signal(signal.SIGINT, lambda *_: sys.exit(130))
-    try:
-        record(args.prometheus, f"recorded from {version}", tmp, procs)
-    finally:
-        for p in procs:
-            if p.poll() is None:
-                p.terminate()
-        for p in procs:
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                p.kill()
-        shutil.rmtree(tmp, ignore_errors=True)
-    return 0
+    return rf.with_prometheus(__doc__, "panopticon-combined-", lambda binary, version, tmp, procs:
+                              record(binary, f"recorded from {version}", tmp, procs))
 
 
 def record(prometheus: str, recorded: str, tmp: Path, procs: list):

@@ -111,7 +111,15 @@ def wait_until(pred, what: str, timeout_s: float = 60.0):
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    return with_prometheus(__doc__, "panopticon-fixtures-", lambda binary, version, tmp, procs:
+                           record(binary, version, tmp, procs))
+
+
+def with_prometheus(doc: str, prefix: str, recorder) -> int:
+    """Parse `--prometheus`, then run `recorder(binary, version, tmp, procs)`; whatever it
+    started (appended to `procs`) is stopped and its temporary folder removed, also on a
+    failure or a signal. Shared with scripts/record-combined-fixtures.py."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--prometheus", default="/usr/bin/prometheus")
     args = parser.parse_args()
     if not shutil.which(args.prometheus):
@@ -120,9 +128,12 @@ def main() -> int:
                              check=True).stdout.splitlines()[0].strip()
 
     procs: list[subprocess.Popen] = []
-    tmp = Path(tempfile.mkdtemp(prefix="panopticon-fixtures-"))
-
-    def stop_all(*_):
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGINT, lambda *_: sys.exit(130))
+    try:
+        recorder(args.prometheus, version, tmp, procs)
+    finally:
         for p in procs:
             if p.poll() is None:
                 p.terminate()
@@ -132,13 +143,6 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 p.kill()
         shutil.rmtree(tmp, ignore_errors=True)
-
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    signal.signal(signal.SIGINT, lambda *_: sys.exit(130))
-    try:
-        record(args.prometheus, version, tmp, procs)
-    finally:
-        stop_all()
     return 0
 
 
