@@ -6,7 +6,7 @@
 // as shipped asks its checks as one combined query and then its graphs (six range
 // queries, `max_in_flight: 6`), so it is measured beside a fan-out of 20 range queries
 // (five graphs of four) with `max_in_flight: 20`, where the connection limit shows.
-import { newPage, refreshOnce, waitForFirstStatus } from '../lib/page.mjs';
+import { newPage, openSettled, refreshOnce, waitForFirstStatus } from '../lib/page.mjs';
 import { INFO, row } from '../lib/report.mjs';
 import { MANUAL_REFRESH_SECS } from '../lib/configs.mjs';
 import { summarize } from '../lib/stats.mjs';
@@ -35,14 +35,6 @@ export function withMaxInFlight(yamlText, n) {
   return yamlText.replace(re, `$1${n}`);
 }
 
-async function open(browser, url) {
-  const p = await newPage(browser, { manualRefreshSecs: MANUAL_REFRESH_SECS });
-  await p.page.goto(url, { timeout: 30_000 });
-  await waitForFirstStatus(p);
-  await p.page.waitForTimeout(500);
-  return p;
-}
-
 /**
  * `configs`: [{ key, path, label, measures }] (paths on the site, e.g. `/?config=fan-out.yaml`;
  * `measures`: rows of `refresh`, the app's measure until the status, and/or `allAnswered`,
@@ -60,7 +52,7 @@ export async function http2Refresh({ browser, stack, configs, refreshes = 10 }) 
   const key = (c, delay, proto) => `${c}|${delay}|${proto}`;
   try {
     for (const c of configs) {
-      for (const [proto] of PROTOCOLS) pages.push({ c, proto, p: await open(browser, `${base[proto]}${c.path}`) });
+      for (const [proto] of PROTOCOLS) pages.push({ c, proto, p: await openSettled(browser, `${base[proto]}${c.path}`) });
     }
     for (const delay of [0, DELAY_MS]) {
       proxy.setDelay(() => delay);

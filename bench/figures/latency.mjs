@@ -4,9 +4,8 @@
 //
 // Delays are injected by the slow proxy between nginx and Prometheus, so the browser
 // sees a genuinely slow upstream.
-import { durations, newPage, refreshOnce, taskSeconds, waitForFirstStatus } from '../lib/page.mjs';
+import { durations, openSettled, refreshOnce, taskSeconds } from '../lib/page.mjs';
 import { INFO, row } from '../lib/report.mjs';
-import { MANUAL_REFRESH_SECS } from '../lib/configs.mjs';
 import { partsOf } from './requests.mjs';
 
 export const SLOW_EXPR = 'gluster_up';
@@ -20,14 +19,6 @@ const medOf = (xs) => {
   return v.length ? v[Math.floor(v.length / 2)] : NaN;
 };
 const isInstant = (r) => /\/api\/v1\/query(\?|$)/.test(r.url);
-
-async function open(browser, url) {
-  const p = await newPage(browser, { manualRefreshSecs: MANUAL_REFRESH_SECS });
-  await p.page.goto(url, { timeout: 30_000 });
-  await waitForFirstStatus(p);
-  await p.page.waitForTimeout(500);
-  return p;
-}
 
 /**
  * `n` refreshes (after one uncounted): refresh durations, the slowest instant query of
@@ -62,8 +53,8 @@ export async function latency({ browser, stack, expressions, refreshes = 10 }) {
   if (!expressions.instant.includes(SLOW_EXPR)) throw new Error(`the configuration does not ask ${SLOW_EXPR}`);
   const rows = [];
   const notes = [];
-  const ref = await open(browser, `${base}/`);
-  const one = await open(browser, `${base}/?config=one.yaml`);
+  const ref = await openSettled(browser, `${base}/`);
+  const one = await openSettled(browser, `${base}/?config=one.yaml`);
   try {
     // One slow query.
     // The slow expression, alone or as a part of the checks' combined query.

@@ -6,6 +6,7 @@
 // clears each one at once, so they are only visible to a PerformanceObserver that is
 // already listening: hence an init script, which runs before any of the page's scripts.
 import { chromiumArgs, recordConsole } from '../../tests/e2e/harness.mjs';
+import { MANUAL_REFRESH_SECS } from './configs.mjs';
 
 /**
  * Installed in the page before navigation (`page.addInitScript`). Everything lives
@@ -172,6 +173,15 @@ export async function waitForFirstStatus(p, timeoutMs = 30_000) {
  * been rendered; then, for at most 2 s, until `expectMeasures` (`{ name: count }`) have
  * been recorded too. Returns the measures, resource timings and long tasks of that refresh.
  */
+/** A page with manual refreshes at `url`, its first status shown and half a second settled. */
+export async function openSettled(browser, url, manualRefreshSecs = MANUAL_REFRESH_SECS) {
+  const p = await newPage(browser, { manualRefreshSecs });
+  await p.page.goto(url, { timeout: 30_000 });
+  await waitForFirstStatus(p);
+  await p.page.waitForTimeout(500);
+  return p;
+}
+
 export async function refreshOnce(p, { timeoutMs = 20_000, settleResources = true, expectMeasures = {} } = {}) {
   return p.page.evaluate(async ({ timeoutMs, settleResources, expectMeasures }) => {
     const b = window.__bench;
