@@ -58,7 +58,7 @@ pub fn DiagramDrawing(
     let pz = use_pan_zoom(scene.size);
     let shows = Shows::new(config, &scene, snapshot);
     // The first picture is markup, parsed by the browser in one go (see `markup`).
-    let first = Shown::read(shows, selected, false);
+    let first = Shown::read(&scene, shows, selected, false);
     let (nodes_html, edges_html) = scene.write(&first);
     let (nodes_ref, edges_ref, labels_ref) = (NodeRef::new(), NodeRef::new(), NodeRef::new());
     let labelled = use_tile_labels(&scene, pz, labels_ref);

@@ -1,8 +1,15 @@
 //! After the first markup, each change of a snapshot or of the selection is
 //! written into the elements it concerns, and only there.
+//!
+//! A change of up to 150 boxes and 300 edges is written at once. A larger
+//! one (an outage turning 1,000 services red) is written that much per
+//! frame, each part in a task of its own right after a frame: the browser
+//! restyles every element written, and all of them in one task held the
+//! main thread for well over 100 ms.
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use leptos::prelude::*;
 use web_sys::Element;
@@ -11,6 +18,11 @@ use super::edge::EdgeDom;
 use super::node::NodeDom;
 use super::plan::Density;
 use super::scene::{Scene, Shown, Shows};
+
+/// Boxes written per frame, at most.
+const BOXES_PER_FRAME: usize = 150;
+/// Edges written per frame, at most.
+const EDGES_PER_FRAME: usize = 300;
 
 /// Handles to every box (by configuration order; `None` if not found) and edge.
 type Handles = (Vec<Option<NodeDom>>, Vec<EdgeDom>);
@@ -24,29 +36,38 @@ pub fn use_patcher(
     (nodes, edges): (NodeRef<leptos::svg::G>, NodeRef<leptos::svg::G>),
 ) {
     let on_screen = StoredValue::new_local((first, None::<Handles>));
+    // Bumped on the next frame while a large change is still being written.
+    let next_frame = RwSignal::new(0_u32);
     Effect::new(move |_| {
-        let now = Shown::read(shows, selected, true);
+        next_frame.track();
+        let now = Shown::read(&scene, shows, selected, true);
         let (Some(nodes_g), Some(edges_g)) = (nodes.get(), edges.get()) else {
             return;
         };
-        on_screen.update_value(|(shown, handles)| {
-            if *shown == now {
-                return; // the markup shows this already (the run right after mounting)
-            }
-            let (node_doms, edge_doms) =
-                handles.get_or_insert_with(|| find(&scene, &nodes_g, &edges_g));
-            patch_nodes(&scene, node_doms, &nodes_g, (&now, shown));
-            for (i, dom) in edge_doms.iter().enumerate() {
-                let e = &scene.lines[i];
-                dom.apply(
-                    ((&e.from, &e.to), &e.label),
-                    e.dep.strength,
-                    now.edge_state(&scene, i),
-                    shown.edge_state(&scene, i),
+        let more = on_screen
+            .try_update_value(|(shown, handles)| {
+                if *shown == now {
+                    return false; // the markup shows this already (the run right after mounting)
+                }
+                let (node_doms, edge_doms) =
+                    handles.get_or_insert_with(|| find(&scene, &nodes_g, &edges_g));
+                let more_boxes = patch_nodes(&scene, node_doms, &nodes_g, (&now, shown));
+                let more_edges = patch_edges(&scene, edge_doms, (&now, shown));
+                more_boxes || more_edges
+            })
+            .unwrap_or(false);
+        if more {
+            // Right after the next frame is drawn, in a task of its own: the
+            // frame restyles only what this part wrote.
+            request_animation_frame(move || {
+                set_timeout(
+                    move || {
+                        next_frame.try_update(|n| *n = n.wrapping_add(1));
+                    },
+                    Duration::ZERO,
                 );
-            }
-            *shown = now;
-        });
+            });
+        }
     });
 }
 
@@ -68,19 +89,25 @@ fn find(scene: &Scene, nodes_g: &Element, edges_g: &Element) -> Handles {
     (found, children(edges_g).map(EdgeDom::find).collect())
 }
 
-/// Writes the boxes that differ between `before` and `now`.
+/// Writes the boxes that differ between `shown` and `now`, at most
+/// [`BOXES_PER_FRAME`] of them; `true` when some are left for the next frame.
 fn patch_nodes(
     scene: &Scene,
     doms: &mut [Option<NodeDom>],
     nodes_g: &Element,
-    (now, before): (&Shown, &Shown),
-) {
+    (now, shown): (&Shown, &mut Shown),
+) -> bool {
+    let mut budget = BOXES_PER_FRAME;
     for (i, dom) in doms.iter_mut().enumerate() {
         let Some(dom) = dom else { continue };
-        let (is, was) = (now.box_state(scene, i), before.box_state(scene, i));
+        let (is, was) = (now.box_state(i), shown.box_state(i));
         if is == was {
             continue;
         }
+        if budget == 0 {
+            return true;
+        }
+        budget -= 1;
         let m = scene.markup(i);
         let newly_named = is.named && !was.named;
         if newly_named {
@@ -91,7 +118,29 @@ fn patch_nodes(
             // Over the tiles drawn after it.
             let _ = nodes_g.append_child(dom.element());
         }
+        shown.take_box(now, i);
     }
+    false
+}
+
+/// Writes the edges that differ between `shown` and `now`, at most
+/// [`EDGES_PER_FRAME`] of them; `true` when some are left for the next frame.
+fn patch_edges(scene: &Scene, doms: &[EdgeDom], (now, shown): (&Shown, &mut Shown)) -> bool {
+    let mut budget = EDGES_PER_FRAME;
+    for (i, dom) in doms.iter().enumerate() {
+        let (is, was) = (now.edge_state(i), shown.edge_state(i));
+        if is == was {
+            continue;
+        }
+        if budget == 0 {
+            return true;
+        }
+        budget -= 1;
+        let e = &scene.lines[i];
+        dom.apply(((&e.from, &e.to), &e.label), e.dep.strength, is, was);
+        shown.take_edge(now, i);
+    }
+    false
 }
 
 /// The element children of `parent`, in document order.

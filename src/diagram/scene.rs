@@ -123,7 +123,7 @@ impl Scene {
     pub fn write(&self, shown: &Shown) -> (String, String) {
         let mut nodes = String::new();
         for i in callouts::paint_order(&shown.named) {
-            markup::node(&mut nodes, &self.markup(i), shown.box_state(self, i));
+            markup::node(&mut nodes, &self.markup(i), shown.box_state(i));
         }
         let mut edges = String::new();
         for (i, e) in self.lines.iter().enumerate() {
@@ -133,7 +133,7 @@ impl Scene {
                 (&e.from, &e.to),
                 &e.label,
                 e.dep.strength,
-                shown.edge_state(self, i),
+                shown.edge_state(i),
             );
         }
         (nodes, edges)
@@ -207,54 +207,84 @@ impl<'a> Parts<'a> {
     }
 }
 
-/// What the elements show at one moment, to write only the differences.
+/// What the elements show at one moment, item by item, to write only the
+/// differences (and, for a large change, to write it over a few frames:
+/// `patcher`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shown {
     /// Each box's look.
     pub looks: Vec<NodeLook>,
     /// Whether each box shows its name.
     pub named: Vec<bool>,
-    /// The selected service.
-    pub selected: Option<String>,
+    /// Whether each box is the selected service.
+    pub chosen: Vec<bool>,
     /// What each edge passes on.
     pub passes: Vec<Status>,
+    /// Whether each edge belongs to the selected service.
+    pub lit: Vec<bool>,
 }
 
 impl Shown {
-    /// Reads `shows` and `selected`, tracked when `track`.
-    pub fn read(shows: Shows, selected: RwSignal<Option<String>>, track: bool) -> Shown {
-        if track {
-            Shown {
-                looks: shows.looks.get(),
-                named: shows.named.get(),
-                selected: selected.get(),
-                passes: shows.passes.get(),
-            }
+    /// Reads `shows` and `selected` for `scene`, tracked when `track`.
+    pub fn read(
+        scene: &Scene,
+        shows: Shows,
+        selected: RwSignal<Option<String>>,
+        track: bool,
+    ) -> Shown {
+        let (looks, named, selected, passes) = if track {
+            (
+                shows.looks.get(),
+                shows.named.get(),
+                selected.get(),
+                shows.passes.get(),
+            )
         } else {
-            Shown {
-                looks: shows.looks.get_untracked(),
-                named: shows.named.get_untracked(),
-                selected: selected.get_untracked(),
-                passes: shows.passes.get_untracked(),
-            }
+            (
+                shows.looks.get_untracked(),
+                shows.named.get_untracked(),
+                selected.get_untracked(),
+                shows.passes.get_untracked(),
+            )
+        };
+        let selected = selected.as_deref();
+        Shown {
+            looks,
+            named,
+            chosen: (scene.boxes.iter())
+                .map(|b| selected == Some(b.id.as_str()))
+                .collect(),
+            passes,
+            lit: (scene.lines.iter())
+                .map(|e| look::edge_lit(selected, &e.from, &e.to))
+                .collect(),
         }
     }
 
     /// Box `i`'s state here.
-    pub fn box_state(&self, scene: &Scene, i: usize) -> BoxState<'_> {
+    pub fn box_state(&self, i: usize) -> BoxState<'_> {
         BoxState {
             look: &self.looks[i],
-            selected: self.selected.as_deref() == Some(scene.boxes[i].id.as_str()),
+            selected: self.chosen[i],
             named: self.named[i],
         }
     }
 
     /// Edge `i`'s state here: what it passes on, and whether it is lit.
-    pub fn edge_state(&self, scene: &Scene, i: usize) -> (Status, bool) {
-        let e = &scene.lines[i];
-        (
-            self.passes[i],
-            look::edge_lit(self.selected.as_deref(), &e.from, &e.to),
-        )
+    pub fn edge_state(&self, i: usize) -> (Status, bool) {
+        (self.passes[i], self.lit[i])
+    }
+
+    /// Takes box `i`'s state from `now` (it has been written).
+    pub fn take_box(&mut self, now: &Shown, i: usize) {
+        self.looks[i].clone_from(&now.looks[i]);
+        self.named[i] = now.named[i];
+        self.chosen[i] = now.chosen[i];
+    }
+
+    /// Takes edge `i`'s state from `now` (it has been written).
+    pub fn take_edge(&mut self, now: &Shown, i: usize) {
+        self.passes[i] = now.passes[i];
+        self.lit[i] = now.lit[i];
     }
 }

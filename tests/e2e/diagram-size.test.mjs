@@ -137,6 +137,14 @@ test('200 services: healthy ones are tiles, problems named at ≥ 14 px or liste
     await sim.scenario('exporter-down', '?node=node-1&exporter=node');
     try {
       await waitFor('most services not healthy', async () => (await p.evaluate(() => document.querySelectorAll('[data-service]:not([data-status="healthy"])').length)) > 100, { timeoutMs: 30_000 });
+      // A change of this size is written over a few frames (src/diagram/patcher.rs): in
+      // the end every box shows what the banner counts.
+      const counts = () => p.evaluate(() => ['critical', 'warning', 'unknown', 'healthy'].map((st) => [
+        st,
+        Number(document.querySelector(`[data-count-status="${st}"] .count-number`)?.textContent),
+        document.querySelectorAll(`.diagram-nodes > [data-status="${st}"]`).length,
+      ]));
+      await waitFor('every box as the banner counts it', async () => (await counts()).every(([, banner, boxes]) => banner === boxes), { timeoutMs: 10_000 });
       await p.waitForTimeout(300);
       const many = summarizeSize(await p.evaluate(readSize));
       assert.deepEqual(many.problemsNamedNowhere, [], 'every problem on the diagram or in the list');
