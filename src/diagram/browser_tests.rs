@@ -64,12 +64,16 @@ struct Mounted {
 
 /// Mounts the diagram and waits for it to be measured and drawn.
 async fn mount() -> Mounted {
+    mount_with(config()).await
+}
+
+/// Mounts the diagram of `cfg` and waits for it to be measured and drawn.
+async fn mount_with(cfg: Arc<Config>) -> Mounted {
     let document = web_sys::window().unwrap().document().unwrap();
     let root: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&root).unwrap();
     let snapshot = RwSignal::new(None);
     let selected = RwSignal::new(None);
-    let cfg = config();
     let handle = mount_to(root.clone(), move || {
         view! { <DependencyDiagram config=Arc::clone(&cfg) snapshot=snapshot selected=selected /> }
     });
@@ -248,4 +252,62 @@ async fn zoom_buttons_and_reset() {
     click(&m.get(".diagram-zoom-out"));
     leptos::task::tick().await;
     assert_eq!(m.attr("svg.diagram-svg", "viewBox").unwrap(), full);
+}
+
+/// A change too large for one frame is written worse news first: while the
+/// rest waits for the next frame, no box shows a healthier status than its
+/// service has. 400 services: the first 200 (in configuration order) recover
+/// while the other 200 fail, so writing in configuration order would leave
+/// failing services green for a frame.
+#[wasm_bindgen_test]
+async fn a_large_change_is_written_worse_news_first() {
+    use Status::{Critical as C, Healthy as H};
+    let cfg = super::fixtures::stack(10, 40, 400);
+    let ids: Vec<String> = cfg.services.iter().map(|s| s.id.clone()).collect();
+    let at = |fail_first: bool| {
+        let rows: Vec<(&str, Status, Status, bool, &[&str])> = (ids.iter().enumerate())
+            .map(|(i, id)| {
+                let status = if (i < 200) == fail_first { C } else { H };
+                (id.as_str(), status, status, status == C, &[][..])
+            })
+            .collect();
+        Arc::new(super::fixtures::snapshot(&rows))
+    };
+    let m = mount_with(Arc::new(cfg)).await;
+    m.snapshot.set(Some(at(true)));
+    // Let the first snapshot be written completely (several frames).
+    for _ in 0..20 {
+        leptos::task::tick().await;
+        next_frame().await;
+    }
+    assert_eq!(m.node(&ids[0], "data-status").as_deref(), Some("critical"));
+    assert_eq!(m.node(&ids[399], "data-status").as_deref(), Some("healthy"));
+    m.snapshot.set(Some(at(false)));
+    leptos::task::tick().await;
+    // One part written, the rest waiting for a frame.
+    let shown = |i: usize| m.node(&ids[i], "data-status");
+    let still_old = (0..200)
+        .filter(|&i| shown(i).as_deref() == Some("critical"))
+        .count();
+    assert!(
+        still_old > 0,
+        "the change was written in one go: the test needs more boxes"
+    );
+    for i in 200..400 {
+        assert_eq!(
+            shown(i).as_deref(),
+            Some("critical"),
+            "{} shows {:?} while failing",
+            ids[i],
+            shown(i)
+        );
+    }
+}
+
+/// Resolves after the browser's next animation frame.
+async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window().unwrap().request_animation_frame(&resolve);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

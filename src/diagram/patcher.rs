@@ -1,11 +1,13 @@
 //! After the first markup, each change of a snapshot or of the selection is
 //! written into the elements it concerns, and only there.
 //!
-//! A change of up to 150 boxes and 300 edges is written at once. A larger
-//! one (an outage turning 1,000 services red) is written that much per
-//! frame, each part in a task of its own right after a frame: the browser
-//! restyles every element written, and all of them in one task held the
-//! main thread for well over 100 ms.
+//! Every change to a worse status is written at once, however many: a box
+//! must never show a healthier status than its service has, not even for a
+//! frame (an outage turning 1,000 services red is one long task, the price
+//! of that). The other changes (recoveries, selection, names) are written
+//! at most 150 boxes and 300 edges per frame, each part in a task of its own
+//! right after a frame: the browser restyles every element written, and a
+//! recovery of 1,000 boxes in one task held the main thread for over 100 ms.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -19,9 +21,9 @@ use super::node::NodeDom;
 use super::plan::Density;
 use super::scene::{Scene, Shown, Shows};
 
-/// Boxes written per frame, at most.
+/// Boxes written per frame, at most, besides those that turn worse.
 const BOXES_PER_FRAME: usize = 150;
-/// Edges written per frame, at most.
+/// Edges written per frame, at most, besides those that turn worse.
 const EDGES_PER_FRAME: usize = 300;
 
 /// Handles to every box (by configuration order; `None` if not found) and edge.
@@ -89,8 +91,8 @@ fn find(scene: &Scene, nodes_g: &Element, edges_g: &Element) -> Handles {
     (found, children(edges_g).map(EdgeDom::find).collect())
 }
 
-/// Writes the boxes that differ between `shown` and `now`, at most
-/// [`BOXES_PER_FRAME`] of them; `true` when some are left for the next frame.
+/// Writes every box that turned worse since `shown`, and of the others at most
+/// [`BOXES_PER_FRAME`]; `true` when some are left for the next frame.
 fn patch_nodes(
     scene: &Scene,
     doms: &mut [Option<NodeDom>],
@@ -98,47 +100,59 @@ fn patch_nodes(
     (now, shown): (&Shown, &mut Shown),
 ) -> bool {
     let mut budget = BOXES_PER_FRAME;
-    for (i, dom) in doms.iter_mut().enumerate() {
-        let Some(dom) = dom else { continue };
-        let (is, was) = (now.box_state(i), shown.box_state(i));
-        if is == was {
-            continue;
+    // Worse news all at once, first: while a large change is written part by
+    // part, a box may show its old status for a few frames, and that must
+    // never be a healthier one than the truth. Only the rest is spread.
+    for worse in [true, false] {
+        for (i, dom) in doms.iter_mut().enumerate() {
+            let Some(dom) = dom else { continue };
+            let (is, was) = (now.box_state(i), shown.box_state(i));
+            if is == was || (is.look.effective > was.look.effective) != worse {
+                continue;
+            }
+            if !worse {
+                if budget == 0 {
+                    return true;
+                }
+                budget -= 1;
+            }
+            let m = scene.markup(i);
+            let newly_named = is.named && !was.named;
+            if newly_named {
+                dom.ensure_callout(&m, is.look);
+            }
+            dom.apply(&m, is, was);
+            if scene.density == Density::Tiles && newly_named {
+                // Over the tiles drawn after it.
+                let _ = nodes_g.append_child(dom.element());
+            }
+            shown.take_box(now, i);
         }
-        if budget == 0 {
-            return true;
-        }
-        budget -= 1;
-        let m = scene.markup(i);
-        let newly_named = is.named && !was.named;
-        if newly_named {
-            dom.ensure_callout(&m, is.look);
-        }
-        dom.apply(&m, is, was);
-        if scene.density == Density::Tiles && newly_named {
-            // Over the tiles drawn after it.
-            let _ = nodes_g.append_child(dom.element());
-        }
-        shown.take_box(now, i);
     }
     false
 }
 
-/// Writes the edges that differ between `shown` and `now`, at most
-/// [`EDGES_PER_FRAME`] of them; `true` when some are left for the next frame.
+/// Writes every edge that turned worse since `shown`, and of the others at most
+/// [`EDGES_PER_FRAME`]; `true` when some are left for the next frame.
 fn patch_edges(scene: &Scene, doms: &[EdgeDom], (now, shown): (&Shown, &mut Shown)) -> bool {
     let mut budget = EDGES_PER_FRAME;
-    for (i, dom) in doms.iter().enumerate() {
-        let (is, was) = (now.edge_state(i), shown.edge_state(i));
-        if is == was {
-            continue;
+    // Worse news first, as for the boxes.
+    for worse in [true, false] {
+        for (i, dom) in doms.iter().enumerate() {
+            let (is, was) = (now.edge_state(i), shown.edge_state(i));
+            if is == was || (is.0 > was.0) != worse {
+                continue;
+            }
+            if !worse {
+                if budget == 0 {
+                    return true;
+                }
+                budget -= 1;
+            }
+            let e = &scene.lines[i];
+            dom.apply(((&e.from, &e.to), &e.label), e.dep.strength, is, was);
+            shown.take_edge(now, i);
         }
-        if budget == 0 {
-            return true;
-        }
-        budget -= 1;
-        let e = &scene.lines[i];
-        dom.apply(((&e.from, &e.to), &e.label), e.dep.strength, is, was);
-        shown.take_edge(now, i);
     }
     false
 }
