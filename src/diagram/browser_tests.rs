@@ -293,13 +293,12 @@ async fn a_large_change_is_written_worse_news_first() {
         still_old > 0,
         "the change was written in one go: the test needs more boxes"
     );
-    for i in 200..400 {
+    for id in &ids[200..] {
+        let status = m.node(id, "data-status");
         assert_eq!(
-            shown(i).as_deref(),
+            status.as_deref(),
             Some("critical"),
-            "{} shows {:?} while failing",
-            ids[i],
-            shown(i)
+            "{id} shows {status:?} while failing"
         );
     }
 }
