@@ -216,6 +216,11 @@ export async function main(argv) {
         },
         loads: quick ? 2 : 5,
         refreshes: quick ? 2 : 5,
+        // The refresh that shows an outage of every service, and the one that shows it over.
+        outage: {
+          start: () => stack.sim.scenario('exporter-down', '?node=node-1&exporter=node'),
+          stop: () => stack.sim.reset(),
+        },
       }));
       await record('graphs', 'graphs', () => graphsAtScale({ browser, url: `${stack.nginx.url}/?config=graphs.yaml`, refreshes: quick ? 3 : 10 }));
       await record('idle', 'idle CPU', () => idle({ browser, url, windows: quick ? 1 : 3, windowMs: quick ? 3_000 : 10_000 }));
