@@ -22,8 +22,12 @@ use panopticon_core::prom::{AnswerLimits, BaseUrl};
 use crate::rule::Rule;
 
 /// A whole, valid configuration. Only [`Config::from_yaml`] builds one, so an
-/// `Engine` never has to cope with dangling dependency ids or cycles.
+/// `Engine` never has to cope with dangling dependency ids or cycles: this
+/// and every part of it below are `#[non_exhaustive]`, which makes building
+/// one outside this crate (by a struct literal, skipping validation) a
+/// compile error, while its fields stay readable everywhere.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Config {
     /// The name the configuration was loaded from (for messages).
     pub source_name: String,
@@ -174,6 +178,7 @@ impl Link {
 /// How the browser reaches Prometheus. The engine only carries these values;
 /// the client crate acts on them.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DataSource {
     /// Base URL of the Prometheus-compatible API, `/prometheus` by default
     /// (same-origin reverse proxy, so no CORS is needed).
@@ -212,6 +217,7 @@ impl Default for DataSource {
 
 /// One component of the cluster, judged by its checks and its dependencies.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Service {
     /// Identifier used in dependencies and URLs.
     pub id: String,
@@ -233,6 +239,7 @@ pub struct Service {
 
 /// An edge of the dependency graph: `service` is needed by the owner.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Dependency {
     /// The id of the service depended on.
     pub service: String,
@@ -269,6 +276,7 @@ impl Strength {
 
 /// One question asked of Prometheus about a service, and how to rate the answer.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Check {
     /// Identifier, unique within the service.
     pub id: String,
@@ -307,6 +315,7 @@ pub enum Aggregation {
 
 /// A page of graphs.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct View {
     /// Identifier (for URLs).
     pub id: String,
@@ -318,6 +327,7 @@ pub struct View {
 
 /// One chart of a view.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Graph {
     /// Title above the chart.
     pub title: String,
@@ -336,6 +346,7 @@ pub struct Graph {
 
 /// A horizontal line on a graph.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct GraphThreshold {
     /// Where the line is drawn.
     pub value: f64,
