@@ -5,7 +5,6 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use panopticon_core::Status;
-use panopticon_engine::snapshot::{ServiceSnapshot, StatusCounts};
 use panopticon_engine::{Config, Snapshot};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -15,44 +14,20 @@ use super::DependencyDiagram;
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn config() -> Arc<Config> {
-    Arc::new(
-        Config::from_yaml(
-            "reference-cluster.yaml",
-            include_str!("../../examples/config/reference-cluster.yaml"),
-        )
-        .unwrap(),
-    )
+    Arc::new(super::fixtures::config())
 }
 
 /// Consul without quorum: Consul critical, Swarm dragged to critical, Weave to warning.
 fn consul_down() -> Arc<Snapshot> {
     use Status::{Critical as C, Healthy as H, Warning as W};
-    let svc = |id: &str, own, effective, root, by: &[&str]| ServiceSnapshot {
-        id: id.to_owned(),
-        name: id.to_owned(),
-        own,
-        effective,
-        is_root_cause: root,
-        impacted_by: by.iter().map(|s| (*s).to_owned()).collect(),
-        checks: Vec::new(),
-        reasons: Vec::new(),
-        transitions: Vec::new(),
-    };
-    Arc::new(Snapshot {
-        at: 0.0,
-        cluster: C,
-        counts: StatusCounts::default(),
-        services: vec![
-            svc("host", H, H, false, &[]),
-            svc("consul", C, C, true, &[]),
-            svc("glusterfs", H, H, false, &[]),
-            svc("weave", H, W, false, &["consul"]),
-            svc("swarm", H, C, false, &["consul"]),
-            svc("app", H, W, false, &["consul"]),
-        ],
-        summary: String::new(),
-        recent: Vec::new(),
-    })
+    Arc::new(super::fixtures::snapshot(&[
+        ("host", H, H, false, &[]),
+        ("consul", C, C, true, &[]),
+        ("glusterfs", H, H, false, &[]),
+        ("weave", H, W, false, &["consul"]),
+        ("swarm", H, C, false, &["consul"]),
+        ("app", H, W, false, &["consul"]),
+    ]))
 }
 
 struct Mounted {
