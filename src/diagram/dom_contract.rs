@@ -144,13 +144,8 @@ mod tests {
 
     fn look(effective: Status, own: Status, by: &[&str], pending: Option<&str>) -> NodeLook {
         NodeLook {
-            effective,
-            own,
-            impacted_by: by.iter().map(|s| (*s).to_owned()).collect(),
-            impacted: own < effective,
-            root_cause: false,
-            note: String::new(),
             pending: pending.map(str::to_owned),
+            ..crate::diagram::fixtures::look(effective, own, by, "")
         }
     }
 

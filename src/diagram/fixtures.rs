@@ -6,6 +6,8 @@ use panopticon_core::Status;
 use panopticon_engine::snapshot::{ServiceSnapshot, StatusCounts};
 use panopticon_engine::{Config, Snapshot};
 
+use super::look::NodeLook;
+
 use Status::Unknown as U;
 
 pub fn config() -> Config {
@@ -98,4 +100,18 @@ pub fn stack(layers: usize, per: usize, edges: usize) -> Config {
         }
     }
     Config::from_yaml("stack.yaml", &yaml).unwrap()
+}
+
+/// A box's look: `effective` over `own`, dragged down by `by`, with `note` as
+/// its third line; not a root cause, nothing pending.
+pub fn look(effective: Status, own: Status, by: &[&str], note: &str) -> NodeLook {
+    NodeLook {
+        effective,
+        own,
+        impacted_by: by.iter().map(|s| (*s).to_owned()).collect(),
+        impacted: own < effective,
+        root_cause: false,
+        note: note.to_owned(),
+        pending: None,
+    }
 }

@@ -153,17 +153,7 @@ mod tests {
         }
     }
 
-    fn look(effective: Status, own: Status, by: &[&str], note: &str) -> NodeLook {
-        NodeLook {
-            effective,
-            own,
-            impacted_by: by.iter().map(|s| (*s).to_owned()).collect(),
-            impacted: own < effective,
-            root_cause: false,
-            note: note.to_owned(),
-            pending: None,
-        }
-    }
+    use crate::diagram::fixtures::look;
 
     #[test]
     fn escapes_what_markup_would_read() {
