@@ -13,9 +13,6 @@ pub mod request;
 pub mod result;
 mod wire;
 
-// The module's old name, for `decode.rs`'s import until it names `result`.
-use result as model;
-
 pub use combine::{CLASH_LABEL, Combined, PART_LABEL, Plan, Split};
 pub use decode::{
     EXCERPT_CHARS, SUCCESS_BODY_IGNORED, decode_response, decode_response_within, excerpt,

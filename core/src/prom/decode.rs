@@ -12,7 +12,7 @@
 
 use super::error::{PromErrorKind, QueryError};
 use super::limits::AnswerLimits;
-use super::model::{HistogramSample, InstantSeries, QueryData, QueryResult, RangeSeries, Sample};
+use super::result::{HistogramSample, InstantSeries, QueryData, QueryResult, RangeSeries, Sample};
 use super::wire;
 
 /// How many characters of a non-JSON body end up in an error message: enough
