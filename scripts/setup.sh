@@ -9,7 +9,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/env.sh
 
 TRUNK_VERSION=0.21.14
-APT_PACKAGES=(prometheus prometheus-node-exporter nginx libnginx-mod-http-brotli-static brotli chromium chromium-driver gettext-base curl ca-certificates)
+# openssl: the TLS end-to-end test and the HTTP/2 benchmark make a throwaway certificate.
+APT_PACKAGES=(prometheus prometheus-node-exporter nginx libnginx-mod-http-brotli-static brotli chromium chromium-driver gettext-base curl ca-certificates openssl)
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
