@@ -428,12 +428,23 @@ fn random_dag(nodes: usize, edges: usize, mut seed: u64) -> (Vec<String>, Vec<(S
     (ids, list)
 }
 
-fn lay_owned(ids: &[String], edges: &[(String, String)]) -> Layout {
-    let nodes: Vec<Node> = ids.iter().map(|id| Node::new(id.clone(), W, H)).collect();
-    let edges: Vec<Edge> = edges
-        .iter()
+/// Boxes of one size for `ids`.
+fn boxes(ids: &[String], width: f64, height: f64) -> Vec<Node> {
+    ids.iter()
+        .map(|id| Node::new(id.clone(), width, height))
+        .collect()
+}
+
+/// The dependencies in `list`, as layout edges.
+fn edges_between(list: &[(String, String)]) -> Vec<Edge> {
+    list.iter()
         .map(|(a, b)| Edge::new(a.clone(), b.clone()))
-        .collect();
+        .collect()
+}
+
+fn lay_owned(ids: &[String], edges: &[(String, String)]) -> Layout {
+    let nodes = boxes(ids, W, H);
+    let edges = edges_between(edges);
     layout(&nodes, &edges, &Options::default()).unwrap()
 }
 
@@ -499,7 +510,7 @@ proptest! {
     #[test]
     fn random_dags_keep_the_promises((nodes, edges) in arb_dag(), steps in 0_usize..30) {
         let ns: Vec<Node> = nodes.iter().map(|(id, w, h)| Node::new(id.clone(), *w, *h)).collect();
-        let es: Vec<Edge> = edges.iter().map(|(a, b)| Edge::new(a.clone(), b.clone())).collect();
+        let es = edges_between(&edges);
         let l = layout(&ns, &es, &Options::default()).unwrap();
         assert_invariants(&l, &edges);
         prop_assert_eq!(layout(&ns, &es, &Options::default()).unwrap(), l.clone());
@@ -539,10 +550,7 @@ fn lay_fit(ids: &[String], edges: &[(String, String)], aspect: Option<f64>) -> L
         .enumerate()
         .map(|(i, id)| Node::new(id.clone(), 160.0 + (i % 5) as f64 * 20.0, 44.0))
         .collect();
-    let edges: Vec<Edge> = edges
-        .iter()
-        .map(|(a, b)| Edge::new(a.clone(), b.clone()))
-        .collect();
+    let edges = edges_between(edges);
     let options = Options {
         aspect,
         ..Options::default()
@@ -630,7 +638,7 @@ proptest! {
     #[test]
     fn wrapped_random_dags_keep_the_promises((nodes, edges) in arb_dag(), aspect in 0.3_f64..5.0) {
         let ns: Vec<Node> = nodes.iter().map(|(id, w, h)| Node::new(id.clone(), *w, *h)).collect();
-        let es: Vec<Edge> = edges.iter().map(|(a, b)| Edge::new(a.clone(), b.clone())).collect();
+        let es = edges_between(&edges);
         let options = Options { aspect: Some(aspect), ..Options::default() };
         let l = layout(&ns, &es, &options).unwrap();
         assert_invariants(&l, &edges);
@@ -645,14 +653,8 @@ proptest! {
 fn the_estimate_is_at_most_a_hair_over_the_layout() {
     for (layers, per, edges) in [(6, 10, 110), (8, 25, 400), (3, 4, 8)] {
         let (ids, list) = stack(layers, per, edges);
-        let nodes: Vec<Node> = ids
-            .iter()
-            .map(|id| Node::new(id.clone(), 150.0, 44.0))
-            .collect();
-        let es: Vec<Edge> = list
-            .iter()
-            .map(|(a, b)| Edge::new(a.clone(), b.clone()))
-            .collect();
+        let nodes = boxes(&ids, 150.0, 44.0);
+        let es = edges_between(&list);
         for aspect in [None, Some(1.0), Some(2.66)] {
             let options = Options {
                 aspect,
@@ -676,14 +678,8 @@ fn tiles(
     edges: &[(String, String)],
     aspect: Option<f64>,
 ) -> (Vec<Node>, Vec<Edge>, Options) {
-    let nodes: Vec<Node> = ids
-        .iter()
-        .map(|id| Node::new(id.clone(), 40.0, 40.0))
-        .collect();
-    let edges: Vec<Edge> = edges
-        .iter()
-        .map(|(a, b)| Edge::new(a.clone(), b.clone()))
-        .collect();
+    let nodes = boxes(ids, 40.0, 40.0);
+    let edges = edges_between(edges);
     let options = Options {
         layer_gap: 30.0,
         node_gap: 12.0,
