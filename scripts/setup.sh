@@ -10,7 +10,8 @@ source scripts/env.sh
 
 TRUNK_VERSION=0.21.14
 # openssl: the TLS end-to-end test and the HTTP/2 benchmark make a throwaway certificate.
-APT_PACKAGES=(prometheus prometheus-node-exporter nginx libnginx-mod-http-brotli-static brotli chromium chromium-driver gettext-base curl ca-certificates openssl)
+# prometheus-alertmanager: the alert source of the e2e tests, the fixtures' recorder and the demo.
+APT_PACKAGES=(prometheus prometheus-alertmanager prometheus-node-exporter nginx libnginx-mod-http-brotli-static brotli chromium chromium-driver gettext-base curl ca-certificates openssl)
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
