@@ -17,6 +17,7 @@ use leptos::prelude::*;
 use panopticon_charts::{GraphData, GraphRequest, RangeRound};
 use panopticon_client::{Client, ClientConfig, RefreshHandle};
 use panopticon_core::prom::{Query, QueryError, QueryResult, distinct};
+use panopticon_engine::alerts::AlertSourceProblem;
 use panopticon_engine::config::Graph;
 use panopticon_engine::{
     Config, Freshness, Monitor, Next, OnScreen, Snapshot, SourceAlert, Summary,
@@ -49,6 +50,11 @@ pub struct LiveState {
     pub slow: RwSignal<Option<String>>,
     /// Set while this browser's clock is far off the server's.
     pub clock_skew: RwSignal<Option<String>>,
+    /// The alert sources that cannot be read now (`alert-source-error`);
+    /// empty while they answer or none is configured.
+    pub alert_source_errors: RwSignal<Vec<AlertSourceProblem>>,
+    /// How many services shown are in maintenance (`maintenance-count`).
+    pub maintenance: RwSignal<usize>,
     /// The clock, ticking once a second, for "updated 12 s ago".
     pub now: RwSignal<f64>,
     /// Milliseconds the last refresh's instant queries took, all together.
@@ -69,6 +75,8 @@ impl LiveState {
             warnings: RwSignal::new(screen.warnings),
             slow: RwSignal::new(screen.slow),
             clock_skew: RwSignal::new(screen.clock_skew),
+            alert_source_errors: RwSignal::new(screen.alert_source_errors),
+            maintenance: RwSignal::new(screen.maintenance),
             now: RwSignal::new(now),
             last_refresh_ms: RwSignal::new(None),
             refreshes: RwSignal::new(0),
@@ -98,6 +106,8 @@ impl LiveState {
         set_if_changed(self.warnings, screen.warnings);
         set_if_changed(self.slow, screen.slow);
         set_if_changed(self.clock_skew, screen.clock_skew);
+        set_if_changed(self.alert_source_errors, screen.alert_source_errors);
+        set_if_changed(self.maintenance, screen.maintenance);
     }
 }
 

@@ -9,6 +9,7 @@
 //! js-sys, gloo or wasm-bindgen, and performs no I/O. The browser app feeds it
 //! bytes and clock readings and renders what it returns.
 
+pub mod alerts;
 pub mod clock;
 pub mod prom;
 pub mod sorting;

@@ -25,6 +25,7 @@ use std::collections::{HashMap, VecDeque};
 use panopticon_core::Status;
 use panopticon_core::sorting;
 
+use crate::alerts::{ServiceAlerts, UnmatchedAlerts};
 use crate::check::{self, Inputs, QueryOutcome};
 use crate::config::{Config, Service, Strength};
 use crate::propagate::{Propagated, propagate};
@@ -160,6 +161,8 @@ impl Engine {
             summary: summarize(cluster, &services),
             recent: recent(&services),
             services,
+            unmatched_alerts: UnmatchedAlerts::default(),
+            maintenance: 0,
         }
     }
 
@@ -279,6 +282,8 @@ impl Engine {
             checks,
             reasons,
             transitions: state.transitions.iter().cloned().collect(),
+            alerts: ServiceAlerts::default(),
+            maintenance: None,
         }
     }
 }

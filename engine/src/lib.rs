@@ -21,6 +21,7 @@
 //! is deterministic given its inputs (time is a parameter), so it is tested natively.
 
 pub mod aggregate;
+pub mod alerts;
 pub mod check;
 pub mod config;
 pub mod evaluation;

@@ -30,6 +30,7 @@ use panopticon_core::clock::ClockReading;
 use panopticon_core::prom::{QueryError, QueryResult};
 use panopticon_core::sorting;
 
+use crate::alerts::AlertSourceProblem;
 use crate::config::Config;
 use crate::evaluation::Engine;
 use crate::freshness::{self, Freshness, format_age};
@@ -109,6 +110,11 @@ pub struct OnScreen {
     /// Set when this browser's clock is far off the server's: "This browser's
     /// clock is 10 min behind the server's; statuses are judged by the server's time".
     pub clock_skew: Option<String>,
+    /// The alert sources that cannot be read now, each with what that means
+    /// (`data-testid="alert-source-error"`); never about Prometheus's queries.
+    pub alert_source_errors: Vec<AlertSourceProblem>,
+    /// How many services shown are in maintenance ("1 in maintenance").
+    pub maintenance: usize,
 }
 
 /// The data source failed: why, and what that means for the statuses shown.
@@ -367,6 +373,8 @@ impl Monitor {
             last_success: self.last_success,
             slow: self.slow_notice(now),
             clock_skew: self.skew_notice(),
+            alert_source_errors: Vec::new(),
+            maintenance: 0,
         }
     }
 

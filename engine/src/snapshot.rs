@@ -6,6 +6,7 @@
 use panopticon_core::Status;
 use panopticon_core::sorting;
 
+use crate::alerts::{Maintenance, ServiceAlerts, UnmatchedAlerts};
 use crate::check::CheckOutcome;
 use crate::config::Dependency;
 
@@ -27,6 +28,10 @@ pub struct Snapshot {
     /// The latest transitions of all services, newest first (at most
     /// [`RECENT_TRANSITIONS`]).
     pub recent: Vec<ServiceTransition>,
+    /// Firing alerts matched to no service (bounded, the rest counted).
+    pub unmatched_alerts: UnmatchedAlerts,
+    /// How many services are in maintenance ("1 in maintenance").
+    pub maintenance: usize,
 }
 
 /// How many transitions [`Snapshot::recent`] holds.
@@ -70,6 +75,8 @@ impl Snapshot {
             services,
             summary: reason.to_owned(),
             recent: self.recent.clone(),
+            unmatched_alerts: self.unmatched_alerts.clone(),
+            maintenance: self.maintenance,
         }
     }
 }
@@ -134,6 +141,8 @@ impl Snapshot {
             services,
             summary: self.summary.clone(),
             recent: self.recent.clone(),
+            unmatched_alerts: self.unmatched_alerts.clone(),
+            maintenance: self.maintenance,
         };
         (snapshot, any_healthy)
     }
@@ -211,6 +220,11 @@ pub struct ServiceSnapshot {
     pub reasons: Vec<String>,
     /// Its recorded transitions, oldest first (bounded by the config's `history`).
     pub transitions: Vec<Transition>,
+    /// The alerts matched to it by its `alerts:` matchers.
+    pub alerts: ServiceAlerts,
+    /// Set while it is in maintenance: drawn with a marker, its status
+    /// still shown underneath.
+    pub maintenance: Option<Maintenance>,
 }
 
 /// The status of a service or check that has not been evaluated (before the
@@ -590,6 +604,8 @@ mod expired_tests {
             checks: vec![],
             reasons: vec!["was fine".to_owned()],
             transitions: vec![],
+            alerts: ServiceAlerts::default(),
+            maintenance: None,
         };
         let fresh = Snapshot {
             at: 10.0,
@@ -606,6 +622,8 @@ mod expired_tests {
             ],
             summary: "db down".to_owned(),
             recent: vec![],
+            unmatched_alerts: UnmatchedAlerts::default(),
+            maintenance: 0,
         };
         let old = fresh.expired("no data for 130 s: Prometheus unreachable");
         assert_eq!(old.cluster, Status::Unknown);
@@ -658,6 +676,8 @@ mod summary_tests {
             checks: vec![],
             reasons: reasons.iter().map(|r| (*r).to_owned()).collect(),
             transitions: vec![],
+            alerts: ServiceAlerts::default(),
+            maintenance: None,
         }
     }
 
@@ -912,6 +932,8 @@ mod announcement_tests {
             checks: vec![],
             reasons: vec!["Host: load — 1.5 per core".to_owned()],
             transitions: vec![],
+            alerts: ServiceAlerts::default(),
+            maintenance: None,
         };
         let s = Summary::of(W, std::slice::from_ref(&service));
         assert_eq!(s.reasons[0].subject.as_deref(), Some("host"));

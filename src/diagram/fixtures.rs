@@ -3,6 +3,7 @@
 //! like the benchmark's.
 
 use panopticon_core::Status;
+use panopticon_engine::alerts::{ServiceAlerts, UnmatchedAlerts};
 use panopticon_engine::snapshot::{ServiceSnapshot, StatusCounts};
 use panopticon_engine::{Config, Snapshot};
 
@@ -36,10 +37,14 @@ pub fn snapshot(services: &[(&str, Status, Status, bool, &[&str])]) -> Snapshot 
                 checks: Vec::new(),
                 reasons: Vec::new(),
                 transitions: Vec::new(),
+                alerts: ServiceAlerts::default(),
+                maintenance: None,
             })
             .collect(),
         summary: String::new(),
         recent: Vec::new(),
+        unmatched_alerts: UnmatchedAlerts::default(),
+        maintenance: 0,
     }
 }
 

@@ -90,6 +90,8 @@ fn snapshot(at: f64, load: f64, reports: bool, changes: &[Transition]) -> Arc<Sn
         checks: vec![check],
         reasons: vec!["a reason".to_owned()],
         transitions: changes.to_vec(),
+        alerts: panopticon_engine::alerts::ServiceAlerts::default(),
+        maintenance: None,
     };
     let recent = changes
         .iter()
@@ -106,6 +108,8 @@ fn snapshot(at: f64, load: f64, reports: bool, changes: &[Transition]) -> Arc<Sn
         services: vec![host],
         summary: String::new(),
         recent,
+        unmatched_alerts: panopticon_engine::alerts::UnmatchedAlerts::default(),
+        maintenance: 0,
     })
 }
 
