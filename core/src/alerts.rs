@@ -8,6 +8,23 @@
 //! engine sees validated, bounded domain types only. Every string in them
 //! comes from outside and is shown as text, never as markup.
 
+mod decode;
+mod error;
+mod model;
+mod request;
+mod time;
+mod wire;
+
+pub use decode::{AlertAnswer, AlertLimits, decode_alert_answer};
+pub use error::AlertSourceError;
+pub use model::{
+    AlertRule, AlertRules, AmAlert, AmAlertState, AmAlerts, AmStatus, Annotations, MAX_ALERTS,
+    MAX_ANNOTATION_CHARS, RuleAlert, RuleAlertState, RuleHealth, Silence, SilenceMatcher,
+    SilenceState, Silences, bounded, is_http_url,
+};
+pub use request::AlertRequest;
+pub use time::parse_rfc3339;
+
 /// The two places alerts are read from, as the screen names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AlertSource {

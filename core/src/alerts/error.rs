@@ -1,0 +1,97 @@
+//! Every way reading an alert source can fail, worded for the operator
+//! together with the source's name ([`AlertSourceError::describe`]): an
+//! alert source's failure is its own, never "Prometheus unreachable".
+
+use std::time::Duration;
+
+use super::AlertSource;
+
+/// Why an alert source's answer could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AlertSourceError {
+    /// No HTTP answer at all (refused connection, DNS, CORS, offline).
+    #[error("unreachable: {reason}")]
+    Unreachable {
+        /// What the browser reported.
+        reason: String,
+    },
+    /// No answer within the source's timeout; the request was aborted.
+    #[error("no answer within {}", secs(*after))]
+    Timeout {
+        /// The timeout.
+        after: Duration,
+    },
+    /// Aborted because a newer refresh replaced it; never shown.
+    #[error("request canceled (superseded by a newer refresh)")]
+    Canceled,
+    /// An HTTP answer that is not the source's JSON (a proxy's page, a
+    /// failing status).
+    #[error("HTTP {status}: {excerpt}")]
+    Http {
+        /// HTTP status.
+        status: u16,
+        /// The start of the body as text (an HTML page's title).
+        excerpt: String,
+    },
+    /// The source answered with its own JSON error (Prometheus's error
+    /// envelope, Alertmanager's `{"code","message"}` or a JSON string).
+    #[error("error (HTTP {status}): {message}")]
+    Api {
+        /// HTTP status.
+        status: u16,
+        /// The source's explanation (bounded).
+        message: String,
+    },
+    /// JSON that does not match the API (or no JSON at all with a 2xx).
+    #[error("unreadable answer (line {line}, column {column}): {message}")]
+    Decode {
+        /// 1-based line, 0 if unknown.
+        line: usize,
+        /// 1-based column, 0 if unknown.
+        column: usize,
+        /// What did not match.
+        message: String,
+    },
+    /// A successful answer larger than `datasource.max_answer_bytes`,
+    /// refused before it was held in memory.
+    #[error(
+        "answer {}refused: larger than datasource.max_answer_bytes ({limit} bytes)",
+        bytes.map(|b| format!("of {b} bytes ")).unwrap_or_default()
+    )]
+    TooLarge {
+        /// Its declared size, if known.
+        bytes: Option<u64>,
+        /// The limit.
+        limit: u64,
+    },
+}
+
+impl AlertSourceError {
+    /// The failure in one sentence that names its source: "Alertmanager
+    /// unreachable: Failed to fetch", "Alertmanager is slow: no answer
+    /// within 5 s", "Prometheus alerting rules: HTTP 502: Bad Gateway".
+    pub fn describe(&self, source: AlertSource) -> String {
+        match self {
+            AlertSourceError::Unreachable { reason } => format!("{source} unreachable: {reason}"),
+            AlertSourceError::Timeout { .. } => format!("{source} is slow: {self}"),
+            _ => format!("{source}: {self}"),
+        }
+    }
+
+    /// A newer refresh replaced the request: not a failure of the source.
+    pub fn is_canceled(&self) -> bool {
+        matches!(self, AlertSourceError::Canceled)
+    }
+}
+
+/// "5 s", "250 ms", "2.5 s".
+fn secs(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms < 1000 {
+        format!("{ms} ms")
+    } else if ms.is_multiple_of(1000) {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{} s", d.as_secs_f64())
+    }
+}
