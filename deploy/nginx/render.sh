@@ -6,6 +6,9 @@
 # Settings come from the environment (defaults in brackets):
 #   PANOPTICON_ROOT            the bundle directory (dist/)                 [required]
 #   PANOPTICON_PROMETHEUS      Prometheus upstream host:port                [127.0.0.1:9090]
+#   PANOPTICON_ALERTMANAGER    Alertmanager upstream host:port, proxied read-only at
+#                              /alertmanager/; empty: that location answers 502 with a
+#                              sentence saying none is configured            []
 #   PANOPTICON_LISTEN          listen address of the dashboard server       [8080]
 #   PANOPTICON_SERVER_NAME     server_name                                  [_]
 #   PANOPTICON_FRAME_ANCESTORS CSP frame-ancestors (who may embed it)       ['self']
@@ -13,7 +16,8 @@
 #   PANOPTICON_CORS_LISTEN     listen address of the CORS proxy variant; empty: not enabled []
 #   PANOPTICON_CORS_ORIGINS    regex the whole Origin must match for CORS (anchored
 #                              by the template)                             [^$ (none)]
-#   PANOPTICON_RATE_LIMIT      requests per client address to the Prometheus proxy, as
+#   PANOPTICON_RATE_LIMIT      requests per client address to the Prometheus proxy (and,
+#                              counted apart, to the Alertmanager proxy), as
 #                              nginx writes a rate (N r/s or N r/m), or off. A wall screen
 #                              asks ~30 queries per refresh: even at a 1 s refresh it
 #                              stays below the default                         [50r/s]
@@ -47,6 +51,7 @@ out=$(cd "$out" && pwd)
 export PANOPTICON_ROOT
 export PANOPTICON_NGINX_DIR="$out"
 export PANOPTICON_PROMETHEUS="${PANOPTICON_PROMETHEUS:-127.0.0.1:9090}"
+export PANOPTICON_ALERTMANAGER="${PANOPTICON_ALERTMANAGER:-}"
 export PANOPTICON_LISTEN="${PANOPTICON_LISTEN:-8080}"
 export PANOPTICON_SERVER_NAME="${PANOPTICON_SERVER_NAME:-_}"
 export PANOPTICON_FRAME_ANCESTORS="${PANOPTICON_FRAME_ANCESTORS:-'self'}"
@@ -59,6 +64,7 @@ export PANOPTICON_RATE_BURST="${PANOPTICON_RATE_BURST:-200}"
 if [ "$PANOPTICON_RATE_LIMIT" = off ]; then
   export PANOPTICON_LIMIT_REQ_ZONE="# rate limit: off (PANOPTICON_RATE_LIMIT)"
   export PANOPTICON_LIMIT_REQ="# rate limit: off (PANOPTICON_RATE_LIMIT)"
+  export PANOPTICON_ALERTMANAGER_LIMIT_REQ="# rate limit: off (PANOPTICON_RATE_LIMIT)"
 else
   if ! [[ "$PANOPTICON_RATE_LIMIT" =~ ^[1-9][0-9]*r/[sm]$ ]]; then
     echo "render.sh: PANOPTICON_RATE_LIMIT must be N r/s or N r/m written without spaces (e.g. 50r/s), or off" >&2
@@ -68,10 +74,26 @@ else
     echo "render.sh: PANOPTICON_RATE_BURST must be a whole number" >&2
     exit 2
   fi
-  export PANOPTICON_LIMIT_REQ_ZONE="limit_req_zone \$binary_remote_addr zone=panopticon_prometheus:10m rate=$PANOPTICON_RATE_LIMIT;"
+  export PANOPTICON_LIMIT_REQ_ZONE="limit_req_zone \$binary_remote_addr zone=panopticon_prometheus:10m rate=$PANOPTICON_RATE_LIMIT;
+limit_req_zone \$binary_remote_addr zone=panopticon_alertmanager:10m rate=$PANOPTICON_RATE_LIMIT;"
   burst=""
   if [ "$PANOPTICON_RATE_BURST" -gt 0 ]; then burst=" burst=$PANOPTICON_RATE_BURST nodelay"; fi
   export PANOPTICON_LIMIT_REQ="limit_req zone=panopticon_prometheus$burst; limit_req_status 429; error_page 429 @panopticon_rate_limited;"
+  export PANOPTICON_ALERTMANAGER_LIMIT_REQ="limit_req zone=panopticon_alertmanager$burst; limit_req_status 429; error_page 429 @panopticon_alertmanager_rate_limited;"
+fi
+
+if [ -n "$PANOPTICON_ALERTMANAGER" ]; then
+  # Written into the configuration unquoted: only a host (name, IPv4 or [IPv6]) and a port.
+  if ! [[ "$PANOPTICON_ALERTMANAGER" =~ ^([A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\]):[0-9]{1,5}$ ]]; then
+    echo "render.sh: PANOPTICON_ALERTMANAGER must be host:port, e.g. 127.0.0.1:9093 (got '$PANOPTICON_ALERTMANAGER')" >&2
+    exit 2
+  fi
+  export PANOPTICON_ALERTMANAGER_UPSTREAM="upstream panopticon_alertmanager {
+    server $PANOPTICON_ALERTMANAGER;
+    keepalive 4;
+}"
+else
+  export PANOPTICON_ALERTMANAGER_UPSTREAM="# no Alertmanager upstream (PANOPTICON_ALERTMANAGER is empty): /alertmanager/ answers 502"
 fi
 
 brotli_module=/usr/lib/nginx/modules/ngx_http_brotli_static_module.so
@@ -129,7 +151,8 @@ ${PANOPTICON_SERVER_NAME} ${PANOPTICON_FRAME_ANCESTORS} ${PANOPTICON_CONNECT_SRC
 ${PANOPTICON_CORS_LISTEN} ${PANOPTICON_CORS_ORIGINS} ${PANOPTICON_BROTLI_LOAD} ${PANOPTICON_BROTLI_STATIC}
 ${PANOPTICON_RATE_LIMIT} ${PANOPTICON_RATE_BURST} ${PANOPTICON_LIMIT_REQ_ZONE} ${PANOPTICON_LIMIT_REQ}
 ${PANOPTICON_TLS_CERT} ${PANOPTICON_TLS_KEY} ${PANOPTICON_TLS_LISTEN} ${PANOPTICON_TLS_HSTS}
-${PANOPTICON_TLS_LISTEN_FLAGS} ${PANOPTICON_HTTP2_ON}'
+${PANOPTICON_TLS_LISTEN_FLAGS} ${PANOPTICON_HTTP2_ON}
+${PANOPTICON_ALERTMANAGER} ${PANOPTICON_ALERTMANAGER_UPSTREAM} ${PANOPTICON_ALERTMANAGER_LIMIT_REQ}'
 
 for t in "$here"/*.conf.template; do
   name=$(basename "$t" .template)
@@ -141,6 +164,15 @@ if [ -n "$PANOPTICON_CORS_LISTEN" ]; then
   mv "$out/prometheus-cors.conf" "$out/cors-enabled/prometheus-cors.conf"
 else
   rm -f "$out/prometheus-cors.conf"
+fi
+# The Alertmanager proxy, or the sentence that says there is none: one of the two as
+# alertmanager.conf.
+if [ -n "$PANOPTICON_ALERTMANAGER" ]; then
+  mv "$out/alertmanager-proxy.conf" "$out/alertmanager.conf"
+  rm -f "$out/alertmanager-absent.conf"
+else
+  mv "$out/alertmanager-absent.conf" "$out/alertmanager.conf"
+  rm -f "$out/alertmanager-proxy.conf"
 fi
 # The TLS listener likewise, only with a certificate and key.
 rm -f "$out/tls-enabled/"*.conf

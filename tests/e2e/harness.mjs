@@ -116,9 +116,13 @@ function tempDir(prefix) {
 /**
  * Starts the Debian Prometheus with its own config and data dir on a free 127.0.0.1 port.
  * `scrapeConfigs` is a list of Prometheus scrape_config objects (written as JSON, which is YAML).
+ * `ruleFiles`: rule files it loads (evaluated every `scrapeInterval`); `alertmanagers`: the
+ * `host:port` of each Alertmanager it sends its alerts to.
  * The admin and lifecycle APIs are enabled on purpose: tests prove the proxy refuses them.
  */
-export async function startPrometheus({ scrapeConfigs, scrapeInterval = '1s', extraArgs = [], port, dir } = {}) {
+export async function startPrometheus({
+  scrapeConfigs, scrapeInterval = '1s', extraArgs = [], port, dir, ruleFiles = [], alertmanagers = [],
+} = {}) {
   dir ??= tempDir('prometheus');
   port ??= await freePort();
   const selfScrape = { job_name: 'prometheus', static_configs: [{ targets: [`127.0.0.1:${port}`] }] };
@@ -126,6 +130,10 @@ export async function startPrometheus({ scrapeConfigs, scrapeInterval = '1s', ex
     global: { scrape_interval: scrapeInterval, evaluation_interval: scrapeInterval },
     scrape_configs: scrapeConfigs ?? [selfScrape],
   };
+  if (ruleFiles.length > 0) config.rule_files = ruleFiles.map((f) => path.resolve(f));
+  if (alertmanagers.length > 0) {
+    config.alerting = { alertmanagers: [{ static_configs: [{ targets: alertmanagers }] }] };
+  }
   fs.writeFileSync(path.join(dir, 'prometheus.yml'), JSON.stringify(config, null, 2));
   const args = [
     `--config.file=${path.join(dir, 'prometheus.yml')}`,
@@ -149,7 +157,9 @@ export async function startPrometheus({ scrapeConfigs, scrapeInterval = '1s', ex
     /** Restart on the same port and data dir (for outage/recovery tests). */
     async restart() {
       await proc.stop();
-      const again = await startPrometheus({ scrapeConfigs: config.scrape_configs, scrapeInterval, extraArgs, port, dir });
+      const again = await startPrometheus({
+        scrapeConfigs: config.scrape_configs, scrapeInterval, extraArgs, port, dir, ruleFiles, alertmanagers,
+      });
       Object.assign(this, { proc: again.proc, stop: again.stop });
     },
     async stop() {
@@ -157,6 +167,91 @@ export async function startPrometheus({ scrapeConfigs, scrapeInterval = '1s', ex
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** What a test Alertmanager does with the alerts it receives: nothing (no receiver sends). */
+export const quietAlertmanagerConfig = {
+  route: { receiver: 'none', group_wait: '0s', group_interval: '1s', repeat_interval: '1h' },
+  receivers: [{ name: 'none' }],
+};
+
+/**
+ * Starts the Debian Alertmanager (`prometheus-alertmanager`, 0.25) on a free 127.0.0.1 port,
+ * with its own configuration (`config`, an object written as JSON) and storage, gossip off
+ * (`--cluster.listen-address=`: it would listen on every interface and look for peers).
+ * `restart()` starts it again on the same port and storage (silences survive, as in
+ * production); `stop()` stops it and removes its storage.
+ */
+export async function startAlertmanager({ config = quietAlertmanagerConfig, port, dir } = {}) {
+  dir ??= tempDir('alertmanager');
+  port ??= await freePort();
+  fs.writeFileSync(path.join(dir, 'alertmanager.yml'), JSON.stringify(config, null, 2));
+  const args = [
+    `--config.file=${path.join(dir, 'alertmanager.yml')}`,
+    `--storage.path=${path.join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--cluster.listen-address=',
+    '--log.level=warn',
+  ];
+  const start = async () => {
+    const proc = startProcess('alertmanager', '/usr/bin/prometheus-alertmanager', args);
+    await waitFor('Alertmanager to be ready', async () => {
+      if (proc.exited) throw new Error(`alertmanager exited:\n${proc.log().slice(-2000)}`);
+      return httpOk(`http://127.0.0.1:${port}/-/ready`);
+    });
+    return proc;
+  };
+  const am = {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    address: `127.0.0.1:${port}`,
+    dir,
+    proc: await start(),
+    async restart() {
+      await am.proc.stop();
+      am.proc = await start();
+    },
+    async stop() {
+      await am.proc.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return am;
+}
+
+/**
+ * Makes a silence straight through Alertmanager's own API (the dashboard's proxy refuses
+ * it). `matchers`: `{ label: value }` (equality) or Alertmanager's own matcher objects.
+ * Returns the silence's id.
+ */
+export async function createSilence(am, matchers, { createdBy = 'panopticon-e2e', comment = 'e2e test', minutes = 60 } = {}) {
+  const list = Array.isArray(matchers)
+    ? matchers
+    : Object.entries(matchers).map(([name, value]) => ({ name, value, isRegex: false, isEqual: true }));
+  const now = Date.now();
+  const res = await fetch(`${am.url}/api/v2/silences`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      matchers: list,
+      startsAt: new Date(now).toISOString(),
+      endsAt: new Date(now + minutes * 60_000).toISOString(),
+      createdBy,
+      comment,
+    }),
+    signal: AbortSignal.timeout(5_000),
+  });
+  const body = await res.text();
+  if (!res.ok) throw new Error(`creating a silence: ${res.status} ${body}`);
+  return JSON.parse(body).silenceID;
+}
+
+/** Ends a silence at once (Alertmanager's DELETE /api/v2/silence/<id>), directly. */
+export async function expireSilence(am, id) {
+  const res = await fetch(`${am.url}/api/v2/silence/${encodeURIComponent(id)}`, {
+    method: 'DELETE', signal: AbortSignal.timeout(5_000),
+  });
+  if (!res.ok) throw new Error(`expiring silence ${id}: ${res.status} ${await res.text()}`);
 }
 
 /**
@@ -181,11 +276,13 @@ export function selfSignedCert(dir) {
 
 /**
  * Renders the shipped nginx templates (deploy/nginx/render.sh) for this test and starts nginx.
+ * `alertmanager` (`host:port`) is proxied read-only at /alertmanager/; without it, that
+ * location answers 502.
  * `cors` = { origins: '<regex>' } also starts the CORS proxy variant on its own port.
  * `tls` also starts the TLS + HTTP/2 listener with a throwaway certificate (`tlsUrl`, `cert`).
  * `env` sets more of render.sh's settings (e.g. `{ PANOPTICON_RATE_LIMIT: '1r/m' }`).
  */
-export async function startNginx({ prometheus, root = distDir, cors, frameAncestors, tls = false, env = {} } = {}) {
+export async function startNginx({ prometheus, alertmanager, root = distDir, cors, frameAncestors, tls = false, env = {} } = {}) {
   const dir = tempDir('nginx');
   const port = await freePort();
   const corsPort = cors ? await freePort() : undefined;
@@ -196,6 +293,7 @@ export async function startNginx({ prometheus, root = distDir, cors, frameAncest
       ...process.env,
       PANOPTICON_ROOT: root,
       PANOPTICON_PROMETHEUS: prometheus,
+      ...(alertmanager ? { PANOPTICON_ALERTMANAGER: alertmanager } : {}),
       PANOPTICON_LISTEN: `127.0.0.1:${port}`,
       ...(frameAncestors ? { PANOPTICON_FRAME_ANCESTORS: frameAncestors } : {}),
       ...(cors ? { PANOPTICON_CORS_LISTEN: `127.0.0.1:${corsPort}`, PANOPTICON_CORS_ORIGINS: cors.origins } : {}),
@@ -350,14 +448,18 @@ export function referenceConfig({ refresh = 1, staleAfter = 8, timeout = 3 } = {
 
 /**
  * The stack most end-to-end files run against: the simulated reference cluster (unless
- * `sim: false`), a real Prometheus scraping it, a site of `files` served by nginx with
- * the shipped configuration, and Chromium. Every part is on loopback; `stop()` stops
+ * `sim: false`), an Alertmanager (unless `alertmanager: false`; the reference configuration
+ * declares one), a real Prometheus scraping the cluster, evaluating `ruleFiles` and sending
+ * their alerts to that Alertmanager, a site of `files` served by nginx with the shipped
+ * configuration (proxying both), and Chromium. Every part is on loopback; `stop()` stops
  * what was started, newest first, even when a start failed half way (so an `after()`
  * hook can always call it). `tls`: nginx also listens with TLS + HTTP/2 (`stack.nginx.tlsUrl`)
  * and Chromium trusts its throwaway certificate.
  */
-export async function startStack({ files = {}, sim: withSim = true, nginxEnv = {}, tls = false } = {}) {
-  const stack = { sim: undefined, prom: undefined, site: undefined, nginx: undefined, browser: undefined };
+export async function startStack({
+  files = {}, sim: withSim = true, nginxEnv = {}, tls = false, alertmanager = true, ruleFiles = [],
+} = {}) {
+  const stack = { sim: undefined, am: undefined, prom: undefined, site: undefined, nginx: undefined, browser: undefined };
   const started = [];
   stack.stop = async () => {
     while (started.length > 0) {
@@ -369,11 +471,21 @@ export async function startStack({ files = {}, sim: withSim = true, nginxEnv = {
       stack.sim = await startSim();
       started.push(() => stack.sim.stop());
     }
-    stack.prom = await startPrometheus(withSim ? { scrapeConfigs: simScrapeConfigs(stack.sim) } : {});
+    if (alertmanager) {
+      stack.am = await startAlertmanager();
+      started.push(() => stack.am.stop());
+    }
+    stack.prom = await startPrometheus({
+      ...(withSim ? { scrapeConfigs: simScrapeConfigs(stack.sim) } : {}),
+      ruleFiles,
+      alertmanagers: stack.am ? [stack.am.address] : [],
+    });
     started.push(() => stack.prom.stop());
     stack.site = makeSite(files);
     started.push(async () => stack.site.remove());
-    stack.nginx = await startNginx({ prometheus: `127.0.0.1:${stack.prom.port}`, root: stack.site.dir, tls, env: nginxEnv });
+    stack.nginx = await startNginx({
+      prometheus: `127.0.0.1:${stack.prom.port}`, alertmanager: stack.am?.address, root: stack.site.dir, tls, env: nginxEnv,
+    });
     started.push(() => stack.nginx.stop());
     stack.browser = await launchBrowser(tls ? [`--ignore-certificate-errors-spki-list=${stack.nginx.cert.spki}`] : []);
     started.push(() => stack.browser.close());

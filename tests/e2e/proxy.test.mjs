@@ -11,13 +11,24 @@ import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
-import { launchBrowser, rawRequest, requireDist, startNginx, startPrometheus, waitFor } from './harness.mjs';
+import {
+  createSilence, launchBrowser, rawRequest, requireDist, startAlertmanager, startNginx, startPrometheus, waitFor,
+} from './harness.mjs';
 
-const ALLOWED_PATH = /^\/api\/v1\/(query|query_range|series|labels|label\/[a-zA-Z_][a-zA-Z0-9_]*\/values|status\/buildinfo)(\?|$)/;
-const READ_METHODS = new Set(['GET', 'POST', 'HEAD']);
+const QUERY_PATH = /^\/api\/v1\/(query|query_range|series|labels|label\/[a-zA-Z_][a-zA-Z0-9_]*\/values|status\/buildinfo)(\?|$)/;
+const RULES_PATH = /^\/api\/v1\/(rules|alerts)(\?|$)/;
+const ALERTMANAGER_PATH = /^\/api\/v2\/(alerts|silences|status)(\?|$)/;
+
+/** What Prometheus may receive: the query API read with GET, POST or HEAD, rules and alerts with GET or HEAD. */
+const prometheusMayReceive = (r) => (QUERY_PATH.test(r.target) && ['GET', 'POST', 'HEAD'].includes(r.method))
+  || (RULES_PATH.test(r.target) && ['GET', 'HEAD'].includes(r.method));
+/** What Alertmanager may receive: its alerts, silences and status read with GET or HEAD. */
+const alertmanagerMayReceive = (r) => ALERTMANAGER_PATH.test(r.target) && ['GET', 'HEAD'].includes(r.method);
 
 let prom;
 let relay;
+let am;
+let amRelay;
 let nginx;
 let otherOrigin; // a plain page server on loopback, reached as two different origins
 
@@ -123,27 +134,34 @@ function rawExchange(port, bytes, { quietMs = 400, timeoutMs = 5_000 } = {}) {
   });
 }
 
-/** What reached Prometheus while `fn` ran, and fails if any of it was not allowed. */
+/**
+ * What reached Prometheus and Alertmanager while `fn` ran (`seen`: Prometheus's,
+ * `seenByAlertmanager`), and fails if any of it was not allowed.
+ */
 async function upstreamDuring(fn) {
   const from = relay.requests.length;
+  const amFrom = amRelay.requests.length;
   const result = await fn();
   // Give a request that nginx might still be forwarding the time to arrive.
   await new Promise((r) => setTimeout(r, 50));
   const seen = relay.requests.slice(from);
-  for (const r of seen) {
-    assert.ok(READ_METHODS.has(r.method), `Prometheus received ${r.method} ${r.target}`);
-    assert.match(r.target, ALLOWED_PATH, `Prometheus received ${r.method} ${r.target}`);
-    assert.equal(r.headers.cookie, undefined, `cookie passed on with ${r.target}`);
-    assert.equal(r.headers.upgrade, undefined, `upgrade passed on with ${r.target}`);
+  const seenByAlertmanager = amRelay.requests.slice(amFrom);
+  for (const [who, requests, allowed] of [['Prometheus', seen, prometheusMayReceive], ['Alertmanager', seenByAlertmanager, alertmanagerMayReceive]]) {
+    for (const r of requests) {
+      assert.ok(allowed(r), `${who} received ${r.method} ${r.target}`);
+      assert.equal(r.headers.cookie, undefined, `cookie passed on with ${r.target}`);
+      assert.equal(r.headers.upgrade, undefined, `upgrade passed on with ${r.target}`);
+    }
   }
-  return { result, seen };
+  return { result, seen, seenByAlertmanager };
 }
 
-/** A probe that must be refused by nginx (a 4xx or 5xx of its own) and never reach Prometheus. */
+/** A probe that must be refused by nginx (a 4xx or 5xx of its own) and reach neither Prometheus nor Alertmanager. */
 async function expectRefused(method, p, { headers = {}, body, port = nginx.port } = {}) {
-  const { result: res, seen } = await upstreamDuring(() => rawRequest(port, { method, path: p, headers, body }));
+  const { result: res, seen, seenByAlertmanager } = await upstreamDuring(() => rawRequest(port, { method, path: p, headers, body }));
   assert.ok(res.status >= 400, `${method} ${p} answered ${res.status}: ${res.body.slice(0, 200)}`);
   assert.deepEqual(seen.map((r) => `${r.method} ${r.target}`), [], `${method} ${p} reached Prometheus`);
+  assert.deepEqual(seenByAlertmanager.map((r) => `${r.method} ${r.target}`), [], `${method} ${p} reached Alertmanager`);
   return res;
 }
 
@@ -158,9 +176,12 @@ before(async () => {
   requireDist();
   prom = await startPrometheus({ extraArgs: ['--web.enable-remote-write-receiver'] });
   relay = await startRelay(prom.port);
+  am = await startAlertmanager();
+  amRelay = await startRelay(am.port);
   otherOrigin = await startPageServer();
   nginx = await startNginx({
     prometheus: `127.0.0.1:${relay.port}`,
+    alertmanager: `127.0.0.1:${amRelay.port}`,
     cors: { origins: `^http://(allowed\\.example|localhost:${otherOrigin.port})$` },
   });
 });
@@ -172,6 +193,8 @@ after(async () => {
   } finally {
     await nginx?.stop();
     relay?.close();
+    amRelay?.close();
+    await am?.stop();
     await prom?.stop();
     otherOrigin?.close();
   }
@@ -193,8 +216,18 @@ async function auditAfterTheProbes() {
   });
   assert.ok(up > 0, 'series were deleted');
   for (const r of relay.requests) {
-    assert.ok(READ_METHODS.has(r.method) && ALLOWED_PATH.test(r.target), `${r.method} ${r.target}`);
+    assert.ok(prometheusMayReceive(r), `Prometheus received ${r.method} ${r.target}`);
   }
+  assert.equal(am.proc.exited, false, 'Alertmanager quit');
+  for (const r of amRelay.requests) {
+    assert.ok(alertmanagerMayReceive(r), `Alertmanager received ${r.method} ${r.target}`);
+  }
+  // Only the silences the probes made directly exist, none is expired (none was deleted
+  // through the proxy) and nobody posted an alert.
+  const silences = JSON.parse((await rawRequest(am.port, { path: '/api/v2/silences' })).body);
+  assert.deepEqual(silences.filter((x) => x.createdBy !== 'proxy-test (directly)').map((x) => x.createdBy), []);
+  assert.deepEqual(silences.filter((x) => x.status.state !== 'active' && x.comment !== 'expired directly').map((x) => x.id), []);
+  assert.deepEqual(JSON.parse((await rawRequest(am.port, { path: '/api/v2/alerts' })).body), []);
 }
 
 describe('the probes are meaningful', () => {
@@ -225,6 +258,10 @@ describe('the read-only query API passes', () => {
     ['GET', '/prometheus/api/v1/label/job/values'],
     ['GET', '/prometheus/api/v1/label/__name__/values'],
     ['GET', '/prometheus/api/v1/status/buildinfo'],
+    // The alert source: rules with their alerts and health, and the alerts alone (GET only).
+    ['GET', '/prometheus/api/v1/rules?type=alert'],
+    ['GET', '/prometheus/api/v1/rules'],
+    ['GET', '/prometheus/api/v1/alerts'],
     // A long query fits (the dashboard POSTs long expressions as a form).
     ['POST', '/prometheus/api/v1/query', `query=up&pad=${'a'.repeat(40_000)}`],
   ];
@@ -263,8 +300,6 @@ describe('everything else is refused before it reaches Prometheus', () => {
       ['GET', '/prometheus/api/v1/targets'],
       ['GET', '/prometheus/api/v1/targets/metadata'],
       ['GET', '/prometheus/api/v1/metadata'],
-      ['GET', '/prometheus/api/v1/rules'],
-      ['GET', '/prometheus/api/v1/alerts'],
       ['GET', '/prometheus/api/v1/alertmanagers'],
       ['GET', '/prometheus/api/v1/query_exemplars?query=up'],
       ['GET', '/prometheus/api/v1/format_query?query=up'],
@@ -346,6 +381,20 @@ describe('everything else is refused before it reaches Prometheus', () => {
       ['POST', '/api/v1/admin/tsdb/snapshot'],
       ['POST', '/-/quit'],
       ['GET', '/federate?match[]=up'],
+    ],
+    'rules and alerts with anything but GET': [
+      ['POST', '/prometheus/api/v1/rules', { 'content-type': 'application/x-www-form-urlencoded' }, 'type=alert'],
+      ['POST', '/prometheus/api/v1/alerts'],
+      ['PUT', '/prometheus/api/v1/rules'],
+      ['DELETE', '/prometheus/api/v1/rules'],
+      ['PATCH', '/prometheus/api/v1/alerts'],
+      ['OPTIONS', '/prometheus/api/v1/rules'],
+      ['GET', '/prometheus/api/v1/rules', { 'content-length': '4000' }, 'x'.repeat(4_000), 413],
+      ['GET', '/prometheus/api/v1/rules/'],
+      ['GET', '/prometheus/api/v1/rules/../status/config'],
+      ['GET', '/prometheus/api/v1/rules/%2e%2e/status/config'],
+      ['GET', '/prometheus/api/v1/alerts;/../status/flags'],
+      ['GET', '/prometheus/api/v1/RULES'],
     ],
     'other methods': [
       ['PUT', '/prometheus/api/v1/query?query=up'],
@@ -556,6 +605,168 @@ describe('the CORS variant of the proxy', () => {
       assert.match(await page.evaluate(query, `${nginx.corsUrl}/prometheus/api/v1/query`), /^blocked/);
     } finally {
       await browser.close();
+    }
+  });
+});
+
+describe('the Alertmanager proxy', () => {
+  const direct = 'proxy-test (directly)';
+  const silenceBody = (createdBy) => JSON.stringify({
+    matchers: [{ name: 'service', value: 'consul', isRegex: false, isEqual: true }],
+    startsAt: new Date().toISOString(),
+    endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+    createdBy,
+    comment: 'made through the proxy',
+  });
+  const json = { 'content-type': 'application/json' };
+
+  describe('passes the alerts, silences and status, read with GET', () => {
+    const allowed = [
+      ['GET', '/alertmanager/api/v2/alerts'],
+      ['GET', '/alertmanager/api/v2/alerts?active=true&silenced=true&inhibited=true&unprocessed=true'],
+      ['GET', `/alertmanager/api/v2/alerts?filter=${encodeURIComponent('service=~"consul|vault"')}`],
+      ['GET', '/alertmanager/api/v2/silences'],
+      ['GET', '/alertmanager/api/v2/status'],
+      // HEAD passes too (nginx's `limit_except GET`), but Alertmanager's router answers it 405.
+    ];
+    for (const [method, p] of allowed) {
+      test(`${method} ${p}`, async () => {
+        const { result: res, seenByAlertmanager, seen } = await upstreamDuring(() => rawRequest(nginx.port, {
+          method, path: p, headers: { cookie: 'grafana_session=secret' },
+        }));
+        assert.equal(res.status, 200, res.body.slice(0, 200));
+        if (method === 'GET') JSON.parse(res.body);
+        assert.equal(res.headers['access-control-allow-origin'], undefined, "Alertmanager's own CORS header is hidden");
+        assert.deepEqual(seenByAlertmanager.map((r) => `${r.method} ${r.target}`), [`${method} ${p.replace('/alertmanager', '')}`]);
+        assert.deepEqual(seen, []);
+      });
+    }
+  });
+
+  test('refuses making a silence and expiring one, while the same requests made directly work', async () => {
+    // Directly: Alertmanager makes the silence and expires it, so the refusals below are the proxy's.
+    const id = await createSilence(am, { service: 'consul' }, { createdBy: direct, comment: 'expired directly' });
+    const del = await rawRequest(am.port, { method: 'DELETE', path: `/api/v2/silence/${id}` });
+    assert.equal(del.status, 200, del.body);
+    const kept = await createSilence(am, { service: 'vault' }, { createdBy: direct, comment: 'kept' });
+    const directPost = await rawRequest(am.port, { method: 'POST', path: '/api/v2/silences', headers: json, body: silenceBody(direct) });
+    assert.equal(directPost.status, 200, directPost.body);
+
+    // Through the proxy: refused, nothing reaches Alertmanager.
+    const post = await expectRefused('POST', '/alertmanager/api/v2/silences', { headers: json, body: silenceBody('through the proxy') });
+    assert.equal(post.status, 403, post.body);
+    const put = await expectRefused('PUT', '/alertmanager/api/v2/silences', { headers: json, body: silenceBody('through the proxy') });
+    assert.equal(put.status, 403, put.body);
+    const expire = await expectRefused('DELETE', `/alertmanager/api/v2/silence/${kept}`);
+    assert.equal(expire.status, 403, expire.body);
+    const silences = JSON.parse((await rawRequest(am.port, { path: '/api/v2/silences' })).body);
+    assert.equal(silences.find((x) => x.id === kept)?.status.state, 'active', 'the silence survived the DELETE through the proxy');
+    assert.deepEqual(silences.filter((x) => x.createdBy !== direct), [], 'no silence was made through the proxy');
+  });
+
+  describe('refuses everything else before it reaches Alertmanager', () => {
+    const alert = JSON.stringify([{ labels: { alertname: 'Injected', service: 'consul' } }]);
+    const probes = [
+      ['POST', '/alertmanager/api/v2/alerts', json, alert],
+      ['PUT', '/alertmanager/api/v2/alerts', json, alert],
+      ['DELETE', '/alertmanager/api/v2/silences'],
+      ['PATCH', '/alertmanager/api/v2/silences'],
+      ['OPTIONS', '/alertmanager/api/v2/silences'],
+      ['DELETE', '/alertmanager/api/v2/silence/00000000-0000-0000-0000-000000000000'],
+      ['GET', '/alertmanager/api/v2/silence/00000000-0000-0000-0000-000000000000'],
+      ['GET', '/alertmanager/api/v2/alerts/groups'],
+      ['GET', '/alertmanager/api/v2/receivers'],
+      ['GET', '/alertmanager/api/v1/alerts'],
+      ['POST', '/alertmanager/api/v1/alerts', json, alert],
+      ['GET', '/alertmanager/api/v1/silences'],
+      ['POST', '/alertmanager/api/v1/silences', json, silenceBody('through the proxy')],
+      ['DELETE', '/alertmanager/api/v1/silence/00000000-0000-0000-0000-000000000000'],
+      ['POST', '/alertmanager/-/reload'],
+      ['GET', '/alertmanager/-/reload'],
+      ['GET', '/alertmanager/-/healthy'],
+      ['GET', '/alertmanager/-/ready'],
+      ['GET', '/alertmanager/'],
+      ['GET', '/alertmanager'],
+      ['GET', '/alertmanager/#/silences'],
+      ['GET', '/alertmanager/metrics'],
+      ['GET', '/alertmanager/debug/pprof/'],
+      ['GET', '/alertmanager/script.js'],
+      ['GET', '/alertmanager/api/v2/alerts', { 'content-length': '4000' }, 'x'.repeat(4_000)],
+      ['GET', '/alertmanager/api/v2/silences/'],
+      ['GET', '/alertmanager/api/v2/alerts/'],
+      ['GET', '/alertmanager/api/v2/Silences'],
+      ['GET', '/ALERTMANAGER/api/v2/silences'],
+      ['POST', '/alertmanager/api/v2/alerts/../silences', json, silenceBody('through the proxy')],
+      ['POST', '/alertmanager/api/v2/alerts/%2e%2e/silences', json, silenceBody('through the proxy')],
+      ['DELETE', '/alertmanager/api/v2/silences/../silence/00000000-0000-0000-0000-000000000000'],
+      ['DELETE', '/alertmanager/api/v2/silences%2f..%2fsilence%2f00000000-0000-0000-0000-000000000000'],
+      ['DELETE', '/alertmanager/api/v2/status;/../silence/00000000-0000-0000-0000-000000000000'],
+      ['GET', '/alertmanager/api/v2/status;/../../v1/status'],
+      ['GET', '/alertmanager/api/v2/status/../../v1/status'],
+      ['GET', '/alertmanager/../alertmanager/api/v1/alerts'],
+      ['POST', '/api/v2/silences', json, silenceBody('through the proxy')],
+      ['DELETE', '/api/v2/silence/00000000-0000-0000-0000-000000000000'],
+      ['POST', '/-/reload'],
+      ['POST', '/prometheus/api/v2/silences', json, silenceBody('through the proxy')],
+    ];
+    for (const [method, p, headers, body] of probes) {
+      test(`${method} ${p}${body ? ` with a ${body.length} byte body` : ''}`, async () => {
+        await expectRefused(method, p, { headers, body });
+      });
+    }
+  });
+
+  test('the CORS variant applies the same allow-list', async () => {
+    const origin = 'http://allowed.example';
+    const { result: ok, seenByAlertmanager } = await upstreamDuring(() => rawRequest(nginx.corsPort, {
+      path: '/alertmanager/api/v2/alerts', headers: { origin },
+    }));
+    assert.equal(ok.status, 200, ok.body);
+    assert.equal(ok.headers['access-control-allow-origin'], origin);
+    assert.equal(seenByAlertmanager.length, 1);
+    const evil = await rawRequest(nginx.corsPort, { path: '/alertmanager/api/v2/alerts', headers: { origin: 'http://evil.example' } });
+    assert.equal(evil.headers['access-control-allow-origin'], undefined);
+    await expectRefused('POST', '/alertmanager/api/v2/silences', { headers: { ...json, origin }, body: silenceBody('through the proxy'), port: nginx.corsPort });
+    await expectRefused('DELETE', '/alertmanager/api/v2/silence/00000000-0000-0000-0000-000000000000', { headers: { origin }, port: nginx.corsPort });
+  });
+
+  test('counts its own rate limit, apart from the Prometheus proxy', async () => {
+    const own = await startNginx({
+      prometheus: `127.0.0.1:${relay.port}`,
+      alertmanager: `127.0.0.1:${amRelay.port}`,
+      env: { PANOPTICON_RATE_LIMIT: '1r/m', PANOPTICON_RATE_BURST: '0' },
+    });
+    try {
+      assert.equal((await rawRequest(own.port, { path: '/alertmanager/api/v2/alerts' })).status, 200);
+      const limited = await rawRequest(own.port, { path: '/alertmanager/api/v2/silences' });
+      assert.equal(limited.status, 429, limited.body);
+      assert.match(limited.body, /Alertmanager proxy/);
+      assert.match(limited.headers['content-type'], /^text\/plain/);
+      assert.equal((await rawRequest(own.port, { path: '/prometheus/api/v1/query?query=up' })).status, 200,
+        'the Prometheus proxy has its own budget');
+    } finally {
+      await own.stop();
+    }
+  });
+
+  test('without PANOPTICON_ALERTMANAGER: a sentence that says none is configured (502), the rest refused', async () => {
+    const own = await startNginx({ prometheus: `127.0.0.1:${relay.port}` });
+    try {
+      for (const p of ['/alertmanager/api/v2/alerts', '/alertmanager/api/v2/silences', '/alertmanager/api/v2/status?x=1']) {
+        const res = await rawRequest(own.port, { path: p });
+        assert.equal(res.status, 502, `${p}: ${res.body}`);
+        assert.match(res.headers['content-type'], /^text\/plain/);
+        assert.match(res.body, /no Alertmanager behind this proxy.*PANOPTICON_ALERTMANAGER/);
+        assert.match(res.headers['content-security-policy'] ?? '', /default-src 'none'/);
+      }
+      for (const [method, p] of [['POST', '/alertmanager/api/v2/silences'], ['DELETE', '/alertmanager/api/v2/silence/x'], ['GET', '/alertmanager/api/v1/alerts']]) {
+        const res = await rawRequest(own.port, { method, path: p, headers: json, body: method === 'POST' ? silenceBody('x') : undefined });
+        assert.equal(res.status, 403, `${method} ${p}: ${res.body}`);
+      }
+      const page = await rawRequest(own.port, { path: '/' });
+      assert.equal(page.status, 200, 'the dashboard itself is served');
+    } finally {
+      await own.stop();
     }
   });
 });
