@@ -9,6 +9,7 @@ use panopticon_engine::Config;
 use crate::cluster_banner::ClusterBanner;
 use crate::first_refresh::built_after_first_status;
 use crate::graph_list::GraphList;
+use crate::history_store;
 use crate::overview::Overview;
 use crate::refresh::{self, GraphSlot, Refresher};
 use crate::source_alert::SourceAlert;
@@ -25,6 +26,10 @@ pub fn Dashboard(
     config: Arc<Config>,
 ) -> impl IntoView {
     let (refresher, live) = Refresher::new(Arc::clone(&config));
+    // Before the first refresh: the first snapshot already lists what an
+    // earlier page load saw.
+    refresher.restore_history(&history_store::load(&config));
+    history_store::keep(&config, live.snapshot);
     // Graph slots for every view, made once, so switching views keeps their data.
     let slots: Vec<Vec<GraphSlot>> = config
         .views

@@ -16,6 +16,7 @@ mod diagram;
 mod first_refresh;
 mod graph_list;
 mod graph_panel;
+mod history_store;
 mod overview;
 mod recent_changes;
 mod refresh;

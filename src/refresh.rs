@@ -194,6 +194,12 @@ impl Refresher {
         &self.client
     }
 
+    /// Takes back transitions kept from an earlier page load, before the
+    /// first refresh (they are history only, never a status).
+    pub fn restore_history(&self, history: &panopticon_engine::history::History) {
+        self.monitor.borrow_mut().restore_history(history);
+    }
+
     /// Sets the graphs the next refresh asks for, without refreshing.
     pub fn set_graphs(&self, slots: Vec<GraphSlot>) {
         *self.slots.borrow_mut() = slots;

@@ -104,6 +104,35 @@ impl Engine {
         &self.config
     }
 
+    /// Takes back transitions kept from an earlier page load (a wall's nightly
+    /// restart), each under its service by id, merged with any recorded since
+    /// and cut to the configuration's `history_limit` per service. Only the
+    /// lists of transitions change: no status, hold or memory of instances is
+    /// set from the past, so the first evaluation still shows current data
+    /// alone (and records no change from a remembered status).
+    pub fn restore_history(&mut self, history: &crate::history::History) {
+        for entry in history.entries() {
+            if let Some(si) = self
+                .config
+                .services
+                .iter()
+                .position(|s| s.id == entry.service)
+            {
+                self.services[si]
+                    .transitions
+                    .push_back(entry.transition.clone());
+            }
+        }
+        let limit = self.config.history_limit;
+        for state in &mut self.services {
+            let mut kept: Vec<Transition> = state.transitions.drain(..).collect();
+            sorting::sort_by(&mut kept, |a, b| a.at.total_cmp(&b.at));
+            kept.dedup();
+            let excess = kept.len().saturating_sub(limit);
+            state.transitions = kept.into_iter().skip(excess).collect();
+        }
+    }
+
     /// The distinct instant expressions the checks need, in config order.
     /// Fetch each and pass the outcomes to [`Engine::evaluate`], keyed by
     /// the exact expression string.

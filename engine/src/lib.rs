@@ -26,6 +26,7 @@ pub mod check;
 pub mod config;
 pub mod evaluation;
 pub mod freshness;
+pub mod history;
 pub mod monitor;
 pub mod propagate;
 pub mod rule;

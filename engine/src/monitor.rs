@@ -240,6 +240,12 @@ impl Monitor {
         self.engine.config()
     }
 
+    /// Takes back transitions kept from an earlier page load (see
+    /// [`Engine::restore_history`]): shown as history, never as a status.
+    pub fn restore_history(&mut self, history: &crate::history::History) {
+        self.engine.restore_history(history);
+    }
+
     /// The distinct instant expressions to ask each refresh (see [`Engine::queries`]).
     pub fn queries(&self) -> Vec<String> {
         self.engine.queries()
