@@ -9,6 +9,7 @@ use lexopt::prelude::*;
 use thiserror::Error;
 
 use crate::scenario::Params;
+use crate::silence::{AlertmanagerCall, DEFAULT_ALERTMANAGER, DEFAULT_MINUTES, MAX_MINUTES};
 
 pub const DEFAULT_NODES: usize = 4;
 pub const DEFAULT_BASE_PORT: u16 = 9300;
@@ -45,13 +46,29 @@ USAGE:
   panopticon-sim state                          active scenario, overrides, targets
       Client commands take [--control URL] (default $PANOPTICON_SIM_CONTROL or
       http://127.0.0.1:9290).
+
+  panopticon-sim silence SERVICE [--minutes N] [--comment TEXT] [--created-by NAME]
+      Silences every alert labelled service=\"SERVICE\" in Alertmanager for N minutes
+      (default 60): the dashboard shows that service in maintenance. Prints the silence id.
+  panopticon-sim silences                       Alertmanager's silences (JSON)
+  panopticon-sim unsilence SILENCE_ID           expire a silence now
+      Silence commands take [--alertmanager URL] (default $PANOPTICON_SIM_ALERTMANAGER or
+      http://127.0.0.1:9093) and talk to Alertmanager directly.
 ";
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     Serve(ServeArgs),
     Backfill(BackfillArgs),
-    Client { control: String, call: Call },
+    Client {
+        control: String,
+        call: Call,
+    },
+    /// A silence command, sent to the Alertmanager at `url`.
+    Alertmanager {
+        url: String,
+        call: AlertmanagerCall,
+    },
     Help,
 }
 
@@ -172,9 +189,20 @@ where
     })
 }
 
-/// Parses arguments (without the program name). `env_control` is the value of
-/// `PANOPTICON_SIM_CONTROL`, passed in so tests do not depend on the environment.
-pub fn parse(args: Vec<OsString>, env_control: Option<String>) -> Result<Command, CliError> {
+/// What the environment supplies to the client commands, passed in so tests do not
+/// depend on it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Env {
+    /// `PANOPTICON_SIM_CONTROL`.
+    pub control: Option<String>,
+    /// `PANOPTICON_SIM_ALERTMANAGER`.
+    pub alertmanager: Option<String>,
+    /// `USER`: who made a silence, unless `--created-by` says.
+    pub user: Option<String>,
+}
+
+/// Parses arguments (without the program name).
+pub fn parse(args: Vec<OsString>, env: Env) -> Result<Command, CliError> {
     let mut parser = lexopt::Parser::from_args(args);
     let command = match parser.next()? {
         Some(Value(cmd)) => cmd.string()?,
@@ -186,8 +214,84 @@ pub fn parse(args: Vec<OsString>, env_control: Option<String>) -> Result<Command
         "serve" => parse_serve(&mut parser).map(Command::Serve),
         "backfill" => parse_backfill(&mut parser).map(Command::Backfill),
         "help" => Ok(Command::Help),
-        _ => parse_client(&command, &mut parser, env_control),
+        "silence" | "silences" | "unsilence" => parse_alertmanager(&command, &mut parser, env),
+        _ => parse_client(&command, &mut parser, env.control),
     }
+}
+
+/// `silence`, `silences`, `unsilence`.
+fn parse_alertmanager(
+    command: &str,
+    parser: &mut lexopt::Parser,
+    env: Env,
+) -> Result<Command, CliError> {
+    let mut url = env
+        .alertmanager
+        .unwrap_or_else(|| DEFAULT_ALERTMANAGER.to_owned());
+    let mut minutes = DEFAULT_MINUTES;
+    let mut comment: Option<String> = None;
+    let mut created_by = env
+        .user
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| "panopticon-sim".to_owned());
+    let mut positional: Vec<String> = Vec::new();
+    let takes = |opt: &str| -> Result<(), CliError> {
+        if command == "silence" {
+            Ok(())
+        } else {
+            Err(CliError::Args(format!("{command} does not take --{opt}")))
+        }
+    };
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Long("alertmanager") => url = parser.value()?.string()?,
+            Long("minutes") => {
+                takes("minutes")?;
+                minutes = number("--minutes", parser.value()?)?;
+                if !(1..=MAX_MINUTES).contains(&minutes) {
+                    return Err(CliError::BadValue {
+                        what: "--minutes",
+                        given: minutes.to_string(),
+                        why: format!("expected 1 to {MAX_MINUTES}"),
+                    });
+                }
+            }
+            Long("comment") => {
+                takes("comment")?;
+                comment = Some(parser.value()?.string()?);
+            }
+            Long("created-by") => {
+                takes("created-by")?;
+                created_by = parser.value()?.string()?;
+            }
+            Value(v) => positional.push(v.string()?),
+            other => return Err(other.unexpected().into()),
+        }
+    }
+    let usage = |u: &str| CliError::Args(format!("usage: panopticon-sim {u}"));
+    let call = match (command, positional.as_slice()) {
+        ("silences", []) => AlertmanagerCall::Silences,
+        ("silences", _) => return Err(usage("silences [--alertmanager URL]")),
+        ("unsilence", [id]) if !id.is_empty() => AlertmanagerCall::Unsilence { id: id.clone() },
+        ("unsilence", _) => return Err(usage("unsilence SILENCE_ID [--alertmanager URL]")),
+        (_, [service]) if !service.is_empty() => AlertmanagerCall::Silence {
+            service: service.clone(),
+            minutes,
+            comment: comment
+                .filter(|c| !c.trim().is_empty())
+                .unwrap_or_else(|| format!("{service} in maintenance (panopticon-sim)")),
+            created_by,
+        },
+        _ => {
+            return Err(usage(
+                "silence SERVICE [--minutes N] [--comment TEXT] [--created-by NAME] [--alertmanager URL]",
+            ));
+        }
+    };
+    Ok(Command::Alertmanager {
+        url: url.trim_end_matches('/').to_owned(),
+        call,
+    })
 }
 
 fn parse_serve(parser: &mut lexopt::Parser) -> Result<ServeArgs, CliError> {
@@ -397,7 +501,7 @@ mod tests {
 
     fn check(args: &str, expect: Result<Command, &str>) {
         let argv: Vec<OsString> = args.split_whitespace().map(OsString::from).collect();
-        let got = parse(argv, None);
+        let got = parse(argv, Env::default());
         match (&got, &expect) {
             (Ok(g), Ok(e)) => assert_eq!(g, e, "{args}"),
             (Err(g), Err(e)) => assert!(g.to_string().contains(e), "{args}: {g} lacks {e:?}"),
@@ -564,7 +668,10 @@ mod tests {
     fn env_sets_default_control() {
         let got = parse(
             vec!["state".into()],
-            Some("http://127.0.0.1:5555".to_owned()),
+            Env {
+                control: Some("http://127.0.0.1:5555".to_owned()),
+                ..Env::default()
+            },
         )
         .unwrap();
         assert_eq!(
@@ -572,6 +679,85 @@ mod tests {
             Command::Client {
                 control: "http://127.0.0.1:5555".to_owned(),
                 call: Call::State
+            }
+        );
+    }
+
+    #[test]
+    fn silence_args() {
+        let am = |call| {
+            Ok(Command::Alertmanager {
+                url: DEFAULT_ALERTMANAGER.to_owned(),
+                call,
+            })
+        };
+        check(
+            "silence weave",
+            am(AlertmanagerCall::Silence {
+                service: "weave".to_owned(),
+                minutes: 60,
+                comment: "weave in maintenance (panopticon-sim)".to_owned(),
+                created_by: "panopticon-sim".to_owned(),
+            }),
+        );
+        check(
+            "silence consul --minutes 5 --comment upgrade --created-by bob --alertmanager http://127.0.0.1:9393/",
+            Ok(Command::Alertmanager {
+                url: "http://127.0.0.1:9393".to_owned(),
+                call: AlertmanagerCall::Silence {
+                    service: "consul".to_owned(),
+                    minutes: 5,
+                    comment: "upgrade".to_owned(),
+                    created_by: "bob".to_owned(),
+                },
+            }),
+        );
+        check("silences", am(AlertmanagerCall::Silences));
+        check(
+            "unsilence 5df73ea5",
+            am(AlertmanagerCall::Unsilence {
+                id: "5df73ea5".to_owned(),
+            }),
+        );
+        check("silence", Err("usage: panopticon-sim silence SERVICE"));
+        check("silence a b", Err("usage: panopticon-sim silence SERVICE"));
+        check(
+            "silence weave --minutes 0",
+            Err("--minutes \"0\" is not valid"),
+        );
+        check(
+            "silence weave --minutes 600000",
+            Err("expected 1 to 525600"),
+        );
+        check("silence weave --minutes soon", Err("--minutes \"soon\""));
+        check(
+            "silences --minutes 5",
+            Err("silences does not take --minutes"),
+        );
+        check("unsilence", Err("usage: panopticon-sim unsilence"));
+        check(
+            "silence weave --node node-1",
+            Err("invalid option '--node'"),
+        );
+        let from_env = parse(
+            vec!["silence".into(), "host".into()],
+            Env {
+                alertmanager: Some("http://am:9093".to_owned()),
+                user: Some("carol".to_owned()),
+                ..Env::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            from_env,
+            Command::Alertmanager {
+                url: "http://am:9093".to_owned(),
+                call: AlertmanagerCall::Silence {
+                    service: "host".to_owned(),
+                    minutes: 60,
+                    comment: "host in maintenance (panopticon-sim)".to_owned(),
+                    created_by: "carol".to_owned(),
+                },
             }
         );
     }

@@ -1,35 +1,61 @@
-//! The CLI's client of a running simulator's control API.
+//! The CLI's client of a running simulator's control API, and of Alertmanager's silences.
 
 use std::time::Duration;
 
 use thiserror::Error;
 
 use crate::cli::Call;
+use crate::silence::{AlertmanagerCall, SilenceError, now_unix};
 
 #[derive(Debug, Error)]
 pub enum ClientError {
-    #[error("cannot reach the simulator at {url}: {message}")]
-    Unreachable { url: String, message: String },
-    #[error("the simulator refused {method} {path} (HTTP {status}): {body}")]
+    #[error("cannot reach {who} at {url}: {message}")]
+    Unreachable {
+        who: &'static str,
+        url: String,
+        message: String,
+    },
+    #[error("{who} refused {method} {path} (HTTP {status}): {body}")]
     Refused {
+        who: &'static str,
         method: &'static str,
         path: String,
         status: u16,
         body: String,
     },
+    #[error(transparent)]
+    Clock(#[from] SilenceError),
 }
 
 /// Sends `call` to the control API at `control` (e.g. `http://127.0.0.1:9290`) and
 /// returns the JSON reply.
 pub fn send(control: &str, call: &Call) -> Result<String, ClientError> {
     let (method, path, body) = call.request();
-    let url = format!("{control}{path}");
+    exchange("the simulator", control, method, path, body)
+}
+
+/// Sends `call` to the Alertmanager at `base` (e.g. `http://127.0.0.1:9093`) and returns
+/// its JSON reply (`{"silenceID": …}` for a new silence, nothing for an expired one).
+pub fn send_alertmanager(base: &str, call: &AlertmanagerCall) -> Result<String, ClientError> {
+    let (method, path, body) = call.request(now_unix()?);
+    exchange("Alertmanager", base, method, path, body)
+}
+
+fn exchange(
+    who: &'static str,
+    base: &str,
+    method: &'static str,
+    path: String,
+    body: Option<String>,
+) -> Result<String, ClientError> {
+    let url = format!("{base}{path}");
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(Duration::from_secs(10)))
         .build()
         .into();
     let unreachable = |e: ureq::Error| ClientError::Unreachable {
+        who,
         url: url.clone(),
         message: e.to_string(),
     };
@@ -49,6 +75,7 @@ pub fn send(control: &str, call: &Call) -> Result<String, ClientError> {
         Ok(text)
     } else {
         Err(ClientError::Refused {
+            who,
             method,
             path,
             status,

@@ -16,5 +16,6 @@ pub mod exposition;
 pub mod overrides;
 pub mod scenario;
 pub mod server;
+pub mod silence;
 pub mod simulator;
 pub mod target;

@@ -10,12 +10,18 @@ use panopticon_sim::backfill::Backfill;
 use panopticon_sim::cli::{self, BackfillArgs, Command, ServeArgs};
 use panopticon_sim::client;
 use panopticon_sim::server::{self, Layout, Listen};
+use panopticon_sim::silence;
 use panopticon_sim::simulator::Simulator;
 use panopticon_sim::target::{BoundTarget, file_sd};
 
 fn main() -> ExitCode {
     let args: Vec<_> = std::env::args_os().skip(1).collect();
-    match cli::parse(args, std::env::var(cli::CONTROL_ENV).ok()) {
+    let env = cli::Env {
+        control: std::env::var(cli::CONTROL_ENV).ok(),
+        alertmanager: std::env::var(silence::ALERTMANAGER_ENV).ok(),
+        user: std::env::var("USER").ok(),
+    };
+    match cli::parse(args, env) {
         Ok(Command::Help) => {
             print!("{}", cli::USAGE);
             ExitCode::SUCCESS
@@ -34,19 +40,29 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Ok(Command::Client { control, call }) => match client::send(&control, &call) {
-            Ok(reply) => {
-                println!("{}", reply.trim_end());
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("panopticon-sim: {e}");
-                ExitCode::FAILURE
-            }
-        },
+        Ok(Command::Client { control, call }) => print_reply(client::send(&control, &call)),
+        Ok(Command::Alertmanager { url, call }) => {
+            print_reply(client::send_alertmanager(&url, &call))
+        }
         Err(e) => {
             eprintln!("panopticon-sim: {e}\n\n{}", cli::USAGE);
             ExitCode::from(2)
+        }
+    }
+}
+
+fn print_reply(reply: Result<String, client::ClientError>) -> ExitCode {
+    match reply {
+        Ok(reply) => {
+            let reply = reply.trim_end();
+            if !reply.is_empty() {
+                println!("{reply}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("panopticon-sim: {e}");
+            ExitCode::FAILURE
         }
     }
 }
