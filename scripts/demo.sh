@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # The demo: a simulated 4-node reference cluster, a real Prometheus scraping it (plus
-# this machine's own node_exporter as an extra host), and nginx with the shipped
-# configuration serving the release bundle and proxying Prometheus. Prints the URL and
-# how to inject faults; Ctrl-C stops everything it started.
+# this machine's own node_exporter as an extra host) and evaluating the reference
+# cluster's alerting rules (examples/alerts/), a real Alertmanager receiving its alerts,
+# and nginx with the shipped configuration serving the release bundle and proxying
+# Prometheus and Alertmanager. Prints the URL and how to inject faults, fire an alert and
+# silence one; Ctrl-C stops everything it started.
 #
 # Ports (override with the environment; defaults avoid a real Prometheus on 9090):
 #   PANOPTICON_DEMO_LISTEN      address nginx listens on       [127.0.0.1]
 #   PANOPTICON_DEMO_PORT        dashboard port                  [8080]
 #   PANOPTICON_DEMO_PROMETHEUS  Prometheus port                 [9391]
+#   PANOPTICON_DEMO_ALERTMANAGER Alertmanager port              [9393]
 #   PANOPTICON_DEMO_SIM_PORT    first simulator exporter port   [9300] (uses 4 per node)
 #   PANOPTICON_DEMO_SIM_CONTROL simulator control API port      [9290]
 #   PANOPTICON_DEMO_NODE_EXPORTER this machine's node_exporter  [9392]
@@ -20,6 +23,7 @@ source scripts/env.sh
 listen=${PANOPTICON_DEMO_LISTEN:-127.0.0.1}
 port=${PANOPTICON_DEMO_PORT:-8080}
 prom_port=${PANOPTICON_DEMO_PROMETHEUS:-9391}
+am_port=${PANOPTICON_DEMO_ALERTMANAGER:-9393}
 sim_port=${PANOPTICON_DEMO_SIM_PORT:-9300}
 sim_control=${PANOPTICON_DEMO_SIM_CONTROL:-9290}
 node_exporter_port=${PANOPTICON_DEMO_NODE_EXPORTER:-9392}
@@ -80,11 +84,33 @@ say "starting node_exporter (this machine, as an extra host)"
 prometheus-node-exporter --web.listen-address="127.0.0.1:$node_exporter_port" >"$run/node_exporter.log" 2>&1 &
 pids+=($!)
 
+# Alertmanager keeps the alerts and silences; it notifies nobody (no receiver sends).
+# Gossip off: it would listen on every interface and look for peers.
+cat >"$run/alertmanager.yml" <<YAML
+route:
+  receiver: none
+  group_wait: 0s
+  group_interval: 5s
+receivers:
+  - name: none
+YAML
+say "starting Alertmanager on 127.0.0.1:$am_port"
+prometheus-alertmanager --config.file="$run/alertmanager.yml" --storage.path="$run/alertmanager-data" \
+  --web.listen-address="127.0.0.1:$am_port" --cluster.listen-address= >"$run/alertmanager.log" 2>&1 &
+pids+=($!)
+wait_http "http://127.0.0.1:$am_port/-/ready" "Alertmanager"
+
 cat >"$run/prometheus.yml" <<YAML
 global:
   scrape_interval: 5s
   scrape_timeout: 4s
   evaluation_interval: 5s
+rule_files:
+  - "$PWD/examples/alerts/reference-cluster.rules.yml"
+alerting:
+  alertmanagers:
+    - static_configs:
+        - targets: ["127.0.0.1:$am_port"]
 scrape_configs:
   - job_name: cluster           # the simulator's targets; job and instance come from the file
     file_sd_configs:
@@ -106,6 +132,7 @@ wait_http "http://127.0.0.1:$prom_port/-/ready" "Prometheus"
 
 say "starting nginx on $listen:$port"
 PANOPTICON_ROOT="$PWD/dist" PANOPTICON_PROMETHEUS="127.0.0.1:$prom_port" \
+  PANOPTICON_ALERTMANAGER="127.0.0.1:$am_port" \
   PANOPTICON_LISTEN="$listen:$port" deploy/nginx/render.sh "$run/nginx" >/dev/null
 nginx -p "$run/nginx" -c "$run/nginx/nginx.conf" -e "$run/nginx/error.log" &
 pids+=($!)
@@ -120,7 +147,19 @@ cat <<MSG
     $sim_bin scenario gluster-not-writeable --control http://127.0.0.1:$sim_control
     $sim_bin scenarios --control http://127.0.0.1:$sim_control     # list all scenarios
     $sim_bin reset --control http://127.0.0.1:$sim_control         # back to healthy
+
+  Alerts (examples/alerts/reference-cluster.rules.yml): every scenario also fires the
+  rules that restate its checks (gluster-not-writeable: GlusterVolumeNotWriteable). An
+  alert that no check sees, so the alert alone turns Weave Net amber (after ~10 s):
+    $sim_bin set weave_ips 1000000 --node node-2 --control http://127.0.0.1:$sim_control
+  Silence it: Weave Net shows "maintenance", its alert muted with who, why and until when:
+    $sim_bin silence weave --minutes 30 --comment "IP range cleanup" --alertmanager http://127.0.0.1:$am_port
+    $sim_bin silences --alertmanager http://127.0.0.1:$am_port            # list (ids)
+    $sim_bin unsilence <silence id> --alertmanager http://127.0.0.1:$am_port
+    $sim_bin clear-overrides --control http://127.0.0.1:$sim_control     # the alert resolves
+
   Prometheus (direct, for debugging): http://127.0.0.1:$prom_port/
+  Alertmanager (direct; its UI can make silences too): http://127.0.0.1:$am_port/
   Logs: $run
 
   Ctrl-C stops everything.
