@@ -167,3 +167,5 @@ pub struct AlertSourceProblem {
     /// What that means for the statuses, in one sentence.
     pub consequence: String,
 }
+
+pub mod matcher;

@@ -19,6 +19,7 @@ pub use validate::{MAX_GRAPHS_PER_VIEW, MAX_SERIES_PER_GRAPH};
 use panopticon_core::Status;
 use panopticon_core::prom::{AnswerLimits, BaseUrl};
 
+use crate::alerts::matcher::Selector;
 use crate::rule::Rule;
 
 /// A whole, valid configuration. Only [`Config::from_yaml`] builds one, so an
@@ -47,6 +48,69 @@ pub struct Config {
     pub services: Vec<Service>,
     /// Graph views; the first is the overview.
     pub views: Vec<View>,
+    /// Where Alertmanager is read, if anywhere (`alertmanager:`); `None`:
+    /// no Alertmanager request at all.
+    pub alertmanager: Option<Alertmanager>,
+    /// How alerts are read and judged (`alerts:`).
+    pub alerts: AlertSettings,
+}
+
+/// How the browser reaches Alertmanager (read-only, through the shipped
+/// nginx's allow-list).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Alertmanager {
+    /// Base URL of its API, `/alertmanager` by default.
+    pub base_url: BaseUrl,
+    /// Per-request timeout in seconds (default 5): a slow Alertmanager is
+    /// its own problem and must not hold back the first status long.
+    pub timeout_secs: f64,
+}
+
+/// What `alerts:` says, with its defaults.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AlertSettings {
+    /// Read Prometheus's alerting rules (`GET /api/v1/rules?type=alert`).
+    /// Default: whenever a service declares `alerts:`.
+    pub prometheus: bool,
+    /// Severity label value -> the status a firing alert raises (`None`:
+    /// listed, no status). Defaults `critical`, `warning`, `info`/`none`,
+    /// overridden or extended by the file.
+    pub severity: Vec<(String, Option<Status>)>,
+    /// For any other severity, or none.
+    pub default_severity: Option<Status>,
+}
+
+impl AlertSettings {
+    /// The status a firing alert of `severity` raises (`None`: none).
+    pub fn status_of(&self, severity: Option<&str>) -> Option<Status> {
+        severity
+            .and_then(|s| self.severity.iter().find(|(k, _)| k == s))
+            .map_or(self.default_severity, |(_, status)| *status)
+    }
+}
+
+impl Default for AlertSettings {
+    fn default() -> Self {
+        AlertSettings {
+            prometheus: false,
+            severity: vec![
+                ("critical".to_owned(), Some(Status::Critical)),
+                ("warning".to_owned(), Some(Status::Warning)),
+                ("info".to_owned(), None),
+                ("none".to_owned(), None),
+            ],
+            default_severity: Some(Status::Warning),
+        }
+    }
+}
+
+impl Config {
+    /// Whether any alert source is read at all.
+    pub fn reads_alerts(&self) -> bool {
+        self.alerts.prometheus || self.alertmanager.is_some()
+    }
 }
 
 impl Config {
@@ -235,6 +299,8 @@ pub struct Service {
     pub checks: Vec<Check>,
     /// Services this one needs.
     pub depends_on: Vec<Dependency>,
+    /// Its alerts: those any of these selectors matches (`alerts:`).
+    pub alerts: Vec<Selector>,
 }
 
 /// An edge of the dependency graph: `service` is needed by the owner.

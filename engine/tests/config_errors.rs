@@ -1,5 +1,6 @@
 //! Every bad configuration is rejected with file, line, column and a sentence.
 
+use panopticon_core::Status;
 use panopticon_engine::Config;
 
 fn check(yaml: &str, expect: &[&str]) {
@@ -53,7 +54,7 @@ fn syntax_and_shape_errors() {
     check(
         "services:\n  - id: a\n    colour: red\n",
         &[
-            "panopticon.yaml:3:5: unknown field `colour`, expected one of id, name, description, owner, runbook, instances, up, checks, depends_on",
+            "panopticon.yaml:3:5: unknown field `colour`, expected one of id, name, description, owner, runbook, instances, up, checks, depends_on, alerts",
         ],
     );
     check(
@@ -355,4 +356,79 @@ fn an_empty_file_says_what_a_configuration_needs() {
             ],
         );
     }
+}
+
+#[test]
+fn alert_settings_and_matchers() {
+    let c = Config::from_yaml(
+        "alerts.yaml",
+        r#"alertmanager: {}
+alerts:
+  severity:
+    page: critical
+    info: warning
+services:
+  - id: consul
+    alerts: ['{service="consul"}', '{job=~"consul.*"}']
+"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let am = c
+        .alertmanager
+        .as_ref()
+        .expect("alertmanager: {} reads Alertmanager");
+    assert_eq!(am.base_url.to_string(), "/alertmanager");
+    assert!((am.timeout_secs - 5.0).abs() < f64::EPSILON);
+    assert!(
+        c.alerts.prometheus,
+        "on by default once a service declares alerts:"
+    );
+    assert_eq!(c.alerts.status_of(Some("page")), Some(Status::Critical));
+    assert_eq!(c.alerts.status_of(Some("info")), Some(Status::Warning));
+    assert_eq!(c.alerts.status_of(Some("none")), None);
+    assert_eq!(c.alerts.status_of(Some("whatever")), Some(Status::Warning));
+    assert_eq!(c.alerts.status_of(None), Some(Status::Warning));
+    assert_eq!(c.services[0].alerts.len(), 2);
+    // Without alerts anywhere, nothing is read.
+    let plain = Config::from_yaml(
+        "plain.yaml",
+        "services:\n  - id: a\n    checks:\n      - id: up\n        query: up\n        rule: { kind: quorum }\n",
+    )
+    .unwrap();
+    assert!(!plain.reads_alerts());
+}
+
+#[test]
+fn alert_mistakes_point_at_their_line() {
+    check(
+        r#"alertmanager:
+  base_url: "javascript:alert(1)"
+  timeout_secs: 0
+alerts:
+  severity:
+    page: critcal
+  default_severity: loud
+services:
+  - id: consul
+    alerts:
+      - '{service="consul"'
+      - '{job=~"consul("}'
+      - '{}'
+"#,
+        &[
+            r#"panopticon.yaml:2:13: alertmanager.base_url "javascript:alert(1)" is not a link the dashboard will show: only http(s) and relative links are allowed, not `javascript:`"#,
+            "panopticon.yaml:3:17: alertmanager.timeout_secs must be a positive number, got 0",
+            "panopticon.yaml:6:11: unknown variant `critcal`, expected one of critical, warning, none (did you mean `critical`?)",
+            "panopticon.yaml:7:21: unknown variant `loud`, expected one of critical, warning, none",
+            r#"panopticon.yaml:11:9: alert matcher "{service=\"consul\"": expected `,` or `}` at character 18"#,
+            r#"panopticon.yaml:12:9: alert matcher "{job=~\"consul(\"}": bad regular expression "consul(": found open group without closing ')'"#,
+            r#"panopticon.yaml:13:9: alert matcher "{}": matches every alert (each matcher accepts an empty label); add at least one matcher that needs a value, e.g. {service="…"}"#,
+        ],
+    );
+    check(
+        "alerts:\n  prometheus: false\nservices:\n  - id: a\n    alerts: ['{service=\"a\"}']\n",
+        &[
+            "panopticon.yaml:2:15: services declare alerts: but no alert source is read (alerts.prometheus is false and there is no alertmanager:)",
+        ],
+    );
 }

@@ -4,6 +4,8 @@ use std::fmt;
 
 use panopticon_core::prom::BaseUrlError;
 
+use crate::alerts::matcher::MatcherProblem;
+
 /// Why a configuration was rejected. `Display` gives one line per problem,
 /// each `file:line:column: what is wrong`, ready to show to the operator.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -214,6 +216,19 @@ pub enum Problem {
         /// Why.
         problem: BaseUrlError,
     },
+    /// An alert matcher that is not Prometheus's selector syntax.
+    #[error("alert matcher {matcher:?}: {problem}")]
+    Matcher {
+        /// The selector as written.
+        matcher: String,
+        /// What is wrong with it.
+        problem: MatcherProblem,
+    },
+    /// Services declare `alerts:` but no source of alerts is read.
+    #[error(
+        "services declare alerts: but no alert source is read (alerts.prometheus is false and there is no alertmanager:)"
+    )]
+    NoAlertSource,
     /// An empty or otherwise unusable id.
     #[error("{what} id {id:?} must be non-empty and use only letters, digits, '-' and '_'")]
     BadId {

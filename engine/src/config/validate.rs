@@ -11,12 +11,13 @@ use panopticon_core::sorting;
 
 use super::error::{ConfigError, ConfigIssue, Problem};
 use super::promql::check_promql;
-use super::wire::{WireConfig, WireCount, WireGraph, WireRule, WireService, WireView};
+use super::wire::{WireAlerts, WireConfig, WireCount, WireGraph, WireRule, WireService, WireView};
 use super::yaml::{Location, Spanned, Word};
 use super::{
-    Aggregation, Check, Config, DEFAULT_FORGET_SILENT_AFTER_SECS, DataSource, Dependency, Graph,
-    GraphThreshold, Link, Service, Strength, View,
+    Aggregation, AlertSettings, Alertmanager, Check, Config, DEFAULT_FORGET_SILENT_AFTER_SECS,
+    DataSource, Dependency, Graph, GraphThreshold, Link, Service, Strength, View,
 };
+use crate::alerts::matcher::Selector;
 use crate::rule::{Direction, ExpectCount, Expectation, LabelState, Rule, Threshold};
 
 /// More graphs than this do not fit one readable screen (docs/semantics.md, "The screen").
@@ -55,6 +56,16 @@ const AGGREGATIONS: &[(&str, Aggregation)] = &[
 ];
 const DIRECTIONS: &[(&str, Direction)] =
     &[("above", Direction::Above), ("below", Direction::Below)];
+/// What an alert's severity can raise: a status, or none (listed only).
+const SEVERITY_TARGETS: &[(&str, Option<Status>)] = &[
+    ("critical", Some(Status::Critical)),
+    ("warning", Some(Status::Warning)),
+    ("none", None),
+];
+/// Alertmanager's API behind the shipped nginx.
+const DEFAULT_ALERTMANAGER_URL: &str = "/alertmanager";
+/// Seconds an Alertmanager request may take.
+const DEFAULT_ALERTMANAGER_TIMEOUT_SECS: f64 = 5.0;
 const STATUSES: &[(&str, Status)] = &[
     ("healthy", Status::Healthy),
     ("unknown", Status::Unknown),
@@ -260,8 +271,21 @@ pub(super) fn validate(source_name: &str, wire: WireConfig) -> Result<Config, Co
             view(&mut issues, v)
         })
         .collect();
+    let alertmanager = alertmanager(&mut issues, &wire);
+    let declares_alerts = services.iter().any(|s| !s.alerts.is_empty());
+    let alerts = alert_settings(&mut issues, wire.alerts.as_ref(), declares_alerts);
+    if declares_alerts && !alerts.prometheus && alertmanager.is_none() {
+        let at = wire
+            .alerts
+            .as_ref()
+            .and_then(|a| a.prometheus.as_ref())
+            .map_or(wire.services.referenced, |p| p.referenced);
+        issues.push(&at, Problem::NoAlertSource);
+    }
     if issues.0.is_empty() {
         Ok(Config {
+            alertmanager,
+            alerts,
             source_name: source_name.to_owned(),
             datasource,
             instances,
@@ -339,12 +363,88 @@ fn datasource(issues: &mut Issues, wire: &WireConfig) -> DataSource {
     }
 }
 
+fn alertmanager(issues: &mut Issues, wire: &WireConfig) -> Option<Alertmanager> {
+    let w = &wire.alertmanager.as_ref()?.value;
+    let default_url = || BaseUrl::parse(DEFAULT_ALERTMANAGER_URL).unwrap_or_default();
+    let base_url = match &w.base_url {
+        None => default_url(),
+        Some(u) => match issues.link("alertmanager.base_url", u) {
+            Some(link) if !link.as_str().is_empty() => match BaseUrl::parse(link.as_str()) {
+                Ok(base) => base,
+                Err(problem) => {
+                    issues.push(&u.referenced, Problem::BaseUrl { problem });
+                    default_url()
+                }
+            },
+            _ => default_url(),
+        },
+    };
+    Some(Alertmanager {
+        base_url,
+        timeout_secs: issues.positive(
+            "alertmanager.timeout_secs",
+            w.timeout_secs.as_ref(),
+            DEFAULT_ALERTMANAGER_TIMEOUT_SECS,
+        ),
+    })
+}
+
+fn alert_settings(
+    issues: &mut Issues,
+    wire: Option<&WireAlerts>,
+    declares_alerts: bool,
+) -> AlertSettings {
+    let mut settings = AlertSettings {
+        prometheus: declares_alerts,
+        ..AlertSettings::default()
+    };
+    let Some(w) = wire else {
+        return settings;
+    };
+    if let Some(p) = &w.prometheus {
+        settings.prometheus = p.value;
+    }
+    for (value, target) in w.severity.iter().flatten() {
+        if let Some(status) = issues.word(target, SEVERITY_TARGETS) {
+            match settings.severity.iter_mut().find(|(k, _)| k == value) {
+                Some(entry) => entry.1 = status,
+                None => settings.severity.push((value.clone(), status)),
+            }
+        }
+    }
+    if let Some(d) = &w.default_severity
+        && let Some(status) = issues.word(d, SEVERITY_TARGETS)
+    {
+        settings.default_severity = status;
+    }
+    settings
+}
+
 fn service(issues: &mut Issues, s: &WireService, global_n: u32) -> Service {
     let n = issues.count("instances", s.instances.as_ref(), global_n);
     if let Some(up) = &s.up {
         issues.promql(up);
     }
-    if s.checks.is_empty() && s.depends_on.is_empty() {
+    let alerts: Vec<Selector> = s
+        .alerts
+        .iter()
+        .flatten()
+        .filter_map(|m| {
+            Selector::parse(&m.value)
+                .map_err(|problem| {
+                    issues.push(
+                        &m.referenced,
+                        Problem::Matcher {
+                            matcher: m.value.clone(),
+                            problem,
+                        },
+                    );
+                })
+                .ok()
+        })
+        .collect();
+    let declares_alerts = s.alerts.as_ref().is_some_and(|a| !a.is_empty());
+    if s.checks.is_empty() && s.depends_on.is_empty() && !declares_alerts {
         issues.push(
             &s.id.referenced,
             Problem::Unjudged {
@@ -408,6 +508,7 @@ fn service(issues: &mut Issues, s: &WireService, global_n: u32) -> Service {
                     .unwrap_or(Strength::Hard),
             })
             .collect(),
+        alerts,
     }
 }
 

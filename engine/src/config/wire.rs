@@ -46,6 +46,31 @@ pub(super) struct WireConfig {
     pub services: Spanned<Vec<WireService>>,
     #[serde(default)]
     pub views: Vec<WireView>,
+    #[serde(default)]
+    pub alertmanager: Option<Spanned<WireAlertmanager>>,
+    #[serde(default)]
+    pub alerts: Option<WireAlerts>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct WireAlertmanager {
+    #[serde(default)]
+    pub base_url: Option<Spanned<String>>,
+    #[serde(default)]
+    pub timeout_secs: Option<Spanned<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct WireAlerts {
+    #[serde(default)]
+    pub prometheus: Option<Spanned<bool>>,
+    /// Severity label value -> `critical`, `warning` or `none`.
+    #[serde(default)]
+    pub severity: Option<BTreeMap<String, Spanned<Word>>>,
+    #[serde(default)]
+    pub default_severity: Option<Spanned<Word>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -87,6 +112,9 @@ pub(super) struct WireService {
     pub checks: Vec<WireCheck>,
     #[serde(default)]
     pub depends_on: Vec<WireDependency>,
+    /// Prometheus label matchers selecting the service's alerts (a list = OR).
+    #[serde(default)]
+    pub alerts: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]
