@@ -1,12 +1,18 @@
 // The system under test, assembled from the end-to-end harness: the simulator, a real
-// Prometheus scraping it, nginx with the shipped configuration serving the release
-// bundle (plus the benchmark's configuration files) and proxying Prometheus — once
+// Prometheus scraping it and evaluating the reference alerting rules, a real Alertmanager
+// receiving their alerts, nginx with the shipped configuration serving the release
+// bundle (plus the benchmark's configuration files) and proxying both — Prometheus once
 // directly and once through the slow proxy, for the latency figures; optionally with
 // the TLS + HTTP/2 listener too, and a slow proxy in front of nginx that holds back
 // every request of the page.
+import path from 'node:path';
 import {
-  makeSite, simBin, simScrapeConfigs, startNginx, startProcess, startPrometheus, startSim, waitFor,
+  makeSite, repoRoot, simBin, simScrapeConfigs, startAlertmanager, startNginx, startProcess, startPrometheus, startSim,
+  waitFor,
 } from '../../tests/e2e/harness.mjs';
+
+/** The reference cluster's alerting rules, which the benchmark's Prometheus evaluates. */
+const RULES = path.join(repoRoot, 'examples/alerts/reference-cluster.rules.yml');
 import { startSlowProxy } from './slow-proxy.mjs';
 
 /** An instant query straight to Prometheus (not through the app), for readiness checks. */
@@ -25,11 +31,14 @@ export async function promValue(prom, expr) {
  * TLS + HTTP/2 listener (`tlsUrl`) with a throwaway certificate; launch the browser with
  * `browserArgs` so it trusts them. `frontDelayMs` > 0: `stack.front.url` is a slow proxy in
  * front of nginx holding every request (page, bundle, configuration, queries) back that
- * long, and with `tls` `stack.frontTls.url` the same over TLS + HTTP/2. Returns the URLs and `stop()`, which stops what was started, in reverse order,
- * even after a failure half-way.
+ * long, and with `tls` `stack.frontTls.url` the same over TLS + HTTP/2. `alertmanager`
+ * (default on: the reference configuration declares one): an Alertmanager
+ * (`stack.am`) that Prometheus sends the reference rules' alerts to and every nginx
+ * proxies (directly, never through the slow proxy). Returns the URLs and `stop()`, which
+ * stops what was started, in reverse order, even after a failure half-way.
  */
 export async function startStack({
-  nodes = 4, files = {}, scrapeInterval = '1s', slowProxy = false, tls = false, frontDelayMs = 0,
+  nodes = 4, files = {}, scrapeInterval = '1s', slowProxy = false, tls = false, frontDelayMs = 0, alertmanager = true,
 } = {}) {
   const started = [];
   const stack = {
@@ -50,19 +59,26 @@ export async function startStack({
         scrape_timeout: scrapeInterval, static_configs: [{ targets: [stack.sim.targets[0].address] }],
       }]
       : simScrapeConfigs(stack.sim, { interval: scrapeInterval, timeout: scrapeInterval === '1s' ? '900ms' : scrapeInterval });
-    stack.prom = await startPrometheus({ scrapeConfigs, scrapeInterval });
+    if (alertmanager) {
+      stack.am = await startAlertmanager();
+      started.push(stack.am);
+    }
+    stack.prom = await startPrometheus({
+      scrapeConfigs, scrapeInterval, ruleFiles: alertmanager ? [RULES] : [], alertmanagers: stack.am ? [stack.am.address] : [],
+    });
     started.push(stack.prom);
     stack.site = makeSite(files);
     started.push({ stop: async () => stack.site.remove() });
     // The soak fires refreshes back to back from one address: the shipped
     // per-client rate limit would answer 429, which is not what is measured.
     const env = { PANOPTICON_RATE_LIMIT: 'off' };
-    stack.nginx = await startNginx({ prometheus: `127.0.0.1:${stack.prom.port}`, root: stack.site.dir, tls, env });
+    const am = stack.am?.address;
+    stack.nginx = await startNginx({ prometheus: `127.0.0.1:${stack.prom.port}`, alertmanager: am, root: stack.site.dir, tls, env });
     started.push(stack.nginx);
     if (slowProxy) {
       stack.proxy = await startSlowProxy(`127.0.0.1:${stack.prom.port}`);
       started.push(stack.proxy);
-      stack.slowNginx = await startNginx({ prometheus: stack.proxy.address, root: stack.site.dir, tls, env });
+      stack.slowNginx = await startNginx({ prometheus: stack.proxy.address, alertmanager: am, root: stack.site.dir, tls, env });
       started.push(stack.slowNginx);
     }
     if (frontDelayMs > 0) {
