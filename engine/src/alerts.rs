@@ -168,4 +168,8 @@ pub struct AlertSourceProblem {
     pub consequence: String,
 }
 
+mod judge;
 pub mod matcher;
+
+pub use judge::AlertAnswers;
+pub(crate) use judge::{AlertMemory, AlertPart, Judgement};

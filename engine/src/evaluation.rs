@@ -25,7 +25,7 @@ use std::collections::{HashMap, VecDeque};
 use panopticon_core::Status;
 use panopticon_core::sorting;
 
-use crate::alerts::{ServiceAlerts, UnmatchedAlerts};
+use crate::alerts::{AlertAnswers, AlertMemory, AlertPart, Judgement};
 use crate::check::{self, Inputs, QueryOutcome};
 use crate::config::{Config, Service, Strength};
 use crate::propagate::{Propagated, propagate};
@@ -44,6 +44,8 @@ pub struct Engine {
     /// Per service, per check.
     checks: Vec<Vec<CheckState>>,
     services: Vec<ServiceState>,
+    /// The silences last read, applied while Alertmanager cannot be read.
+    alerts: AlertMemory,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -96,6 +98,7 @@ impl Engine {
             deps,
             checks,
             services,
+            alerts: AlertMemory::default(),
         }
     }
 
@@ -159,28 +162,50 @@ impl Engine {
 
     /// Judges the cluster from this round's query outcomes (keyed by
     /// expression; a missing key counts as "no result yet") at time `now`
-    /// (Unix seconds), updating holds and history.
+    /// (Unix seconds), updating holds and history. The checks alone: alert
+    /// sources not asked (see [`Engine::evaluate_with_alerts`]).
     pub fn evaluate(&mut self, now: f64, results: &HashMap<String, QueryOutcome>) -> Snapshot {
+        self.evaluate_with_alerts(now, results, &AlertAnswers::default())
+    }
+
+    /// Judges the cluster from this round's query outcomes and the alert
+    /// sources' answers (docs/semantics.md, "Alerts"): a service's own
+    /// status is the worst of its checks and its alert part.
+    pub fn evaluate_with_alerts(
+        &mut self,
+        now: f64,
+        results: &HashMap<String, QueryOutcome>,
+        alerts: &AlertAnswers,
+    ) -> Snapshot {
         let check_snapshots: Vec<Vec<CheckSnapshot>> = (0..self.config.services.len())
             .map(|si| self.evaluate_checks(si, now, results))
             .collect();
+        let judgement = self.alerts.judge(&self.config, now, alerts);
         let own: Vec<Status> = check_snapshots
             .iter()
-            .map(|snaps| {
-                Status::worst_of(snaps.iter().map(|c| c.status)).unwrap_or(Status::Healthy)
+            .zip(&judgement.services)
+            .map(|(snaps, (service_alerts, _, _))| {
+                Status::worst_of(snaps.iter().map(|c| c.status).chain(service_alerts.status))
+                    .unwrap_or(Status::Healthy)
             })
             .collect();
         let propagated = propagate(&own, &self.deps);
         let mut counts = StatusCounts::default();
+        let Judgement {
+            services: alert_parts,
+            unmatched,
+        } = judgement;
         let services: Vec<ServiceSnapshot> = check_snapshots
             .into_iter()
+            .zip(alert_parts)
             .enumerate()
-            .map(|(si, checks)| {
+            .map(|(si, (checks, alert_part))| {
                 let p = &propagated[si];
                 counts.add(p.effective);
-                self.service_snapshot(si, now, own[si], p, checks)
+                self.service_snapshot(si, now, own[si], p, checks, alert_part)
             })
             .collect();
+        let maintenance = services.iter().filter(|s| s.maintenance.is_some()).count();
         let cluster =
             Status::worst_of(services.iter().map(|s| s.effective)).unwrap_or(Status::Unknown);
         Snapshot {
@@ -190,8 +215,8 @@ impl Engine {
             summary: summarize(cluster, &services),
             recent: recent(&services),
             services,
-            unmatched_alerts: UnmatchedAlerts::default(),
-            maintenance: 0,
+            unmatched_alerts: unmatched,
+            maintenance,
         }
     }
 
@@ -254,6 +279,7 @@ impl Engine {
         own: Status,
         p: &Propagated,
         checks: Vec<CheckSnapshot>,
+        (alerts, alert_reasons, maintenance): AlertPart,
     ) -> ServiceSnapshot {
         let service = &self.config.services[si];
         // The reason that sets the status first (critical before warning
@@ -263,10 +289,20 @@ impl Engine {
             .filter(|c| c.status != Status::Healthy || c.pending.is_some())
             .collect();
         sorting::sort_by_key(&mut telling, |c| std::cmp::Reverse(c.status));
-        let mut reasons: Vec<String> = telling
+        // Alert reasons join the checks' by status (stable: at one status,
+        // checks first, as the configuration lists them).
+        let mut told: Vec<(Status, String)> = telling
             .iter()
-            .map(|c| format!("{}: {} — {}", service.name, c.name, c.outcome.reason))
+            .map(|c| {
+                (
+                    c.status,
+                    format!("{}: {} — {}", service.name, c.name, c.outcome.reason),
+                )
+            })
+            .chain(alert_reasons)
             .collect();
+        sorting::sort_by_key(&mut told, |r| std::cmp::Reverse(r.0));
+        let mut reasons: Vec<String> = told.into_iter().map(|r| r.1).collect();
         let others: Vec<&Service> = p
             .root_causes
             .iter()
@@ -311,8 +347,8 @@ impl Engine {
             checks,
             reasons,
             transitions: state.transitions.iter().cloned().collect(),
-            alerts: ServiceAlerts::default(),
-            maintenance: None,
+            alerts,
+            maintenance,
         }
     }
 }

@@ -30,7 +30,9 @@ use panopticon_core::clock::ClockReading;
 use panopticon_core::prom::{QueryError, QueryResult};
 use panopticon_core::sorting;
 
-use crate::alerts::AlertSourceProblem;
+use panopticon_core::alerts::{AlertAnswer, AlertRequest, AlertSource, AlertSourceError};
+
+use crate::alerts::{AlertAnswers, AlertSourceProblem};
 use crate::config::Config;
 use crate::evaluation::Engine;
 use crate::freshness::{self, Freshness, format_age};
@@ -59,6 +61,8 @@ pub struct Monitor {
     slow: Option<f64>,
     /// Server minus browser clock, in seconds, from the latest `Date` header.
     skew: Option<f64>,
+    /// The alert sources that cannot be read, as of the latest answers.
+    alert_errors: Vec<(AlertSource, AlertSourceError)>,
 }
 
 /// One refresh in progress: a new one does not start while it runs (like a
@@ -74,6 +78,19 @@ struct Round {
     answered: usize,
     /// The answers so far, keyed by the checks' own spelling.
     answers: Outcomes,
+    /// The alert sources' requests asked with the checks' queries.
+    alerts_asked: Vec<AlertRequest>,
+    /// How many of them have answered.
+    alerts_answered: usize,
+    /// Their answers so far.
+    alert_answers: AlertAnswers,
+}
+
+impl Round {
+    /// Every query and every alert request has answered.
+    fn complete(&self) -> bool {
+        self.answered >= self.asked.len() && self.alerts_answered >= self.alerts_asked.len()
+    }
 }
 
 /// What the refresh cycle does when its interval comes round.
@@ -138,6 +155,7 @@ impl Monitor {
             round: None,
             slow: None,
             skew: None,
+            alert_errors: Vec::new(),
         }
     }
 
@@ -145,12 +163,71 @@ impl Monitor {
     /// expressions as sent, see [`Monitor::queries`]). A refresh still running
     /// is given up (its client requests are cancelled by the caller).
     pub fn begin(&mut self, now: f64, asked: Vec<String>) {
+        let alerts_asked = self.alert_requests();
+        let alert_answers = if alerts_asked.is_empty() {
+            AlertAnswers::default()
+        } else {
+            AlertAnswers::asked()
+        };
         self.round = Some(Round {
             started: now,
             asked,
             answered: 0,
             answers: Outcomes::new(),
+            alerts_asked,
+            alerts_answered: 0,
+            alert_answers,
         });
+    }
+
+    /// The alert sources' requests every refresh asks, with the checks'
+    /// queries (none without `alerts:` or `alertmanager:`).
+    pub fn alert_requests(&self) -> Vec<AlertRequest> {
+        let config = self.config();
+        AlertRequest::each_refresh(config.alerts.prometheus, config.alertmanager.is_some())
+    }
+
+    /// One alert source's answer of the running refresh arrived at `now`.
+    /// Returns whether that completed the refresh (which is then judged).
+    /// A failure is said at once, as the source's own.
+    pub fn alert_answer(
+        &mut self,
+        now: f64,
+        request: AlertRequest,
+        outcome: Result<AlertAnswer, AlertSourceError>,
+    ) -> bool {
+        let Some(round) = &mut self.round else {
+            return false;
+        };
+        if !round.alerts_asked.contains(&request) {
+            return false;
+        }
+        round.alerts_answered += 1;
+        if let Err(e) = &outcome
+            && !e.is_canceled()
+        {
+            let source = request.source();
+            self.alert_errors.retain(|(s, _)| *s != source);
+            self.alert_errors.push((source, e.clone()));
+            sorting::sort_by_key(&mut self.alert_errors, |(s, _)| *s);
+        }
+        round.alert_answers.take(request, outcome);
+        self.finish_if_complete(now)
+    }
+
+    /// Judges the running refresh once everything asked has answered.
+    fn finish_if_complete(&mut self, now: f64) -> bool {
+        if !self.round.as_ref().is_some_and(Round::complete) {
+            return false;
+        }
+        let Some(done) = self.round.take() else {
+            return false;
+        };
+        let took = (now - done.started).max(0.0);
+        let interval = self.config().datasource.refresh_secs;
+        self.slow = (took > interval).then_some(took);
+        self.ingest_with_alerts(done.started, done.answers, &done.alert_answers);
+        true
     }
 
     /// What to do when the refresh interval comes round at `now`. A refresh
@@ -171,8 +248,9 @@ impl Monitor {
         // is "no result yet", unknown) rather than show nothing current.
         if self.freshness(now) != Freshness::Fresh && round.answered > 0 {
             let partial = round.answers.clone();
+            let alerts = round.alert_answers.clone();
             let started = round.started;
-            self.ingest(started, partial);
+            self.ingest_with_alerts(started, partial, &alerts);
         }
         Next::Wait
     }
@@ -208,14 +286,7 @@ impl Monitor {
             }
             return false;
         }
-        let Some(done) = self.round.take() else {
-            return false;
-        };
-        let took = (now - done.started).max(0.0);
-        let interval = self.config().datasource.refresh_secs;
-        self.slow = (took > interval).then_some(took);
-        self.ingest(done.started, done.answers);
-        true
+        self.finish_if_complete(now)
     }
 
     /// A look at the server's clock (an answer's `Date` header): from now on
@@ -259,6 +330,19 @@ impl Monitor {
     /// once the known state has expired, is it asked with the failures, so
     /// the statuses and the history say unknown with the error.
     pub fn ingest(&mut self, now: f64, outcomes: Outcomes) {
+        self.ingest_with_alerts(now, outcomes, &AlertAnswers::default());
+    }
+
+    /// Takes one refresh's answers, the alert sources' included (see
+    /// [`Monitor::ingest`]); each alert source's failure is kept as its own.
+    pub fn ingest_with_alerts(&mut self, now: f64, outcomes: Outcomes, alerts: &AlertAnswers) {
+        if alerts.asked {
+            let config = self.engine.config();
+            self.alert_errors = [AlertSource::PrometheusRules, AlertSource::Alertmanager]
+                .into_iter()
+                .filter_map(|s| alerts.failure(config, s).map(|e| (s, e)))
+                .collect();
+        }
         let mut warnings: Vec<String> = outcomes
             .values()
             .filter_map(|r| r.as_ref().ok())
@@ -279,7 +363,10 @@ impl Monitor {
         // Judged at the server's time: Prometheus answered for its own now,
         // and a skewed browser clock must not make that look stale or future.
         let server_now = self.server_now(now);
-        self.last = Some(Arc::new(self.engine.evaluate(server_now, &outcomes)));
+        self.last = Some(Arc::new(
+            self.engine
+                .evaluate_with_alerts(server_now, &outcomes, alerts),
+        ));
     }
 
     /// The latest evaluation as the engine made it (for tests and tools;
@@ -370,7 +457,6 @@ impl Monitor {
             },
         });
         OnScreen {
-            snapshot,
             freshness,
             stale,
             summary,
@@ -379,9 +465,43 @@ impl Monitor {
             last_success: self.last_success,
             slow: self.slow_notice(now),
             clock_skew: self.skew_notice(),
-            alert_source_errors: Vec::new(),
-            maintenance: 0,
+            alert_source_errors: self.alert_problems(),
+            maintenance: snapshot.as_ref().map_or(0, |s| s.maintenance),
+            snapshot,
         }
+    }
+
+    /// Each alert source that cannot be read, with what that means for
+    /// the statuses (worded by which other source still counts).
+    fn alert_problems(&self) -> Vec<AlertSourceProblem> {
+        let config = self.config();
+        let failing = |s: AlertSource| self.alert_errors.iter().any(|(f, _)| *f == s);
+        let rules_count = config.alerts.prometheus && !failing(AlertSource::PrometheusRules);
+        let am_counts = config.alertmanager.is_some() && !failing(AlertSource::Alertmanager);
+        self.alert_errors
+            .iter()
+            .map(|(source, error)| {
+                let consequence = match source {
+                    AlertSource::Alertmanager if rules_count => {
+                        "Firing alerts from Prometheus still count; silences last read stay \
+                         applied until they end. Check-based statuses are unaffected."
+                    }
+                    AlertSource::PrometheusRules if am_counts => {
+                        "Alertmanager's firing alerts still count; pending alerts and failing \
+                         rules are not known. Check-based statuses are unaffected."
+                    }
+                    _ => {
+                        "Services that declare alerts show them as unknown. Check-based \
+                         statuses are unaffected."
+                    }
+                };
+                AlertSourceProblem {
+                    source: *source,
+                    message: error.describe(*source),
+                    consequence: consequence.to_owned(),
+                }
+            })
+            .collect()
     }
 
     /// Said when the browser's clock is off by more than [`SKEW_NOTICE_SECS`].
