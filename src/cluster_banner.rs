@@ -7,6 +7,7 @@ use panopticon_core::Status;
 use panopticon_engine::snapshot::Announcement;
 use panopticon_engine::{Snapshot, Summary};
 
+use crate::maintenance_count::MaintenanceCount;
 use crate::untrusted::{SENTENCE_CHARS, Untrusted};
 
 /// Colour, icon and word of the cluster status, the count of services per
@@ -23,6 +24,9 @@ pub fn ClusterBanner(
     /// The statuses shown are last-known ones.
     #[prop(into)]
     stale: Signal<bool>,
+    /// How many services are in maintenance.
+    #[prop(into)]
+    maintenance: Signal<usize>,
 ) -> impl IntoView {
     let status = move || summary.with(|s| s.status);
     // The parts of the sentence, each in its own element; the status word is
@@ -109,6 +113,7 @@ pub fn ClusterBanner(
                 </div>
             </div>
             <ul class="banner-counts" aria-label="Services per status">{counts}</ul>
+            <MaintenanceCount count=maintenance />
             <Show when=move || stale.get()>
                 <span class="banner-stale" data-testid="stale-marker">"STALE — last known state"</span>
             </Show>

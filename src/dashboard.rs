@@ -6,6 +6,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use panopticon_engine::Config;
 
+use crate::alert_source_error::AlertSourceError;
 use crate::cluster_banner::ClusterBanner;
 use crate::first_refresh::built_after_first_status;
 use crate::graph_list::GraphList;
@@ -72,9 +73,15 @@ pub fn Dashboard(
             // screen reader's "skip to main" lands on the status.
             <main class="dashboard-main">
                 <SourceAlert alert=live.source_alert warnings=live.warnings />
+                <AlertSourceError problems=live.alert_source_errors />
                 <SourceNotice message=live.slow testid="source-slow" />
                 <SourceNotice message=live.clock_skew testid="clock-skew" />
-                <ClusterBanner snapshot=live.snapshot summary=live.summary stale=live.stale />
+                <ClusterBanner
+                    snapshot=live.snapshot
+                    summary=live.summary
+                    stale=live.stale
+                    maintenance=live.maintenance
+                />
                 <Show when=is_overview fallback=graphs>
                     <Overview
                         config=Arc::clone(&config)

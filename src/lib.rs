@@ -6,6 +6,7 @@
 // where long functions hide logic, keep it).
 #![allow(clippy::too_many_lines)]
 
+mod alert_source_error;
 mod app;
 mod cluster_banner;
 mod config_error;
@@ -17,6 +18,7 @@ mod first_refresh;
 mod graph_list;
 mod graph_panel;
 mod history_store;
+mod maintenance_count;
 mod overview;
 mod recent_changes;
 mod refresh;
@@ -29,6 +31,7 @@ mod theme_toggle;
 pub mod timing;
 mod top_bar;
 mod transition_list;
+mod unmatched_alerts;
 mod untrusted;
 mod url_state;
 mod view_tabs;

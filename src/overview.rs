@@ -11,6 +11,7 @@ use crate::graph_list::GraphList;
 use crate::recent_changes::RecentChanges;
 use crate::refresh::{GraphSlot, LiveState};
 use crate::service_detail::ServiceDetail;
+use crate::unmatched_alerts::UnmatchedAlerts;
 
 /// The overview's panels.
 #[component]
@@ -42,6 +43,7 @@ pub fn Overview(
         <div class="overview" class:no-graphs=no_graphs>
             <section class="panel diagram-panel" aria-label="Service dependencies">
                 {diagram}
+                <UnmatchedAlerts snapshot=snapshot />
                 <RecentChanges snapshot=snapshot />
             </section>
             <div class="side">

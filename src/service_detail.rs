@@ -1,5 +1,5 @@
-//! Everything about one service: checks, instances, expressions, thresholds,
-//! transitions, runbook.
+//! Everything about one service: alerts, checks, instances, expressions,
+//! thresholds, transitions, runbook.
 //!
 //! Built once per selected service; a refresh writes only the values that
 //! changed (nothing at all when the service's part of the snapshot did not),
@@ -8,6 +8,10 @@
 //! one element down, so what the reader is at (a row, an item, a text
 //! selection, a screen reader's place) stays with its element.
 
+mod alert_item;
+mod alert_list;
+mod alert_silence;
+mod alert_text;
 #[cfg(all(test, target_arch = "wasm32"))]
 mod browser_tests;
 mod check_card;
@@ -22,6 +26,7 @@ use panopticon_engine::{Config, Snapshot};
 use crate::text_list::TextList;
 use crate::transition_list::{TransitionEntry, TransitionList};
 use crate::untrusted::{SENTENCE_CHARS, Untrusted};
+use alert_list::AlertList;
 use check_card::CheckCard;
 
 /// How many of a service's latest transitions are shown.
@@ -41,6 +46,7 @@ pub fn ServiceDetail(
 ) -> impl IntoView {
     // Setting the same service again (a second click) rebuilds nothing.
     let shown = Memo::new(move |_| selected.get());
+    let at = Memo::new(move |_| snapshot.with(|s| s.as_ref().map(|s| s.at)));
     move || {
         let id = shown.get()?;
         let body = match config.service(&id).cloned() {
@@ -49,7 +55,8 @@ pub fn ServiceDetail(
                 let live = Memo::new(move |_| {
                     snapshot.with(|s| s.as_ref().and_then(|s| s.service(&id).cloned()))
                 });
-                view! { <ServiceCard service=service live=live selected=selected /> }.into_any()
+                view! { <ServiceCard service=service live=live at=at selected=selected /> }
+                    .into_any()
             }
             None => view! { <p class="muted">"No service " <Untrusted text=id /></p> }.into_any(),
         };
@@ -68,6 +75,7 @@ pub fn ServiceDetail(
 fn ServiceCard(
     service: Service,
     live: Memo<Option<ServiceSnapshot>>,
+    at: Memo<Option<f64>>,
     selected: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let effective = move || part(live, |l| l.effective).unwrap_or(NOT_EVALUATED);
@@ -134,6 +142,7 @@ fn ServiceCard(
             .map(|d| view! { <p class="muted"><Untrusted text=d max=SENTENCE_CHARS /></p> })}
         <ServiceMeta service=service.clone() />
         <TextList class="reasons" texts=reasons />
+        <AlertList service=live at=at />
         <div class="checks">{checks}</div>
         <h3>"Recent transitions"</h3>
         <Show

@@ -278,6 +278,82 @@ async fn a_large_change_is_written_worse_news_first() {
     }
 }
 
+/// `snapshot` with `ids` in maintenance and `firing` alerts firing on each.
+fn with_maintenance(snapshot: &Snapshot, ids: &[&str], firing: usize) -> Arc<Snapshot> {
+    use panopticon_engine::alerts::Maintenance;
+    let mut s = snapshot.clone();
+    for service in &mut s.services {
+        if ids.contains(&service.id.as_str()) {
+            service.maintenance = Some(Maintenance {
+                silences: Vec::new(),
+                reason: "every firing alert is silenced".to_owned(),
+            });
+            service.alerts.firing = firing;
+        }
+    }
+    Arc::new(s)
+}
+
+/// A service in maintenance gets `data-maintenance` and its marker, its
+/// status unchanged; both go when it ends, as does `data-alerts`. As a
+/// one-line box and as a tile among 400.
+#[wasm_bindgen_test]
+async fn the_maintenance_marker_appears_and_disappears() {
+    use Status::Critical as C;
+    let stack = super::fixtures::stack(10, 40, 400);
+    let last = stack.services[399].id.clone();
+    let cases = [(config(), "consul".to_owned()), (Arc::new(stack), last)];
+    let mut seen = Vec::new();
+    for (cfg, id) in cases {
+        let down = Arc::new(super::fixtures::snapshot(&[(id.as_str(), C, C, true, &[])]));
+        let m = mount_with(cfg).await;
+        m.snapshot.set(Some(Arc::clone(&down)));
+        leptos::task::tick().await;
+        let density = m.attr("[data-density]", "data-density").unwrap();
+        seen.push(density.clone());
+        let shown = |m: &Mounted| {
+            let g = m.get(&format!("[data-service=\"{id}\"]"));
+            let marks = g.outer_html().matches(r#"<g class="node-maint"#).count();
+            (
+                g.get_attribute("data-maintenance"),
+                g.get_attribute("data-alerts"),
+                g.get_attribute("data-status"),
+                marks,
+            )
+        };
+        let (maintenance, alerts, status, marks) = shown(&m);
+        assert_eq!((maintenance, alerts, marks), (None, None, 0), "{density}");
+        assert_eq!(status.as_deref(), Some("critical"));
+
+        m.snapshot.set(Some(with_maintenance(&down, &[&id], 2)));
+        for _ in 0..3 {
+            leptos::task::tick().await;
+            next_frame().await;
+        }
+        let (maintenance, alerts, status, marks) = shown(&m);
+        assert_eq!(maintenance.as_deref(), Some("true"), "{density}");
+        assert_eq!(alerts.as_deref(), Some("2"), "{density}");
+        assert_eq!(status.as_deref(), Some("critical"), "the status stays");
+        // A tile's named box carries a marker of its own.
+        let expected = if density == "tiles" { 2 } else { 1 };
+        assert_eq!(marks, expected, "{density}");
+        let label = m.node(&id, "aria-label").unwrap();
+        assert!(label.contains("in maintenance"), "{label}");
+
+        m.snapshot.set(Some(Arc::clone(&down)));
+        for _ in 0..3 {
+            leptos::task::tick().await;
+            next_frame().await;
+        }
+        let (maintenance, alerts, status, _) = shown(&m);
+        assert_eq!((maintenance, alerts), (None, None), "{density}");
+        assert_eq!(status.as_deref(), Some("critical"));
+        assert!(!m.node(&id, "aria-label").unwrap().contains("maintenance"));
+    }
+    // Full boxes: markup's `a_box_in_maintenance_carries_its_marker`.
+    assert_eq!(seen, ["compact", "tiles"], "the densities tested");
+}
+
 /// Resolves after the browser's next animation frame.
 async fn next_frame() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {

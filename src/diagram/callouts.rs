@@ -132,6 +132,8 @@ mod tests {
             root_cause,
             note: String::new(),
             pending: None,
+            maintenance: false,
+            alerts: 0,
         }
     }
 

@@ -1,7 +1,8 @@
 //! The attributes of a service box's and an edge's element for a state: the
 //! DOM contract (README: `data-service`, `data-status`, `data-own-status`,
-//! `data-impacted-by`, `data-pending`, and an edge's `data-from`, `data-to`,
-//! `data-strength`, `data-passes`) and what assistive technology reads.
+//! `data-impacted-by`, `data-pending`, `data-maintenance`, `data-alerts`, and
+//! an edge's `data-from`, `data-to`, `data-strength`, `data-passes`) and what
+//! assistive technology reads.
 //! Written once, here: the first markup ([`super::markup`]) and every later
 //! update ([`super::node`], [`super::edge`]) take the same list, so a box
 //! drawn in one state and one updated into it carry the same attributes.
@@ -28,7 +29,7 @@ pub struct BoxState<'a> {
 
 /// The attributes of service `id`'s `<g>` (its name is `name`) in `state`,
 /// in the order the markup writes them.
-pub fn node_attributes(id: &str, name: &str, state: BoxState<'_>) -> [Attribute; 10] {
+pub fn node_attributes(id: &str, name: &str, state: BoxState<'_>) -> [Attribute; 12] {
     let look = state.look;
     let some = |s: &str| Some(s.to_owned());
     [
@@ -41,6 +42,16 @@ pub fn node_attributes(id: &str, name: &str, state: BoxState<'_>) -> [Attribute;
             (!look.impacted_by.is_empty()).then(|| look.impacted_by.join(",")),
         ),
         ("data-pending", look.pending.clone()),
+        // Absent, not "false", outside maintenance: `[data-maintenance]`
+        // selects the boxes in it (the marker's CSS, tests, automation).
+        (
+            "data-maintenance",
+            look.maintenance.then(|| "true".to_owned()),
+        ),
+        (
+            "data-alerts",
+            (look.alerts > 0).then(|| look.alerts.to_string()),
+        ),
         ("tabindex", some("0")),
         ("role", some("button")),
         (
@@ -179,7 +190,11 @@ mod tests {
                 "aria-label=Swarm: healthy",
             ]
         );
-        let dragged = look(C, H, &["consul", "db"], Some("critical 1/2"));
+        let dragged = NodeLook {
+            maintenance: true,
+            alerts: 2,
+            ..look(C, H, &["consul", "db"], Some("critical 1/2"))
+        };
         let w = written(&dragged, true, false);
         for part in [
             "class=diagram-node status-critical impacted selected tile",
@@ -187,6 +202,8 @@ mod tests {
             "data-own-status=healthy",
             "data-impacted-by=consul,db",
             "data-pending=critical 1/2",
+            "data-maintenance=true",
+            "data-alerts=2",
             "aria-pressed=true",
         ] {
             assert!(w.iter().any(|a| a == part), "{part} missing in {w:?}");

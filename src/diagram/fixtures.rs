@@ -118,5 +118,7 @@ pub fn look(effective: Status, own: Status, by: &[&str], note: &str) -> NodeLook
         root_cause: false,
         note: note.to_owned(),
         pending: None,
+        maintenance: false,
+        alerts: 0,
     }
 }

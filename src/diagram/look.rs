@@ -26,6 +26,11 @@ pub struct NodeLook {
     pub note: String,
     /// A change waiting out its `for:` hold, "critical 1/2", for `data-pending`.
     pub pending: Option<String>,
+    /// In maintenance (its alerts silenced): a marker on the box, the
+    /// status underneath unchanged.
+    pub maintenance: bool,
+    /// How many matched alerts are firing and not muted, for `data-alerts`.
+    pub alerts: usize,
 }
 
 impl NodeLook {
@@ -97,6 +102,8 @@ pub fn node_look(config: &Config, part: Part<'_>) -> NodeLook {
         root_cause: false,
         note: note.to_owned(),
         pending: None,
+        maintenance: false,
+        alerts: 0,
     };
     let s = match part {
         Part::Waiting => return unknown("waiting for data"),
@@ -134,6 +141,15 @@ pub fn node_look(config: &Config, part: Part<'_>) -> NodeLook {
         Some(p) if note.is_empty() => p.to_string(),
         _ => note,
     };
+    // Said first, where the status is read: the colour underneath is still
+    // the status, and the word keeps a red box in maintenance from being
+    // taken for an unattended outage (the marker alone is a shape to learn).
+    let maintenance = s.maintenance.is_some();
+    let note = match (maintenance, note.is_empty()) {
+        (false, _) => note,
+        (true, true) => MAINTENANCE.to_owned(),
+        (true, false) => format!("{MAINTENANCE} · {note}"),
+    };
     NodeLook {
         effective: s.effective,
         own: s.own,
@@ -142,8 +158,13 @@ pub fn node_look(config: &Config, part: Part<'_>) -> NodeLook {
         root_cause,
         note,
         pending: pending.map(|p| p.short()),
+        maintenance,
+        alerts: s.alerts.firing_count(),
     }
 }
+
+/// The words of the maintenance marker, on the note line and in the label.
+pub const MAINTENANCE: &str = "in maintenance";
 
 /// What flows along a dependency edge, from the dependency's part of the
 /// snapshot: its effective status as the edge's strength passes it on;
@@ -303,6 +324,43 @@ mod tests {
             swarm.aria_label("Swarm"),
             "Swarm: critical, own status healthy, impacted by Consul, pending critical 1/2"
         );
+    }
+
+    /// Maintenance is said on the note line before the rest and counted
+    /// firing alerts go to `data-alerts`; the status underneath stays.
+    #[test]
+    fn maintenance_and_firing_alerts_are_on_the_box() {
+        use panopticon_engine::alerts::Maintenance;
+        let mut s = snapshot(&[
+            ("consul", C, C, true, &[]),
+            ("host", H, H, false, &[]),
+            ("swarm", H, H, false, &[]),
+        ]);
+        for service in &mut s.services {
+            if service.id != "swarm" {
+                service.maintenance = Some(Maintenance {
+                    silences: Vec::new(),
+                    reason: "every firing alert is silenced".to_owned(),
+                });
+            }
+            service.alerts.firing = usize::from(service.id == "consul") * 2;
+        }
+        let cfg = config();
+        let consul = look(&cfg, Some(&s), "consul");
+        assert_eq!((consul.effective, consul.own), (C, C), "the status stays");
+        assert!(consul.maintenance && consul.root_cause);
+        assert_eq!(consul.note, "in maintenance · root cause");
+        assert_eq!(consul.alerts, 2);
+        assert_eq!(
+            consul.aria_label("Consul"),
+            "Consul: critical, in maintenance · root cause"
+        );
+        let host = look(&cfg, Some(&s), "host");
+        assert_eq!((host.effective, host.note.as_str()), (H, "in maintenance"));
+        assert_eq!(host.alerts, 0);
+        let swarm = look(&cfg, Some(&s), "swarm");
+        assert!(!swarm.maintenance && swarm.note.is_empty());
+        assert!(!look(&cfg, None, "consul").maintenance);
     }
 
     #[test]

@@ -83,7 +83,10 @@ pub fn node(out: &mut String, m: &NodeMarkup<'_>, state: BoxState<'_>) {
         fh = h + 10.0,
     );
     if m.density != Density::Full {
-        shapes::body(out, m, look.effective, state.named);
+        shapes::body(out, m, look.effective, state.named, look.maintenance);
+        if look.maintenance {
+            shapes::maintenance_marks(out, m);
+        }
         out.push_str("</g>");
         return;
     }
@@ -98,7 +101,6 @@ pub fn node(out: &mut String, m: &NodeMarkup<'_>, state: BoxState<'_>) {
             r#" <text class="node-status" x="{mid:.1}" y="{status_y}" font-size="{status_size}" text-anchor="middle">"#,
             r#"<tspan class="node-icon">{icon}</tspan><tspan class="node-word">{word}</tspan></text>"#,
             r#" <text class="node-note" x="{mid:.1}" y="{note_y}" font-size="{note_size}" text-anchor="middle">{note}</text>"#,
-            "</g>",
         ),
         w = w,
         h = h,
@@ -114,6 +116,10 @@ pub fn node(out: &mut String, m: &NodeMarkup<'_>, state: BoxState<'_>) {
         note_size = NOTE_SIZE,
         note = escape(&note_text(look, w)),
     );
+    if look.maintenance {
+        shapes::maintenance_marks(out, m);
+    }
+    out.push_str("</g>");
 }
 
 /// One dependency edge from `from` (the dependant) to `to`, along `path`:
@@ -290,6 +296,16 @@ mod tests {
                     "impacted by Consul",
                 )
             },
+            NodeLook {
+                maintenance: true,
+                alerts: 1,
+                ..look(
+                    Status::Critical,
+                    Status::Critical,
+                    &[],
+                    "in maintenance · root cause",
+                )
+            },
         ] {
             let mut out = String::new();
             node(
@@ -361,6 +377,49 @@ mod tests {
                 label.starts_with(&shown),
                 "label {label:?} does not start with the visible {shown:?}"
             );
+        }
+    }
+
+    /// A box in maintenance carries the attribute and the marker at every
+    /// density, and its status colour and word are the status's; one out of
+    /// it has neither.
+    #[test]
+    fn a_box_in_maintenance_carries_its_marker() {
+        let rect = Rect {
+            x: 0.0,
+            y: 0.0,
+            width: 200.0,
+            height: 72.0,
+        };
+        let in_maintenance = NodeLook {
+            maintenance: true,
+            alerts: 3,
+            ..look(Status::Critical, Status::Critical, &[], "in maintenance")
+        };
+        for density in [Density::Full, Density::Compact, Density::Tiles] {
+            for (l, marked) in [
+                (&in_maintenance, true),
+                (&look(Status::Critical, Status::Critical, &[], ""), false),
+            ] {
+                let mut out = String::new();
+                let m = NodeMarkup {
+                    density,
+                    ..full("consul", "Consul", rect)
+                };
+                let state = BoxState {
+                    look: l,
+                    selected: false,
+                    named: true,
+                };
+                node(&mut out, &m, state);
+                assert_eq!(out.contains(r#"data-maintenance="true""#), marked, "{out}");
+                assert_eq!(out.contains(r#"data-alerts="3""#), marked, "{out}");
+                assert!(out.contains("status-critical"), "{out}");
+                // A tile's named box has a marker of its own.
+                let marks = if density == Density::Tiles { 2 } else { 1 };
+                let count = out.matches(r#"<g class="node-maint"#).count();
+                assert_eq!(count, if marked { marks } else { 0 }, "{density:?}: {out}");
+            }
         }
     }
 

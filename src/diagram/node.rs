@@ -10,7 +10,7 @@ use web_sys::Element;
 use super::dom_contract::{self, BoxState, node_attributes};
 use super::look::NodeLook;
 use super::markup;
-use super::plan::Density;
+use super::plan::{self, Density};
 use super::shapes::{self, NodeMarkup};
 
 /// The changing parts of one box.
@@ -65,7 +65,7 @@ impl NodeDom {
             return;
         }
         let mut html = String::new();
-        shapes::callout(&mut html, m, look.effective);
+        shapes::callout(&mut html, m, look.effective, look.maintenance);
         let _ = self.g.insert_adjacent_html("beforeend", &html);
         self.find_icons();
     }
@@ -102,6 +102,32 @@ impl NodeDom {
         set_text(self.title.as_ref(), &dom_contract::node_label(look, m.name));
         if look.note != before.note {
             set_text(self.note.as_ref(), &markup::note_text(look, m.text_width()));
+        }
+        if look.maintenance && !before.maintenance {
+            self.ensure_maintenance(m);
+        }
+    }
+
+    /// Writes the maintenance markers the box lacks (the markup writes them
+    /// only for a box in maintenance when drawn). They are never removed:
+    /// CSS shows them only while the box has `data-maintenance`.
+    fn ensure_maintenance(&self, m: &NodeMarkup<'_>) {
+        let has = |selector: &str| self.g.query_selector(selector).ok().flatten();
+        if has(":scope > .node-maint").is_none() {
+            let mut html = String::new();
+            shapes::maintenance_marks(&mut html, m);
+            let _ = self.g.insert_adjacent_html("beforeend", &html);
+        }
+        if let Some(callout) = has(":scope > .node-callout")
+            && has(":scope > .node-callout > .node-maint").is_none()
+        {
+            let mut html = String::new();
+            shapes::maintenance_mark(
+                &mut html,
+                "",
+                shapes::compact_mark(plan::compact_width(m.name)),
+            );
+            let _ = callout.insert_adjacent_html("beforeend", &html);
         }
     }
 }

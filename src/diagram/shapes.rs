@@ -77,7 +77,7 @@ fn compact_line(out: &mut String, name: &str, width: f64, status: Status) {
 /// that is healthy when first drawn gets its named box only once it needs it
 /// ([`callout`], written by `node::NodeDom`): 200 tiles drawn with theirs
 /// cost the first picture about a third more elements.
-pub fn body(out: &mut String, m: &NodeMarkup<'_>, status: Status, named: bool) {
+pub fn body(out: &mut String, m: &NodeMarkup<'_>, status: Status, named: bool, maintenance: bool) {
     match m.density {
         Density::Full | Density::Compact => compact_line(out, m.name, m.rect.width, status),
         Density::Tiles => {
@@ -93,7 +93,7 @@ pub fn body(out: &mut String, m: &NodeMarkup<'_>, status: Status, named: bool) {
                 icon = tile_icon(status),
             );
             if named {
-                callout(out, m, status);
+                callout(out, m, status, maintenance);
             }
         }
     }
@@ -118,7 +118,7 @@ pub fn tile_icon(status: Status) -> &'static str {
 
 /// A tile's named box: the compact line, enlarged by `m.zoom` and placed at
 /// `m.callout` (relative to the tile's corner, where the box's `<g>` is).
-pub fn callout(out: &mut String, m: &NodeMarkup<'_>, status: Status) {
+pub fn callout(out: &mut String, m: &NodeMarkup<'_>, status: Status, maintenance: bool) {
     let _ = write!(
         out,
         r#"<g class="node-callout" transform="translate({dx:.1},{dy:.1}) scale({zoom:.3})">"#,
@@ -126,8 +126,85 @@ pub fn callout(out: &mut String, m: &NodeMarkup<'_>, status: Status) {
         dy = m.callout.y - m.rect.y,
         zoom = m.zoom,
     );
-    compact_line(out, m.name, plan::compact_width(m.name), status);
+    let width = plan::compact_width(m.name);
+    compact_line(out, m.name, width, status);
+    if maintenance {
+        maintenance_mark(out, "", compact_mark(width));
+    }
     out.push_str("</g>");
+}
+
+/// A wrench drawn as a line around its centre (in a 24-unit square): a ring
+/// open to the upper right, its handle to the lower left.
+pub const WRENCH: &str = "M 3.5 -7.7 A 4.2 4.2 0 1 0 7.7 -3.5 M 0.5 -0.5 L -6.5 6.5";
+
+/// Where a box's maintenance marker goes and how large it is: centre and
+/// radius, in the box's coordinates. On the top edge at the right, clear of
+/// the name (a little above the edge) and of the status, which keep their
+/// place and colour.
+#[derive(Debug, Clone, Copy)]
+pub struct Mark {
+    x: f64,
+    y: f64,
+    r: f64,
+}
+
+/// The marker of a full box `width` wide.
+pub fn full_mark(width: f64) -> Mark {
+    Mark {
+        x: width - 18.0,
+        y: -2.0,
+        r: 11.0,
+    }
+}
+
+/// The marker of a one-line box `width` wide (and of a tile's named box).
+pub fn compact_mark(width: f64) -> Mark {
+    Mark {
+        x: width - 14.0,
+        y: -2.0,
+        r: 10.0,
+    }
+}
+
+/// The marker of a tile `size` wide: on its upper right corner, clear of
+/// its status icon.
+pub fn tile_mark(size: f64) -> Mark {
+    Mark {
+        x: size - 3.0,
+        y: 3.0,
+        r: 9.0,
+    }
+}
+
+/// The maintenance marker (a wrench on a round badge) at `mark`, with the
+/// extra CSS class `class` (the tile's own marker is hidden while its named
+/// box shows). No text: the words are on the note line and in the label,
+/// which must start with what the box shows (WCAG 2.5.3).
+pub fn maintenance_mark(out: &mut String, class: &str, mark: Mark) {
+    let _ = write!(
+        out,
+        concat!(
+            r#"<g class="node-maint{sep}{class}" transform="translate({x:.1},{y:.1}) scale({s:.3})">"#,
+            r#"<circle class="node-maint-badge" r="12"/><path class="node-maint-icon" d="{d}"/></g>"#,
+        ),
+        sep = if class.is_empty() { "" } else { " " },
+        class = class,
+        x = mark.x,
+        y = mark.y,
+        s = mark.r / 12.0,
+        d = WRENCH,
+    );
+}
+
+/// Every maintenance marker box `m` carries at its density, except the one
+/// in a tile's named box ([`callout`] writes that).
+pub fn maintenance_marks(out: &mut String, m: &NodeMarkup<'_>) {
+    match m.density {
+        Density::Full => maintenance_mark(out, "", full_mark(m.rect.width)),
+        Density::Compact => maintenance_mark(out, "", compact_mark(m.rect.width)),
+        Density::Tiles => maintenance_mark(out, "node-maint-tile", tile_mark(m.rect.width)),
+    }
 }
 
 /// A tile's name beneath it, in drawing coordinates (the labels are a layer
@@ -188,7 +265,7 @@ mod tests {
             density,
         };
         let mut out = String::new();
-        body(&mut out, &m, Status::Critical, named);
+        body(&mut out, &m, Status::Critical, named, false);
         out
     }
 

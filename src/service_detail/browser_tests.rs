@@ -7,6 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use panopticon_core::Status;
 use panopticon_engine::aggregate::Tally;
+use panopticon_engine::alerts::{AlertState, AlertView, SilenceView};
 use panopticon_engine::check::{CheckOutcome, InstanceVerdict};
 use panopticon_engine::snapshot::{
     CheckSnapshot, ServiceSnapshot, ServiceTransition, StatusCounts, Transition,
@@ -223,6 +224,215 @@ async fn a_refresh_updates_the_detail_in_place_and_keeps_focus() {
         assert!(third.is_none(), "{list}: more than two changes");
     }
 
+    drop(handle);
+    root.remove();
+}
+
+/// An alert of the host service: `name` in `state`, critical, since 180 s
+/// before the evaluation at 1000, with hostile annotations.
+fn alert(name: &str, state: AlertState) -> AlertView {
+    AlertView {
+        name: name.to_owned(),
+        state,
+        severity: "critical".to_owned(),
+        raises: (state == AlertState::Firing).then_some(Status::Critical),
+        severity_status: Some(Status::Critical),
+        since: Some(820.0),
+        instance: Some("node-1:9100".to_owned()),
+        summary: Some("<img src=x onerror=alert(1)> load high".to_owned()),
+        description: Some("x".repeat(100_000)),
+        runbook_url: Some("https://runbooks.example.org/load".to_owned()),
+        silence: (state == AlertState::Silenced).then(|| SilenceView {
+            id: "s-1".to_owned(),
+            created_by: "alice".to_owned(),
+            comment: "kernel upgrade".to_owned(),
+            ends_at: 1000.0 + 7200.0,
+        }),
+        inhibited_by: Vec::new(),
+        reason: format!("alert {name} {}", state.as_str()),
+    }
+}
+
+/// The detail of the host service with `alerts`, mounted.
+async fn detail_with(
+    alerts: Vec<AlertView>,
+) -> (
+    web_sys::HtmlElement,
+    RwSignal<Option<Arc<Snapshot>>>,
+    Box<dyn std::any::Any>,
+) {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&root).unwrap();
+    let snap = RwSignal::new(Some(with_alerts(1000.0, alerts)));
+    let selected = RwSignal::new(Some("host".to_owned()));
+    let cfg = Arc::new(Config::from_yaml("detail.yaml", CONFIG).unwrap());
+    let handle = mount_to(root.clone(), move || {
+        view! { <ServiceDetail config=Arc::clone(&cfg) snapshot=snap selected=selected /> }
+    });
+    ticks().await;
+    (root, snap, Box::new(handle))
+}
+
+fn with_alerts(at: f64, alerts: Vec<AlertView>) -> Arc<Snapshot> {
+    let mut s = (*snapshot(at, 1.0, true, &[])).clone();
+    let host = &mut s.services[0];
+    host.alerts.declared = true;
+    host.alerts.firing = (alerts.iter())
+        .filter(|a| a.state == AlertState::Firing)
+        .count();
+    host.alerts.alerts = alerts;
+    Arc::new(s)
+}
+
+/// A silenced alert says who silenced it, why and until when, and wears no
+/// status colour; the firing one does. Annotations are text, bounded.
+#[wasm_bindgen_test]
+async fn a_muted_alert_does_not_look_firing() {
+    let (root, _snap, handle) = detail_with(vec![
+        alert("HostLoadHigh", AlertState::Firing),
+        alert("HostDown", AlertState::Silenced),
+        alert("HostSlow", AlertState::Pending),
+    ])
+    .await;
+    let item = |name: &str| {
+        element(
+            &root,
+            &format!("[data-testid=\"alert\"][data-alert-name=\"{name}\"]"),
+        )
+    };
+    let firing = item("HostLoadHigh");
+    assert_eq!(
+        firing.get_attribute("data-alert-state").as_deref(),
+        Some("firing")
+    );
+    assert_eq!(
+        firing.get_attribute("data-severity").as_deref(),
+        Some("critical")
+    );
+    assert!(
+        firing.class_name().contains("status-critical"),
+        "{}",
+        firing.class_name()
+    );
+    assert!(
+        firing
+            .text_content()
+            .unwrap()
+            .contains("for 3m on node-1:9100")
+    );
+    assert!(
+        firing
+            .query_selector("[data-testid=\"alert-silence\"]")
+            .unwrap()
+            .is_none()
+    );
+    for (name, state) in [("HostDown", "silenced"), ("HostSlow", "pending")] {
+        let muted = item(name);
+        assert_eq!(
+            muted.get_attribute("data-alert-state").as_deref(),
+            Some(state)
+        );
+        let class = muted.class_name();
+        assert!(
+            !class.contains("status-") && !class.contains("alert-firing"),
+            "{name}: {class}"
+        );
+        assert!(
+            muted.text_content().unwrap().contains(state),
+            "{name} says it is {state}"
+        );
+    }
+    let silence = element(&item("HostDown"), "[data-testid=\"alert-silence\"]");
+    let words = silence.text_content().unwrap();
+    assert!(
+        words.contains("Silenced by alice until") && words.contains("(2h left): kernel upgrade"),
+        "{words}"
+    );
+    // Hostile annotations: text, not markup; 100 KB cut.
+    assert!(
+        root.query_selector("img").unwrap().is_none(),
+        "no element from an annotation"
+    );
+    let summary = element(&firing, ".alert-summary").text_content().unwrap();
+    assert!(summary.contains("<img src=x"), "{summary}");
+    let description = element(&firing, ".alert-description")
+        .text_content()
+        .unwrap();
+    assert!(description.chars().count() <= 240, "{}", description.len());
+    drop(handle);
+    root.remove();
+}
+
+/// A runbook link is a link only when it is http(s): a `javascript:` one
+/// (were one to get past the engine) is neither an `href` nor shown as a link.
+#[wasm_bindgen_test]
+async fn a_javascript_runbook_is_not_a_link() {
+    let mut hostile = alert("HostDown", AlertState::Firing);
+    hostile.runbook_url = Some("javascript:alert(document.domain)".to_owned());
+    let mut upper = alert("HostGone", AlertState::Firing);
+    upper.runbook_url = Some("JaVaScRiPt:alert(1)".to_owned());
+    let (root, _snap, handle) = detail_with(vec![
+        alert("HostLoadHigh", AlertState::Firing),
+        hostile,
+        upper,
+    ])
+    .await;
+    let links: Vec<String> = (0..3)
+        .filter_map(|i| {
+            root.query_selector(&format!("[data-testid=\"alert\"]:nth-child({}) a", i + 1))
+                .unwrap()
+        })
+        .filter_map(|a| a.get_attribute("href"))
+        .collect();
+    assert_eq!(links, ["https://runbooks.example.org/load"]);
+    let a = element(&root, "[data-testid=\"alert\"] a");
+    assert_eq!(
+        a.get_attribute("rel").as_deref(),
+        Some("noopener noreferrer")
+    );
+    assert_eq!(a.get_attribute("target").as_deref(), Some("_blank"));
+    assert!(
+        !root.inner_html().contains("javascript:"),
+        "not even as text in a link"
+    );
+    drop(handle);
+    root.remove();
+}
+
+/// A refresh in which an alert turns from firing to silenced keeps its
+/// element (keyed by name, instance and severity); a long list is bounded.
+#[wasm_bindgen_test]
+async fn the_alert_list_is_keyed_and_bounded() {
+    let (root, snap, handle) = detail_with(vec![alert("HostLoadHigh", AlertState::Firing)]).await;
+    let before = element(&root, "[data-testid=\"alert\"]");
+    snap.set(Some(with_alerts(
+        1010.0,
+        vec![alert("HostLoadHigh", AlertState::Silenced)],
+    )));
+    ticks().await;
+    let after = element(&root, "[data-testid=\"alert\"]");
+    assert_eq!(
+        after.get_attribute("data-alert-state").as_deref(),
+        Some("silenced")
+    );
+    assert!(
+        !after.class_name().contains("status-"),
+        "{}",
+        after.class_name()
+    );
+    let many = (0..40)
+        .map(|i| alert(&format!("A{i}"), AlertState::Firing))
+        .collect();
+    snap.set(Some(with_alerts(1020.0, many)));
+    ticks().await;
+    let list = element(&root, "[data-testid=\"alert-list\"]");
+    assert_eq!(list.child_element_count(), 25);
+    assert!(root.text_content().unwrap().contains("and 15 more"));
+    assert!(
+        before.is_same_node(Some(&after)),
+        "the alert is a new element"
+    );
     drop(handle);
     root.remove();
 }

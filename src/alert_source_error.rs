@@ -1,0 +1,37 @@
+//! Says plainly when an alert source (Prometheus's alerting rules,
+//! Alertmanager) cannot be read, apart from Prometheus's queries: the
+//! checks' statuses do not depend on it.
+
+use leptos::prelude::*;
+use panopticon_engine::alerts::AlertSourceProblem;
+
+use crate::untrusted::{SENTENCE_CHARS, Untrusted};
+
+/// One message per alert source that cannot be read now, each with what
+/// that means for the statuses (as the engine worded it); nothing when
+/// all can be read. Never `data-testid="source-error"`: that one says
+/// Prometheus's queries failed.
+#[component]
+pub fn AlertSourceError(
+    /// The alert sources that cannot be read.
+    #[prop(into)]
+    problems: Signal<Vec<AlertSourceProblem>>,
+) -> impl IntoView {
+    view! {
+        <For each=move || problems.get() key=|p| (p.source, p.message.clone()) let:p>
+            <div
+                class="alert alert-alert-source"
+                data-testid="alert-source-error"
+                data-source=p.source.as_str()
+                role="alert"
+            >
+                <strong>{format!("{} problem: ", p.source.name())}</strong>
+                <span class="alert-message">
+                    <Untrusted text=p.message max=SENTENCE_CHARS />
+                </span>
+                " "
+                <span class="alert-consequence">{p.consequence}</span>
+            </div>
+        </For>
+    }
+}

@@ -1,0 +1,70 @@
+//! The alert list's words that are not the alert's own: durations, and
+//! which runbook links may become links.
+
+/// "3m": how long, coarse enough to read from across a room; `None` for a
+/// time that cannot be right (negative, not a number).
+pub fn duration(secs: f64) -> Option<String> {
+    if !secs.is_finite() || secs < 0.0 {
+        return None;
+    }
+    let s = secs.round();
+    Some(match s {
+        s if s < 90.0 => format!("{s:.0}s"),
+        s if s < 90.0 * 60.0 => format!("{:.0}m", (s / 60.0).floor()),
+        s if s < 48.0 * 3600.0 => format!("{:.0}h", (s / 3600.0).floor()),
+        s => format!("{:.0}d", (s / 86_400.0).floor()),
+    })
+}
+
+/// Only an http(s) link becomes an `href`: a `javascript:` one would run on
+/// a click. The engine keeps only those; this does not rely on it.
+pub fn is_http(url: &str) -> bool {
+    let scheme = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    scheme.starts_with("http://") || scheme.starts_with("https://")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_from_across_a_room() {
+        for (secs, expect) in [
+            (0.0, Some("0s")),
+            (20.4, Some("20s")),
+            (89.0, Some("89s")),
+            (90.0, Some("1m")),
+            (200.0, Some("3m")),
+            (5399.0, Some("89m")),
+            (5400.0, Some("1h")),
+            (47.0 * 3600.0, Some("47h")),
+            (3.0 * 86_400.0, Some("3d")),
+            (-1.0, None),
+            (f64::NAN, None),
+            (f64::INFINITY, None),
+        ] {
+            assert_eq!(duration(secs).as_deref(), expect, "{secs}");
+        }
+    }
+
+    #[test]
+    fn only_http_links_are_links() {
+        for (url, ok) in [
+            ("https://runbooks.example.org/consul", true),
+            ("http://wiki/x", true),
+            ("HTTPS://wiki/x", true),
+            ("javascript:alert(1)", false),
+            ("JavaScript:alert(1)", false),
+            (" javascript:alert(1)", false),
+            (" https://x", false),
+            ("data:text/html,<script>", false),
+            ("//evil.example/x", false),
+            ("/relative", false),
+            ("https:", false),
+            ("", false),
+            ("ht\ttps://x", false),
+        ] {
+            assert_eq!(is_http(url), ok, "{url:?}");
+        }
+    }
+}
