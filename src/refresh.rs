@@ -15,7 +15,8 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use panopticon_charts::{GraphData, GraphRequest, RangeRound};
-use panopticon_client::{Client, ClientConfig, RefreshHandle};
+use panopticon_client::{AlertFetch, AlertsHandle, Client, ClientConfig, RefreshHandle};
+use panopticon_core::alerts::{AlertAnswer, AlertRequest, AlertSource};
 use panopticon_core::prom::{Query, QueryError, QueryResult, distinct};
 use panopticon_engine::alerts::AlertSourceProblem;
 use panopticon_engine::config::Graph;
@@ -55,6 +56,9 @@ pub struct LiveState {
     pub alert_source_errors: RwSignal<Vec<AlertSourceProblem>>,
     /// How many services shown are in maintenance (`maintenance-count`).
     pub maintenance: RwSignal<usize>,
+    /// Alertmanager's version, read once after the first refresh (`None`
+    /// without `alertmanager:`, or until it answered).
+    pub alertmanager_version: RwSignal<Option<String>>,
     /// The clock, ticking once a second, for "updated 12 s ago".
     pub now: RwSignal<f64>,
     /// Milliseconds the last refresh's instant queries took, all together.
@@ -77,6 +81,7 @@ impl LiveState {
             clock_skew: RwSignal::new(screen.clock_skew),
             alert_source_errors: RwSignal::new(screen.alert_source_errors),
             maintenance: RwSignal::new(screen.maintenance),
+            alertmanager_version: RwSignal::new(None),
             now: RwSignal::new(now),
             last_refresh_ms: RwSignal::new(None),
             refreshes: RwSignal::new(0),
@@ -150,6 +155,8 @@ pub struct Refresher {
     slots: RefCell<Vec<GraphSlot>>,
     /// The running refresh; replacing it cancels the old one.
     handle: RefCell<Option<RefreshHandle>>,
+    /// The running refresh's alert requests; replacing it cancels them.
+    alerts: RefCell<Option<AlertsHandle>>,
 }
 
 impl std::fmt::Debug for Refresher {
@@ -185,6 +192,7 @@ impl Refresher {
             state,
             slots: RefCell::new(Vec::new()),
             handle: RefCell::new(None),
+            alerts: RefCell::new(None),
         });
         (refresher, state)
     }
@@ -251,7 +259,8 @@ impl Refresher {
         let graph_queries = ranges.queries();
         let ranges = RefCell::new(ranges);
         let this = Rc::clone(self);
-        let mut span = Some(span);
+        let span = Rc::new(RefCell::new(Some(span)));
+        let round_span = Rc::clone(&span);
         let on_result = move |query: Query, result: Result<QueryResult, QueryError>| {
             if let Query::Instant { expr, .. } = &query {
                 let failed = result.is_err();
@@ -264,19 +273,7 @@ impl Refresher {
                 let evaluate = Span::start("evaluate");
                 let done = monitor.answer(now_secs(), expr, result);
                 drop(monitor);
-                if done {
-                    evaluate.finish();
-                    let st = this.state;
-                    st.last_refresh_ms.set(Some(now_ms() - started_ms));
-                    st.refreshes.update(|n| *n += 1);
-                    if let Some(span) = span.take() {
-                        span.finish();
-                    }
-                }
-                // A failure may mean the source is down: said at once.
-                if done || failed {
-                    this.publish(now_secs());
-                }
+                this.answered(done, failed, evaluate, started_ms, &round_span);
                 return;
             }
             // Each graph is redrawn once per refresh, when its last answer is in.
@@ -296,6 +293,22 @@ impl Refresher {
         let handle = self
             .client
             .refresh_status_first(instant, graph_queries, on_result);
+        // The alert sources' requests leave with the checks' (right after
+        // them, in this task), beside them: the round is judged once both
+        // are answered, each alert request bounded by its own timeout.
+        let fetches = self.alert_fetches();
+        let alerts = (!fetches.is_empty()).then(|| {
+            let this = Rc::clone(self);
+            self.client.fetch_alerts(fetches, move |request, result| {
+                let failed = result.is_err();
+                let evaluate = Span::start("evaluate");
+                let done = this
+                    .monitor
+                    .borrow_mut()
+                    .alert_answer(now_secs(), request, result);
+                this.answered(done, failed, evaluate, started_ms, &span);
+            })
+        });
         // Begun after the client started (no answer is delivered before this
         // task ends): an early answer sent by the boot script counts as
         // asked when it was sent.
@@ -304,6 +317,88 @@ impl Refresher {
             .begin(handle.asked_at().unwrap_or(now).min(now), asked);
         // Replacing the handle drops (and so cancels) the previous refresh.
         *self.handle.borrow_mut() = Some(handle);
+        *self.alerts.borrow_mut() = alerts;
+    }
+
+    /// One answer of the running round was taken by the monitor: when it
+    /// completed the round, the refresh's figures; when it completed it or
+    /// failed (a source may be down: said at once), the screen.
+    fn answered(
+        self: &Rc<Self>,
+        done: bool,
+        failed: bool,
+        evaluate: Span,
+        started_ms: f64,
+        span: &RefCell<Option<Span>>,
+    ) {
+        if done {
+            evaluate.finish();
+            let st = self.state;
+            st.last_refresh_ms.set(Some(now_ms() - started_ms));
+            st.refreshes.update(|n| *n += 1);
+            if let Some(span) = span.borrow_mut().take() {
+                span.finish();
+            }
+            if st.refreshes.get_untracked() == 1 {
+                self.read_alertmanager_version();
+            }
+        }
+        if done || failed {
+            self.publish(now_secs());
+        }
+    }
+
+    /// The alert requests each refresh sends, each with its source's base
+    /// URL and timeout (at most about one interval, like a query's: a
+    /// refresh is waited for, not cut off).
+    fn alert_fetches(&self) -> Vec<AlertFetch> {
+        let config = &self.config;
+        let cap = |secs: f64| {
+            Duration::from_secs_f64(secs.min(config.datasource.refresh_secs * 0.9).max(0.1))
+        };
+        self.monitor
+            .borrow()
+            .alert_requests()
+            .into_iter()
+            .filter_map(|request| {
+                let (base_url, timeout) = match request.source() {
+                    AlertSource::PrometheusRules => (
+                        config.datasource.base_url.clone(),
+                        config.datasource.timeout_secs,
+                    ),
+                    AlertSource::Alertmanager => {
+                        let am = config.alertmanager.as_ref()?;
+                        (am.base_url.clone(), am.timeout_secs)
+                    }
+                };
+                Some(AlertFetch {
+                    request,
+                    base_url,
+                    timeout: cap(timeout),
+                })
+            })
+            .collect()
+    }
+
+    /// Alertmanager's version for the source info, asked once after the
+    /// first refresh (like Prometheus's), never competing with the first status.
+    fn read_alertmanager_version(&self) {
+        let Some(am) = &self.config.alertmanager else {
+            return;
+        };
+        let fetch = AlertFetch {
+            request: AlertRequest::AmStatus,
+            base_url: am.base_url.clone(),
+            timeout: Duration::from_secs_f64(am.timeout_secs.max(0.1)),
+        };
+        let client = self.client.clone();
+        let version = self.state.alertmanager_version;
+        leptos::task::spawn_local(async move {
+            if let Ok(AlertAnswer::Status(status)) = client.alert(&fetch).await {
+                // The dashboard may be gone by now: then nothing to show.
+                let _ = version.try_set(status.version);
+            }
+        });
     }
 
     /// Shows what the monitor says the screen shows at `now`.
@@ -343,6 +438,7 @@ pub fn start(refresher: &Rc<Refresher>) {
             h.clear();
         }
         r.handle.borrow_mut().take();
+        r.alerts.borrow_mut().take();
     });
 }
 

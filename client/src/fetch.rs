@@ -27,7 +27,7 @@ use crate::ClientConfig;
 /// refresh, unmounted view), so the browser frees the connection at once
 /// instead of downloading an answer nobody reads. Aborting a finished fetch
 /// does nothing, so it is safe on every path.
-struct AbortOnDrop(AbortController);
+pub(crate) struct AbortOnDrop(pub(crate) AbortController);
 
 impl Drop for AbortOnDrop {
     fn drop(&mut self) {
@@ -101,7 +101,7 @@ async fn exchange(
     read_response(&response, limits, clock, aborted).await
 }
 
-async fn send_fetch(
+pub(crate) async fn send_fetch(
     request: &HttpRequest,
     signal: &web_sys::AbortSignal,
     aborted: impl Fn() -> Option<AbortCause>,
@@ -155,7 +155,7 @@ async fn read_response(
     prom::decode_response_within(limits, status, content_type.as_deref(), &body)
 }
 
-enum BodyFailure {
+pub(crate) enum BodyFailure {
     /// Over the limit: core's error says why.
     Refused(QueryError),
     /// The stream broke (network, abort).
@@ -171,7 +171,7 @@ impl From<JsValue> for BodyFailure {
 /// Reads the body chunk by chunk as `budget` allows, cancelling the stream
 /// as soon as it says stop; the chunks are copied into wasm memory only at
 /// the end, into one buffer of the exact size.
-async fn read_body(
+pub(crate) async fn read_body(
     response: &Response,
     budget: &mut prom::BodyBudget,
 ) -> Result<Vec<u8>, BodyFailure> {
@@ -219,7 +219,7 @@ async fn read_body(
 
 /// A JavaScript error (a `DOMException` or `TypeError` from the stream) as a
 /// query error.
-fn js_error(js: &JsValue, aborted: Option<AbortCause>) -> QueryError {
+pub(crate) fn js_error(js: &JsValue, aborted: Option<AbortCause>) -> QueryError {
     match js.dyn_ref::<js_sys::Error>() {
         Some(err) => QueryError::from_fetch_failure(
             &String::from(err.name()),

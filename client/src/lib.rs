@@ -10,6 +10,7 @@
 //! [`QueryError`], never as a panic or a `JsValue`; a slow or failing query
 //! never holds back or blanks the answers to the others.
 
+mod alerts;
 mod fan_out;
 mod fetch;
 mod file;
@@ -20,11 +21,13 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use futures_util::Stream;
+use panopticon_core::alerts::{AlertAnswer, AlertRequest, AlertSourceError};
 pub use panopticon_core::clock::ClockReading;
 use panopticon_core::prom::{
     AnswerLimits, BaseUrl, HttpRequest, Query, QueryError, QueryResult, RequestOptions,
 };
 
+pub use alerts::{AlertFetch, AlertsHandle};
 pub use fan_out::RefreshHandle;
 pub use file::{FileError, fetch_site_file};
 
@@ -214,6 +217,24 @@ impl Client {
         F: FnMut(Query, Result<QueryResult, QueryError>) + 'static,
     {
         fan_out::start_status_first(&self.inner, status, graphs, on_result)
+    }
+
+    /// Starts the alert sources' requests of one refresh in the background
+    /// and calls `on_result` once per request as each answer arrives (each
+    /// bounded by its own timeout and by `max_answer_bytes`). Dropping the
+    /// returned handle aborts them; no late answer is delivered.
+    #[must_use = "dropping the handle cancels the requests"]
+    pub fn fetch_alerts<F>(&self, fetches: Vec<AlertFetch>, on_result: F) -> AlertsHandle
+    where
+        F: FnMut(AlertRequest, Result<AlertAnswer, AlertSourceError>) + 'static,
+    {
+        alerts::start(&self.inner, fetches, on_result)
+    }
+
+    /// One alert source request (e.g. Alertmanager's status, asked once).
+    /// Dropping the future aborts it.
+    pub async fn alert(&self, fetch: &AlertFetch) -> Result<AlertAnswer, AlertSourceError> {
+        alerts::run(&self.inner.config, fetch).await
     }
 
     /// Remembers each answered combined query in `localStorage` under the

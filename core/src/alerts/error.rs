@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use super::AlertSource;
+use crate::prom::QueryError;
 
 /// Why an alert source's answer could not be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -93,5 +94,44 @@ fn secs(d: Duration) -> String {
         format!("{} s", ms / 1000)
     } else {
         format!("{} s", d.as_secs_f64())
+    }
+}
+
+/// The client reads an alert source with the query path's fetch and body
+/// limits, whose failures are [`QueryError`]s worded for Prometheus; here
+/// they become the alert source's own.
+impl From<QueryError> for AlertSourceError {
+    fn from(e: QueryError) -> Self {
+        match e {
+            QueryError::Unreachable { reason } => AlertSourceError::Unreachable { reason },
+            QueryError::Timeout { after } => AlertSourceError::Timeout { after },
+            QueryError::Canceled => AlertSourceError::Canceled,
+            QueryError::Http {
+                status, excerpt, ..
+            } => AlertSourceError::Http { status, excerpt },
+            QueryError::Prometheus {
+                kind,
+                message,
+                status,
+            } => AlertSourceError::Api {
+                status,
+                message: format!("{}: {message}", kind.as_str()),
+            },
+            QueryError::Decode {
+                line,
+                column,
+                message,
+            } => AlertSourceError::Decode {
+                line,
+                column,
+                message,
+            },
+            QueryError::TooLarge { bytes, limit } => AlertSourceError::TooLarge { bytes, limit },
+            other => AlertSourceError::Decode {
+                line: 0,
+                column: 0,
+                message: other.to_string(),
+            },
+        }
     }
 }

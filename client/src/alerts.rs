@@ -1,0 +1,145 @@
+//! Reading the alert sources: one GET per request, each with its own
+//! timeout, through the query path's fetch and bounded body reading, the
+//! answer decoded by `panopticon_core::alerts`.
+//!
+//! They run beside the checks' queries, never in their place: a slow or
+//! dead Alertmanager neither holds back the graphs nor takes the checks'
+//! connections for longer than its own timeout.
+
+use std::pin::pin;
+use std::rc::Rc;
+use std::time::Duration;
+
+use futures_util::future::{AbortHandle, Abortable, Either, select};
+use futures_util::stream::{FuturesUnordered, StreamExt};
+use gloo_timers::future::sleep;
+use panopticon_core::alerts::{
+    AlertAnswer, AlertLimits, AlertRequest, AlertSourceError, decode_alert_answer,
+};
+use panopticon_core::prom::{AbortCause, AnswerLimits, BaseUrl};
+use web_sys::AbortController;
+
+use crate::fetch::{self, AbortOnDrop, BodyFailure};
+use crate::{ClientConfig, Inner};
+
+/// One alert source request: what, where, and how long it may take.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertFetch {
+    /// Which request.
+    pub request: AlertRequest,
+    /// The source's base URL (the datasource's for Prometheus,
+    /// `alertmanager.base_url` for Alertmanager).
+    pub base_url: BaseUrl,
+    /// Its timeout: the request is aborted when it passes.
+    pub timeout: Duration,
+}
+
+/// Alert requests running in the background. Dropping it (or a newer
+/// call of [`crate::Client::fetch_alerts`] replacing it in its owner)
+/// aborts what is still in flight; no answer is delivered after that.
+#[derive(Debug)]
+pub struct AlertsHandle {
+    abort: AbortHandle,
+}
+
+impl AlertsHandle {
+    /// Aborts what is still in flight.
+    pub fn cancel(&self) {
+        self.abort.abort();
+    }
+}
+
+impl Drop for AlertsHandle {
+    fn drop(&mut self) {
+        self.cancel();
+    }
+}
+
+pub(crate) fn start<F>(
+    inner: &Rc<Inner>,
+    fetches: Vec<AlertFetch>,
+    mut on_result: F,
+) -> AlertsHandle
+where
+    F: FnMut(AlertRequest, Result<AlertAnswer, AlertSourceError>) + 'static,
+{
+    let (abort, registration) = AbortHandle::new_pair();
+    let owner = Rc::clone(inner);
+    let own_abort = abort.clone();
+    let task = async move {
+        let mut running: FuturesUnordered<_> = fetches
+            .into_iter()
+            .map(|f| {
+                let owner = Rc::clone(&owner);
+                async move {
+                    let answer = run(&owner.config, &f).await;
+                    (f.request, answer)
+                }
+            })
+            .collect();
+        while let Some((request, answer)) = running.next().await {
+            if own_abort.is_aborted() {
+                break;
+            }
+            on_result(request, answer);
+        }
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        // Err(Aborted): a newer refresh took over; nothing to report.
+        let _ = Abortable::new(task, registration).await;
+    });
+    AlertsHandle { abort }
+}
+
+/// Sends one alert request and decodes its answer, giving up after its timeout.
+pub(crate) async fn run(
+    config: &ClientConfig,
+    fetch: &AlertFetch,
+) -> Result<AlertAnswer, AlertSourceError> {
+    let controller = AbortController::new().map_err(|_| AlertSourceError::Unreachable {
+        reason: "this browser cannot abort requests (no AbortController)".to_owned(),
+    })?;
+    let guard = AbortOnDrop(controller);
+    let exchange = pin!(exchange(config.max_answer_bytes, fetch, &guard.0));
+    let deadline = pin!(sleep(fetch.timeout));
+    match select(exchange, deadline).await {
+        Either::Left((answer, _)) => answer,
+        // `guard` aborts the fetch as it goes out of scope.
+        Either::Right(((), _)) => Err(AlertSourceError::Timeout {
+            after: fetch.timeout,
+        }),
+    }
+}
+
+async fn exchange(
+    max_bytes: u64,
+    fetch: &AlertFetch,
+    controller: &AbortController,
+) -> Result<AlertAnswer, AlertSourceError> {
+    let request = fetch.request.http(&fetch.base_url);
+    let signal = controller.signal();
+    let aborted = || signal.aborted().then_some(AbortCause::Canceled);
+    let response = fetch::send_fetch(&request, &signal, aborted).await?;
+    let status = response.status();
+    let headers = response.headers();
+    let content_type = headers.get("content-type");
+    let limits = AnswerLimits {
+        max_bytes,
+        max_series: usize::MAX,
+    };
+    let mut budget = limits.budget(status, headers.get("content-length").as_deref())?;
+    let body = fetch::read_body(&response, &mut budget)
+        .await
+        .map_err(|failure| match failure {
+            BodyFailure::Refused(err) => err,
+            BodyFailure::Js(js) => fetch::js_error(&js, aborted()),
+        })
+        .map_err(AlertSourceError::from)?;
+    decode_alert_answer(
+        fetch.request,
+        &AlertLimits::new(max_bytes),
+        status,
+        content_type.as_deref(),
+        &body,
+    )
+}
