@@ -1,7 +1,8 @@
 //! What a configuration asks Prometheus, as JSON: the distinct instant
 //! expressions of its checks ([`Engine::queries`]), how a refresh asks them
-//! (the app's [`combine::plan`]: one combined query and the ones kept alone)
-//! and, per view, the range expressions of its graphs.
+//! (the app's [`combine::plan`]: one combined query and the ones kept alone),
+//! the alert sources' requests each refresh sends (GET URLs) and, per view,
+//! the range expressions of its graphs.
 //!
 //! The benchmark harness (`bench/lib/configs.mjs`) needs this list to check
 //! that a refresh asks every expression exactly once. It asks this binary
@@ -16,7 +17,7 @@
 //!
 //! Prints one JSON object on stdout:
 //! `{"services":[ids…],"instant":[expr…],"combined":{"expr":…,"parts":[expr…]}|null,"alone":[expr…],`
-//! `"views":[{"id":…,"graphs":[{"title":…,"queries":[expr…]}]}]}`.
+//! `"alerts":[url…],"views":[{"id":…,"graphs":[{"title":…,"queries":[expr…]}]}]}`.
 //! A configuration the app would refuse prints the app's messages on stderr
 //! and exits with status 1; a usage or read error exits with status 2.
 
@@ -24,6 +25,7 @@ use std::fmt::Write as _;
 use std::io::Read as _;
 use std::process::ExitCode;
 
+use panopticon_core::alerts::{AlertRequest, AlertSource};
 use panopticon_core::prom::combine;
 use panopticon_engine::{Config, ConfigError, Engine};
 
@@ -100,6 +102,18 @@ fn to_json(engine: &Engine) -> String {
         },
     );
     let alone = strings(plan.alone.iter().map(String::as_str));
+    let alert_urls: Vec<String> =
+        AlertRequest::each_refresh(config.alerts.prometheus, config.alertmanager.is_some())
+            .into_iter()
+            .filter_map(|r| {
+                let base = match r.source() {
+                    AlertSource::PrometheusRules => &config.datasource.base_url,
+                    AlertSource::Alertmanager => &config.alertmanager.as_ref()?.base_url,
+                };
+                Some(r.http(base).url)
+            })
+            .collect();
+    let alerts = strings(alert_urls.iter().map(String::as_str));
     let views: Vec<String> = config
         .views
         .iter()
@@ -123,7 +137,7 @@ fn to_json(engine: &Engine) -> String {
         })
         .collect();
     format!(
-        r#"{{"services":{services},"instant":{instant},"combined":{combined},"alone":{alone},"views":[{}]}}"#,
+        r#"{{"services":{services},"instant":{instant},"combined":{combined},"alone":{alone},"alerts":{alerts},"views":[{}]}}"#,
         views.join(",")
     )
 }
