@@ -3,7 +3,10 @@
 use leptos::prelude::*;
 use panopticon_core::Status;
 
-/// What the colours, icons, line styles and box styles mean.
+use super::shapes::WRENCH;
+
+/// What the colours, icons, line styles, box styles and the maintenance
+/// marker mean.
 #[component]
 pub fn DiagramLegend() -> impl IntoView {
     let statuses = [
@@ -52,6 +55,13 @@ pub fn DiagramLegend() -> impl IntoView {
                     </g>
                 </svg>
                 "only impacted by a dependency"
+            </li>
+            <li class="legend-maint">
+                <svg class="legend-sample maint-icon" viewBox="-13 -13 26 26" aria-hidden="true">
+                    <circle class="maint-badge" r="12" />
+                    <path class="maint-wrench" d=WRENCH />
+                </svg>
+                "in maintenance: its alerts silenced, its status still shown"
             </li>
         </ul>
     }
