@@ -487,8 +487,9 @@ impl Monitor {
                          applied until they end. Check-based statuses are unaffected."
                     }
                     AlertSource::PrometheusRules if am_counts => {
-                        "Alertmanager's firing alerts still count; pending alerts and failing \
-                         rules are not known. Check-based statuses are unaffected."
+                        "Alertmanager's firing alerts still count; services that declare \
+                         alerts are at least unknown while their rules' health is not known. \
+                         Check-based statuses are unaffected."
                     }
                     _ => {
                         "Services that declare alerts show them as unknown. Check-based \

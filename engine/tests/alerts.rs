@@ -368,6 +368,14 @@ fn prometheus_rules_down_alertmanagers_firing_alerts_still_count() {
         no_silences(),
     ));
     assert_eq!(svc(&s, "consul").own, Status::Critical);
+    // Whether Vault's rules work is not known: unknown, never healthy.
+    let vault = svc(&s, "vault");
+    assert_eq!(vault.own, Status::Unknown);
+    assert_eq!(
+        vault.reasons[0],
+        "Vault: alert rules cannot be read: Prometheus alerting rules unreachable: Failed to \
+         fetch (Alertmanager's firing alerts still count)"
+    );
 }
 
 #[test]

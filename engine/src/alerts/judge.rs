@@ -7,11 +7,14 @@
 //! - A firing alert matched by a service raises its own status to what its
 //!   severity maps to; muted and pending alerts are listed, raise nothing.
 //! - Never greener: an unreadable source leaves the other's alerts counting
-//!   (with Alertmanager down, the silences last read stay applied until
-//!   their end); with no source readable, every service that declares
-//!   `alerts:` is `unknown`; a failing rule whose labels match a service
-//!   makes it `unknown`; alerts beyond the decoder's bound make every
-//!   declaring service at least `unknown` (one of them may be its).
+//!   (with Alertmanager down, Prometheus's firing alerts, the silences last
+//!   read applied until their end). Prometheus's rules unreadable makes
+//!   every service that declares `alerts:` at least `unknown`: whether its
+//!   rules work is not known (Alertmanager's firing alerts still raise it
+//!   further); so does Alertmanager unreadable when it is the only source. A
+//!   failing rule whose labels match a service makes it `unknown`; alerts
+//!   beyond the decoder's bound make every declaring service at least
+//!   `unknown` (one of them may be its).
 //! - A service is in maintenance when it has firing alerts and every one is
 //!   muted, or when a silence in force covers its own matchers.
 
@@ -172,12 +175,24 @@ impl AlertMemory {
         self.silences
             .retain(|s| s.ends_at.is_some_and(|end| end > now));
         let silences_current = matches!(&answers.silences, Some(Ok(_)));
+
         let in_force: Vec<&Silence> = self.silences.iter().filter(|s| s.in_force(now)).collect();
         let failures: Vec<String> = [AlertSource::PrometheusRules, AlertSource::Alertmanager]
             .into_iter()
             .filter_map(|src| answers.failure(config, src).map(|e| e.describe(src)))
             .collect();
-        let readable = rules.is_some() || am.is_some();
+        let rules_failed = config.alerts.prometheus && rules.is_none();
+        let only_source_failed = !config.alerts.prometheus && am.is_none();
+        let unreadable = if rules_failed && am.is_some() {
+            Some(format!(
+                "alert rules cannot be read: {} (Alertmanager's firing alerts still count)",
+                failures.join("; ")
+            ))
+        } else if rules_failed || only_source_failed {
+            Some(format!("alerts cannot be read: {}", failures.join("; ")))
+        } else {
+            None
+        };
 
         let seen = collect(rules, am, &in_force, silences_current);
         let skipped = rules.map_or(0, |r| r.skipped_alerts) + am.map_or(0, |a| a.skipped);
@@ -195,8 +210,7 @@ impl AlertMemory {
                     &mut matched_any,
                     rules,
                     &in_force,
-                    readable,
-                    &failures,
+                    unreadable.as_deref(),
                     skipped,
                 )
             })
@@ -342,8 +356,7 @@ fn judge_service(
     matched_any: &mut [bool],
     rules: Option<&AlertRules>,
     in_force: &[&Silence],
-    readable: bool,
-    failures: &[String],
+    unreadable: Option<&str>,
     skipped: usize,
 ) -> AlertPart {
     if service.alerts.is_empty() {
@@ -365,11 +378,8 @@ fn judge_service(
             reasons.push((status, format!("{name}: {}", v.reason)));
         }
     }
-    if !readable {
-        reasons.push((
-            Status::Unknown,
-            format!("{name}: alerts cannot be read: {}", failures.join("; ")),
-        ));
+    if let Some(why) = unreadable {
+        reasons.push((Status::Unknown, format!("{name}: {why}")));
     }
     for rule in rules.map(|r| r.rules.as_slice()).unwrap_or_default() {
         if let RuleHealth::Err { last_error } = &rule.health {
