@@ -25,7 +25,10 @@ pub fn App() -> impl IntoView {
                 config
                     .get()
                     .map(|loaded| match loaded {
-                        Ok(cfg) => view! { <Dashboard config=Arc::new(cfg) /> }.into_any(),
+                        Ok(loaded) => {
+                            view! { <Dashboard config=Arc::new(loaded.config) text=loaded.text /> }
+                                .into_any()
+                        }
                         Err(e) => view! { <ConfigErrorPage error=e /> }.into_any(),
                     })
             }}

@@ -106,8 +106,18 @@ impl LoadError {
     }
 }
 
+/// A configuration and the text it was read from (the page compares it with
+/// the file as served later, `reload_watch.rs`).
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The validated configuration.
+    pub config: Config,
+    /// The file's text.
+    pub text: String,
+}
+
 /// Loads and validates the configuration for the `?config=` parameter.
-pub async fn load(param: Option<String>) -> Result<Config, LoadError> {
+pub async fn load(param: Option<String>) -> Result<Loaded, LoadError> {
     let path = config::config_path(param.as_deref()).map_err(LoadError::BadPath)?;
     let text = fetch_site_file(&path).await.map_err(|e| match e {
         FileError::NotFound => LoadError::NotFound { path: path.clone() },
@@ -120,7 +130,8 @@ pub async fn load(param: Option<String>) -> Result<Config, LoadError> {
             reason,
         },
     })?;
-    Config::from_yaml(&path, &text).map_err(LoadError::Invalid)
+    let config = Config::from_yaml(&path, &text).map_err(LoadError::Invalid)?;
+    Ok(Loaded { config, text })
 }
 
 #[cfg(test)]

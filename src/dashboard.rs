@@ -11,8 +11,10 @@ use crate::cluster_banner::ClusterBanner;
 use crate::first_refresh::built_after_first_status;
 use crate::graph_list::GraphList;
 use crate::history_store;
+use crate::kiosk::{self, Activity};
 use crate::overview::Overview;
 use crate::refresh::{self, GraphSlot, Refresher};
+use crate::reload_watch;
 use crate::source_alert::SourceAlert;
 use crate::source_notice::SourceNotice;
 use crate::theme_toggle::LightTheme;
@@ -25,17 +27,27 @@ use crate::url_state;
 pub fn Dashboard(
     /// The validated configuration.
     config: Arc<Config>,
+    /// The text it was read from, to tell a changed file from the one running.
+    text: String,
 ) -> impl IntoView {
     let (refresher, live) = Refresher::new(Arc::clone(&config));
     // Before the first refresh: the first snapshot already lists what an
     // earlier page load saw.
     refresher.restore_history(&history_store::load(&config));
     history_store::keep(&config, live.snapshot);
+    let kiosk = kiosk::requested();
     // Graph slots for every view, made once, so switching views keeps their data.
     let slots: Vec<Vec<GraphSlot>> = config
         .views
         .iter()
-        .map(|v| v.graphs.iter().cloned().map(GraphSlot::new).collect())
+        .enumerate()
+        // A kiosk's overview is the banner and the diagram alone.
+        .map(|(i, v)| {
+            if kiosk && i == 0 {
+                return Vec::new();
+            }
+            v.graphs.iter().cloned().map(GraphSlot::new).collect()
+        })
         .collect();
     let view_index = RwSignal::new(
         url_state::param("view")
@@ -45,6 +57,20 @@ pub fn Dashboard(
     let selected = RwSignal::new(url_state::param("service"));
     follow_views(&refresher, slots.clone(), view_index);
     refresh::start(&refresher);
+    let activity = Activity::install();
+    if kiosk {
+        kiosk::start(live.now, activity);
+    }
+    let rejected = reload_watch::start(
+        reload_watch::Running {
+            config_path: config.source_name.clone(),
+            config_text: text,
+            refresh_secs: config.datasource.refresh_secs,
+        },
+        live.now,
+        live.refreshes,
+        activity,
+    );
     Effect::new(move |_| url_state::set_param("service", selected.get().as_deref()));
 
     let built = built_after_first_status(live.refreshes);
@@ -76,6 +102,7 @@ pub fn Dashboard(
                 <AlertSourceError problems=live.alert_source_errors />
                 <SourceNotice message=live.slow testid="source-slow" />
                 <SourceNotice message=live.clock_skew testid="clock-skew" />
+                <SourceNotice message=rejected testid="config-rejected" />
                 <ClusterBanner
                     snapshot=live.snapshot
                     summary=live.summary

@@ -1,4 +1,5 @@
-//! The URL as the dashboard's address: `?config=`, `?view=`, `?theme=`.
+//! The URL as the dashboard's address: `?config=`, `?view=`, `?theme=`, and
+//! the durations of `?rotate=`, `?refresh=` and `?recheck=`.
 //!
 //! Reading and replacing query parameters is all that lives here, so a NOC
 //! screen's URL can be bookmarked and a Grafana panel can point at one view.
@@ -37,5 +38,55 @@ pub fn set_param(name: &str, value: Option<&str>) {
     if let Ok(history) = window.history() {
         // Failing to update the address bar must not break the dashboard.
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// A duration as Grafana writes one in a URL (`30s`, `1m`, `2h`, `1d`, `500ms`;
+/// a bare number is seconds), in seconds. `None` for anything else, zero,
+/// negative or over a year: the caller keeps its default then.
+pub fn parse_duration(text: &str) -> Option<f64> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let value: f64 = number.parse().ok()?;
+    let scale = match unit {
+        "ms" => 0.001,
+        "" | "s" => 1.0,
+        "m" => 60.0,
+        "h" => 3_600.0,
+        "d" => 86_400.0,
+        _ => return None,
+    };
+    let secs = value * scale;
+    (secs.is_finite() && secs > 0.0 && secs <= 366.0 * 86_400.0).then_some(secs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+
+    #[test]
+    fn durations_as_grafana_writes_them() {
+        let cases: [(&str, Option<f64>); 14] = [
+            ("30s", Some(30.0)),
+            ("1m", Some(60.0)),
+            ("5m", Some(300.0)),
+            ("2h", Some(7_200.0)),
+            ("1d", Some(86_400.0)),
+            ("500ms", Some(0.5)),
+            ("45", Some(45.0)),
+            ("1.5m", Some(90.0)),
+            ("off", None),
+            ("", None),
+            ("0s", None),
+            ("-5s", None),
+            ("10y", None),
+            ("1e400s", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse_duration(text), want, "{text}");
+        }
     }
 }

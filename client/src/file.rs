@@ -91,3 +91,65 @@ fn js_reason(value: &JsValue) -> String {
         .or_else(|| value.as_string())
         .unwrap_or_else(|| "the request failed".to_owned())
 }
+
+/// What a file's last answer said about its version (`ETag`, `Last-Modified`),
+/// sent back as `If-None-Match` / `If-Modified-Since` so that an unchanged
+/// file costs a 304 and no body.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Validators {
+    etag: Option<String>,
+    last_modified: Option<String>,
+}
+
+/// The answer to [`revalidate_site_file`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Revalidated {
+    /// The server says the file is the one the validators describe (304).
+    Unchanged,
+    /// The file as served now, with its validators for the next request. It
+    /// may still be the same text (a first request has no validators, and a
+    /// server may not send any): the caller compares.
+    Current {
+        /// The file's text.
+        text: String,
+        /// For the next request.
+        validators: Validators,
+    },
+}
+
+/// Asks for `path` of the dashboard's own site again, conditionally on
+/// `known` when it holds validators. A request with such headers bypasses the
+/// browser's HTTP cache (the Fetch standard's rule), so the server decides.
+pub async fn revalidate_site_file(
+    path: &str,
+    known: &Validators,
+) -> Result<Revalidated, FileError> {
+    let unreachable = |reason: String| FileError::Unreachable { reason };
+    let mut request = Request::get(path);
+    if let Some(etag) = &known.etag {
+        request = request.header("If-None-Match", etag);
+    }
+    if let Some(date) = &known.last_modified {
+        request = request.header("If-Modified-Since", date);
+    }
+    let response = request
+        .send()
+        .await
+        .map_err(|e| unreachable(e.to_string()))?;
+    match response.status() {
+        304 => return Ok(Revalidated::Unchanged),
+        404 => return Err(FileError::NotFound),
+        status if !response.ok() => return Err(FileError::Http { status }),
+        _ => {}
+    }
+    let headers = response.headers();
+    let validators = Validators {
+        etag: headers.get("etag"),
+        last_modified: headers.get("last-modified"),
+    };
+    let text = response
+        .text()
+        .await
+        .map_err(|e| unreachable(e.to_string()))?;
+    Ok(Revalidated::Current { text, validators })
+}

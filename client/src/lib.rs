@@ -29,7 +29,7 @@ use panopticon_core::prom::{
 
 pub use alerts::{AlertFetch, AlertsHandle};
 pub use fan_out::RefreshHandle;
-pub use file::{FileError, fetch_site_file};
+pub use file::{FileError, Revalidated, Validators, fetch_site_file, revalidate_site_file};
 
 /// How to reach Prometheus.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,6 +3,8 @@
 // new builds and configurations reaching the screen, rotation.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import {
   recordConsole, referenceConfig, startStack, waitFor,
 } from './harness.mjs';
@@ -116,6 +118,208 @@ describe('history survives a reload', () => {
       assert.equal(stored.trim().split('\n').length, 3, stored);
     } finally {
       await close();
+    }
+  });
+});
+
+/** Counts the page's setInterval timers still running (installed before the app's scripts). */
+const countIntervals = {
+  fn: () => {
+    const live = new Set();
+    const set = window.setInterval.bind(window);
+    const clear = window.clearInterval.bind(window);
+    window.setInterval = (...a) => { const id = set(...a); live.add(id); return id; };
+    window.clearInterval = (id) => { live.delete(id); clear(id); };
+    window.__intervals = () => live.size;
+  },
+};
+
+const kioskLook = () => {
+  const root = document.documentElement;
+  const visible = (sel) => [...document.querySelectorAll(sel)].some((e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden');
+  const word = document.querySelector('.banner-word');
+  const diagram = document.querySelector('.diagram-canvas')?.getBoundingClientRect();
+  return {
+    kiosk: root.hasAttribute('data-kiosk'),
+    idle: root.hasAttribute('data-idle'),
+    wakeLock: root.dataset.wakeLock ?? null,
+    tabs: visible('[data-testid="view-tab"]'),
+    themeToggle: visible('.theme-toggle'),
+    dataAge: visible('[data-testid="data-age"]'),
+    graphs: document.querySelectorAll('[data-testid="graph"]').length,
+    wordPx: word ? parseFloat(getComputedStyle(word).fontSize) : 0,
+    diagramArea: diagram ? (diagram.width * diagram.height) / (innerWidth * innerHeight) : 0,
+    scroll: document.documentElement.scrollHeight > innerHeight || document.documentElement.scrollWidth > innerWidth,
+    translate: getComputedStyle(document.querySelector('.dashboard')).translate,
+    shift: [root.style.getPropertyValue('--burn-in-x'), root.style.getPropertyValue('--burn-in-y')],
+    intervals: window.__intervals?.(),
+  };
+};
+
+/** Waits until the kiosk look of `page` passes `pred` (checked here, not in the page). */
+async function lookUntil(page, log, what, pred, timeoutMs = 25_000) {
+  let last;
+  try {
+    return await waitFor(what, async () => {
+      last = await page.evaluate(kioskLook);
+      return pred(last) ? last : null;
+    }, { timeoutMs, intervalMs: 200 });
+  } catch (e) {
+    throw new Error(`${e.message}\nlast seen: ${JSON.stringify(last)}\nconsole:\n${log.slice(-20).join('\n')}`);
+  }
+}
+
+describe('kiosk mode', () => {
+  for (const [w, h] of [[1920, 1080], [3840, 2160]]) {
+    test(`?kiosk at ${w}x${h}: no chrome, no graphs on the overview, a status word in viewport units, the diagram fills the screen`, async () => {
+      const { page, log, close } = await open('?kiosk', { viewport: { width: w, height: h }, init: countIntervals });
+      try {
+        const look = await lookUntil(page, log, 'kiosk drawn', (l) => l.kiosk && l.diagramArea > 0 && l.wordPx > 0);
+        assert.equal(look.tabs, false, 'no view tabs');
+        assert.equal(look.themeToggle, false, 'no theme button');
+        assert.equal(look.dataAge, true, '"updated … ago" stays');
+        assert.equal(look.graphs, 0, 'the overview shows no graphs');
+        assert.ok(look.wordPx >= 0.1 * Math.min(w, h), `status word ${look.wordPx}px at ${w}x${h}`);
+        assert.ok(look.diagramArea > 0.45, `diagram covers ${look.diagramArea} of the screen`);
+        assert.equal(look.scroll, false, 'no scroll bars');
+        // The dashboard's two timers (refresh and the one-second clock), none of kiosk's own.
+        assert.equal(look.intervals, 2);
+      } finally {
+        await close();
+      }
+    });
+  }
+
+  test('the cursor hides after a few idle seconds and comes back on a move; a wake lock is asked for', async () => {
+    const { page, log, close } = await open('?kiosk');
+    try {
+      await page.mouse.move(100, 100);
+      await until(page, log, 'cursor hidden when idle', () => document.documentElement.hasAttribute('data-idle'), undefined, 10_000);
+      const cursor = await page.evaluate(() => getComputedStyle(document.querySelector('.cluster-banner')).cursor);
+      assert.equal(cursor, 'none');
+      await page.mouse.move(300, 300);
+      assert.equal(await page.evaluate(() => document.documentElement.hasAttribute('data-idle')), false);
+      const lock = await until(page, log, 'a wake lock asked for', () => document.documentElement.dataset.wakeLock);
+      assert.ok(['held', 'refused', 'unavailable'].includes(lock), lock);
+    } finally {
+      await close();
+    }
+  });
+
+  test('the layout shift against burn-in follows the clock, and none with prefers-reduced-motion', async () => {
+    const moving = await open('?kiosk');
+    try {
+      const look = await lookUntil(moving.page, moving.log, 'shift set', (l) => l.shift[0]);
+      const [x, y] = look.shift;
+      assert.match(x, /^-?[0-3]px$/);
+      const expected = x === '0px' && y === '0px' ? ['0px', 'none'] : [`${x} ${y}`, y === '0px' ? x : null];
+      assert.ok(expected.includes(look.translate), `translate ${look.translate} for ${x} ${y}`);
+    } finally {
+      await moving.close();
+    }
+    const ctx = await stack.browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
+    const still = await open('?kiosk', { context: ctx });
+    try {
+      const look = await lookUntil(still.page, still.log, 'kiosk', (l) => l.shift[0]);
+      assert.equal(look.translate, 'none');
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  test('without ?kiosk nothing of it: tabs, graphs, the cursor', async () => {
+    const { page, log, close } = await open('');
+    try {
+      const look = await lookUntil(page, log, 'dashboard', (l) => l.graphs > 0);
+      assert.equal(look.kiosk, false);
+      assert.equal(look.tabs, true);
+      assert.equal(look.wakeLock, null);
+      await new Promise((r) => setTimeout(r, 4_000));
+      assert.equal(await page.evaluate(() => document.documentElement.hasAttribute('data-idle')), false);
+    } finally {
+      await close();
+    }
+  });
+});
+
+/** Writes `name` in the test's site with a new modification time (nginx's ETag is size and mtime). */
+function writeSite(name, text) {
+  const p = path.join(stack.site.dir, name);
+  fs.writeFileSync(p, text, { mode: 0o644 });
+  const t = new Date(Date.now() + Math.floor(Math.random() * 1e6) * 1000);
+  fs.utimesSync(p, t, t);
+}
+
+/** Marks the page's JavaScript world: gone once the page reloaded. */
+const mark = (page) => page.evaluate(() => { window.__wallMark = true; });
+const marked = (page) => page.evaluate(() => window.__wallMark === true).catch(() => false);
+
+describe('new builds and configurations reach the wall', () => {
+  test('a changed configuration reloads the page at a quiet moment, keeping the view; a broken one is refused and the old screen stays', async () => {
+    const original = referenceConfig();
+    writeSite('panopticon.yaml', original);
+    const { page, log, close } = await open('?recheck=5s&view=network');
+    const requests = [];
+    page.on('request', (r) => { if (r.url().endsWith('.yaml') || new URL(r.url()).pathname === '/') requests.push(`${r.method()} ${new URL(r.url()).pathname} ${r.headers()['if-none-match'] ?? ''}`); });
+    try {
+      await until(page, log, 'the network view', () => document.querySelector('[data-testid="view-tab"][aria-selected="true"]')?.textContent === 'Network');
+      await mark(page);
+      // Unchanged files: conditional requests, no reload.
+      await new Promise((r) => setTimeout(r, 12_000));
+      assert.equal(await marked(page), true, 'no reload while nothing changed');
+      assert.ok(requests.some((r) => /^GET \/panopticon\.yaml "/.test(r)), `conditional requests: ${requests.join(', ')}`);
+
+      // A valid new configuration: the page reloads itself, the URL and view kept.
+      const changed = original.replace(/^(services:)/m, '# a new build of the configuration\n$1');
+      assert.notEqual(changed, original);
+      writeSite('panopticon.yaml', changed);
+      await waitFor('the page to reload', async () => !(await marked(page)), { timeoutMs: 40_000, intervalMs: 500 });
+      assert.match(page.url(), /view=network/);
+      await until(page, log, 'the network view after the reload', () => document.querySelector('[data-testid="view-tab"][aria-selected="true"]')?.textContent === 'Network');
+      await until(page, log, 'a status', () => ['healthy', 'warning', 'critical'].includes(document.querySelector('[data-testid="cluster-status"]')?.dataset.status));
+      await mark(page);
+
+      // A broken one: refused with its error, the screen keeps running the old one.
+      writeSite('panopticon.yaml', 'services: [\n');
+      const notice = await until(page, log, 'the rejection notice', () => document.querySelector('[data-testid="config-rejected"]')?.textContent, undefined, 30_000);
+      assert.equal(notice, 'new configuration rejected: panopticon.yaml:1:11: unclosed bracket \'[\'');
+      assert.equal(await marked(page), true, 'no reload for a broken configuration');
+      assert.equal(await page.locator('[data-testid="config-error"]').count(), 0, 'no error page');
+      const before = await page.evaluate(() => document.querySelector('[data-testid="data-age"]')?.dataset.freshness);
+      assert.equal(before, 'fresh', 'the old configuration still refreshes');
+      // Put back as it runs: the notice goes, no reload.
+      writeSite('panopticon.yaml', changed);
+      await until(page, log, 'the notice gone', () => document.querySelector('[data-testid="config-rejected"]') === null, undefined, 30_000);
+      assert.equal(await marked(page), true);
+    } finally {
+      await close();
+      writeSite('panopticon.yaml', referenceConfig());
+    }
+  });
+
+  test('a new index.html (a new build) reloads the page; a missing configuration is refused, not shown as an error page', async () => {
+    const indexPath = path.join(stack.site.dir, 'index.html');
+    const index = fs.readFileSync(indexPath, 'utf8');
+    const { page, log, close } = await open('?recheck=5s');
+    try {
+      await until(page, log, 'a status', () => ['healthy', 'warning', 'critical'].includes(document.querySelector('[data-testid="cluster-status"]')?.dataset.status));
+      // The first check (2 s after the start) takes index.html's baseline.
+      await new Promise((r) => setTimeout(r, 4_000));
+      await mark(page);
+      writeSite('panopticon.yaml', '');
+      fs.rmSync(path.join(stack.site.dir, 'panopticon.yaml'));
+      const notice = await until(page, log, 'the rejection notice', () => document.querySelector('[data-testid="config-rejected"]')?.textContent, undefined, 30_000);
+      assert.match(notice, /^new configuration rejected: panopticon\.yaml: HTTP 404$/);
+      writeSite('panopticon.yaml', referenceConfig());
+      await until(page, log, 'the notice gone', () => document.querySelector('[data-testid="config-rejected"]') === null, undefined, 30_000);
+      assert.equal(await marked(page), true);
+      writeSite('index.html', index.replace('</body>', '<!-- a new build --></body>'));
+      await waitFor('the page to reload', async () => !(await marked(page)), { timeoutMs: 40_000, intervalMs: 500 });
+      await until(page, log, 'a status after the reload', () => ['healthy', 'warning', 'critical'].includes(document.querySelector('[data-testid="cluster-status"]')?.dataset.status));
+    } finally {
+      await close();
+      writeSite('index.html', index);
+      writeSite('panopticon.yaml', referenceConfig());
     }
   });
 });
