@@ -10,6 +10,9 @@
 //! - [`aggregate`]: combine per-instance ratings into a check status (the
 //!   quorum counter rule of docs/semantics.md, or worst-of);
 //! - [`propagate`]: spread statuses along the dependency graph and name root causes;
+//! - [`alerts`]: the alert sources' alerts matched to services by label
+//!   matchers, muted by silences, joined with the checks as a service's own
+//!   status (an unreadable source is `unknown`, never green);
 //! - [`evaluation`]: keep state across refreshes (`for:` holds, transitions, history)
 //!   and produce a [`Snapshot`] for the UI;
 //! - [`monitor`]: what the screen shows now — the last evaluation judged
