@@ -2,7 +2,7 @@
 // screen, a 4K wall, a 400×300 Grafana panel): the simulated reference cluster with
 // Consul's quorum lost (its ConsulNoQuorum alert firing) and Weave's IP range nearly full
 // on node-2 (WeaveIpRangeNearlyFull, which no check sees) silenced in Alertmanager, so
-// Weave is in maintenance; a real Prometheus evaluating the shipped rule file and sending
+// Weave is in maintenance, and so is the (healthy) host, under a silence of its own; a real Prometheus evaluating the shipped rule file and sending
 // to a real Alertmanager, nginx proxying both. Writes docs/screenshots/alerts-*.png: the
 // overview at each size, and the detail of Consul (a firing alert) and of Weave (a
 // silenced one).
@@ -48,12 +48,17 @@ try {
     return (await res.json()).length > 0;
   }, { timeoutMs: 60_000, intervalMs: 1_000 });
   await createSilence(am, { service: 'weave' }, { createdBy: 'alice', comment: 'IP range cleanup, ticket NET-4312', minutes: 120 });
+  // A healthy service in maintenance too: a silence on its own matchers, nothing firing
+  // (its tile is the one the 400×300 panel shows in full).
+  await createSilence(am, { service: 'host' }, { createdBy: 'bob', comment: 'kernel upgrade', minutes: 45 });
 
   /** A page at `size` showing Consul's alert and Weave in maintenance. */
   const open = async (size, query = '') => {
     const page = await browser.newPage({ viewport: { width: size.width, height: size.height } });
     await page.goto(`${nginx.url}/${query}`);
-    await page.locator('[data-service="weave"][data-maintenance="true"]').waitFor({ timeout: 60_000 });
+    for (const id of ['weave', 'host']) {
+      await page.locator(`[data-service="${id}"][data-maintenance="true"]`).waitFor({ timeout: 60_000 });
+    }
     await page.locator('[data-service="consul"][data-alerts]').waitFor({ timeout: 60_000 });
     await new Promise((r) => setTimeout(r, 2_500)); // graphs drawn
     return page;
@@ -71,8 +76,10 @@ try {
       if (size.name === '400x300' && service === 'weave') continue;
       const detail = await open(size, `?service=${service}`);
       await detail.locator('[data-testid="alert"]').first().waitFor({ timeout: 30_000 });
-      // On a small panel the detail is below the diagram.
-      await detail.locator('[data-testid="alert-list"]').scrollIntoViewIfNeeded();
+      // On a small panel the detail is below the diagram: its alerts at the top.
+      if (size.name === '400x300') {
+        await detail.locator('.detail-panel h3', { hasText: 'Alerts' }).evaluate((h) => h.scrollIntoView({ block: 'start' }));
+      }
       await shoot(detail, `alerts-detail-${service}-${size.name}`);
       await detail.close();
     }

@@ -41,7 +41,7 @@ use web_sys::Element;
 use crate::timing::Span;
 use drawing::DiagramDrawing;
 use legend::DiagramLegend;
-/// The maintenance marker's wrench, for the banner's count to show the same.
+/// The maintenance marker's wrench, for the mark outside the diagram.
 pub use shapes::WRENCH;
 
 /// The service dependency diagram, an inline SVG that fits its container.

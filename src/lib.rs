@@ -20,6 +20,7 @@ mod graph_panel;
 mod history_store;
 mod kiosk;
 mod maintenance_count;
+mod maintenance_icon;
 mod overview;
 mod recent_changes;
 mod refresh;

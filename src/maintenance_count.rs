@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::diagram::WRENCH;
+use crate::maintenance_icon::MaintenanceIcon;
 
 /// The count of services in maintenance (`data-testid="maintenance-count"`),
 /// with the wrench their boxes carry; nothing while there are none.
@@ -18,10 +18,7 @@ pub fn MaintenanceCount(
         (n > 0).then(|| {
             view! {
                 <p class="banner-maintenance" data-testid="maintenance-count">
-                    <svg class="maint-icon" viewBox="-13 -13 26 26" aria-hidden="true">
-                        <circle class="maint-badge" r="12" />
-                        <path class="maint-wrench" d=WRENCH />
-                    </svg>
+                    <MaintenanceIcon />
                     <span class="maint-number">{n}</span>
                     " in maintenance"
                 </p>

@@ -15,6 +15,7 @@ mod alert_text;
 #[cfg(all(test, target_arch = "wasm32"))]
 mod browser_tests;
 mod check_card;
+mod maintenance_note;
 
 use std::sync::Arc;
 
@@ -28,6 +29,7 @@ use crate::transition_list::{TransitionEntry, TransitionList};
 use crate::untrusted::{SENTENCE_CHARS, Untrusted};
 use alert_list::AlertList;
 use check_card::CheckCard;
+use maintenance_note::MaintenanceNote;
 
 /// How many of a service's latest transitions are shown.
 const TRANSITIONS_SHOWN: usize = 10;
@@ -134,6 +136,7 @@ fn ServiceCard(
                 "×"
             </button>
         </header>
+        <MaintenanceNote service=live />
         {impacted}
         {pending}
         {service

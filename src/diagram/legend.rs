@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use panopticon_core::Status;
 
-use super::shapes::WRENCH;
+use crate::maintenance_icon::MaintenanceIcon;
 
 /// What the colours, icons, line styles, box styles and the maintenance
 /// marker mean.
@@ -57,11 +57,8 @@ pub fn DiagramLegend() -> impl IntoView {
                 "only impacted by a dependency"
             </li>
             <li class="legend-maint">
-                <svg class="legend-sample maint-icon" viewBox="-13 -13 26 26" aria-hidden="true">
-                    <circle class="maint-badge" r="12" />
-                    <path class="maint-wrench" d=WRENCH />
-                </svg>
-                "in maintenance: its alerts silenced, its status still shown"
+                <MaintenanceIcon class="legend-sample" />
+                "in maintenance (silenced in Alertmanager): its status still shown"
             </li>
         </ul>
     }

@@ -1,17 +1,20 @@
 //! The alert list's words that are not the alert's own: durations, and
 //! which runbook links may become links.
 
-/// "3m": how long, coarse enough to read from across a room; `None` for a
-/// time that cannot be right (negative, not a number).
+/// "3m", "1h 59m": how long, coarse enough to read from across a room but
+/// never a whole unit off (a silence with 1 h 59 min left is not "1h");
+/// `None` for a time that cannot be right (negative, not a number).
 pub fn duration(secs: f64) -> Option<String> {
     if !secs.is_finite() || secs < 0.0 {
         return None;
     }
     let s = secs.round();
+    let (hours, minutes) = ((s / 3600.0).floor(), ((s % 3600.0) / 60.0).floor());
     Some(match s {
         s if s < 90.0 => format!("{s:.0}s"),
         s if s < 90.0 * 60.0 => format!("{:.0}m", (s / 60.0).floor()),
-        s if s < 48.0 * 3600.0 => format!("{:.0}h", (s / 3600.0).floor()),
+        _ if s < 48.0 * 3600.0 && minutes > 0.0 => format!("{hours:.0}h {minutes:.0}m"),
+        _ if s < 48.0 * 3600.0 => format!("{hours:.0}h"),
         s => format!("{:.0}d", (s / 86_400.0).floor()),
     })
 }
@@ -36,7 +39,9 @@ mod tests {
             (90.0, Some("1m")),
             (200.0, Some("3m")),
             (5399.0, Some("89m")),
-            (5400.0, Some("1h")),
+            (5400.0, Some("1h 30m")),
+            (7199.0, Some("1h 59m")),
+            (7200.0, Some("2h")),
             (47.0 * 3600.0, Some("47h")),
             (3.0 * 86_400.0, Some("3d")),
             (-1.0, None),

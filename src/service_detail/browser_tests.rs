@@ -436,3 +436,45 @@ async fn the_alert_list_is_keyed_and_bounded() {
     drop(handle);
     root.remove();
 }
+
+/// The detail says why the service is in maintenance while it is, under a
+/// status that stays its own.
+#[wasm_bindgen_test]
+async fn the_detail_says_why_the_service_is_in_maintenance() {
+    use panopticon_engine::alerts::Maintenance;
+    let (root, snap, handle) = detail_with(vec![alert("HostDown", AlertState::Silenced)]).await;
+    assert!(
+        root.query_selector("[data-testid=\"detail-maintenance\"]")
+            .unwrap()
+            .is_none()
+    );
+    let mut s = (*with_alerts(1010.0, vec![alert("HostDown", AlertState::Silenced)])).clone();
+    s.services[0].maintenance = Some(Maintenance {
+        silences: Vec::new(),
+        reason: "every firing alert is silenced (by <b>alice</b>)".to_owned(),
+    });
+    snap.set(Some(Arc::new(s)));
+    ticks().await;
+    let note = element(&root, "[data-testid=\"detail-maintenance\"]");
+    let text = note.text_content().unwrap();
+    assert!(
+        text.contains("In maintenance: every firing alert is silenced (by <b>alice</b>)"),
+        "{text}"
+    );
+    assert!(
+        note.query_selector("b").unwrap().is_none(),
+        "text, not markup"
+    );
+    snap.set(Some(with_alerts(
+        1020.0,
+        vec![alert("HostDown", AlertState::Silenced)],
+    )));
+    ticks().await;
+    assert!(
+        root.query_selector("[data-testid=\"detail-maintenance\"]")
+            .unwrap()
+            .is_none()
+    );
+    drop(handle);
+    root.remove();
+}
