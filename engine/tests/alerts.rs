@@ -773,3 +773,49 @@ services:
         "the check and Prometheus's alerts say healthy"
     );
 }
+
+#[test]
+fn a_round_is_judged_once_its_queries_and_alert_requests_are_answered() {
+    let config = Config::from_yaml(
+        "round.yaml",
+        r#"
+services:
+  - id: consul
+    alerts: ['{service="consul"}']
+    checks:
+      - { id: up, query: up, rule: { kind: quorum } }
+"#,
+    )
+    .unwrap();
+    let mut m = Monitor::new(config);
+    assert_eq!(m.alert_requests(), [AlertRequest::PrometheusRules]);
+    m.begin(NOW, vec!["up".to_owned()]);
+    // Not asked: ignored, and it completes nothing.
+    assert!(!m.alert_answer(
+        NOW,
+        AlertRequest::AmAlerts,
+        Ok(AlertAnswer::Alerts(AmAlerts::default()))
+    ));
+    let up = panopticon_core::prom::decode_response(
+        200,
+        Some("application/json"),
+        br#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"instance":"a"},"value":[1800000000,"1"]}]}}"#,
+    );
+    assert!(!m.answer(NOW, "up", up), "the rules are still to come");
+    assert!(m.last_evaluation().is_none());
+    let firing = rules(vec![rule_alert(
+        CONSUL_DOWN,
+        RuleAlertState::Firing,
+        NOW - 60.0,
+    )]);
+    assert!(m.alert_answer(
+        NOW,
+        AlertRequest::PrometheusRules,
+        Ok(AlertAnswer::Rules(firing))
+    ));
+    let s = m.last_evaluation().unwrap();
+    assert_eq!(s.services[0].own, Status::Critical);
+    // A late answer of a finished round changes nothing.
+    assert!(!m.alert_answer(NOW, AlertRequest::PrometheusRules, Err(down())));
+    assert!(m.on_screen(NOW).alert_source_errors.is_empty());
+}
