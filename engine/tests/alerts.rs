@@ -819,3 +819,38 @@ services:
     assert!(!m.alert_answer(NOW, AlertRequest::PrometheusRules, Err(down())));
     assert!(m.on_screen(NOW).alert_source_errors.is_empty());
 }
+
+/// An alert storm: 10,000 alerts in both sources (Alertmanager's copies
+/// with an external label), spread over many instances of few rules.
+#[test]
+fn an_alert_storm_is_judged_and_bounded() {
+    let mut prom = Vec::new();
+    let mut am_alerts = Vec::new();
+    for i in 0..10_000 {
+        let service = if i % 2 == 0 { "consul" } else { "elsewhere" };
+        let instance = format!("node-{i}");
+        let pairs = [
+            ("alertname", "Storm"),
+            ("service", service),
+            ("severity", "warning"),
+            ("instance", instance.as_str()),
+        ];
+        prom.push(rule_alert(&pairs, RuleAlertState::Firing, NOW - 60.0));
+        let mut copy = am_alert(
+            &[&pairs[..], &[("cluster", "eu")]].concat(),
+            AmAlertState::Active,
+            &[],
+        );
+        copy.fingerprint = format!("fp{i}");
+        am_alerts.push(copy);
+    }
+    let s = once(&answers(Ok(rules(prom)), am(am_alerts), no_silences()));
+    let consul = svc(&s, "consul");
+    assert_eq!(
+        consul.alerts.firing, 5_000,
+        "each alert once, not once per source"
+    );
+    assert_eq!(consul.own, Status::Warning);
+    assert_eq!(s.unmatched_alerts.total(), 5_000);
+    assert_eq!(s.unmatched_alerts.alerts.len(), 20);
+}

@@ -18,6 +18,8 @@
 //! - A service is in maintenance when it has firing alerts and every one is
 //!   muted, or when a silence in force covers its own matchers.
 
+use std::collections::{HashMap, HashSet};
+
 use panopticon_core::Status;
 use panopticon_core::alerts::{
     AlertAnswer, AlertRequest, AlertRules, AlertSource, AlertSourceError, AmAlertState, AmAlerts,
@@ -26,6 +28,7 @@ use panopticon_core::alerts::{
 use panopticon_core::prom::Labels;
 use panopticon_core::sorting;
 
+use super::matcher::{LabelMatcher, MatchOp};
 use super::{
     AlertState, AlertView, Maintenance, ServiceAlerts, SilenceView, UNMATCHED_LISTED,
     UnmatchedAlerts,
@@ -242,6 +245,16 @@ fn collect<'a>(
     silences_current: bool,
 ) -> Vec<Seen<'a>> {
     let mut seen: Vec<Seen<'a>> = Vec::new();
+    // Label sets already listed, so the same alert counts once (hashed: an
+    // alert storm is 10,000 of them).
+    let mut listed: HashSet<&'a Labels> = HashSet::new();
+    // Alertmanager's alerts by (alertname, instance), and by alertname for
+    // a Prometheus alert without an instance: its labels are contained in
+    // its copy's, so both share these values.
+    let mut by_name_instance: HashMap<(&str, &str), Vec<&'a Labels>> = HashMap::new();
+    let mut by_name: HashMap<&str, Vec<&'a Labels>> = HashMap::new();
+    let silences: Vec<(&Silence, Option<Vec<LabelMatcher>>)> =
+        in_force.iter().map(|s| (*s, compiled(s))).collect();
     let view_of = |id: &str| {
         in_force
             .iter()
@@ -250,8 +263,13 @@ fn collect<'a>(
     };
     if let Some(am) = am {
         for a in &am.alerts {
-            // The same alert listed twice counts once.
-            if seen.iter().any(|s| *s.labels == a.labels) {
+            let name = label(&a.labels, "alertname");
+            by_name_instance
+                .entry((name, label(&a.labels, "instance")))
+                .or_default()
+                .push(&a.labels);
+            by_name.entry(name).or_default().push(&a.labels);
+            if !listed.insert(&a.labels) {
                 continue;
             }
             let (state, silence, inhibited_by) = match a.state {
@@ -281,15 +299,20 @@ fn collect<'a>(
     }
     if let Some(rules) = rules {
         for (_, a) in rules.alerts() {
-            let known_to_am = am.is_some_and(|am| {
-                am.alerts
-                    .iter()
-                    .any(|m| a.labels.iter().all(|(k, v)| m.labels.get(k) == Some(v)))
+            let name = label(&a.labels, "alertname");
+            let candidates = if a.labels.contains_key("instance") {
+                by_name_instance.get(&(name, label(&a.labels, "instance")))
+            } else {
+                by_name.get(name)
+            };
+            let known_to_am = candidates.is_some_and(|c| {
+                c.iter()
+                    .any(|m| a.labels.iter().all(|(k, v)| m.get(k) == Some(v)))
             });
             if a.state == RuleAlertState::Firing && known_to_am {
                 continue;
             }
-            if seen.iter().any(|s| *s.labels == a.labels) {
+            if !listed.insert(&a.labels) {
                 continue;
             }
             let (state, silence) = match a.state {
@@ -297,7 +320,14 @@ fn collect<'a>(
                 RuleAlertState::Firing => {
                     // Not (yet) in Alertmanager, or Alertmanager unreadable:
                     // muted only by a silence in force that matches it.
-                    match in_force.iter().find(|s| silence_matches(s, &a.labels)) {
+                    let muting = silences
+                        .iter()
+                        .find(|(_, m)| {
+                            m.as_ref()
+                                .is_some_and(|m| m.iter().all(|m| m.matches(&a.labels)))
+                        })
+                        .map(|(s, _)| *s);
+                    match muting {
                         Some(s) if am.is_none() => (
                             AlertState::Silenced,
                             Some(silence_view(s, silences_current)),
@@ -319,19 +349,22 @@ fn collect<'a>(
     seen
 }
 
-/// Whether a silence's matchers all match `labels` (Alertmanager's rule).
-fn silence_matches(silence: &Silence, labels: &Labels) -> bool {
-    !silence.matchers.is_empty()
-        && silence.matchers.iter().all(|m| {
-            let op = match (m.is_equal, m.is_regex) {
-                (true, false) => super::matcher::MatchOp::Equal,
-                (false, false) => super::matcher::MatchOp::NotEqual,
-                (true, true) => super::matcher::MatchOp::Regex,
-                (false, true) => super::matcher::MatchOp::NotRegex,
-            };
-            super::matcher::LabelMatcher::new(&m.name, op, &m.value)
-                .is_ok_and(|lm| lm.matches(labels))
-        })
+/// A silence's matchers compiled once per judgement (Alertmanager's rule:
+/// all must match); `None` when one cannot be compiled, so it mutes nothing.
+fn compiled(silence: &Silence) -> Option<Vec<LabelMatcher>> {
+    if silence.matchers.is_empty() {
+        return None;
+    }
+    silence
+        .matchers
+        .iter()
+        .map(|m| LabelMatcher::new(&m.name, MatchOp::of_silence(m), &m.value).ok())
+        .collect()
+}
+
+/// A label's value, `""` when absent (as matchers read it).
+fn label<'a>(labels: &'a Labels, name: &str) -> &'a str {
+    labels.get(name).map_or("", String::as_str)
 }
 
 fn silence_view(s: &Silence, current: bool) -> SilenceView {

@@ -31,6 +31,16 @@ pub enum MatchOp {
 }
 
 impl MatchOp {
+    /// The comparison of one of Alertmanager's silence matchers.
+    pub const fn of_silence(m: &SilenceMatcher) -> MatchOp {
+        match (m.is_equal, m.is_regex) {
+            (true, false) => MatchOp::Equal,
+            (false, false) => MatchOp::NotEqual,
+            (true, true) => MatchOp::Regex,
+            (false, true) => MatchOp::NotRegex,
+        }
+    }
+
     /// As written.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -183,12 +193,7 @@ impl Selector {
                     if m.name != s.name {
                         return false;
                     }
-                    let op = match (s.is_equal, s.is_regex) {
-                        (true, false) => MatchOp::Equal,
-                        (false, false) => MatchOp::NotEqual,
-                        (true, true) => MatchOp::Regex,
-                        (false, true) => MatchOp::NotRegex,
-                    };
+                    let op = MatchOp::of_silence(s);
                     if m.op == op && m.value == s.value {
                         return true;
                     }
