@@ -15,6 +15,7 @@ use crate::kiosk::{self, Activity};
 use crate::overview::Overview;
 use crate::refresh::{self, GraphSlot, Refresher};
 use crate::reload_watch;
+use crate::rotation;
 use crate::source_alert::SourceAlert;
 use crate::source_notice::SourceNotice;
 use crate::theme_toggle::LightTheme;
@@ -61,6 +62,19 @@ pub fn Dashboard(
     if kiosk {
         kiosk::start(live.now, activity);
     }
+    let rotation = url_state::param("rotate")
+        .and_then(|text| url_state::parse_duration(&text))
+        .map(|every| {
+            let status = Signal::derive(move || live.summary.with(|s| s.status));
+            rotation::start(
+                every.max(rotation::MIN_SECS),
+                config.views.len(),
+                view_index,
+                live.now,
+                status,
+                activity,
+            )
+        });
     let rejected = reload_watch::start(
         reload_watch::Running {
             config_path: config.source_name.clone(),
@@ -93,6 +107,8 @@ pub fn Dashboard(
             class="dashboard"
             class:view-overview=is_overview
             data-freshness=move || live.freshness.get().as_str()
+            data-rotation=move || rotation.map(|r| r.state.get())
+            class:flash-critical=move || rotation.is_some_and(|r| r.flash.get())
         >
             <TopBar views=views current=view_index live=live client=refresher.client().clone() />
             // The page's one `main` landmark: everything but the top bar, so a

@@ -75,8 +75,9 @@ impl Activity {
     /// Listens for input on the window for the page's lifetime. The listeners
     /// only store a time (and show the cursor again).
     pub fn install() -> Activity {
+        // No input yet: the screen counts as left alone since it loaded.
         let activity = Activity {
-            last_input: StoredValue::new(now_secs()),
+            last_input: StoredValue::new(f64::NEG_INFINITY),
         };
         for name in [
             "pointermove",
@@ -93,7 +94,7 @@ impl Activity {
         activity
     }
 
-    /// Seconds since the last input (at most since the page loaded).
+    /// Seconds since the last input (infinite before the first).
     pub fn idle_secs(self, now: f64) -> f64 {
         now - self.last_input.get_value()
     }

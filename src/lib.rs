@@ -25,6 +25,7 @@ mod overview;
 mod recent_changes;
 mod refresh;
 mod reload_watch;
+mod rotation;
 mod service_detail;
 mod source_alert;
 mod source_info;

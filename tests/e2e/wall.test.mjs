@@ -323,3 +323,77 @@ describe('new builds and configurations reach the wall', () => {
     }
   });
 });
+
+const currentView = () => document.querySelector('[data-testid="view-tab"][aria-selected="true"]')?.textContent ?? null;
+
+/** Records the view on screen every 200 ms for `ms`. */
+async function viewsDuring(page, ms) {
+  const seen = [];
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const v = await page.evaluate(currentView);
+    if (seen.at(-1) !== v) seen.push(v);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return seen;
+}
+
+/** Notes the banner's animation the first time the flash class appears. */
+const watchFlash = {
+  fn: () => {
+    new MutationObserver(() => {
+      const banner = document.querySelector('.dashboard.flash-critical .cluster-banner');
+      if (banner && window.__flash === undefined) window.__flash = getComputedStyle(banner).animationName;
+    }).observe(document, { subtree: true, attributes: true, attributeFilter: ['class'] });
+  },
+};
+
+describe('rotation', () => {
+  test('?rotate=3s cycles the views and pauses while someone uses the screen', async () => {
+    await stack.sim.reset();
+    const { page, log, close } = await open('?rotate=3s');
+    try {
+      await until(page, log, 'a status', () => ['healthy', 'warning', 'critical'].includes(document.querySelector('[data-testid="cluster-status"]')?.dataset.status));
+      const tabs = await page.evaluate(() => [...document.querySelectorAll('[data-testid="view-tab"]')].map((t) => t.textContent));
+      assert.ok(tabs.length >= 2, JSON.stringify(tabs));
+      const seen = await viewsDuring(page, 3_000 * tabs.length + 2_000);
+      // In the tabs' order, round and round.
+      const start = tabs.indexOf(seen[0]);
+      const expected = seen.map((_, i) => tabs[(start + i) % tabs.length]);
+      assert.deepEqual(seen, expected);
+      assert.ok(seen.length >= tabs.length, `views seen: ${JSON.stringify(seen)}`);
+      assert.equal(await page.evaluate(() => document.querySelector('.dashboard').dataset.rotation), 'running');
+      // Someone moves the mouse every half second: nothing switches.
+      await page.mouse.move(10, 10);
+      const at = await page.evaluate(currentView);
+      for (let i = 0; i < 16; i += 1) {
+        await page.mouse.move(20 + i * 10, 20 + i * 5);
+        await new Promise((r) => setTimeout(r, 500));
+        assert.equal(await page.evaluate(currentView), at, `switched while in use (${i})`);
+      }
+      assert.equal(await page.evaluate(() => document.querySelector('.dashboard').dataset.rotation), 'paused');
+    } finally {
+      await close();
+    }
+  });
+
+  test('the cluster turning critical shows the overview, flashes the banner once and holds there; no flash with reduced motion', async () => {
+    await stack.sim.reset();
+    for (const reducedMotion of ['no-preference', 'reduce']) {
+      const ctx = await stack.browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion });
+      const { page, log } = await open('?rotate=2s&view=network', { context: ctx, init: watchFlash });
+      try {
+        await until(page, log, 'healthy', () => document.querySelector('[data-testid="cluster-status"]')?.dataset.status === 'healthy');
+        await stack.sim.scenario('consul-no-quorum');
+        await until(page, log, 'critical', () => document.querySelector('[data-testid="cluster-status"]')?.dataset.status === 'critical');
+        const flash = await until(page, log, 'the flash', () => window.__flash, undefined, 5_000);
+        assert.equal(flash, reducedMotion === 'reduce' ? 'none' : 'banner-flash');
+        const seen = await viewsDuring(page, 6_000);
+        assert.deepEqual(seen, ['Overview'], `held on the overview while critical: ${JSON.stringify(seen)}`);
+      } finally {
+        await ctx.close();
+        await stack.sim.reset();
+      }
+    }
+  });
+});
