@@ -31,6 +31,7 @@ pub fn Dashboard(
     /// The text it was read from, to tell a changed file from the one running.
     text: String,
 ) -> impl IntoView {
+    let config = with_url_refresh(config);
     let (refresher, live) = Refresher::new(Arc::clone(&config));
     // Before the first refresh: the first snapshot already lists what an
     // earlier page load saw.
@@ -138,6 +139,23 @@ pub fn Dashboard(
         </div>
     }
     .into_any()
+}
+
+/// `config` with the refresh interval `?refresh=` asks for (Grafana's
+/// spelling), within the bounds of [`url_state::refresh_override`]. Only the
+/// interval changes, to a positive value as the parser requires.
+fn with_url_refresh(config: Arc<Config>) -> Arc<Config> {
+    let ds = &config.datasource;
+    let Some(secs) = url_state::refresh_override(
+        url_state::param("refresh").as_deref(),
+        ds.refresh_secs,
+        ds.stale_after_secs,
+    ) else {
+        return config;
+    };
+    let mut changed = (*config).clone();
+    changed.datasource.refresh_secs = secs;
+    Arc::new(changed)
 }
 
 /// The first refresh asks for the initial view's graphs together with the

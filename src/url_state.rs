@@ -1,5 +1,5 @@
-//! The URL as the dashboard's address: `?config=`, `?view=`, `?theme=`, and
-//! the durations of `?rotate=`, `?refresh=` and `?recheck=`.
+//! The URL as the dashboard's address: `?config=`, `?view=`, `?theme=`,
+//! `?refresh=`, and the durations of `?rotate=` and `?recheck=`.
 //!
 //! Reading and replacing query parameters is all that lives here, so a NOC
 //! screen's URL can be bookmarked and a Grafana panel can point at one view.
@@ -63,9 +63,42 @@ pub fn parse_duration(text: &str) -> Option<f64> {
     (secs.is_finite() && secs > 0.0 && secs <= 366.0 * 86_400.0).then_some(secs)
 }
 
+/// The refresh interval `?refresh=` asks for (Grafana's `30s`, `1m`), given
+/// the configured one and the configuration's `stale_after_secs`: at least a
+/// second (the proxy's rate limit is shared), and no longer than half the
+/// staleness limit (or the configured interval, if that is longer), so data
+/// never expires between two refreshes. `None` keeps the configured interval:
+/// no parameter, a value that is no duration, or `off` (a health screen that
+/// stops asking would only turn grey: "no current data").
+pub fn refresh_override(param: Option<&str>, configured: f64, stale_after: f64) -> Option<f64> {
+    let secs = parse_duration(param?)?;
+    Some(secs.clamp(1.0, (stale_after / 2.0).max(configured).max(1.0)))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::parse_duration;
+    use super::{parse_duration, refresh_override};
+
+    #[test]
+    fn refresh_from_the_url_within_what_keeps_data_current() {
+        // (param, configured, stale_after) -> interval
+        let cases: [(Option<&str>, f64, f64, Option<f64>); 7] = [
+            (None, 15.0, 60.0, None),
+            (Some("off"), 15.0, 60.0, None),
+            (Some("soon"), 15.0, 60.0, None),
+            (Some("30s"), 15.0, 60.0, Some(30.0)),
+            (Some("5m"), 15.0, 60.0, Some(30.0)),
+            (Some("100ms"), 15.0, 60.0, Some(1.0)),
+            (Some("5m"), 90.0, 60.0, Some(90.0)),
+        ];
+        for (param, configured, stale, want) in cases {
+            assert_eq!(
+                refresh_override(param, configured, stale),
+                want,
+                "{param:?}"
+            );
+        }
+    }
 
     #[test]
     fn durations_as_grafana_writes_them() {

@@ -397,3 +397,45 @@ describe('rotation', () => {
     }
   });
 });
+
+describe("Grafana's spelling: ?refresh=, ?theme=", () => {
+  /** Instant-query requests (one per refresh: the checks' combined query) during `ms`. */
+  async function roundsDuring(query, ms) {
+    const { page, log, close } = await open(query);
+    try {
+      await until(page, log, 'a status', () => ['healthy', 'warning', 'critical'].includes(document.querySelector('[data-testid="cluster-status"]')?.dataset.status));
+      let n = 0;
+      page.on('request', (r) => { if (new URL(r.url()).pathname === '/prometheus/api/v1/query') n += 1; });
+      await new Promise((r) => setTimeout(r, ms));
+      return { n, url: page.url() };
+    } finally {
+      await close();
+    }
+  }
+
+  test('?refresh=3s refreshes every 3 s instead of the configured second, and stays in the URL', async () => {
+    await stack.sim.reset();
+    const configured = await roundsDuring('', 9_000);
+    const slower = await roundsDuring('?refresh=3s', 9_000);
+    assert.ok(configured.n >= 7, `configured 1 s: ${configured.n} rounds in 9 s`);
+    assert.ok(slower.n >= 2 && slower.n <= 4, `?refresh=3s: ${slower.n} rounds in 9 s`);
+    assert.match(slower.url, /[?&]refresh=3s(&|$)/);
+    // Longer than half the staleness limit (8 s here) is cut to it; off keeps the configured interval.
+    const capped = await roundsDuring('?refresh=1h', 9_000);
+    assert.ok(capped.n >= 2 && capped.n <= 3, `?refresh=1h: ${capped.n} rounds in 9 s (every 4 s)`);
+    const off = await roundsDuring('?refresh=off', 5_000);
+    assert.ok(off.n >= 4, `?refresh=off: ${off.n} rounds in 5 s`);
+  });
+
+  test('?theme=dark and ?theme=light set the theme and stay in the URL', async () => {
+    for (const theme of ['dark', 'light']) {
+      const { page, log, close } = await open(`?kiosk&theme=${theme}`);
+      try {
+        await until(page, log, `theme ${theme}`, (t) => document.documentElement.dataset.theme === t && document.querySelector('[data-testid="cluster-status"]'), theme);
+        assert.match(page.url(), new RegExp(`theme=${theme}`));
+      } finally {
+        await close();
+      }
+    }
+  });
+});
