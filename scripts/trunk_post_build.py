@@ -72,6 +72,31 @@ try {
 }
 """
 
+# Then the alert sources' GETs the last session sent (Prometheus's rules, Alertmanager's
+# alerts and silences; their URLs remembered by client/src/prefetch.rs): a refresh is
+# judged once the checks and the alerts are answered, so the first status would otherwise
+# wait for requests that leave only once the wasm runs. Each is taken by the first
+# refresh's request of the same URL, or dropped.
+PREFETCH_ALERTS = """\
+try {
+  const config = (new URLSearchParams(location.search).get("config") ?? "").trim() || "panopticon.yaml";
+  const urls = JSON.parse(localStorage.getItem("panopticon.alertRequests:" + config) ?? "null");
+  if (Array.isArray(urls)) {
+    const early = {};
+    for (const url of urls.slice(0, 4)) {
+      if (typeof url !== "string") continue;
+      const sent = Date.now();
+      const response = fetch(url, { headers: { Accept: "application/json" } });
+      response.catch(() => {}); // the app asks again; not an unhandled rejection
+      early[url] = { sent, response };
+    }
+    window.__panopticonAlerts = early;
+  }
+} catch (_) {
+  // No storage, or an entry that is not ours: the app asks after it starts.
+}
+"""
+
 INLINE_MODULE = re.compile(
     r'<script type="module"(?P<attrs>[^>]*)>(?P<body>.*?)</script>', re.DOTALL
 )
@@ -89,7 +114,7 @@ def main() -> int:
         print(f"trunk_post_build: expected 1 inline loader script, found {len(inline)}", file=sys.stderr)
         return 1
     m = inline[0]
-    body = PREFETCH_CONFIG + PREFETCH_QUERY + m.group("body").strip() + "\n"
+    body = PREFETCH_CONFIG + PREFETCH_QUERY + PREFETCH_ALERTS + m.group("body").strip() + "\n"
     digest = hashlib.sha256(body.encode()).digest()
     name = f"boot-{digest.hex()[:16]}.js"
     with open(os.path.join(staging, name), "w", encoding="utf-8") as f:

@@ -19,8 +19,12 @@ use panopticon_core::alerts::{
 use panopticon_core::prom::{AbortCause, AnswerLimits, BaseUrl};
 use web_sys::AbortController;
 
+use gloo_net::http::Response;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
 use crate::fetch::{self, AbortOnDrop, BodyFailure};
-use crate::{ClientConfig, Inner};
+use crate::{ClientConfig, Inner, prefetch};
 
 /// One alert source request: what, where, and how long it may take.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,15 +68,40 @@ where
     F: FnMut(AlertRequest, Result<AlertAnswer, AlertSourceError>) + 'static,
 {
     let (abort, registration) = AbortHandle::new_pair();
+    let urls: Vec<String> = fetches
+        .iter()
+        .map(|f| f.request.http(&f.base_url).url)
+        .collect();
+    // The boot script's early requests serve the first round only.
+    let mut early: Vec<Option<js_sys::Promise>> = if inner.first_alerts.replace(false) {
+        let taken = urls
+            .iter()
+            .map(|url| prefetch::take_alert(url).map(|e| e.response))
+            .collect();
+        prefetch::discard_alerts();
+        taken
+    } else {
+        Vec::new()
+    };
+    early.resize(fetches.len(), None);
+    inner.remember_alerts(urls);
     let owner = Rc::clone(inner);
     let own_abort = abort.clone();
     let task = async move {
         let mut running: FuturesUnordered<_> = fetches
             .into_iter()
-            .map(|f| {
+            .zip(early)
+            .map(|(f, early)| {
                 let owner = Rc::clone(&owner);
                 async move {
-                    let answer = run(&owner.config, &f).await;
+                    let mut answer = Err(AlertSourceError::Canceled);
+                    if let Some(early) = early {
+                        answer = run_with(&owner.config, &f, Some(early)).await;
+                    }
+                    // No early request, or a failed one: asked now.
+                    if answer.is_err() {
+                        answer = run(&owner.config, &f).await;
+                    }
                     (f.request, answer)
                 }
             })
@@ -96,11 +125,21 @@ pub(crate) async fn run(
     config: &ClientConfig,
     fetch: &AlertFetch,
 ) -> Result<AlertAnswer, AlertSourceError> {
+    run_with(config, fetch, None).await
+}
+
+/// Like [`run`], taking `early` (the boot script's fetch of the same
+/// request) as the answer when given. The timeout runs from now either way.
+async fn run_with(
+    config: &ClientConfig,
+    fetch: &AlertFetch,
+    early: Option<js_sys::Promise>,
+) -> Result<AlertAnswer, AlertSourceError> {
     let controller = AbortController::new().map_err(|_| AlertSourceError::Unreachable {
         reason: "this browser cannot abort requests (no AbortController)".to_owned(),
     })?;
     let guard = AbortOnDrop(controller);
-    let exchange = pin!(exchange(config.max_answer_bytes, fetch, &guard.0));
+    let exchange = pin!(exchange(config.max_answer_bytes, fetch, early, &guard.0));
     let deadline = pin!(sleep(fetch.timeout));
     match select(exchange, deadline).await {
         Either::Left((answer, _)) => answer,
@@ -114,12 +153,23 @@ pub(crate) async fn run(
 async fn exchange(
     max_bytes: u64,
     fetch: &AlertFetch,
+    early: Option<js_sys::Promise>,
     controller: &AbortController,
 ) -> Result<AlertAnswer, AlertSourceError> {
     let request = fetch.request.http(&fetch.base_url);
     let signal = controller.signal();
     let aborted = || signal.aborted().then_some(AbortCause::Canceled);
-    let response = fetch::send_fetch(&request, &signal, aborted).await?;
+    let response = match early {
+        Some(early) => JsFuture::from(early)
+            .await
+            .map_err(|e| fetch::js_error(&e, aborted()))?
+            .dyn_into::<web_sys::Response>()
+            .map(Response::from)
+            .map_err(|_| AlertSourceError::Unreachable {
+                reason: "the early request did not answer".to_owned(),
+            })?,
+        None => fetch::send_fetch(&request, &signal, aborted).await?,
+    };
     let status = response.status();
     let headers = response.headers();
     let content_type = headers.get("content-type");

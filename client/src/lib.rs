@@ -91,6 +91,10 @@ struct Inner {
     /// remembered for the boot script, and what was last remembered.
     remember_as: RefCell<Option<String>>,
     remembered: RefCell<Option<HttpRequest>>,
+    /// No alert requests sent yet: the boot script's early ones may be theirs.
+    first_alerts: Cell<bool>,
+    /// The alert requests' URLs last remembered for the boot script.
+    remembered_alerts: RefCell<Vec<String>>,
 }
 
 impl Inner {
@@ -105,6 +109,19 @@ impl Inner {
         }
         prefetch::remember(&path, &request);
         *self.remembered.borrow_mut() = Some(request);
+    }
+
+    /// Remembers the alert requests' URLs for the next load (written only
+    /// when they changed).
+    fn remember_alerts(&self, urls: Vec<String>) {
+        let Some(path) = self.remember_as.borrow().clone() else {
+            return;
+        };
+        if *self.remembered_alerts.borrow() == urls {
+            return;
+        }
+        prefetch::remember_alerts(&path, &urls);
+        *self.remembered_alerts.borrow_mut() = urls;
     }
 }
 
@@ -122,6 +139,8 @@ impl Client {
                 first_refresh: Cell::new(true),
                 remember_as: RefCell::new(None),
                 remembered: RefCell::new(None),
+                first_alerts: Cell::new(true),
+                remembered_alerts: RefCell::new(Vec::new()),
             }),
         }
     }

@@ -12,6 +12,12 @@
 //! `time=`: Prometheus evaluated it when it arrived, so the data is as
 //! fresh as asked, and the refresh counts as asked when the boot script
 //! sent it.
+//!
+//! The alert sources' GETs are remembered the same way (their URLs), sent
+//! by the boot script right after, and taken by the first refresh's alert
+//! requests of the same URL: a round is judged once both are answered, so
+//! without them a returning screen's first status would wait for requests
+//! that leave only once the wasm runs.
 
 use panopticon_core::prom::HttpRequest;
 use wasm_bindgen::{JsCast, JsValue};
@@ -79,5 +85,59 @@ pub(crate) fn remember(config_path: &str, request: &HttpRequest) {
         .and_then(|t| t.as_string())
     {
         let _ = storage.set_item(&format!("{STORAGE_PREFIX}{config_path}"), &text);
+    }
+}
+
+/// Where the boot script leaves its early alert requests: an object from
+/// URL to `{ sent, response }`.
+const ALERTS_SLOT: &str = "__panopticonAlerts";
+
+/// The `localStorage` key of the remembered alert requests' URLs, before
+/// the configuration's path (the boot script builds the same key).
+const ALERTS_STORAGE_PREFIX: &str = "panopticon.alertRequests:";
+
+/// Takes the boot script's early GET of `url`, if it sent one (each at
+/// most once per page).
+pub(crate) fn take_alert(url: &str) -> Option<Early> {
+    let window = web_sys::window()?;
+    let slot = js_sys::Reflect::get(&window, &JsValue::from_str(ALERTS_SLOT)).ok()?;
+    if !slot.is_object() {
+        return None;
+    }
+    let key = JsValue::from_str(url);
+    let entry = js_sys::Reflect::get(&slot, &key).ok()?;
+    if !entry.is_object() {
+        return None;
+    }
+    let _ = js_sys::Reflect::delete_property(slot.unchecked_ref::<js_sys::Object>(), &key);
+    let field = |name: &str| js_sys::Reflect::get(&entry, &JsValue::from_str(name)).ok();
+    let sent_at = field("sent")?.as_f64()? / 1000.0;
+    let response = field("response")?.dyn_into::<js_sys::Promise>().ok()?;
+    Some(Early { sent_at, response })
+}
+
+/// Drops the boot script's early alert requests that were not taken.
+pub(crate) fn discard_alerts() {
+    if let Some(window) = web_sys::window() {
+        let _ = js_sys::Reflect::delete_property(&window, &JsValue::from_str(ALERTS_SLOT));
+    }
+}
+
+/// Remembers the alert requests' URLs for the next load of the
+/// configuration at `config_path`, for the boot script to send early (the
+/// first status waits for them).
+pub(crate) fn remember_alerts(config_path: &str, urls: &[String]) {
+    let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else {
+        return;
+    };
+    let list = js_sys::Array::new();
+    for url in urls {
+        list.push(&JsValue::from_str(url));
+    }
+    if let Some(text) = js_sys::JSON::stringify(&list)
+        .ok()
+        .and_then(|t| t.as_string())
+    {
+        let _ = storage.set_item(&format!("{ALERTS_STORAGE_PREFIX}{config_path}"), &text);
     }
 }

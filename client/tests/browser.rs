@@ -676,3 +676,196 @@ async fn an_early_request_that_differs_or_failed_is_not_used() {
         assert!(!is_early(answer_of(&answers, CLASH[1])));
     }
 }
+
+/// An alert source at the fixture server's `/alerts/<name>` (see `fixture_server.py`).
+fn alert_fetch(
+    name: &str,
+    request: panopticon_core::alerts::AlertRequest,
+    timeout_ms: u64,
+) -> panopticon_client::AlertFetch {
+    panopticon_client::AlertFetch {
+        request,
+        base_url: BaseUrl::parse(&format!("{}/alerts/{name}", server())).expect("base"),
+        timeout: Duration::from_millis(timeout_ms),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn alert_sources_are_read_and_decoded() {
+    use panopticon_core::alerts::{AlertAnswer, AlertRequest};
+    let c = client(5_000);
+    let rules = c
+        .alert(&alert_fetch(
+            "prom_rules",
+            AlertRequest::PrometheusRules,
+            5_000,
+        ))
+        .await;
+    assert!(
+        matches!(rules, Ok(AlertAnswer::Rules(ref r)) if r.rules.len() == 6),
+        "{rules:?}"
+    );
+    let alerts = c
+        .alert(&alert_fetch("am_alerts", AlertRequest::AmAlerts, 5_000))
+        .await;
+    assert!(
+        matches!(alerts, Ok(AlertAnswer::Alerts(ref a)) if a.alerts.len() == 3),
+        "{alerts:?}"
+    );
+    let status = c
+        .alert(&alert_fetch("am_status", AlertRequest::AmStatus, 5_000))
+        .await;
+    assert!(
+        matches!(status, Ok(AlertAnswer::Status(ref s)) if s.version.as_deref() == Some("0.25.0")),
+        "{status:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn alert_source_failures_are_their_own() {
+    use panopticon_core::alerts::{AlertRequest, AlertSource, AlertSourceError};
+    let c = client_for(server(), 5_000, 6);
+    let slow = c
+        .alert(&alert_fetch("sleep_1500", AlertRequest::AmAlerts, 300))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        slow.describe(AlertSource::Alertmanager),
+        "Alertmanager is slow: no answer within 300 ms"
+    );
+    let missing = c
+        .alert(&alert_fetch(
+            "am_not_found",
+            AlertRequest::AmSilences,
+            5_000,
+        ))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(missing, AlertSourceError::Api { status: 404, .. }),
+        "{missing:?}"
+    );
+    // Bigger than datasource.max_answer_bytes: refused by its Content-Length.
+    let small = Client::new(ClientConfig {
+        max_answer_bytes: 10_000,
+        ..ClientConfig::new(BaseUrl::parse(server()).expect("base"))
+    });
+    let big = small
+        .alert(&alert_fetch("big_200000", AlertRequest::AmAlerts, 5_000))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(big, AlertSourceError::TooLarge { limit: 10_000, .. }),
+        "{big:?}"
+    );
+    let refused = c
+        .alert(&panopticon_client::AlertFetch {
+            request: AlertRequest::AmAlerts,
+            base_url: BaseUrl::parse("http://127.0.0.1:9").expect("base"),
+            timeout: Duration::from_secs(5),
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        refused
+            .describe(AlertSource::Alertmanager)
+            .starts_with("Alertmanager unreachable: "),
+        "{refused:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn alert_requests_each_answer_once_and_a_dropped_handle_delivers_nothing() {
+    use panopticon_core::alerts::AlertRequest;
+    let c = client(5_000);
+    let seen: Rc<RefCell<Vec<AlertRequest>>> = Rc::default();
+    let log = Rc::clone(&seen);
+    let handle = c.fetch_alerts(
+        vec![
+            alert_fetch("sleep_600", AlertRequest::AmAlerts, 5_000),
+            alert_fetch("sleep_600", AlertRequest::AmSilences, 5_000),
+            alert_fetch("prom_rules", AlertRequest::PrometheusRules, 5_000),
+        ],
+        move |request, _| log.borrow_mut().push(request),
+    );
+    for _ in 0..50 {
+        if seen.borrow().len() == 3 {
+            break;
+        }
+        sleep(Duration::from_millis(100)).await;
+    }
+    drop(handle);
+    let mut answered = seen.borrow().clone();
+    answered.sort();
+    assert_eq!(
+        answered,
+        [
+            AlertRequest::PrometheusRules,
+            AlertRequest::AmAlerts,
+            AlertRequest::AmSilences
+        ]
+    );
+    // A handle dropped before the answers: nothing is delivered.
+    let late: Rc<RefCell<usize>> = Rc::default();
+    let count = Rc::clone(&late);
+    let handle = c.fetch_alerts(
+        vec![alert_fetch("sleep_300", AlertRequest::AmAlerts, 5_000)],
+        move |_, _| *count.borrow_mut() += 1,
+    );
+    drop(handle);
+    sleep(Duration::from_millis(600)).await;
+    assert_eq!(*late.borrow(), 0);
+}
+
+/// Leaves the boot script's early alert request for `url`, answered with
+/// `answer` (a JSON body).
+fn leave_early_alert(url: &str, answer: &str) {
+    let make = js_sys::Function::new_with_args(
+        "url, answer",
+        "window.__panopticonAlerts = { [url]: { sent: Date.now() - 5000, response: \
+         Promise.resolve(new Response(answer, { headers: { 'content-type': 'application/json' } })) } };",
+    );
+    make.call2(&JsValue::NULL, &url.into(), &answer.into())
+        .expect("slot set");
+}
+
+#[wasm_bindgen_test]
+async fn the_first_alert_round_takes_the_boot_scripts_early_request_of_the_same_url() {
+    use panopticon_core::alerts::{AlertAnswer, AlertRequest};
+    let fetch = alert_fetch("am_alerts", AlertRequest::AmAlerts, 5_000);
+    let url = fetch.request.http(&fetch.base_url).url;
+    // The fixture has three alerts; the early answer none: which one arrives tells.
+    leave_early_alert(&url, "[]");
+    let c = client(5_000);
+    let answers: Rc<RefCell<Vec<usize>>> = Rc::default();
+    let log = Rc::clone(&answers);
+    let record = move |_, a: Result<AlertAnswer, _>| {
+        if let Ok(AlertAnswer::Alerts(a)) = a {
+            log.borrow_mut().push(a.alerts.len());
+        }
+    };
+    let first = c.fetch_alerts(vec![fetch.clone()], record.clone());
+    for _ in 0..50 {
+        if !answers.borrow().is_empty() {
+            break;
+        }
+        sleep(Duration::from_millis(50)).await;
+    }
+    drop(first);
+    assert_eq!(*answers.borrow(), [0], "the early answer");
+    // Later rounds always ask: a leftover early request is never taken.
+    leave_early_alert(&url, "[]");
+    let second = c.fetch_alerts(vec![fetch], record);
+    for _ in 0..50 {
+        if answers.borrow().len() == 2 {
+            break;
+        }
+        sleep(Duration::from_millis(50)).await;
+    }
+    drop(second);
+    assert_eq!(*answers.borrow(), [0, 3]);
+    let _ = js_sys::Reflect::delete_property(
+        js_sys::global().unchecked_ref::<js_sys::Object>(),
+        &JsValue::from_str("__panopticonAlerts"),
+    );
+}

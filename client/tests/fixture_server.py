@@ -25,6 +25,14 @@ recorded answer; any other unknown query gets a `bad_data` error, which is
 also what a combined query of fixture names gets (so the client falls back
 to asking them one by one).
 
+Under /alerts/<name>/ it is an alert source (Prometheus's
+/api/v1/rules, Alertmanager's /api/v2/*) answering with the fixture
+tests/fixtures/alerts/<name>.* whatever the path below, and:
+
+  /alerts/sleep_<ms>/...      -> am_alerts after that long (for timeouts)
+  /alerts/big_<bytes>/...     -> a JSON array of that many bytes, with
+                                 Content-Length
+
 A query longer than 2,000 bytes sent with GET is refused with 414, so a
 passing long query proves the client switched to POST. CORS is open, as on
 Prometheus by default. Prints its port on stdout, then serves until killed.
@@ -39,6 +47,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "prometheus"
+ALERTS = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "alerts"
 CHUNK = 64 * 1024
 
 
@@ -153,7 +162,25 @@ class Handler(BaseHTTPRequestHandler):
         self.answer(urllib.parse.urlsplit(self.path).path,
                     self.rfile.read(length).decode(), "POST")
 
+    def alert_source(self, path):
+        name = path.split("/")[2] if path.count("/") >= 2 else ""
+        if name.startswith("sleep_"):
+            time.sleep(int(name.split("_")[1]) / 1000)
+            name = "am_alerts"
+        if name.startswith("big_"):
+            size = int(name.split("_")[1])
+            body = b"[" + b" " * max(size - 2, 0) + b"]"
+            return self.reply(200, "application/json", body)
+        meta_path = ALERTS / f"{name}.meta.json"
+        if ".." in name or "/" in name or not meta_path.is_file():
+            return self.reply(404, "text/plain; charset=utf-8", b"404 page not found\n")
+        meta = json.loads(meta_path.read_text())
+        return self.reply(meta["http_status"], meta["content_type"],
+                          (ALERTS / f"{name}.body").read_bytes())
+
     def answer(self, path, encoded, method):
+        if path.startswith("/alerts/"):
+            return self.alert_source(path)
         if path not in ("/api/v1/query", "/api/v1/query_range"):
             return self.reply(404, "text/plain; charset=utf-8", b"404 page not found\n")
         if method == "GET" and len(encoded) > 2000:
