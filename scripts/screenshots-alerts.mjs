@@ -4,8 +4,8 @@
 // on node-2 (WeaveIpRangeNearlyFull, which no check sees) silenced in Alertmanager, so
 // Weave is in maintenance, and so is the (healthy) host, under a silence of its own; a real Prometheus evaluating the shipped rule file and sending
 // to a real Alertmanager, nginx proxying both. Writes docs/screenshots/alerts-*.png: the
-// overview at each size, and the detail of Consul (a firing alert) and of Weave (a
-// silenced one).
+// overview at each size, the detail of Consul (a firing alert) and of Weave (a
+// silenced one), and the page once Alertmanager is stopped (its own source error).
 //
 //   node scripts/screenshots-alerts.mjs     (after scripts/build.sh, or with PANOPTICON_DIST,
 //                                            and cargo build -p panopticon-sim)
@@ -95,6 +95,14 @@ try {
   await new Promise((r) => setTimeout(r, 2_500));
   await shoot(forced, 'alerts-1920x1080-forced-colors');
   await forced.close();
+  // Alertmanager gone while the page is open: its own source error; Prometheus's firing
+  // alerts still count, and the silences the page read stay applied until they end.
+  const gone = await open(sizes[0]);
+  await am.proc.stop();
+  await gone.locator('[data-testid="alert-source-error"][data-source="alertmanager"]').waitFor({ timeout: 60_000 });
+  await new Promise((r) => setTimeout(r, 2_500));
+  await shoot(gone, 'alerts-source-error-1920x1080');
+  await gone.close();
 } finally {
   await browser.close();
   await nginx.stop();

@@ -18,20 +18,30 @@ pub fn AlertSourceError(
     problems: Signal<Vec<AlertSourceProblem>>,
 ) -> impl IntoView {
     view! {
-        <For each=move || problems.get() key=|p| (p.source, p.message.clone()) let:p>
+        <For each=move || problems.get().into_iter().map(named) key=|p| (p.source, p.message.clone()) let:p>
             <div
                 class="alert alert-alert-source"
                 data-testid="alert-source-error"
                 data-source=p.source.as_str()
                 role="alert"
             >
-                <strong>{format!("{} problem: ", p.source.name())}</strong>
+                <strong>"Alert source problem: "</strong>
                 <span class="alert-message">
                     <Untrusted text=p.message max=SENTENCE_CHARS />
                 </span>
-                " "
+                " — "
                 <span class="alert-consequence">{p.consequence}</span>
             </div>
         </For>
     }
+}
+
+/// The problem with its message naming its source ("Alertmanager unreachable:
+/// …"), the name put first when the message does not start with it.
+fn named(mut p: AlertSourceProblem) -> AlertSourceProblem {
+    let name = p.source.name();
+    if !p.message.starts_with(name) {
+        p.message = format!("{name}: {}", p.message);
+    }
+    p
 }
