@@ -3,10 +3,11 @@
 //!
 //! Built once per selected service; a refresh writes only the values that
 //! changed (nothing at all when the service's part of the snapshot did not),
-//! and the lists are keyed: instance rows by name, transitions by what they
-//! are. A new transition is one new item at the top, not every item rewritten
-//! one element down, so what the reader is at (a row, an item, a text
-//! selection, a screen reader's place) stays with its element.
+//! and the lists are keyed: instance rows by name, alerts by name, instance
+//! and severity, transitions by what they are. A new transition is one new
+//! item at the top, not every item rewritten one element down, so what the
+//! reader is at (a row, an item, a text selection, a screen reader's place)
+//! stays with its element.
 
 mod alert_item;
 mod alert_list;
@@ -16,23 +17,16 @@ mod alert_text;
 mod browser_tests;
 mod check_card;
 mod maintenance_note;
+mod service_card;
+mod service_meta;
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use panopticon_engine::config::Service;
-use panopticon_engine::snapshot::{NOT_EVALUATED, ServiceSnapshot};
 use panopticon_engine::{Config, Snapshot};
 
-use crate::text_list::TextList;
-use crate::transition_list::{TransitionEntry, TransitionList};
-use crate::untrusted::{SENTENCE_CHARS, Untrusted};
-use alert_list::AlertList;
-use check_card::CheckCard;
-use maintenance_note::MaintenanceNote;
-
-/// How many of a service's latest transitions are shown.
-const TRANSITIONS_SHOWN: usize = 10;
+use crate::untrusted::Untrusted;
+use service_card::ServiceCard;
 
 /// The detail panel for the selected service, over the graphs; nothing when
 /// no service is selected.
@@ -70,123 +64,5 @@ pub fn ServiceDetail(
                 {body}
             </section>
         })
-    }
-}
-
-#[component]
-fn ServiceCard(
-    service: Service,
-    live: Memo<Option<ServiceSnapshot>>,
-    at: Memo<Option<f64>>,
-    selected: RwSignal<Option<String>>,
-) -> impl IntoView {
-    let effective = move || part(live, |l| l.effective).unwrap_or(NOT_EVALUATED);
-    let impacted = move || {
-        let (own, by) = part(live, |l| (l.own, l.impacted_by.join(", ")))?;
-        (!by.is_empty()).then(|| {
-            view! {
-                <p class="impacted">
-                    "Own status " {own.as_str()} "; impacted by "
-                    <Untrusted text=by max=SENTENCE_CHARS />
-                    "."
-                </p>
-            }
-        })
-    };
-    let pending = move || {
-        part(live, ServiceSnapshot::pending).flatten().map(|p| {
-            view! {
-                <p class="pending" data-testid="detail-pending" data-pending=p.short()>
-                    {p.to_string()}
-                </p>
-            }
-        })
-    };
-    let reasons = Signal::derive(move || part(live, |l| l.reasons.clone()).unwrap_or_default());
-    let transitions = Signal::derive(move || {
-        let latest = |l: &ServiceSnapshot| {
-            let newest_first = l.transitions.iter().rev().take(TRANSITIONS_SHOWN);
-            newest_first
-                .map(|t| TransitionEntry {
-                    service: None,
-                    transition: t.clone(),
-                })
-                .collect::<Vec<_>>()
-        };
-        part(live, latest).unwrap_or_default()
-    });
-    let checks = service
-        .checks
-        .iter()
-        .map(|check| view! { <CheckCard check=check.clone() service=live /> })
-        .collect_view();
-    view! {
-        <header class="detail-header">
-            <h2
-                class=move || format!("detail-title status-{}", effective().as_str())
-                data-detail-service=service.id.clone()
-            >
-                <span class="status-icon" aria-hidden="true">{move || effective().icon()}</span>
-                " "
-                <Untrusted text=service.name.clone() />
-                " — "
-                {move || effective().label()}
-            </h2>
-            <button class="close" aria-label="Close details" on:click=move |_| selected.set(None)>
-                "×"
-            </button>
-        </header>
-        <MaintenanceNote service=live />
-        {impacted}
-        {pending}
-        {service
-            .description
-            .clone()
-            .map(|d| view! { <p class="muted"><Untrusted text=d max=SENTENCE_CHARS /></p> })}
-        <ServiceMeta service=service.clone() />
-        <TextList class="reasons" texts=reasons />
-        <AlertList service=live at=at />
-        <div class="checks">{checks}</div>
-        <h3>"Recent transitions"</h3>
-        <Show
-            when=move || transitions.with(|t| !t.is_empty())
-            fallback=|| view! { <p class="muted">"None since the page was loaded."</p> }
-        >
-            <TransitionList entries=transitions />
-        </Show>
-    }
-}
-
-/// `f` of the service's part of the evaluation; `None` before its first.
-fn part<T>(
-    live: Memo<Option<ServiceSnapshot>>,
-    f: impl FnOnce(&ServiceSnapshot) -> T,
-) -> Option<T> {
-    live.with(|l| l.as_ref().map(f))
-}
-
-/// Expected instances, owner and runbook, from the configuration.
-#[component]
-fn ServiceMeta(service: Service) -> impl IntoView {
-    view! {
-        <dl class="meta">
-            <dt>"Expected instances"</dt>
-            <dd>{service.instances}</dd>
-            {service.owner.map(|o| view! { <dt>"Owner"</dt><dd><Untrusted text=o /></dd> })}
-            // Only a validated `Link` (http(s) or relative) ever becomes an href.
-            {service
-                .runbook
-                .map(|r| {
-                    let href = r.as_str().to_owned();
-                    view! {
-                        <dt>"Runbook"</dt>
-                        <dd>
-                            <a href=href target="_blank" rel="noopener noreferrer">
-                                <Untrusted text=r.as_str() max=SENTENCE_CHARS />
-                            </a>
-                        </dd>
-                    }
-                })}
-        </dl>
     }
 }
