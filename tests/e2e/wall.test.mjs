@@ -56,13 +56,19 @@ describe('history survives a reload', () => {
     try {
       await until(page, log, 'healthy', () => document.querySelector('[data-testid="cluster-status"]')?.dataset.status === 'healthy');
       await stack.sim.scenario('consul-no-quorum');
-      const before = await until(page, log, 'a transition of consul listed', () => {
+      await until(page, log, 'a transition of consul listed', () => {
         const items = [...document.querySelectorAll('[data-testid="recent-changes"] li')].map((li) => li.textContent);
-        return items.some((t) => /Consul/.test(t) && /critical/.test(t)) ? items : null;
+        return items.some((t) => /^\S+ consul: healthy → critical/.test(t));
+      });
+      await stack.sim.reset();
+      // Recovered, and nothing changes any more: what is listed now must be listed after the reload.
+      const before = await until(page, log, 'the recovery listed', () => {
+        const items = [...document.querySelectorAll('[data-testid="recent-changes"] li')].map((li) => li.textContent);
+        const healthy = document.querySelector('[data-testid="cluster-status"]')?.dataset.status === 'healthy';
+        return healthy && items.some((t) => /^\S+ consul: critical → healthy/.test(t)) ? items : null;
       });
       const stored = await page.evaluate((k) => localStorage.getItem(k), HISTORY_KEY);
       assert.ok(stored?.startsWith('panopticon-history 1\n'), `stored: ${stored?.slice(0, 80)}`);
-      await stack.sim.reset();
       await page.reload();
       // Listed again from the first evaluation on, whatever the cluster shows now.
       const after = await until(page, log, 'the earlier transitions listed again', (want) => {
@@ -76,7 +82,8 @@ describe('history survives a reload', () => {
         const items = [...document.querySelectorAll('[data-testid="service-detail"] .transitions li')];
         return items.length > 0 ? items.map((li) => li.textContent) : null;
       });
-      assert.ok(detail.some((t) => /critical/.test(t)), JSON.stringify(detail));
+      assert.ok(detail.some((t) => /healthy → critical/.test(t)), JSON.stringify(detail));
+      assert.ok(detail.some((t) => /critical → healthy/.test(t)), JSON.stringify(detail));
     } finally {
       await close();
       await stack.sim.reset();
