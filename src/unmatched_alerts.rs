@@ -57,3 +57,54 @@ fn sentence(u: &Unmatched) -> (String, String) {
     }
     (count, names.join(", "))
 }
+
+#[cfg(test)]
+mod tests {
+    use panopticon_engine::alerts::{AlertState, AlertView};
+
+    use super::*;
+
+    fn alert(name: &str, instance: Option<&str>) -> AlertView {
+        AlertView {
+            name: name.to_owned(),
+            state: AlertState::Firing,
+            severity: "critical".to_owned(),
+            raises: None,
+            severity_status: None,
+            since: None,
+            instance: instance.map(str::to_owned),
+            summary: None,
+            description: None,
+            runbook_url: None,
+            silence: None,
+            inhibited_by: Vec::new(),
+            reason: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_line_names_the_alerts_and_counts_the_rest() {
+        let one = Unmatched {
+            alerts: vec![alert("DiskFull", Some("db-1:9100"))],
+            more: 0,
+        };
+        assert_eq!(
+            sentence(&one),
+            (
+                "1 firing alert not matched to any service:".to_owned(),
+                "DiskFull on db-1:9100".to_owned()
+            )
+        );
+        let many = Unmatched {
+            alerts: vec![alert("A", None), alert("B", Some("x"))],
+            more: 3,
+        };
+        assert_eq!(
+            sentence(&many),
+            (
+                "5 firing alerts not matched to any service:".to_owned(),
+                "A, B on x, and 3 more".to_owned()
+            )
+        );
+    }
+}
