@@ -119,7 +119,10 @@ fn alertmanager_alerts_as_recorded() {
     assert_eq!(silenced.annotations.runbook_url, None);
     let inhibited = by_name("FixtureInhibited");
     assert_eq!(inhibited.state, AmAlertState::Suppressed);
-    assert_eq!(inhibited.inhibited_by, std::slice::from_ref(&firing.fingerprint));
+    assert_eq!(
+        inhibited.inhibited_by,
+        std::slice::from_ref(&firing.fingerprint)
+    );
     assert_eq!(am_alerts(fixture!("am_alerts_active_only")).alerts.len(), 1);
 }
 
