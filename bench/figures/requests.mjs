@@ -1,6 +1,7 @@
 // Requests per refresh: one refresh must ask Prometheus every distinct expression on
 // screen exactly once — the instant checks of the configuration and the range queries
-// of the view's graphs — and nothing else. The checks go as one combined query (each
+// of the view's graphs — and each alert source's request once (Prometheus's rules,
+// Alertmanager's alerts and silences), and nothing else. The checks go as one combined query (each
 // part tagged with `__panopticon_part`, see core/src/prom/combine.rs): one request for
 // all of them, each expression still asked once inside it.
 import { expressionOf } from '../lib/slow-proxy.mjs';
@@ -17,15 +18,23 @@ import { newPage, refreshOnce, waitForFirstStatus } from '../lib/page.mjs';
 import { INFO, row } from '../lib/report.mjs';
 import { MANUAL_REFRESH_SECS } from '../lib/configs.mjs';
 
-/** Records the browser's Prometheus API requests (kind and expression) while `on`. */
+/** Records the browser's Prometheus and Alertmanager API requests (kind and expression or URL) while `on`. */
 function recorder(page) {
   const seen = [];
   let on = true;
   page.on('request', (req) => {
     const u = new URL(req.url());
+    if (!on) return;
+    const am = u.pathname.match(/\/api\/v2\/([a-z_/]+)$/);
+    if (am) {
+      seen.push({ kind: `alertmanager ${am[1]}`, expr: `${u.pathname}${u.search}`, method: req.method() });
+      return;
+    }
     const m = u.pathname.match(/\/api\/v1\/([a-z_/]+)$/);
-    if (!on || !m) return;
-    seen.push({ kind: m[1], expr: expressionOf(`${u.pathname}${u.search}`, req.postData() ?? ''), method: req.method() });
+    if (!m) return;
+    const kind = m[1];
+    const expr = kind === 'rules' || kind === 'alerts' ? `${u.pathname}${u.search}` : expressionOf(`${u.pathname}${u.search}`, req.postData() ?? '');
+    seen.push({ kind, expr, method: req.method() });
   });
   return {
     take() { return seen.splice(0); },
@@ -47,7 +56,10 @@ export async function requestsPerRefresh({ browser, url, expressions, refreshes 
   // Two or more checks go as one combined query (the reference configuration has no
   // scalar-looking check, which would be asked alone).
   const instantRequests = Math.min(expectInstant.length, 1);
-  const expected = instantRequests + expectRange.length;
+  // The alert sources' requests of a refresh (the engine's own list: Prometheus's rules,
+  // Alertmanager's alerts and silences), each once.
+  const expectAlerts = expressions.alerts ?? [];
+  const expected = instantRequests + expectRange.length + expectAlerts.length;
   const p = await newPage(browser, { manualRefreshSecs: MANUAL_REFRESH_SECS });
   const rec = recorder(p.page);
   const counts = [];
@@ -65,16 +77,20 @@ export async function requestsPerRefresh({ browser, url, expressions, refreshes 
       counts.push(reqs.length);
       const instant = reqs.filter((r) => r.kind === 'query').flatMap((r) => partsOf(r.expr)).map((e) => e.trim());
       const range = reqs.filter((r) => r.kind === 'query_range').map((r) => r.expr.trim());
-      const other = reqs.filter((r) => r.kind !== 'query' && r.kind !== 'query_range');
-      const missing = [...expectInstant.filter((e) => !instant.includes(e)), ...expectRange.filter((e) => !range.includes(e))];
+      const alerts = reqs.filter((r) => expectAlerts.includes(r.expr)).map((r) => r.expr);
+      const other = reqs.filter((r) => r.kind !== 'query' && r.kind !== 'query_range' && !expectAlerts.includes(r.expr));
+      const missing = [
+        ...expectInstant.filter((e) => !instant.includes(e)), ...expectRange.filter((e) => !range.includes(e)),
+        ...expectAlerts.filter((e) => !alerts.includes(e)),
+      ];
       const extra = [...instant.filter((e) => !expectInstant.includes(e)), ...range.filter((e) => !expectRange.includes(e))];
-      const dup = [...duplicates(instant), ...duplicates(range)];
+      const dup = [...duplicates(instant), ...duplicates(range), ...duplicates(alerts)];
       if (missing.length || extra.length || dup.length || other.length) {
         problems.push(`refresh ${i + 1}: ${[
           missing.length && `missing ${missing.join('; ')}`,
           extra.length && `unexpected ${extra.join('; ')}`,
           dup.length && `asked more than once: ${dup.join('; ')}`,
-          other.length && `other API calls: ${other.map((o) => o.kind).join(', ')}`,
+          other.length && `other API calls: ${other.map((o) => `${o.kind} ${o.expr ?? ''}`.trim()).join(', ')}`,
         ].filter(Boolean).join(' — ')}`);
       }
     }
@@ -87,7 +103,7 @@ export async function requestsPerRefresh({ browser, url, expressions, refreshes 
   return {
     rows: [
       row({
-        figure, label: 'requests per refresh', goal: `= ${expected} (${expectInstant.length} instant expressions in ${instantRequests} combined query + ${expectRange.length} range), each expression once`,
+        figure, label: 'requests per refresh', goal: `= ${expected} (${expectInstant.length} instant expressions in ${instantRequests} combined query + ${expectRange.length} range + ${expectAlerts.length} alert source requests), each once`,
         values: counts, meets: (s) => s.min === expected && s.max === expected && problems.length === 0,
         note: problems.length ? problems.join(' / ') : undefined,
       }),
@@ -96,10 +112,11 @@ export async function requestsPerRefresh({ browser, url, expressions, refreshes 
     section: {
       title: 'Requests per refresh',
       how: `The reference configuration (overview: ${expectRange.length} graphs). The harness fires`
-        + ` ${refreshes} refreshes one at a time and records every \`/prometheus/api/v1/\` request the browser`
+        + ` ${refreshes} refreshes one at a time and records every \`/prometheus/api/v1/\` and \`/alertmanager/api/v2/\` request the browser`
         + ' makes (Playwright `request` events), decoding each expression (a combined query into its parts).'
         + ' Expected: the distinct instant expressions of the checks (query, ratio denominators, reachability'
-        + ' `up` queries), all in one combined query, plus the view\'s range queries, each exactly once,'
+        + ' `up` queries), all in one combined query, plus the view\'s range queries, plus each alert source\'s'
+        + ` request (${expectAlerts.map((u) => `\`${u}\``).join(', ') || 'none'}), each exactly once,`
         + ' derived from the configuration file itself. Before issue 17 each check was a request of its own'
         + ` (${expectInstant.length + expectRange.length} per refresh).`,
       notes: [
