@@ -480,6 +480,11 @@ impl Monitor {
         let am_counts = config.alertmanager.is_some() && !failing(AlertSource::Alertmanager);
         self.alert_errors
             .iter()
+            // With Prometheus itself unreachable its rules are too: the
+            // source alert says so once.
+            .filter(|(source, _)| {
+                *source != AlertSource::PrometheusRules || self.source_error.is_none()
+            })
             .map(|(source, error)| {
                 let consequence = match source {
                     AlertSource::Alertmanager if rules_count => {

@@ -854,3 +854,32 @@ fn an_alert_storm_is_judged_and_bounded() {
     assert_eq!(s.unmatched_alerts.total(), 5_000);
     assert_eq!(s.unmatched_alerts.alerts.len(), 20);
 }
+
+#[test]
+fn prometheus_down_is_said_once_not_again_for_its_rules() {
+    let config = Config::from_yaml(
+        "down.yaml",
+        r#"
+services:
+  - id: consul
+    alerts: ['{service="consul"}']
+    checks:
+      - { id: up, query: up, rule: { kind: quorum } }
+"#,
+    )
+    .unwrap();
+    let mut m = Monitor::new(config);
+    m.begin(NOW, vec!["up".to_owned()]);
+    let unreachable = panopticon_core::prom::QueryError::Unreachable {
+        reason: "Failed to fetch".to_owned(),
+    };
+    assert!(!m.answer(NOW, "up", Err(unreachable)));
+    assert!(m.alert_answer(NOW, AlertRequest::PrometheusRules, Err(down())));
+    let screen = m.on_screen(NOW);
+    assert!(screen.source_alert.is_some());
+    assert!(
+        screen.alert_source_errors.is_empty(),
+        "{:?}",
+        screen.alert_source_errors
+    );
+}
