@@ -2,60 +2,82 @@
 //! where, what its rule says about it, and who muted it.
 
 use leptos::prelude::*;
-use panopticon_engine::alerts::{AlertState, AlertView};
+use panopticon_engine::alerts::AlertView;
 
 use super::alert_silence::AlertSilence;
-use super::alert_text::{duration, is_http};
+use super::alert_text::{duration, is_http, item_class};
 use crate::untrusted::{SENTENCE_CHARS, Untrusted};
+
+/// The listed alerts with their keys.
+type Keyed = Memo<Vec<(String, AlertView)>>;
 
 /// The alert named `key` in `alerts`. Its element stays while the key does
 /// (an alert turning from firing to silenced is the same alert); what it
-/// says is rewritten only when the alert changes.
+/// says is rewritten only when the alert changes, and its annotations (which
+/// often quote a value that changes at every evaluation) on their own.
 #[component]
 pub fn AlertItem(
     /// The listed alerts with their keys.
-    alerts: Memo<Vec<(String, AlertView)>>,
+    alerts: Keyed,
     /// Which one this is.
     key: String,
     /// When the evaluation was made (server time, Unix seconds).
     #[prop(into)]
     at: Signal<Option<f64>>,
 ) -> impl IntoView {
-    // Without its reason, whose "for 3m" changes as time passes: the time
-    // is written from `at` alone.
-    let alert = Memo::new(move |_| {
-        alerts.with(|l| {
-            let (_, a) = l.iter().find(|(k, _)| *k == key)?;
-            Some(AlertView {
-                reason: String::new(),
-                ..a.clone()
-            })
+    let key = StoredValue::new(key);
+    // Without its reason, whose "for 3m" changes as time passes (the time
+    // is written from `at` alone), and without its annotations.
+    let alert = find(alerts, key, |a| {
+        Some(AlertView {
+            reason: String::new(),
+            summary: None,
+            description: None,
+            ..a.clone()
         })
     });
+    let note = move |f: fn(&AlertView) -> Option<String>, class: &'static str| {
+        let text = find(alerts, key, f);
+        move || {
+            text.get()
+                .map(|t| view! { <p class=class><Untrusted text=t max=SENTENCE_CHARS /></p> })
+        }
+    };
     let field = move |f: fn(&AlertView) -> String| alert.with(|a| a.as_ref().map(f));
     view! {
         <li
-            class=move || field(class)
+            class=move || field(item_class)
             data-testid="alert"
             data-alert-name=move || field(|a| a.name.clone())
             data-alert-state=move || field(|a| a.state.as_str().to_owned())
             data-severity=move || field(|a| a.severity.clone())
         >
-            {move || alert.get().map(|a| body(a, at))}
+            {move || alert.get().map(|a| head(a, at))}
+            {note(|a| a.summary.clone(), "alert-summary")}
+            {note(|a| a.description.clone(), "alert-description")}
+            {move || alert.get().map(|a| tail(a, at))}
         </li>
     }
 }
 
-/// Only a firing alert wears a status colour: a muted or pending one
-/// raises nothing and must not look as if it did.
-fn class(a: &AlertView) -> String {
-    match (a.state, a.raises.or(a.severity_status)) {
-        (AlertState::Firing, Some(s)) => format!("alert-item alert-firing status-{}", s.as_str()),
-        (state, _) => format!("alert-item alert-{}", state.as_str()),
-    }
+/// `f` of the alert named `key`, changing only when that does.
+fn find<T>(
+    alerts: Keyed,
+    key: StoredValue<String>,
+    f: fn(&AlertView) -> Option<T>,
+) -> Memo<Option<T>>
+where
+    T: PartialEq + Send + Sync + 'static,
+{
+    Memo::new(move |_| {
+        alerts.with(|l| {
+            key.with_value(|key| l.iter().find(|(k, _)| k == key).and_then(|(_, a)| f(a)))
+        })
+    })
 }
 
-fn body(a: AlertView, at: Signal<Option<f64>>) -> impl IntoView {
+/// State, severity, name, since when, where.
+fn head(a: AlertView, at: Signal<Option<f64>>) -> impl IntoView {
     let since = a.since.map(|since| {
         move || {
             at.get()
@@ -66,9 +88,22 @@ fn body(a: AlertView, at: Signal<Option<f64>>) -> impl IntoView {
     let severity = if a.severity.is_empty() {
         "no severity".to_owned()
     } else {
-        a.severity.clone()
+        a.severity
     };
-    let runbook = a.runbook_url.clone().filter(|u| is_http(u)).map(|u| {
+    view! {
+        <p class="alert-head">
+            <span class="alert-state">{a.state.as_str()}</span>
+            " " <span class="alert-severity"><Untrusted text=severity /></span>
+            " " <strong class="alert-name"><Untrusted text=a.name /></strong>
+            {since}
+            {a.instance.map(|i| view! { " on " <Untrusted text=i /> })}
+        </p>
+    }
+}
+
+/// The runbook (only an http(s) one is a link) and who muted it.
+fn tail(a: AlertView, at: Signal<Option<f64>>) -> impl IntoView {
+    let runbook = a.runbook_url.filter(|u| is_http(u)).map(|u| {
         let href = u.clone();
         view! {
             <p class="alert-runbook">
@@ -80,19 +115,7 @@ fn body(a: AlertView, at: Signal<Option<f64>>) -> impl IntoView {
         }
     });
     let muted = a.state.is_muted().then(|| {
-        view! { <AlertSilence silence=a.silence.clone() inhibited_by=a.inhibited_by.clone() at=at /> }
+        view! { <AlertSilence silence=a.silence inhibited_by=a.inhibited_by at=at /> }
     });
-    view! {
-        <p class="alert-head">
-            <span class="alert-state">{a.state.as_str()}</span>
-            " " <span class="alert-severity"><Untrusted text=severity /></span>
-            " " <strong class="alert-name"><Untrusted text=a.name /></strong>
-            {since}
-            {a.instance.map(|i| view! { " on " <Untrusted text=i /> })}
-        </p>
-        {a.summary.map(|s| view! { <p class="alert-summary"><Untrusted text=s max=SENTENCE_CHARS /></p> })}
-        {a.description.map(|d| view! { <p class="alert-description"><Untrusted text=d max=SENTENCE_CHARS /></p> })}
-        {runbook}
-        {muted}
-    }
+    view! { {runbook} {muted} }
 }

@@ -1,5 +1,8 @@
-//! The alert list's words that are not the alert's own: durations, and
-//! which runbook links may become links.
+//! What the alert list decides besides the alert's own words: durations,
+//! which runbook links may become links, and which alerts wear a status
+//! colour.
+
+use panopticon_engine::alerts::{AlertState, AlertView};
 
 /// "3m", "1h 59m": how long, coarse enough to read from across a room but
 /// never a whole unit off (a silence with 1 h 59 min left is not "1h");
@@ -26,9 +29,59 @@ pub fn is_http(url: &str) -> bool {
     scheme.starts_with("http://") || scheme.starts_with("https://")
 }
 
+/// An alert's CSS classes: only a firing alert wears its status colour; a
+/// muted or pending one raises nothing and must not look as if it did.
+pub fn item_class(a: &AlertView) -> String {
+    match (a.state, a.raises.or(a.severity_status)) {
+        (AlertState::Firing, Some(s)) => format!("alert-item alert-firing status-{}", s.as_str()),
+        (state, _) => format!("alert-item alert-{}", state.as_str()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use panopticon_core::Status;
+
     use super::*;
+
+    #[test]
+    fn only_a_firing_alert_wears_a_status_colour() {
+        let alert = |state, severity_status| AlertView {
+            name: "A".to_owned(),
+            state,
+            severity: "critical".to_owned(),
+            raises: (state == AlertState::Firing)
+                .then_some(severity_status)
+                .flatten(),
+            severity_status,
+            since: None,
+            instance: None,
+            summary: None,
+            description: None,
+            runbook_url: None,
+            silence: None,
+            inhibited_by: Vec::new(),
+            reason: String::new(),
+        };
+        let critical = Some(Status::Critical);
+        for (state, status, expect) in [
+            (
+                AlertState::Firing,
+                critical,
+                "alert-item alert-firing status-critical",
+            ),
+            (AlertState::Firing, None, "alert-item alert-firing"),
+            (AlertState::Silenced, critical, "alert-item alert-silenced"),
+            (
+                AlertState::Inhibited,
+                critical,
+                "alert-item alert-inhibited",
+            ),
+            (AlertState::Pending, critical, "alert-item alert-pending"),
+        ] {
+            assert_eq!(item_class(&alert(state, status)), expect, "{state:?}");
+        }
+    }
 
     #[test]
     fn durations_read_from_across_a_room() {

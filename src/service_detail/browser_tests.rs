@@ -437,6 +437,36 @@ async fn the_alert_list_is_keyed_and_bounded() {
     root.remove();
 }
 
+/// An annotation that quotes a changing value is rewritten, and the
+/// runbook link keeps its element and the keyboard focus.
+#[wasm_bindgen_test]
+async fn a_changing_annotation_keeps_the_focus_on_the_runbook() {
+    let with_description = |d: &str| {
+        let mut a = alert("HostLoadHigh", AlertState::Firing);
+        a.description = Some(d.to_owned());
+        a
+    };
+    let (root, snap, handle) = detail_with(vec![with_description("load 9.1")]).await;
+    let link: web_sys::HtmlElement = element(&root, ".alert-runbook a").unchecked_into();
+    link.focus().unwrap();
+    snap.set(Some(with_alerts(
+        1010.0,
+        vec![with_description("load 9.7")],
+    )));
+    ticks().await;
+    let text = element(&root, ".alert-description").text_content().unwrap();
+    assert_eq!(text, "load 9.7");
+    let document = web_sys::window().unwrap().document().unwrap();
+    let active = document.active_element().expect("something has focus");
+    assert!(
+        active.is_same_node(Some(&link)),
+        "focus moved to <{}>",
+        active.tag_name()
+    );
+    drop(handle);
+    root.remove();
+}
+
 /// The detail says why the service is in maintenance while it is, under a
 /// status that stays its own.
 #[wasm_bindgen_test]
