@@ -76,7 +76,9 @@ pub struct AlertView {
     pub runbook_url: Option<String>,
     /// The silence that mutes it (state [`AlertState::Silenced`]).
     pub silence: Option<SilenceView>,
-    /// The fingerprints of the alerts that inhibit it (state [`AlertState::Inhibited`]).
+    /// What inhibits it (state [`AlertState::Inhibited`]): each inhibiting
+    /// alert's name and instance ("`ConsulDown` on node-1:8500") when
+    /// Alertmanager lists it, else its fingerprint.
     pub inhibited_by: Vec<String>,
     /// The alert's reason as the service's reasons say it: "alert
     /// `ConsulNoQuorum` firing for 3m on node-1:8500".

@@ -684,6 +684,13 @@ services:
             ("FixtureInhibited", AlertState::Inhibited)
         ]
     );
+    let inhibited = &consul.alerts.alerts[1];
+    assert_eq!(inhibited.inhibited_by.len(), 1);
+    assert!(
+        inhibited.inhibited_by[0].starts_with("FixtureFiring on 127.0.0.1:"),
+        "{:?}",
+        inhibited.inhibited_by
+    );
     let vault = svc(&s, "vault");
     assert_eq!(vault.own, Status::Healthy);
     assert_eq!(vault.alerts.alerts[0].state, AlertState::Silenced);

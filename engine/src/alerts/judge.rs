@@ -22,8 +22,8 @@ use std::collections::{HashMap, HashSet};
 
 use panopticon_core::Status;
 use panopticon_core::alerts::{
-    AlertAnswer, AlertRequest, AlertRules, AlertSource, AlertSourceError, AmAlertState, AmAlerts,
-    Annotations, RuleAlertState, RuleHealth, Silence, Silences,
+    AlertAnswer, AlertRequest, AlertRules, AlertSource, AlertSourceError, AmAlert, AmAlertState,
+    AmAlerts, Annotations, RuleAlertState, RuleHealth, Silence, Silences,
 };
 use panopticon_core::prom::Labels;
 use panopticon_core::sorting;
@@ -262,6 +262,7 @@ fn collect<'a>(
             .map(|s| silence_view(s, silences_current))
     };
     if let Some(am) = am {
+        let names = inhibitor_names(am);
         for a in &am.alerts {
             let name = label(&a.labels, "alertname");
             by_name_instance
@@ -272,21 +273,7 @@ fn collect<'a>(
             if !listed.insert(&a.labels) {
                 continue;
             }
-            let (state, silence, inhibited_by) = match a.state {
-                AmAlertState::Active | AmAlertState::Unprocessed => {
-                    (AlertState::Firing, None, Vec::new())
-                }
-                AmAlertState::Suppressed
-                    if a.silenced_by.is_empty() && !a.inhibited_by.is_empty() =>
-                {
-                    (AlertState::Inhibited, None, a.inhibited_by.clone())
-                }
-                AmAlertState::Suppressed => (
-                    AlertState::Silenced,
-                    a.silenced_by.iter().find_map(|id| view_of(id)),
-                    a.inhibited_by.clone(),
-                ),
-            };
+            let (state, silence, inhibited_by) = am_state(a, view_of, &names);
             seen.push(Seen {
                 labels: &a.labels,
                 annotations: &a.annotations,
@@ -359,6 +346,48 @@ fn compiled(silence: &Silence) -> Option<Vec<LabelMatcher>> {
         .matchers
         .iter()
         .map(|m| LabelMatcher::new(&m.name, MatchOp::of_silence(m), &m.value).ok())
+        .collect()
+}
+
+/// Alertmanager's word on one alert: firing, silenced (with the silence
+/// in force that mutes it) or inhibited (by what).
+fn am_state(
+    a: &AmAlert,
+    silence: impl Fn(&str) -> Option<SilenceView>,
+    names: &HashMap<&str, String>,
+) -> (AlertState, Option<SilenceView>, Vec<String>) {
+    let inhibitors = || -> Vec<String> {
+        a.inhibited_by
+            .iter()
+            .map(|f| names.get(f.as_str()).cloned().unwrap_or_else(|| f.clone()))
+            .collect()
+    };
+    match a.state {
+        AmAlertState::Active | AmAlertState::Unprocessed => (AlertState::Firing, None, Vec::new()),
+        AmAlertState::Suppressed if a.silenced_by.is_empty() && !a.inhibited_by.is_empty() => {
+            (AlertState::Inhibited, None, inhibitors())
+        }
+        AmAlertState::Suppressed => (
+            AlertState::Silenced,
+            a.silenced_by.iter().find_map(|id| silence(id)),
+            inhibitors(),
+        ),
+    }
+}
+
+/// What inhibits an alert, as an operator knows it: the inhibiting alert's
+/// name and instance, by Alertmanager's fingerprint.
+fn inhibitor_names(am: &AmAlerts) -> HashMap<&str, String> {
+    am.alerts
+        .iter()
+        .map(|a| {
+            let mut name = label(&a.labels, "alertname").to_owned();
+            if let Some(i) = a.labels.get("instance") {
+                name.push_str(" on ");
+                name.push_str(i);
+            }
+            (a.fingerprint.as_str(), name)
+        })
         .collect()
 }
 
