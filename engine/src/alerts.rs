@@ -4,9 +4,10 @@
 //! The public part is what the screen shows ([`ServiceAlerts`],
 //! [`AlertView`], [`Maintenance`], [`UnmatchedAlerts`],
 //! [`AlertSourceProblem`]); the rules that make it (docs/semantics.md,
-//! "Alerts") are below them. Alerts never make anything greener: a firing
-//! alert can only raise a service's own status, and an alert source that
-//! cannot be read is `unknown` for every service that declares `alerts:`.
+//! "Alerts") are in `judge.rs`, the label matchers in [`matcher`]. Alerts
+//! never make anything greener: a firing alert can only raise a service's
+//! own status, and what cannot be read (Prometheus's rules, or every source)
+//! is `unknown` for every service that declares `alerts:`.
 
 use panopticon_core::Status;
 pub use panopticon_core::alerts::AlertSource;
