@@ -6,16 +6,19 @@
 //! from firing to silenced keeps its element (and the reader's place in it).
 
 use leptos::prelude::*;
+use panopticon_core::Status;
 use panopticon_engine::alerts::AlertView;
 use panopticon_engine::snapshot::ServiceSnapshot;
 
 use super::alert_item::AlertItem;
+use crate::untrusted::{SENTENCE_CHARS, Untrusted};
 
 /// How many alerts are listed; the rest are counted ("and 12 more").
 pub const ALERTS_SHOWN: usize = 25;
 
-/// The alert list, or a line saying there are none when the service
-/// declares `alerts:`; nothing when it declares none and has none.
+/// The alert list, or a line saying there are none (or why none can be
+/// listed) when the service declares `alerts:`; nothing when it declares
+/// none and has none.
 #[component]
 pub fn AlertList(
     /// The service's part of the latest evaluation.
@@ -38,13 +41,29 @@ pub fn AlertList(
         let more = total().saturating_sub(ALERTS_SHOWN);
         (more > 0).then(|| view! { <p class="alert-more muted">{format!("and {more} more")}</p> })
     };
+    // None listed is no news only when the alerts could be read: otherwise
+    // say why there are none to list ("alerts cannot be read: …"), never
+    // "none firing".
+    let none = move || {
+        let why = service.with(|s| {
+            let a = &s.as_ref()?.alerts;
+            (a.status == Some(Status::Unknown)).then(|| a.reasons.join(" · "))
+        });
+        match why {
+            Some(why) => view! {
+                <p class="alert-unknown" data-testid="alert-list">
+                    <Untrusted text=why max=SENTENCE_CHARS />
+                </p>
+            }
+            .into_any(),
+            None => view! { <p class="muted" data-testid="alert-list">"No alert firing or pending."</p> }
+                .into_any(),
+        }
+    };
     view! {
         <Show when=move || { total() > 0 || declared() }>
             <h3>"Alerts"</h3>
-            <Show
-                when=move || { total() > 0 }
-                fallback=|| view! { <p class="muted" data-testid="alert-list">"No alert firing or pending."</p> }
-            >
+            <Show when=move || { total() > 0 } fallback=none>
                 <ul class="alert-list" data-testid="alert-list">
                     <For each=keys key=Clone::clone let:key>
                         <AlertItem alerts=shown key=key at=at />

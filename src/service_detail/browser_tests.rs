@@ -437,6 +437,27 @@ async fn the_alert_list_is_keyed_and_bounded() {
     root.remove();
 }
 
+/// With no alert to list because the alerts cannot be read, the list says
+/// so, never "none firing".
+#[wasm_bindgen_test]
+async fn no_alerts_because_none_can_be_read_is_not_none_firing() {
+    let (root, snap, handle) = detail_with(Vec::new()).await;
+    let list = element(&root, "[data-testid=\"alert-list\"]");
+    assert_eq!(list.text_content().unwrap(), "No alert firing or pending.");
+    let mut s = (*with_alerts(1010.0, Vec::new())).clone();
+    let alerts = &mut s.services[0].alerts;
+    alerts.status = Some(Status::Unknown);
+    alerts.reasons = vec!["alerts cannot be read: Alertmanager unreachable".to_owned()];
+    snap.set(Some(Arc::new(s)));
+    ticks().await;
+    let text = element(&root, "[data-testid=\"alert-list\"]")
+        .text_content()
+        .unwrap();
+    assert_eq!(text, "alerts cannot be read: Alertmanager unreachable");
+    drop(handle);
+    root.remove();
+}
+
 /// An annotation that quotes a changing value is rewritten, and the
 /// runbook link keeps its element and the keyboard focus.
 #[wasm_bindgen_test]
