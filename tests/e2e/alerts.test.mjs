@@ -43,8 +43,9 @@ function referenceServiceIds() {
 
 /**
  * A rule file as a careless or hostile team could ship: HTML in a label and the
- * annotations, a `javascript:` runbook, a description of more than 100 KB. It fires only
- * while node-4 reports exactly 4242 Weave IPs (an override the hostile test sets).
+ * annotations, a `javascript:` runbook, a description of more than 100 KB; and an alert
+ * for a service the configuration does not have. They fire only while node-4 reports
+ * exactly 4242 Weave IPs (an override the hostile test sets).
  */
 function writeHostileRules(dir) {
   const file = path.join(dir, 'hostile.rules.yml');
@@ -62,6 +63,13 @@ function writeHostileRules(dir) {
           description,
           runbook_url: 'javascript:window.__pwned = 3',
         },
+      }, {
+        // Fires at the same time, for a service the configuration does not have.
+        alert: 'NobodysAlert',
+        expr: 'weave_ips{instance="node-4"} == 4242',
+        for: '0s',
+        labels: { service: 'not-in-the-configuration', severity: 'critical' },
+        annotations: { summary: 'no service maps this alert' },
       }],
     }],
   };
@@ -284,7 +292,7 @@ describe('alerts on the dashboard', () => {
       && d.services.weave?.own === 'warning');
   });
 
-  test('hostile annotations are shown as text, bounded, and a javascript: runbook is no link', async () => {
+  test('hostile annotations are shown as text, bounded, and a javascript: runbook is no link; an alert no service maps is listed', async () => {
     dash = await openDashboard(stack, '/?service=app');
     await dash.until('all healthy, nothing firing', calm);
     await override(stack.sim, { metric: 'weave_ips', node: 'node-4', value: 4242 });
@@ -300,5 +308,11 @@ describe('alerts on the dashboard', () => {
       javascriptLinks: document.querySelectorAll('a[href^="javascript:" i]').length,
     }));
     assert.deepEqual(inert, { pwned: null, elements: 0, javascriptLinks: 0 });
+
+    // The other alert maps to no service: listed on the overview, no service raised by it.
+    await dash.page.goto(`${stack.nginx.url}/`);
+    const overview = await dash.until('the unmatched alert listed', (s) => /NobodysAlert/.test(s.unmatched ?? ''));
+    assert.match(overview.unmatched, /\b1 firing alert/);
+    for (const id of ['host', 'consul', 'glusterfs', 'weave', 'swarm']) assert.equal(overview.services[id].status, 'healthy', id);
   });
 });
