@@ -10,7 +10,7 @@ use web_sys::Element;
 use super::dom_contract::{self, BoxState, node_attributes};
 use super::look::NodeLook;
 use super::markup;
-use super::plan::{self, Density};
+use super::plan::Density;
 use super::shapes::{self, NodeMarkup};
 
 /// The changing parts of one box.
@@ -122,11 +122,7 @@ impl NodeDom {
             && has(":scope > .node-callout > .node-maint").is_none()
         {
             let mut html = String::new();
-            shapes::maintenance_mark(
-                &mut html,
-                "",
-                shapes::compact_mark(plan::compact_width(m.name)),
-            );
+            shapes::callout_mark(&mut html, m);
             let _ = callout.insert_adjacent_html("beforeend", &html);
         }
     }

@@ -126,12 +126,16 @@ pub fn callout(out: &mut String, m: &NodeMarkup<'_>, status: Status, maintenance
         dy = m.callout.y - m.rect.y,
         zoom = m.zoom,
     );
-    let width = plan::compact_width(m.name);
-    compact_line(out, m.name, width, status);
+    compact_line(out, m.name, plan::compact_width(m.name), status);
     if maintenance {
-        maintenance_mark(out, "", compact_mark(width));
+        callout_mark(out, m);
     }
     out.push_str("</g>");
+}
+
+/// The maintenance marker of a tile's named box, inside it.
+pub fn callout_mark(out: &mut String, m: &NodeMarkup<'_>) {
+    maintenance_mark(out, "", compact_mark(plan::compact_width(m.name)));
 }
 
 /// A wrench drawn as a line around its centre (in a 24-unit square): a ring
@@ -143,14 +147,14 @@ pub const WRENCH: &str = "M 3.5 -7.7 A 4.2 4.2 0 1 0 7.7 -3.5 M 0.5 -0.5 L -6.5 
 /// the name (a little above the edge) and of the status, which keep their
 /// place and colour.
 #[derive(Debug, Clone, Copy)]
-pub struct Mark {
+struct Mark {
     x: f64,
     y: f64,
     r: f64,
 }
 
 /// The marker of a full box `width` wide.
-pub fn full_mark(width: f64) -> Mark {
+fn full_mark(width: f64) -> Mark {
     Mark {
         x: width - 18.0,
         y: -2.0,
@@ -159,7 +163,7 @@ pub fn full_mark(width: f64) -> Mark {
 }
 
 /// The marker of a one-line box `width` wide (and of a tile's named box).
-pub fn compact_mark(width: f64) -> Mark {
+fn compact_mark(width: f64) -> Mark {
     Mark {
         x: width - 14.0,
         y: -2.0,
@@ -169,7 +173,7 @@ pub fn compact_mark(width: f64) -> Mark {
 
 /// The marker of a tile `size` wide: on its upper right corner, clear of
 /// its status icon.
-pub fn tile_mark(size: f64) -> Mark {
+fn tile_mark(size: f64) -> Mark {
     Mark {
         x: size - 3.0,
         y: 3.0,
@@ -181,7 +185,7 @@ pub fn tile_mark(size: f64) -> Mark {
 /// extra CSS class `class` (the tile's own marker is hidden while its named
 /// box shows). No text: the words are on the note line and in the label,
 /// which must start with what the box shows (WCAG 2.5.3).
-pub fn maintenance_mark(out: &mut String, class: &str, mark: Mark) {
+fn maintenance_mark(out: &mut String, class: &str, mark: Mark) {
     let _ = write!(
         out,
         concat!(
