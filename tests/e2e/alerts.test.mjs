@@ -43,9 +43,10 @@ function referenceServiceIds() {
 
 /**
  * A rule file as a careless or hostile team could ship: HTML in a label and the
- * annotations, a `javascript:` runbook, a description of more than 100 KB; and an alert
- * for a service the configuration does not have. They fire only while node-4 reports
- * exactly 4242 Weave IPs (an override the hostile test sets).
+ * annotations, a `javascript:` runbook, a description of more than 100 KB; an alert for a
+ * service the configuration does not have; and one that stays pending for an hour. They
+ * are true only while node-4 reports exactly 4242 Weave IPs (an override the hostile test
+ * sets).
  */
 function writeHostileRules(dir) {
   const file = path.join(dir, 'hostile.rules.yml');
@@ -70,6 +71,13 @@ function writeHostileRules(dir) {
         for: '0s',
         labels: { service: 'not-in-the-configuration', severity: 'critical' },
         annotations: { summary: 'no service maps this alert' },
+      }, {
+        // True at the same time, but pending for an hour: listed, no status.
+        alert: 'SlowToFire',
+        expr: 'weave_ips{instance="node-4"} == 4242',
+        for: '1h',
+        labels: { service: 'host', severity: 'critical' },
+        annotations: { summary: 'pending for an hour before it fires' },
       }],
     }],
   };
@@ -292,7 +300,7 @@ describe('alerts on the dashboard', () => {
       && d.services.weave?.own === 'warning');
   });
 
-  test('hostile annotations are shown as text, bounded, and a javascript: runbook is no link; an alert no service maps is listed', async () => {
+  test('hostile annotations are shown as text, bounded, and a javascript: runbook is no link; an alert no service maps is listed; a pending one raises nothing', async () => {
     dash = await openDashboard(stack, '/?service=app');
     await dash.until('all healthy, nothing firing', calm);
     await override(stack.sim, { metric: 'weave_ips', node: 'node-4', value: 4242 });
@@ -314,5 +322,12 @@ describe('alerts on the dashboard', () => {
     const overview = await dash.until('the unmatched alert listed', (s) => /NobodysAlert/.test(s.unmatched ?? ''));
     assert.match(overview.unmatched, /\b1 firing alert/);
     for (const id of ['host', 'consul', 'glusterfs', 'weave', 'swarm']) assert.equal(overview.services[id].status, 'healthy', id);
+
+    // Host's alert is pending (its `for:` is an hour): listed as pending, Host still healthy.
+    await dash.page.goto(`${stack.nginx.url}/?service=host`);
+    const host = await dash.until('the pending alert in Host\'s detail', (s) => alertNamed(s, 'SlowToFire')?.state === 'pending');
+    assert.equal(alertNamed(host, 'SlowToFire').severity, 'critical');
+    assert.equal(host.services.host.own, 'healthy', 'a pending alert raises no status');
+    assert.equal(host.services.host.alerts, null);
   });
 });
