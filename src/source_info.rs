@@ -1,4 +1,5 @@
-//! Which Prometheus the dashboard talks to, as Prometheus itself reports it.
+//! Which Prometheus (and Alertmanager) the dashboard talks to, as they
+//! report themselves.
 
 use leptos::prelude::*;
 use panopticon_client::Client;
@@ -6,6 +7,7 @@ use panopticon_core::prom::QueryError;
 
 use crate::first_refresh::when_first_refresh;
 use crate::refresh::now_secs;
+use crate::untrusted::Untrusted;
 
 /// Prometheus's version from `prometheus_build_info`, asked once per page load
 /// (it does not change between refreshes). Nothing when unknown: outages are
@@ -22,6 +24,10 @@ pub fn SourceInfo(
     client: Client,
     /// Refreshes completed so far; the question waits for the first.
     refreshes: RwSignal<u64>,
+    /// Alertmanager's version, once the refresh cycle has read it (after
+    /// the first refresh too); `None` without an Alertmanager.
+    #[prop(into)]
+    alertmanager: Signal<Option<String>>,
 ) -> impl IntoView {
     let version = RwSignal::new(None::<String>);
     when_first_refresh(refreshes, move || {
@@ -38,6 +44,16 @@ pub fn SourceInfo(
                 version
                     .get()
                     .map(|v| view! { <span data-testid="prometheus-version">"Prometheus " {v}</span> })
+            }}
+            {move || {
+                alertmanager.get().map(|v| {
+                    view! {
+                        {move || version.with(Option::is_some).then_some(" · ")}
+                        <span data-testid="alertmanager-version">
+                            "Alertmanager " <Untrusted text=v />
+                        </span>
+                    }
+                })
             }}
         </span>
     }

@@ -27,7 +27,11 @@ pub fn TopBar(
             <ViewTabs views=views current=current />
             <div class="topbar-right">
                 <DataAge live=live freshness=live.freshness />
-                <SourceInfo client=client refreshes=live.refreshes />
+                <SourceInfo
+                    client=client
+                    refreshes=live.refreshes
+                    alertmanager=live.alertmanager_version
+                />
                 <ThemeToggle />
             </div>
         </header>
