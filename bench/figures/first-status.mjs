@@ -37,10 +37,13 @@ function readPhases() {
   };
 }
 
-/** In the page: what the app remembered for the boot script of the next load. */
+/**
+ * In the page: what the app remembered for the boot script of the next load (the checks'
+ * combined query and the alert sources' requests, as a real returning browser keeps both).
+ */
 function readRemembered() {
   return Object.keys(localStorage)
-    .filter((k) => k.startsWith('panopticon.firstQuery:'))
+    .filter((k) => k.startsWith('panopticon.firstQuery:') || k.startsWith('panopticon.alertRequests:'))
     .map((k) => [k, localStorage.getItem(k)]);
 }
 
