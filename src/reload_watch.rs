@@ -153,33 +153,54 @@ async fn check(watch: &RefCell<Watch>, running: &Running, rejected: RwSignal<Opt
     }
     let known = watch.borrow().config.clone();
     let answer = revalidate_site_file(&running.config_path, &known).await;
-    let refusal = match answer {
+    let verdict = match answer {
         Ok(Revalidated::Unchanged) | Err(FileError::Unreachable { .. }) => return,
         Ok(Revalidated::Current { text, validators }) => {
             watch.borrow_mut().config = validators;
-            if text == running.config_text {
-                None
-            } else {
-                match Config::from_yaml(&running.config_path, &text) {
-                    Ok(_) => {
-                        watch.borrow_mut().reload = true;
-                        None
-                    }
-                    Err(e) => Some(e.messages().join("; ")),
-                }
-            }
+            judge(&running.config_path, &running.config_text, Ok(&text))
         }
         Err(e) => {
             // Asked unconditionally next time, so that a file put back
             // unchanged is seen as good again.
             watch.borrow_mut().config = Validators::default();
-            Some(format!("{}: {e}", running.config_path))
+            judge(&running.config_path, &running.config_text, Err(&e))
         }
     };
-    let notice = refusal.map(|e| format!("new configuration rejected: {e}"));
+    if verdict == Verdict::Reload {
+        watch.borrow_mut().reload = true;
+    }
+    let notice = match verdict {
+        Verdict::Rejected(notice) => Some(notice),
+        Verdict::Same | Verdict::Reload => None,
+    };
     if rejected.with_untracked(|r| *r != notice) {
         rejected.set(notice);
     }
+}
+
+/// What the configuration file as served now means for the screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Verdict {
+    /// The text running: nothing to do (and no notice).
+    Same,
+    /// Another text the engine accepts: reload at a quiet moment.
+    Reload,
+    /// Another text the engine refuses, or no file: keep the screen, say why.
+    Rejected(String),
+}
+
+/// Judges the configuration file as served (`Ok(text)`, or the server's
+/// refusal) against the text running at `path`.
+fn judge(path: &str, running: &str, served: Result<&str, &FileError>) -> Verdict {
+    let why = match served {
+        Ok(text) if text == running => return Verdict::Same,
+        Ok(text) => match Config::from_yaml(path, text) {
+            Ok(_) => return Verdict::Reload,
+            Err(e) => e.messages().join("; "),
+        },
+        Err(e) => format!("{path}: {e}"),
+    };
+    Verdict::Rejected(format!("new configuration rejected: {why}"))
 }
 
 /// Reloads the page if a reload is due and nobody has touched it for a while.
@@ -190,5 +211,46 @@ fn reload_if_due(watch: &RefCell<Watch>, activity: Activity, now: f64) {
     if let Some(window) = web_sys::window() {
         watch.borrow_mut().reload = false;
         let _ = window.location().reload();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "services:\n  - id: db\n    name: DB\n    checks:\n      - id: up\n        query: up\n        rule: { kind: equals, expected: 1 }\n";
+
+    #[test]
+    fn a_served_configuration_is_kept_reloaded_or_refused() {
+        let path = "panopticon.yaml";
+        let edited = format!("# edited\n{GOOD}");
+        let cases: [(Result<&str, &FileError>, Verdict); 5] = [
+            (Ok(GOOD), Verdict::Same),
+            (Ok(&edited), Verdict::Reload),
+            (
+                Ok("services: [\n"),
+                Verdict::Rejected(
+                    "new configuration rejected: panopticon.yaml:1:11: unclosed bracket '['"
+                        .to_owned(),
+                ),
+            ),
+            (
+                Err(&FileError::NotFound),
+                Verdict::Rejected(
+                    "new configuration rejected: panopticon.yaml: HTTP 404".to_owned(),
+                ),
+            ),
+            (
+                Err(&FileError::Http { status: 500 }),
+                Verdict::Rejected(
+                    "new configuration rejected: panopticon.yaml: HTTP 500".to_owned(),
+                ),
+            ),
+        ];
+        for (served, want) in cases {
+            assert_eq!(judge(path, GOOD, served), want);
+        }
+        // An empty file is a configuration error too, never a blank screen.
+        assert!(matches!(judge(path, GOOD, Ok("")), Verdict::Rejected(_)));
     }
 }
