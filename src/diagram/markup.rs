@@ -43,18 +43,24 @@ pub fn status_word(status: Status) -> String {
 }
 
 /// The note line of a box `width` wide (it may quote a reason, and so a
-/// label: bidi controls made visible, see [`crate::untrusted`]), cut after
-/// a whole word when it does not fit: the label holds the whole note, and a
-/// word cut in half ("in maintenance · ro…" of "root cause") is none of its
-/// words, so the box's name no longer contains what it shows (WCAG 2.5.3).
+/// label: bidi controls made visible, see [`crate::untrusted`]).
 pub fn note_text(look: &NodeLook, width: f64) -> String {
-    let note = neutral(&look.note);
-    let fitted = plan::fit(&note, width, NOTE_SIZE, false);
-    if fitted == note {
+    fit_words(&neutral(&look.note), width, NOTE_SIZE, false)
+}
+
+/// `text` shortened with "…" after a whole word to fit `width` at
+/// `font_size` ([`plan::fit`], which cuts anywhere, for a single word too
+/// long for the box). The box's label holds the whole text, and a word cut
+/// in half ("in maintenance · ro…" of "root cause", "Container applicat…")
+/// is none of its words: the box's accessible name would no longer contain
+/// what it shows (WCAG 2.5.3, axe's `label-content-name-mismatch`).
+pub fn fit_words(text: &str, width: f64, font_size: f64, bold: bool) -> String {
+    let fitted = plan::fit(text, width, font_size, bold);
+    if fitted == text {
         return fitted;
     }
     let kept = fitted.trim_end_matches('…');
-    let words = if note[kept.len()..].starts_with(char::is_whitespace) {
+    let words = if text[kept.len()..].starts_with(char::is_whitespace) {
         kept
     } else {
         match kept.rfind(char::is_whitespace) {
@@ -125,7 +131,7 @@ pub fn node(out: &mut String, m: &NodeMarkup<'_>, state: BoxState<'_>) {
         mid = mid,
         name_y = NAME_Y,
         name_size = NAME_SIZE,
-        name = escape(&plan::fit(&neutral(name), w, NAME_SIZE, true)),
+        name = escape(&fit_words(&neutral(name), w, NAME_SIZE, true)),
         status_y = STATUS_Y,
         status_size = STATUS_SIZE,
         icon = look.effective.icon(),
@@ -486,6 +492,48 @@ mod tests {
         ] {
             let l = look(Status::Critical, Status::Critical, &[], note);
             assert_eq!(note_text(&l, width), expect, "{note} in {width}");
+        }
+    }
+
+    /// A name too long for its box is cut after a whole word too, at every
+    /// density that writes it (the label holds the whole name).
+    #[test]
+    fn a_long_name_is_cut_between_words() {
+        let rect = Rect {
+            x: 0.0,
+            y: 0.0,
+            width: 200.0,
+            height: 72.0,
+        };
+        let name = "Container application of the billing team";
+        for density in [Density::Full, Density::Compact] {
+            let mut out = String::new();
+            let m = NodeMarkup {
+                density,
+                ..full("app", name, rect)
+            };
+            let l = look(Status::Critical, Status::Critical, &[], "");
+            node(
+                &mut out,
+                &m,
+                BoxState {
+                    look: &l,
+                    selected: false,
+                    named: true,
+                },
+            );
+            let shown = out
+                .split(r#"class="node-name""#)
+                .nth(1)
+                .and_then(|t| t.split('>').nth(1))
+                .and_then(|t| t.split('<').next())
+                .unwrap_or_default();
+            assert!(shown.ends_with('…'), "{density:?}: {shown}");
+            let words = shown.trim_end_matches('…');
+            assert!(
+                name.starts_with(words) && name[words.len()..].starts_with(' '),
+                "{density:?}: {shown:?} ends inside a word"
+            );
         }
     }
 

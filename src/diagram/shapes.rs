@@ -7,7 +7,7 @@ use std::fmt::Write;
 use panopticon_core::Status;
 use panopticon_layout::Rect;
 
-use super::markup::escape;
+use super::markup::{escape, fit_words};
 use super::plan::{
     self, COMPACT_HEIGHT, COMPACT_ICON_ROOM, COMPACT_NAME_SIZE, COMPACT_Y, Density,
     TILE_LABEL_LINES, TILE_LABEL_SIZE, TILE_LABEL_WIDTH,
@@ -61,7 +61,7 @@ fn compact_line(out: &mut String, name: &str, width: f64, status: Status) {
         icon = status.icon(),
         name_x = LEFT + COMPACT_ICON_ROOM,
         // The icon's room is taken from the width the name may use.
-        name = escape(&plan::fit(
+        name = escape(&fit_words(
             &neutral(name),
             width - COMPACT_ICON_ROOM,
             COMPACT_NAME_SIZE,
