@@ -4,8 +4,9 @@
 //! stop) the page asks for its own `index.html` and its configuration file
 //! again, conditionally (`If-None-Match` / `If-Modified-Since`, so an
 //! unchanged file is a 304 without a body). The first answer for
-//! `index.html` is the page's baseline (the page cannot read the text it was
-//! loaded from); the configuration's baseline is the text the dashboard runs.
+//! `index.html`, two seconds after the start, is the page's baseline (the page
+//! cannot read the text it was loaded from); the configuration's baseline is
+//! the text the dashboard runs, so it is first asked again a full interval later.
 //!
 //! - A changed `index.html` (a new build), or a changed configuration that the
 //!   engine accepts, reloads the page at a quiet moment: nobody has touched it
@@ -135,12 +136,9 @@ async fn check(watch: &RefCell<Watch>, running: &Running, rejected: RwSignal<Opt
     let page_path = web_sys::window()
         .and_then(|w| w.location().pathname().ok())
         .unwrap_or_else(|| "/".to_owned());
-    let known = watch
-        .borrow()
-        .page
-        .as_ref()
-        .map(|(v, _)| v.clone())
-        .unwrap_or_default();
+    let baseline = watch.borrow().page.as_ref().map(|(v, _)| v.clone());
+    let first = baseline.is_none();
+    let known = baseline.unwrap_or_default();
     if let Ok(Revalidated::Current { text, validators }) =
         revalidate_site_file(&page_path, &known).await
     {
@@ -150,6 +148,11 @@ async fn check(watch: &RefCell<Watch>, running: &Running, rejected: RwSignal<Opt
             Some(_) => {}
             None => w.page = Some((validators, text)),
         }
+    }
+    // The configuration's baseline is the text running: its first check waits
+    // a full interval (the file was fetched a moment ago, at the load).
+    if first {
+        return;
     }
     let known = watch.borrow().config.clone();
     let answer = revalidate_site_file(&running.config_path, &known).await;
