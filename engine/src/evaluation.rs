@@ -102,6 +102,12 @@ impl Engine {
         }
     }
 
+    /// Whether silences read from Alertmanager earlier are still remembered
+    /// (and applied while it cannot be read).
+    pub(crate) fn remembers_silences(&self) -> bool {
+        self.alerts.remembers_silences()
+    }
+
     /// The configuration this engine judges by.
     pub fn config(&self) -> &Config {
         &self.config

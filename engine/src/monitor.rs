@@ -487,9 +487,16 @@ impl Monitor {
             })
             .map(|(source, error)| {
                 let consequence = match source {
-                    AlertSource::Alertmanager if rules_count => {
+                    AlertSource::Alertmanager
+                        if rules_count && self.engine.remembers_silences() =>
+                    {
                         "Firing alerts from Prometheus still count; silences last read stay \
                          applied until they end. Check-based statuses are unaffected."
+                    }
+                    // Never promise muting that cannot happen: no silence was read.
+                    AlertSource::Alertmanager if rules_count => {
+                        "Firing alerts from Prometheus still count, none of them muted: no \
+                         silence has been read. Check-based statuses are unaffected."
                     }
                     AlertSource::PrometheusRules if am_counts => {
                         "Alertmanager's firing alerts still count; services that declare \

@@ -769,8 +769,8 @@ services:
     assert_eq!(p.message, "Alertmanager is slow: no answer within 5 s");
     assert!(
         p.consequence
-            .starts_with("Firing alerts from Prometheus still count"),
-        "{}",
+            .starts_with("Firing alerts from Prometheus still count, none of them muted"),
+        "no silence was ever read, so none can be said to stay applied: {}",
         p.consequence
     );
     let s = screen.snapshot.unwrap();
@@ -888,5 +888,61 @@ services:
         screen.alert_source_errors.is_empty(),
         "{:?}",
         screen.alert_source_errors
+    );
+}
+
+#[test]
+fn alertmanager_down_after_silences_were_read_says_they_stay_applied() {
+    let config = Config::from_yaml(
+        "read-then-down.yaml",
+        r#"
+alertmanager: {}
+services:
+  - id: consul
+    alerts: ['{service="consul"}']
+    checks:
+      - { id: up, query: up, rule: { kind: quorum } }
+"#,
+    )
+    .unwrap();
+    let mut m = Monitor::new(config);
+    let up = || {
+        panopticon_core::prom::decode_response(
+            200,
+            Some("application/json"),
+            br#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"instance":"a"},"value":[1800000000,"1"]}]}}"#,
+        )
+    };
+    let round = |m: &mut Monitor, at: f64, silences: Result<AlertAnswer, AlertSourceError>| {
+        m.begin(at, vec!["up".to_owned()]);
+        m.answer(at, "up", up());
+        m.alert_answer(
+            at,
+            AlertRequest::PrometheusRules,
+            Ok(AlertAnswer::Rules(rules(vec![]))),
+        );
+        let alerts = if silences.is_ok() {
+            Ok(AlertAnswer::Alerts(AmAlerts::default()))
+        } else {
+            Err(down())
+        };
+        m.alert_answer(at, AlertRequest::AmAlerts, alerts);
+        m.alert_answer(at, AlertRequest::AmSilences, silences);
+    };
+    let read = Silences {
+        silences: vec![silence("s1", &[("service", "consul")], NOW + 3600.0)],
+        skipped: 0,
+    };
+    round(&mut m, NOW, Ok(AlertAnswer::Silences(read)));
+    assert!(m.on_screen(NOW).alert_source_errors.is_empty());
+    round(&mut m, NOW + 10.0, Err(down()));
+    let screen = m.on_screen(NOW + 10.0);
+    let p = &screen.alert_source_errors[0];
+    assert!(
+        p.consequence.starts_with(
+            "Firing alerts from Prometheus still count; silences last read stay applied"
+        ),
+        "{}",
+        p.consequence
     );
 }

@@ -151,6 +151,13 @@ struct Seen<'a> {
 }
 
 impl AlertMemory {
+    /// Whether any silence is remembered: while Alertmanager cannot be read,
+    /// the source error may only promise "silences last read stay applied"
+    /// when there are some.
+    pub(crate) fn remembers_silences(&self) -> bool {
+        !self.silences.is_empty()
+    }
+
     /// Judges this round's answers at `now` (the server's time).
     pub(crate) fn judge(&mut self, config: &Config, now: f64, answers: &AlertAnswers) -> Judgement {
         if !answers.asked || !config.reads_alerts() {
