@@ -7,12 +7,14 @@
 //! where a validated value belongs.
 
 mod error;
+mod origin;
 mod promql;
 mod validate;
 mod wire;
 mod yaml;
 
 pub use error::{ConfigError, ConfigIssue, LinkProblem, Problem};
+pub use origin::{OriginProblem, parse_origin};
 pub use promql::check_promql;
 pub use validate::{MAX_GRAPHS_PER_VIEW, MAX_SERIES_PER_GRAPH};
 
@@ -53,6 +55,18 @@ pub struct Config {
     pub alertmanager: Option<Alertmanager>,
     /// How alerts are read and judged (`alerts:`).
     pub alerts: AlertSettings,
+    /// Host pages allowed to steer the dashboard and read its status through
+    /// `postMessage` (`embedding:`).
+    pub embedding: Embedding,
+}
+
+/// What `embedding:` says. Without it the `postMessage` bridge is off: a page
+/// that frames the dashboard gets no status and gives no orders.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct Embedding {
+    /// Exact origins (`https://grafana.example.com`) in the browser's spelling.
+    pub allowed_origins: Vec<String>,
 }
 
 /// How the browser reaches Alertmanager (read-only, through the shipped

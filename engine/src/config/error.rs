@@ -4,6 +4,7 @@ use std::fmt;
 
 use panopticon_core::prom::BaseUrlError;
 
+use super::origin::OriginProblem;
 use crate::alerts::matcher::MatcherProblem;
 
 /// Why a configuration was rejected. `Display` gives one line per problem,
@@ -229,6 +230,14 @@ pub enum Problem {
         "services declare alerts: but no alert source is read (alerts.prometheus is false and there is no alertmanager:)"
     )]
     NoAlertSource,
+    /// An `embedding.allowed_origins` entry that is no exact origin.
+    #[error("embedding.allowed_origins {origin:?}: {problem}")]
+    Origin {
+        /// The entry as written.
+        origin: String,
+        /// Why it is refused.
+        problem: OriginProblem,
+    },
     /// An empty or otherwise unusable id.
     #[error("{what} id {id:?} must be non-empty and use only letters, digits, '-' and '_'")]
     BadId {

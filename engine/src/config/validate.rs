@@ -15,7 +15,8 @@ use super::wire::{WireAlerts, WireConfig, WireCount, WireGraph, WireRule, WireSe
 use super::yaml::{Location, Spanned, Word};
 use super::{
     Aggregation, AlertSettings, Alertmanager, Check, Config, DEFAULT_FORGET_SILENT_AFTER_SECS,
-    DataSource, Dependency, Graph, GraphThreshold, Link, Service, Strength, View,
+    DataSource, Dependency, Embedding, Graph, GraphThreshold, Link, Service, Strength, View,
+    parse_origin,
 };
 use crate::alerts::matcher::Selector;
 use crate::rule::{Direction, ExpectCount, Expectation, LabelState, Rule, Threshold};
@@ -282,8 +283,10 @@ pub(super) fn validate(source_name: &str, wire: WireConfig) -> Result<Config, Co
             .map_or(wire.services.referenced, |p| p.referenced);
         issues.push(&at, Problem::NoAlertSource);
     }
+    let embedding = embedding(&mut issues, &wire);
     if issues.0.is_empty() {
         Ok(Config {
+            embedding,
             alertmanager,
             alerts,
             source_name: source_name.to_owned(),
@@ -361,6 +364,27 @@ fn datasource(issues: &mut Issues, wire: &WireConfig) -> DataSource {
         },
         max_series: issues.count("max_series", w.max_series.as_ref(), d.max_series),
     }
+}
+
+fn embedding(issues: &mut Issues, wire: &WireConfig) -> Embedding {
+    let Some(w) = &wire.embedding else {
+        return Embedding::default();
+    };
+    let mut allowed_origins = Vec::new();
+    for entry in &w.allowed_origins {
+        match parse_origin(&entry.value) {
+            Ok(origin) if !allowed_origins.contains(&origin) => allowed_origins.push(origin),
+            Ok(_) => {}
+            Err(problem) => issues.push(
+                &entry.referenced,
+                Problem::Origin {
+                    origin: entry.value.chars().take(200).collect(),
+                    problem,
+                },
+            ),
+        }
+    }
+    Embedding { allowed_origins }
 }
 
 fn alertmanager(issues: &mut Issues, wire: &WireConfig) -> Option<Alertmanager> {

@@ -50,6 +50,15 @@ pub(super) struct WireConfig {
     pub alertmanager: Option<Spanned<WireAlertmanager>>,
     #[serde(default)]
     pub alerts: Option<WireAlerts>,
+    #[serde(default)]
+    pub embedding: Option<WireEmbedding>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct WireEmbedding {
+    #[serde(default)]
+    pub allowed_origins: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
