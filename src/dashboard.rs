@@ -16,6 +16,7 @@ use crate::overview::Overview;
 use crate::refresh::{self, GraphSlot, Refresher};
 use crate::reload_watch;
 use crate::rotation;
+use crate::sound;
 use crate::source_alert::SourceAlert;
 use crate::source_notice::SourceNotice;
 use crate::theme_toggle::LightTheme;
@@ -87,6 +88,7 @@ pub fn Dashboard(
         activity,
     );
     Effect::new(move |_| url_state::set_param("service", selected.get().as_deref()));
+    let sound = sound::start(live);
 
     let built = built_after_first_status(live.refreshes);
     let is_overview = move || view_index.get() == 0;
@@ -120,6 +122,7 @@ pub fn Dashboard(
                 <SourceNotice message=live.slow testid="source-slow" />
                 <SourceNotice message=live.clock_skew testid="clock-skew" />
                 <SourceNotice message=rejected testid="config-rejected" />
+                {sound}
                 <ClusterBanner
                     snapshot=live.snapshot
                     summary=live.summary

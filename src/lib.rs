@@ -27,6 +27,7 @@ mod refresh;
 mod reload_watch;
 mod rotation;
 mod service_detail;
+mod sound;
 mod source_alert;
 mod source_info;
 mod source_notice;
