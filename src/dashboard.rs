@@ -8,8 +8,10 @@ use panopticon_engine::Config;
 
 use crate::alert_source_error::AlertSourceError;
 use crate::cluster_banner::ClusterBanner;
+use crate::embed::{self, protocol::Order, protocol::Theme};
 use crate::first_refresh::built_after_first_status;
-use crate::graph_list::GraphList;
+use crate::graph_list::{self, GraphList, RangeNote};
+use crate::graph_panel::range::TimeRange;
 use crate::history_store;
 use crate::kiosk::{self, Activity};
 use crate::overview::Overview;
@@ -19,7 +21,7 @@ use crate::rotation;
 use crate::sound;
 use crate::source_alert::SourceAlert;
 use crate::source_notice::SourceNotice;
-use crate::theme_toggle::LightTheme;
+use crate::theme_toggle::{LightTheme, apply_theme};
 use crate::top_bar::TopBar;
 use crate::url_state;
 
@@ -59,6 +61,18 @@ pub fn Dashboard(
     );
     let selected = RwSignal::new(url_state::param("service"));
     follow_views(&refresher, slots.clone(), view_index);
+    // Before the first refresh, so its graphs already ask for `from`/`to`.
+    let range_note = RangeNote(RwSignal::new(None));
+    provide_context(range_note);
+    graph_list::apply_range(
+        &refresher,
+        range_note,
+        TimeRange::parse(
+            url_state::param("from").as_deref(),
+            url_state::param("to").as_deref(),
+            live.now.get_untracked(),
+        ),
+    );
     refresh::start(&refresher);
     let activity = Activity::install();
     if kiosk {
@@ -93,7 +107,20 @@ pub fn Dashboard(
     let built = built_after_first_status(live.refreshes);
     let is_overview = move || view_index.get() == 0;
     // Before any child: the theme toggle and the graphs share it.
-    LightTheme::provide();
+    let light = LightTheme::provide();
+    let view_ids: Vec<String> = config.views.iter().map(|v| v.id.clone()).collect();
+    embed::start(
+        config.embedding.allowed_origins.clone(),
+        view_ids.clone(),
+        live,
+        obey(
+            Rc::clone(&refresher),
+            light,
+            view_index,
+            view_ids,
+            range_note,
+        ),
+    );
     let views = config
         .views
         .iter()
@@ -142,6 +169,36 @@ pub fn Dashboard(
         </div>
     }
     .into_any()
+}
+
+/// Carries out what a host page's `panopticon:set` validly asks, and writes
+/// it into the URL, so copying the address reproduces the screen.
+fn obey(
+    refresher: Rc<Refresher>,
+    light: LightTheme,
+    view: RwSignal<usize>,
+    view_ids: Vec<String>,
+    note: RangeNote,
+) -> impl Fn(Order) + 'static {
+    move |order: Order| {
+        if let Some(theme) = order.theme {
+            let is_light = theme == Theme::Light;
+            light.0.set(is_light);
+            apply_theme(is_light.then_some("light"));
+            url_state::set_param("theme", is_light.then_some("light"));
+        }
+        if let Some(range) = order.range {
+            url_state::set_param("from", Some(range.written_from()));
+            url_state::set_param("to", Some(range.written_to()));
+            graph_list::apply_range(&refresher, note, Some(Ok(range)));
+            // A view switch below refreshes too; the later refresh replaces this one.
+            refresher.run();
+        }
+        if let Some(i) = order.view {
+            view.set(i);
+            url_state::set_param("view", (i > 0).then(|| view_ids[i].as_str()));
+        }
+    }
 }
 
 /// `config` with the refresh interval `?refresh=` asks for (Grafana's

@@ -9,6 +9,7 @@ mod browser_tests;
 mod canvas;
 mod legend;
 mod messages;
+pub mod range;
 mod resize;
 
 use leptos::html;
@@ -136,8 +137,18 @@ pub fn GraphPanel(
         crate::untrusted::shown(&label, SENTENCE_CHARS).text
     };
 
+    // The time axis drawn, in epoch ms (`from`/`to`'s unit), for tests and tools.
+    let range_ms = move |end: fn(&GraphData) -> f64| {
+        move || data.with(|d| d.as_ref().map(|d| format!("{:.0}", end(d) * 1000.0)))
+    };
     view! {
-        <figure class="graph" data-testid="graph" data-state=state aria-busy=move || if data.with(Option::is_none) { "true" } else { "false" }>
+        <figure
+            class="graph"
+            data-testid="graph"
+            data-state=state
+            data-range-from=range_ms(|d| d.start)
+            data-range-to=range_ms(|d| d.end)
+            aria-busy=move || if data.with(Option::is_none) { "true" } else { "false" }>
             <figcaption class="graph-title"><Untrusted text=title max=SENTENCE_CHARS /></figcaption>
             <div
                 class="graph-plot"

@@ -25,6 +25,7 @@ use panopticon_engine::{
 };
 use send_wrapper::SendWrapper;
 
+use crate::graph_panel::range::TimeRange;
 use crate::timing::Span;
 
 /// What the UI reads: the monitor's latest answer to "what is shown now",
@@ -157,6 +158,8 @@ pub struct Refresher {
     handle: RefCell<Option<RefreshHandle>>,
     /// The running refresh's alert requests; replacing it cancels them.
     alerts: RefCell<Option<AlertsHandle>>,
+    /// The graphs' `from`/`to` (URL or host page); `None`: each graph's own range.
+    range: RefCell<Option<TimeRange>>,
 }
 
 impl std::fmt::Debug for Refresher {
@@ -193,6 +196,7 @@ impl Refresher {
             slots: RefCell::new(Vec::new()),
             handle: RefCell::new(None),
             alerts: RefCell::new(None),
+            range: RefCell::new(None),
         });
         (refresher, state)
     }
@@ -211,6 +215,12 @@ impl Refresher {
     /// Sets the graphs the next refresh asks for, without refreshing.
     pub fn set_graphs(&self, slots: Vec<GraphSlot>) {
         *self.slots.borrow_mut() = slots;
+    }
+
+    /// Sets the graphs' time range for the next refreshes (not the statuses':
+    /// they are always "now").
+    pub fn set_range(&self, range: Option<TimeRange>) {
+        *self.range.borrow_mut() = range;
     }
 
     /// Puts another view's graphs on screen (and refreshes so they fill at once).
@@ -248,11 +258,19 @@ impl Refresher {
         let slots = self.slots.borrow().clone();
         // The graphs' window in the server's time: a skewed browser clock
         // would draw the last hour as it was ten minutes ago.
+        let server_now = self.monitor.borrow().server_now(now);
+        // A range that no longer resolves (a fixed end with a moving start
+        // grown past the limit) leaves each graph its own range.
+        let window = self
+            .range
+            .borrow()
+            .as_ref()
+            .and_then(|r| r.resolve(server_now).ok());
         let ranges = RangeRound::new(
-            self.monitor.borrow().server_now(now),
+            window.map_or(server_now, |(_, end)| end),
             slots.iter().map(|slot| GraphRequest {
                 queries: &slot.graph.queries,
-                range_secs: slot.graph.range_secs,
+                range_secs: window.map_or(slot.graph.range_secs, |(start, end)| end - start),
                 width_px: slot.width_px.get_untracked(),
             }),
         );
