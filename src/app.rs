@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use crate::config_error::ConfigErrorPage;
 use crate::config_loader;
 use crate::dashboard::Dashboard;
+use crate::embed;
 use crate::theme_toggle::apply_theme;
 use crate::url_state;
 
@@ -15,6 +16,7 @@ use crate::url_state;
 #[component]
 pub fn App() -> impl IntoView {
     apply_theme(url_state::param("theme").as_deref());
+    embed::mark_page();
     let param = url_state::param("config");
     let config = LocalResource::new(move || config_loader::load(param.clone()));
     view! {

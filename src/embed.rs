@@ -48,6 +48,30 @@ pub fn start(
     post_status(parent, allowed, live);
 }
 
+/// Marks `<html>` for `style/embed.css`: `data-framed` when the page is in a
+/// frame (a Grafana panel: no scroll bars, banner only when small; not for a
+/// phone, whose small screen still wants the whole page) and
+/// `data-transparent` for `?transparent` (Grafana's transparent panels).
+pub fn mark_page() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Some(root) = window.document().and_then(|d| d.document_element()) else {
+        return;
+    };
+    let transparent =
+        crate::url_state::param("transparent").is_some_and(|v| v != "0" && v != "false");
+    for (name, on) in [
+        ("data-framed", framing_parent(&window).is_some()),
+        ("data-transparent", transparent),
+    ] {
+        if on {
+            // Without the mark the page is laid out as a full page: still usable.
+            let _ = root.set_attribute(name, "");
+        }
+    }
+}
+
 /// The window framing this one, if any (`window.parent` is the window
 /// itself at the top).
 fn framing_parent(window: &Window) -> Option<Window> {
