@@ -187,7 +187,12 @@ fn obey(
             apply_theme(is_light.then_some("light"));
             url_state::set_param("theme", is_light.then_some("light"));
         }
-        if let Some(range) = order.range {
+        // The same range again (a host repeating its state) asks Prometheus nothing new.
+        let same = |range: &TimeRange| {
+            url_state::param("from").as_deref() == Some(range.written_from())
+                && url_state::param("to").as_deref() == Some(range.written_to())
+        };
+        if let Some(range) = order.range.filter(|r| !same(r)) {
             url_state::set_param("from", Some(range.written_from()));
             url_state::set_param("to", Some(range.written_to()));
             graph_list::apply_range(&refresher, note, Some(Ok(range)));
