@@ -173,8 +173,8 @@ describe('the postMessage bridge', () => {
 });
 
 describe('Grafana Text panel markup', () => {
-  test('sandboxed without allow-scripts, the panel says what the Grafana admin must change', async () => {
-    const { frame, log, close } = await embed(hosts.allowed, '', { sandbox: '' });
+  test('sandboxed without allow-scripts (300×200), the panel says what the Grafana admin must change', async () => {
+    const { page, frame, log, close } = await embed(hosts.allowed, '', { sandbox: '', w: 300, h: 200 });
     try {
       const text = await until('the no-script text', async () => {
         const t = await frame.evaluate(() => document.body?.innerText ?? '').catch(() => '');
@@ -182,7 +182,12 @@ describe('Grafana Text panel markup', () => {
       }, log);
       assert.match(text, /scripts are off/);
       assert.match(text, /HTML graphics/);
+      assert.match(text, /\[panels\] disable_sanitize_html = true/);
       assert.equal(await frame.evaluate(() => document.querySelector('[data-testid="cluster-status"]')), null);
+      // What the admin must change is on screen at the smallest panel, even unstyled.
+      const bottom = await frame.evaluate(() => document.querySelector('.noscript p').getBoundingClientRect().bottom);
+      assert.ok(bottom <= 200, `the instruction ends at ${bottom}px of 200`);
+      await page.screenshot({ path: path.join(artifactsDir, 'panel-noscript-300x200.png') });
     } finally {
       await close();
     }
@@ -264,6 +269,9 @@ describe('from/to in the URL', () => {
       await new Promise((r) => setTimeout(r, 2_500));
       assert.ok((await graphs(page)).every(([f, t]) => f === from && t === to), 'a fixed range does not move');
       assert.equal(await page.locator('[data-testid="range-note"]').count(), 0);
+      // The address still names the range: copying it reproduces the screen.
+      const url = new URL(page.url());
+      assert.deepEqual([url.searchParams.get('view'), url.searchParams.get('from'), url.searchParams.get('to')], ['network', String(from), String(to)]);
     } finally {
       await close();
     }
