@@ -9,6 +9,7 @@ import path from 'node:path';
 import { distDir, referenceConfig, repoRoot, requireDist } from '../tests/e2e/harness.mjs';
 import {
   MANUAL_REFRESH_SECS, diagramConfig, expressionsOf, graphsViewYaml, oneQueryConfig, withInstances, withViews,
+  withoutAlerts,
 } from './lib/configs.mjs';
 import { launch } from './lib/page.mjs';
 import { MISSES, consoleTable, failedRow, markdown } from './lib/report.mjs';
@@ -28,7 +29,7 @@ import { evaluationAtScale } from './figures/scale.mjs';
 import { soak } from './figures/soak.mjs';
 
 const FIGURES = [
-  'bundle', 'first-status', 'first-status-slow', 'first-status-h2', 'first-status-slow-h2', 'requests', 'latency',
+  'bundle', 'first-status', 'first-status-no-alerts', 'first-status-slow', 'first-status-h2', 'first-status-slow-h2', 'requests', 'latency',
   'http2', 'diagram', 'diagram-size', 'diagram-1000', 'graphs', 'idle', 'soak', 'scale',
 ];
 /** The slow front of first-status-slow: every request of the page held back this long. */
@@ -123,6 +124,8 @@ export async function main(argv) {
     'diagram-1000.yaml': diagramConfig(DIAGRAM_1000).text,
     'diagram-1000-failing.yaml': diagramConfig({ ...DIAGRAM_1000, failing: 3 }).text,
     'graphs.yaml': withViews(referenceYaml, graphsViewYaml()),
+    // The first status's peer: the same cluster and checks, no alert sources.
+    'no-alerts.yaml': withoutAlerts(referenceYaml),
     // The HTTP/2 figure's fan-out: 20 range queries of the graphs, all in flight at once.
     'fan-out.yaml': withViews(withMaxInFlight(referenceYaml, FAN_OUT), fanOutViewYaml(FAN_OUT)),
   };
@@ -151,7 +154,7 @@ export async function main(argv) {
   await record('bundle', 'bundle size', () => bundle({ distDir }));
 
   const needA = [
-    'first-status', 'first-status-slow', 'first-status-h2', 'first-status-slow-h2', 'requests', 'latency', 'http2',
+    'first-status', 'first-status-no-alerts', 'first-status-slow', 'first-status-h2', 'first-status-slow-h2', 'requests', 'latency', 'http2',
     'diagram', 'diagram-size', 'diagram-1000', 'graphs', 'idle', 'soak',
   ].some(want);
   if (needA) {
@@ -165,6 +168,11 @@ export async function main(argv) {
     try {
       const url = `${stack.nginx.url}/`;
       await record('first-status', 'time to first status', () => firstStatus({ browser, url, loads: quick ? 3 : 12 }));
+      // Beside it, in the same run: the same configuration without its alert sources.
+      // The alert requests leave with the checks' query; this shows whether they hold it back.
+      await record('first-status-no-alerts', 'time to first status without the alert sources', () => firstStatus({
+        browser, url: `${stack.nginx.url}/?config=no-alerts.yaml`, loads: quick ? 3 : 12, over: 'the same configuration without its alert sources (peer)',
+      }));
       await record('first-status-slow', `time to first status, every request +${FRONT_DELAY_MS} ms`, () => firstStatus({
         browser, url: `${stack.front.url}/`, loads: quick ? 3 : 12, goalMs: 400, over: `every request +${FRONT_DELAY_MS} ms`,
       }));

@@ -86,6 +86,18 @@ export function withViews(yamlText, viewsYaml) {
   return `${yamlText.slice(0, at)}${viewsYaml}`;
 }
 
+/**
+ * The same configuration without its alert sources (no `alertmanager:`, no service's
+ * `alerts:`): the peer that shows what the alert requests cost the first status.
+ */
+export function withoutAlerts(yamlText) {
+  const out = yamlText
+    .replace(/^alertmanager:.*\n(?:[ \t]+\S.*\n)*/m, '')
+    .replace(/^[ \t]+alerts:\s*\[.*\].*\n/gm, '');
+  if (/^\s*(alertmanager|alerts):/m.test(out)) throw new Error('could not remove the alert sources from the configuration');
+  return out;
+}
+
 const WORDS = [
   'api', 'auth', 'billing', 'cart', 'catalog', 'search', 'mail', 'queue', 'cache', 'db',
   'ledger', 'media', 'report', 'export', 'import', 'audit', 'session', 'pricing', 'stock', 'ship',
