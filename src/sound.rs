@@ -139,13 +139,14 @@ pub fn start(live: LiveState) -> Option<AnyView> {
     }
     Some(
         view! {
-            <p
+            <div
                 class="alert alert-notice sound-state"
                 data-testid="sound-state"
                 data-sound=move || state.get().as_str()
+                role="status"
             >
                 {move || state.get().text()}
-            </p>
+            </div>
         }
         .into_any(),
     )
