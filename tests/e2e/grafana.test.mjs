@@ -19,7 +19,7 @@ const hosts = {};
 
 /** A tiny host page server: `/?src=…&w=…&h=…[&sandbox=…]` is a grey page with one iframe
  * (Grafana's Text panel markup) that records every message its frame posts. The iframe's
- * `color-scheme` is the dashboard's theme (dark), as the README's recipes set it: with
+ * `color-scheme` is the dashboard's theme (dark unless `theme=light`), as the README's recipes set it: with
  * another, the browser paints an opaque backdrop behind a transparent page. */
 async function startHost(port) {
   const server = http.createServer((req, res) => {
@@ -27,7 +27,7 @@ async function startHost(port) {
     const attr = (s) => String(s).replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
     const sandbox = q.has('sandbox') ? ` sandbox="${attr(q.get('sandbox'))}"` : '';
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(`<!doctype html><html><head><style>body{margin:0;padding:8px;background:#808080}iframe{border:0;display:block;color-scheme:dark}</style></head>
+    res.end(`<!doctype html><html><head><style>body{margin:0;padding:8px;background:#808080}iframe{border:0;display:block;color-scheme:${(q.get('src') ?? '').includes('theme=light') ? 'light' : 'dark'}}</style></head>
 <body><iframe id="panel" src="${attr(q.get('src'))}" width="${attr(q.get('w'))}" height="${attr(q.get('h'))}"${sandbox}></iframe>
 <script>
   window.received = [];
@@ -240,6 +240,25 @@ describe('Grafana Text panel markup', () => {
         await close();
       }
     });
+  }
+});
+
+test('a critical cluster in a light, transparent 300×200 panel: the word, the counts, readable', async () => {
+  await stack.sim.scenario('consul-no-quorum');
+  const { page, frame, log, close } = await embed(hosts.allowed, '?transparent&theme=light', { w: 300, h: 200 });
+  try {
+    await until('critical', async () => await statusIn(frame) === 'critical', log);
+    await until('the host told', async () => (await statuses(page)).some((m) => m.data.status === 'critical' && m.data.counts.critical > 0), log);
+    await new Promise((r) => setTimeout(r, 500));
+    const box = await frame.evaluate(() => {
+      const root = document.documentElement;
+      return { over: root.scrollHeight > root.clientHeight || root.scrollWidth > root.clientWidth, word: document.querySelector('.banner-word').textContent };
+    });
+    assert.deepEqual(box, { over: false, word: 'CRITICAL' });
+    await page.screenshot({ path: path.join(artifactsDir, 'panel-critical-light-300x200.png') });
+  } finally {
+    await close();
+    await stack.sim.reset();
   }
 });
 
