@@ -116,6 +116,26 @@ describe('?sound', () => {
     }
   });
 
+  test('a reload while a check held by for: is critical: no tone', async () => {
+    // The host's load check has `for: 2`. A page's first evaluation shows raw
+    // statuses (no hold to fill again after a reload), so the reload finds it critical.
+    await stack.sim.reset();
+    const { page, log } = await open(loud, '?sound');
+    try {
+      await until(page, log, 'healthy, sound armed', (d) => d.cluster === 'healthy' && d.sound === 'armed');
+      await stack.sim.scenario('host-overloaded');
+      await until(page, log, 'critical', (d) => d.cluster === 'critical');
+      await until(page, log, 'one tone', (d) => d.tones === 1, 3_000);
+      await page.reload();
+      await until(page, log, 'critical after the reload', (d) => d.cluster === 'critical');
+      await pause(3_000);
+      assert.equal((await read(page)).tones, 0, 'the critical the reload found is no news');
+    } finally {
+      await page.close();
+      await stack.sim.reset();
+    }
+  });
+
   test('a browser that wants a click first: the screen says so, no tone until then, the first click allows it', async () => {
     await stack.sim.reset();
     const { page, log } = await open(strict, '?sound');
