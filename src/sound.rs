@@ -165,7 +165,10 @@ fn state_of(context: &AudioContext) -> SoundState {
 /// moment after it is made, or be suspended again by the browser).
 fn follow_state(context: &Rc<AudioContext>, state: RwSignal<SoundState>) {
     let ctx = Rc::clone(context);
-    let on_change = Closure::<dyn Fn()>::new(move || state.set(state_of(&ctx)));
+    // The dashboard may be gone (its signal with it): then nothing to show.
+    let on_change = Closure::<dyn Fn()>::new(move || {
+        let _ = state.try_set(state_of(&ctx));
+    });
     context.set_onstatechange(Some(on_change.as_ref().unchecked_ref()));
     // Sound lasts as long as the page.
     on_change.forget();
@@ -188,7 +191,7 @@ fn allow_on_input(context: &Rc<AudioContext>, state: RwSignal<SoundState>) {
                 wasm_bindgen_futures::spawn_local(async move {
                     // Refused or not, the context's state says how it went.
                     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-                    state.set(state_of(&ctx));
+                    let _ = state.try_set(state_of(&ctx));
                 });
             }
         });
