@@ -107,6 +107,7 @@ describe('the postMessage bridge', () => {
         return got.at(-1).data.status === await statusIn(frame);
       }, log);
 
+      assert.equal(await frame.evaluate(() => document.documentElement.hasAttribute('data-framed')), true);
       await frame.evaluate(() => { window.notReloaded = true; });
       const graphRange = () => frame.evaluate(() => [...document.querySelectorAll('[data-testid="graph"]')]
         .map((g) => [Number(g.dataset.rangeFrom), Number(g.dataset.rangeTo)]));
@@ -288,6 +289,7 @@ describe('from/to in the URL', () => {
       await new Promise((r) => setTimeout(r, 2_500));
       assert.ok((await graphs(page)).every(([f, t]) => f === from && t === to), 'a fixed range does not move');
       assert.equal(await page.locator('[data-testid="range-note"]').count(), 0);
+      assert.equal(await page.evaluate(() => document.documentElement.hasAttribute('data-framed')), false, 'not framed: the full page');
       // The address still names the range: copying it reproduces the screen.
       const url = new URL(page.url());
       assert.deepEqual([url.searchParams.get('view'), url.searchParams.get('from'), url.searchParams.get('to')], ['network', String(from), String(to)]);
