@@ -140,6 +140,9 @@ describe('?sound', () => {
     await stack.sim.reset();
     const { page, log } = await open(strict, '?sound');
     try {
+      // Playwright's page.evaluate runs as if from a user gesture, which lets an audio
+      // context made after it start: read nothing with it before the app made its own.
+      await page.locator('[data-testid="sound-state"]').waitFor({ timeout: 20_000 });
       const blocked = await until(page, log, 'sound blocked', (d) => d.cluster === 'healthy' && d.sound === 'blocked');
       assert.equal(blocked.text, 'sound on: click once to allow');
       assert.ok(await page.locator('[data-testid="sound-state"]').isVisible(), 'said on screen');
