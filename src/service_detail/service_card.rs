@@ -98,7 +98,7 @@ pub fn ServiceCard(
         <h3>"Recent transitions"</h3>
         <Show
             when=move || transitions.with(|t| !t.is_empty())
-            fallback=|| view! { <p class="muted">"None since the page was loaded."</p> }
+            fallback=|| view! { <p class="muted">"None recorded yet."</p> }
         >
             <TransitionList entries=transitions />
         </Show>
