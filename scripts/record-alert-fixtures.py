@@ -33,10 +33,8 @@ import argparse
 import importlib.util
 import json
 import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from datetime import datetime, timedelta, timezone
@@ -146,24 +144,9 @@ def main() -> int:
         out = subprocess.run([binary, "--version"], capture_output=True, text=True, check=True)
         return (out.stdout or out.stderr).splitlines()[0].strip()
 
-    procs: list[subprocess.Popen] = []
-    tmp = Path(tempfile.mkdtemp(prefix="panopticon-alert-fixtures-"))
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    signal.signal(signal.SIGINT, lambda *_: sys.exit(130))
-    try:
-        record(args.prometheus, version(args.prometheus), args.alertmanager,
-               version(args.alertmanager), tmp, procs)
-    finally:
-        for p in procs:
-            if p.poll() is None:
-                p.terminate()
-        for p in procs:
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                p.kill()
-        shutil.rmtree(tmp, ignore_errors=True)
-    return 0
+    prom_version, am_version = version(args.prometheus), version(args.alertmanager)
+    return rf.with_cleanup("panopticon-alert-fixtures-", lambda tmp, procs: record(
+        args.prometheus, prom_version, args.alertmanager, am_version, tmp, procs))
 
 
 def record(prometheus: str, prom_version: str, alertmanager: str, am_version: str, tmp: Path,

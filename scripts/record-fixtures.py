@@ -127,12 +127,19 @@ def with_prometheus(doc: str, prefix: str, recorder) -> int:
     version = subprocess.run([args.prometheus, "--version"], capture_output=True, text=True,
                              check=True).stdout.splitlines()[0].strip()
 
+    return with_cleanup(prefix, lambda tmp, procs: recorder(args.prometheus, version, tmp, procs))
+
+
+def with_cleanup(prefix: str, run) -> int:
+    """Run `run(tmp, procs)` in a fresh temporary folder; every process it appends to
+    `procs` is stopped and the folder removed, also on a failure or a signal. Shared with
+    scripts/record-alert-fixtures.py."""
     procs: list[subprocess.Popen] = []
     tmp = Path(tempfile.mkdtemp(prefix=prefix))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     signal.signal(signal.SIGINT, lambda *_: sys.exit(130))
     try:
-        recorder(args.prometheus, version, tmp, procs)
+        run(tmp, procs)
     finally:
         for p in procs:
             if p.poll() is None:
