@@ -162,6 +162,7 @@ mod tests {
             data: QueryData::Matrix(series),
             warnings: warnings.iter().map(|w| (*w).to_owned()).collect(),
             infos: vec![],
+            is_partial: false,
         }
     }
 
@@ -188,6 +189,7 @@ mod tests {
             }),
             warnings: vec![],
             infos: vec!["PromQL info: x".to_owned()],
+            is_partial: false,
         });
         let data = GraphData::from_results(
             0.0,

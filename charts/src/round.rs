@@ -143,6 +143,7 @@ mod tests {
             }]),
             warnings: vec![],
             infos: vec![],
+            is_partial: false,
         }
     }
 

@@ -8,6 +8,7 @@
 pub mod combine;
 pub mod decode;
 pub mod error;
+pub mod kind;
 pub mod limits;
 pub mod request;
 pub mod result;
@@ -19,6 +20,7 @@ pub use decode::{
     page_excerpt,
 };
 pub use error::{AbortCause, PromErrorKind, QueryError};
+pub use kind::SourceKind;
 pub use limits::{AnswerLimits, BodyBudget, ERROR_BODY_BYTES, Take};
 pub use request::{
     BaseUrl, BaseUrlError, HttpRequest, Method, Query, RequestOptions, build_request, distinct,

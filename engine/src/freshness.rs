@@ -159,6 +159,7 @@ mod tests {
             data: QueryData::Vector(vec![]),
             warnings: vec![],
             infos: vec![],
+            is_partial: false,
         }
     }
 

@@ -194,6 +194,7 @@ fn judge(e: &mut Engine, data: &HashMap<&'static str, Vec<InstantSeries>>, at: f
                 data: QueryData::Vector(s.clone()),
                 warnings: vec![],
                 infos: vec![],
+                is_partial: false,
             };
             ((*q).to_owned(), Ok(r))
         })

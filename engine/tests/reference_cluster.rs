@@ -229,6 +229,7 @@ fn results(engine: &Engine, nodes: &[Node]) -> HashMap<String, Result<QueryResul
                     data,
                     warnings: vec![],
                     infos: vec![],
+                    is_partial: false,
                 }),
             )
         })
@@ -655,6 +656,7 @@ services:
                         data,
                         warnings: vec![],
                         infos: vec![],
+                        is_partial: false,
                     }),
                 )
             })

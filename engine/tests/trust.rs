@@ -43,6 +43,7 @@ fn answer(series: Vec<InstantSeries>) -> Result<QueryResult, QueryError> {
         data: QueryData::Vector(series),
         warnings: vec![],
         infos: vec![],
+        is_partial: false,
     })
 }
 

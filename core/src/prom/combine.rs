@@ -188,6 +188,7 @@ impl Combined {
                         data: QueryData::Vector(series),
                         warnings: result.warnings.clone(),
                         infos: result.infos.clone(),
+                        is_partial: result.is_partial,
                     })
                 };
                 (expr.clone(), answer)
@@ -460,6 +461,20 @@ mod tests {
             let part = part.expect("vector part");
             assert_eq!(part.warnings, answer.warnings, "{expr}");
             assert_eq!(part.infos, answer.infos, "{expr}");
+        }
+    }
+
+    /// Which part lacks series cannot be told: a partial combined answer
+    /// makes every part partial, with or without series of its own.
+    #[test]
+    fn a_partial_answer_marks_every_part() {
+        let (combined, answer) = combined("vectors");
+        let mut answer = answer.expect("recorded success");
+        answer.is_partial = true;
+        let parts = split_parts(combined.split(Ok(answer)));
+        assert!(parts.len() >= 2);
+        for (expr, part) in parts {
+            assert!(part.expect("vector part").is_partial, "{expr}");
         }
     }
 

@@ -155,6 +155,7 @@ fn from_envelope(envelope: wire::Envelope, http_status: u16) -> Result<QueryResu
                 data: data.into(),
                 warnings: envelope.warnings.unwrap_or_default(),
                 infos: envelope.infos.unwrap_or_default(),
+                is_partial: envelope.is_partial.unwrap_or(false),
             })
         }
     }
@@ -424,6 +425,7 @@ mod tests {
             data,
             warnings: vec![],
             infos: vec![],
+            is_partial: false,
         }
     }
 
@@ -457,6 +459,7 @@ mod tests {
                 data: QueryData::Vector(vec![]),
                 warnings: vec!["w".into()],
                 infos: vec!["i".into()],
+                is_partial: false,
             }),
         );
         check(

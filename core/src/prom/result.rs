@@ -91,6 +91,10 @@ pub struct QueryResult {
     pub warnings: Vec<String>,
     /// `infos` from the response (Prometheus ≥ 2.45 / 3.x).
     pub infos: Vec<String>,
+    /// VictoriaMetrics's top-level `isPartial: true`: some storage nodes did
+    /// not answer, so series may be missing. Whether an answer is partial is
+    /// decided per engine by [`super::SourceKind::partial`].
+    pub is_partial: bool,
 }
 
 impl QueryResult {
@@ -137,6 +141,7 @@ mod tests {
             data,
             warnings: vec![],
             infos: vec![],
+            is_partial: false,
         }
     }
 

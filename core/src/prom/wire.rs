@@ -32,6 +32,8 @@ pub(crate) struct Envelope {
     pub error: Option<String>,
     pub warnings: Option<Vec<String>>,
     pub infos: Option<Vec<String>>,
+    /// VictoriaMetrics's top-level `isPartial`.
+    pub is_partial: Option<bool>,
 }
 
 /// Why an envelope was not decoded.
@@ -128,6 +130,7 @@ impl<'de> Visitor<'de> for EnvelopeSeed<'_> {
         let mut error: Option<Option<String>> = None;
         let mut warnings: Option<Option<Vec<String>>> = None;
         let mut infos: Option<Option<Vec<String>>> = None;
+        let mut is_partial: Option<Option<bool>> = None;
         while let Some(key) = map.next_key::<EnvelopeKey>()? {
             match key {
                 EnvelopeKey::Status => once(&mut map, &mut status, "status")?,
@@ -141,6 +144,7 @@ impl<'de> Visitor<'de> for EnvelopeSeed<'_> {
                 EnvelopeKey::Error => once(&mut map, &mut error, "error")?,
                 EnvelopeKey::Warnings => once(&mut map, &mut warnings, "warnings")?,
                 EnvelopeKey::Infos => once(&mut map, &mut infos, "infos")?,
+                EnvelopeKey::IsPartial => once(&mut map, &mut is_partial, "isPartial")?,
                 EnvelopeKey::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -153,6 +157,7 @@ impl<'de> Visitor<'de> for EnvelopeSeed<'_> {
             error: error.flatten(),
             warnings: warnings.flatten(),
             infos: infos.flatten(),
+            is_partial: is_partial.flatten(),
         })
     }
 }
@@ -164,6 +169,7 @@ enum EnvelopeKey {
     Error,
     Warnings,
     Infos,
+    IsPartial,
     Other,
 }
 
@@ -183,6 +189,7 @@ impl<'de> Deserialize<'de> for EnvelopeKey {
                     "error" => EnvelopeKey::Error,
                     "warnings" => EnvelopeKey::Warnings,
                     "infos" => EnvelopeKey::Infos,
+                    "isPartial" => EnvelopeKey::IsPartial,
                     _ => EnvelopeKey::Other,
                 })
             }

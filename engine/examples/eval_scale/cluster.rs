@@ -86,6 +86,7 @@ pub fn results(
                 data: QueryData::Vector(series),
                 warnings: vec![],
                 infos: vec![],
+                is_partial: false,
             };
             (q.clone(), Ok(result))
         })

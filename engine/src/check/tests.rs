@@ -38,6 +38,7 @@ fn vector(points: &[(&str, f64)]) -> QueryOutcome {
         data: QueryData::Vector(points.iter().map(|&(i, v)| series(i, v, NOW)).collect()),
         warnings: vec![],
         infos: vec![],
+        is_partial: false,
     })
 }
 
@@ -118,6 +119,7 @@ fn no_data_policy() {
         ]),
         warnings: vec![],
         infos: vec![],
+        is_partial: false,
     });
     let failed: QueryOutcome = Err(QueryError::Timeout {
         after: Duration::from_secs(10),
@@ -392,6 +394,7 @@ fn prometheus_warnings_are_kept() {
         }),
         warnings: vec!["results truncated".to_owned()],
         infos: vec![],
+        is_partial: false,
     });
     let mut c = check(equals(), Aggregation::Worst, false);
     c.instances = 1;

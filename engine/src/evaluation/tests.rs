@@ -48,6 +48,7 @@ fn results(value: f64, now: f64) -> HashMap<String, Result<QueryResult, QueryErr
             data,
             warnings: vec![],
             infos: vec![],
+            is_partial: false,
         }),
     )])
 }
@@ -168,6 +169,7 @@ fn silent_instance_is_named_after_it_was_seen() {
             data: QueryData::Vector(vec![]),
             warnings: vec![],
             infos: vec![],
+            is_partial: false,
         }),
     )]);
     let s = e.evaluate(2.0, &empty);

@@ -61,6 +61,7 @@ fn vector(value: f64, at: f64) -> QueryResult {
         }]),
         warnings: vec![],
         infos: vec![],
+        is_partial: false,
     }
 }
 
