@@ -1,6 +1,6 @@
 //! Which engine answers behind a data source, and what its answers mean.
 //!
-//! Thanos, Grafana Mimir and VictoriaMetrics speak Prometheus's HTTP API,
+//! Thanos, Grafana Mimir and `VictoriaMetrics` speak Prometheus's HTTP API,
 //! but they say "this answer is incomplete" each in their own way, and an
 //! incomplete answer taken as complete is a false green: the series of a
 //! failing node that sat on the store that did not answer are simply absent.
@@ -22,7 +22,7 @@ pub enum SourceKind {
     /// Grafana Mimir (or Cortex): like Thanos, a partial answer carries
     /// `warnings`.
     Mimir,
-    /// VictoriaMetrics: a top-level `"isPartial": true` (a vmstorage node
+    /// `VictoriaMetrics`: a top-level `"isPartial": true` (a vmstorage node
     /// that did not answer) and a `stats` object.
     VictoriaMetrics,
 }
@@ -49,7 +49,7 @@ impl SourceKind {
 
     /// Why `result` may lack series, if it may: `None` for a complete answer.
     ///
-    /// `isPartial: true` counts whatever the kind (a VictoriaMetrics set up
+    /// `isPartial: true` counts whatever the kind (a `VictoriaMetrics` set up
     /// as `prometheus` still says so, and saying it is never wrong);
     /// `warnings` count only from the kinds that use them for partial
     /// responses. Prometheus's own warnings are about the expression and
@@ -87,7 +87,7 @@ mod tests {
         decode_response(200, JSON, body.as_bytes()).unwrap_or_else(|e| panic!("{body}: {e}"))
     }
 
-    /// VictoriaMetrics's cluster version (vmselect) sends `isPartial` and,
+    /// `VictoriaMetrics`'s cluster version (vmselect) sends `isPartial` and,
     /// from 1.87 on, `stats` with its counts as strings; the single-node
     /// 1.79 of Debian sends neither. Both shapes must decode.
     const VM_PARTIAL: &str = r#"{"status":"success","isPartial":true,"data":{"resultType":"vector","result":[{"metric":{"instance":"n1"},"value":[1795815098,"1"]}]},"stats":{"seriesFetched":"12","executionTimeMsec":3}}"#;

@@ -91,7 +91,7 @@ pub struct QueryResult {
     pub warnings: Vec<String>,
     /// `infos` from the response (Prometheus ≥ 2.45 / 3.x).
     pub infos: Vec<String>,
-    /// VictoriaMetrics's top-level `isPartial: true`: some storage nodes did
+    /// `VictoriaMetrics`'s top-level `isPartial: true`: some storage nodes did
     /// not answer, so series may be missing. Whether an answer is partial is
     /// decided per engine by [`super::SourceKind::partial`].
     pub is_partial: bool,

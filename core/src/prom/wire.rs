@@ -32,7 +32,7 @@ pub(crate) struct Envelope {
     pub error: Option<String>,
     pub warnings: Option<Vec<String>>,
     pub infos: Option<Vec<String>>,
-    /// VictoriaMetrics's top-level `isPartial`.
+    /// `VictoriaMetrics`'s top-level `isPartial`.
     pub is_partial: Option<bool>,
 }
 
