@@ -11,7 +11,8 @@ source scripts/env.sh
 TRUNK_VERSION=0.21.14
 # openssl: the TLS end-to-end test and the HTTP/2 benchmark make a throwaway certificate.
 # prometheus-alertmanager: the alert source of the e2e tests, the fixtures' recorder and the demo.
-APT_PACKAGES=(prometheus prometheus-alertmanager prometheus-node-exporter nginx libnginx-mod-http-brotli-static brotli chromium chromium-driver gettext-base curl ca-certificates openssl)
+# victoria-metrics (single node, 1.79): the second real engine of the e2e tests and its fixtures.
+APT_PACKAGES=(prometheus prometheus-alertmanager victoria-metrics prometheus-node-exporter nginx libnginx-mod-http-brotli-static brotli chromium chromium-driver gettext-base curl ca-certificates openssl)
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
@@ -27,6 +28,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 # Debian's packages start services where an init system runs them; ours are started by hand.
+# VictoriaMetrics' service would keep a store under /var/lib and take port 8428 for nothing:
+# stopped and disabled where systemd runs (the tests start their own on a free port).
+if [ -d /run/systemd/system ] && systemctl is-enabled --quiet victoria-metrics 2>/dev/null; then
+  log "systemctl disable --now victoria-metrics (the tests start their own)"
+  sudo_=""; [ "$(id -u)" -eq 0 ] || sudo_="sudo"
+  $sudo_ systemctl disable --now victoria-metrics
+fi
 
 # --- Rust target -----------------------------------------------------------
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
@@ -66,4 +74,4 @@ if [ "$(wasm-opt --version 2>/dev/null || true)" != "wasm-opt version 132 (versi
   echo "setup: wasm-opt on PATH is not npm's binaryen 132: $(command -v wasm-opt)" >&2
   exit 1
 fi
-log "ready: $(trunk --version), $(wasm-bindgen --version), $(wasm-opt --version), $(prometheus --version 2>&1 | head -1)"
+log "ready: $(trunk --version), $(wasm-bindgen --version), $(wasm-opt --version), $(prometheus --version 2>&1 | head -1), victoria-metrics $(dpkg-query -W -f='${Version}' victoria-metrics)"

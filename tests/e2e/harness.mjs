@@ -169,6 +169,71 @@ export async function startPrometheus({
   };
 }
 
+/**
+ * Starts Debian's VictoriaMetrics (`victoria-metrics`, single node, 1.79) on a free 127.0.0.1
+ * port with its own store, scraping `scrapeConfigs` (the same scrape_config objects as
+ * `startPrometheus`; `promscrapeConfig` instead: a whole scrape file as an object). It
+ * serves Prometheus's query API at its root (`/api/v1/query`), so the shipped nginx proxies
+ * it unchanged as PANOPTICON_PROMETHEUS.
+ *
+ * `-search.latencyOffset=0s`: by default VictoriaMetrics hides the last 30 s of samples
+ * from queries (a sample may still be on its way from a remote writer); its own scraper
+ * writes each sample at once, and a status 30 s late would not be the same verdict as
+ * Prometheus's. `-promscrape.fileSDCheckInterval=1s`: the simulator's targets file is read
+ * at once (default 5 min). It waits until a query answers a series of the first job
+ * (or `readyQuery`), i.e. until it has scraped.
+ */
+export async function startVictoriaMetrics({
+  scrapeConfigs, promscrapeConfig, scrapeInterval = '1s', extraArgs = [], port, dir, readyQuery,
+} = {}) {
+  dir ??= tempDir('victoriametrics');
+  port ??= await freePort();
+  const selfScrape = { job_name: 'victoriametrics', static_configs: [{ targets: [`127.0.0.1:${port}`] }] };
+  const config = promscrapeConfig ?? {
+    global: { scrape_interval: scrapeInterval },
+    scrape_configs: scrapeConfigs ?? [selfScrape],
+  };
+  const configPath = path.join(dir, 'promscrape.yml');
+  fs.writeFileSync(configPath, JSON.stringify(config, null, 2));
+  const args = [
+    `-httpListenAddr=127.0.0.1:${port}`,
+    `-storageDataPath=${path.join(dir, 'data')}`,
+    `-promscrape.config=${configPath}`,
+    '-promscrape.fileSDCheckInterval=1s',
+    // Fields Prometheus knows and it does not (file_sd's refresh_interval) are skipped.
+    '-promscrape.config.strictParse=false',
+    '-search.latencyOffset=0s',
+    '-retentionPeriod=1d',
+    '-loggerLevel=WARN',
+    ...extraArgs,
+  ];
+  const proc = startProcess('victoriametrics', '/usr/bin/victoria-metrics', args);
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor('VictoriaMetrics to answer', async () => {
+    if (proc.exited) throw new Error(`victoria-metrics exited:\n${proc.log().slice(-2000)}`);
+    return httpOk(`${url}/health`);
+  });
+  // Its first scrape: a job's `up` series (file_sd targets carry their own job labels, so
+  // any `up` will do when none is named).
+  const query = readyQuery ?? 'up';
+  await waitFor(`VictoriaMetrics to have scraped (${query})`, async () => {
+    if (proc.exited) throw new Error(`victoria-metrics exited:\n${proc.log().slice(-2000)}`);
+    const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(query)}`, { signal: AbortSignal.timeout(2_000) });
+    const body = await res.json();
+    return res.ok && body.data?.result?.length > 0;
+  }, { timeoutMs: 30_000, intervalMs: 250 });
+  return {
+    url,
+    port,
+    dir,
+    proc,
+    async stop() {
+      await proc.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 /** What a test Alertmanager does with the alerts it receives: nothing (no receiver sends). */
 export const quietAlertmanagerConfig = {
   route: { receiver: 'none', group_wait: '0s', group_interval: '1s', repeat_interval: '1h' },
