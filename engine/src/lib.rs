@@ -34,6 +34,7 @@ pub mod monitor;
 pub mod propagate;
 pub mod rule;
 pub mod snapshot;
+pub mod variables;
 
 pub use config::{Config, ConfigError};
 pub use evaluation::Engine;
