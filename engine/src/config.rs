@@ -9,6 +9,7 @@
 mod error;
 mod origin;
 mod promql;
+mod sources;
 mod validate;
 mod wire;
 mod yaml;
@@ -16,10 +17,13 @@ mod yaml;
 pub use error::{ConfigError, ConfigIssue, LinkProblem, Problem};
 pub use origin::{OriginProblem, parse_origin};
 pub use promql::check_promql;
+pub use sources::{
+    DEFAULT_SOURCE_NAME, MAX_PARAM_VALUE_CHARS, MAX_PARAMS, RESERVED_PARAMS, SourceProblem,
+};
 pub use validate::{MAX_GRAPHS_PER_VIEW, MAX_SERIES_PER_GRAPH};
 
 use panopticon_core::Status;
-use panopticon_core::prom::{AnswerLimits, BaseUrl};
+use panopticon_core::prom::{AnswerLimits, BaseUrl, SourceKind};
 
 use crate::alerts::matcher::Selector;
 use crate::rule::Rule;
@@ -34,8 +38,13 @@ use crate::rule::Rule;
 pub struct Config {
     /// The name the configuration was loaded from (for messages).
     pub source_name: String,
-    /// Where and how to query Prometheus.
+    /// The default data source (`datasources[0]`): the one every check and
+    /// graph asks unless it names another, and whose `refresh_secs` drives
+    /// the screen.
     pub datasource: DataSource,
+    /// Every data source, the default first (`datasource:` alone gives one);
+    /// a check's or graph's `source` indexes this list.
+    pub datasources: Vec<DataSource>,
     /// Expected number of instances (nodes) when a service or check does not say.
     pub instances: u32,
     /// Seconds an instance that reported before and fell silent is still
@@ -145,6 +154,19 @@ impl Config {
     pub fn service(&self, id: &str) -> Option<&Service> {
         self.services.iter().find(|s| s.id == id)
     }
+
+    /// The source `check` asks.
+    pub fn source_of(&self, check: &Check) -> &DataSource {
+        self.datasources
+            .get(check.source)
+            .unwrap_or(&self.datasource)
+    }
+
+    /// Whether more than one source is configured (the screen then names
+    /// each; with one it looks as it always did).
+    pub fn has_several_sources(&self) -> bool {
+        self.datasources.len() > 1
+    }
 }
 
 /// Ten minutes: long enough for a NOC to notice a node that vanished
@@ -253,11 +275,19 @@ impl Link {
     }
 }
 
-/// How the browser reaches Prometheus. The engine only carries these values;
-/// the client crate acts on them.
+/// How the browser reaches one Prometheus-compatible engine. The engine
+/// only carries these values; the client crate acts on them.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DataSource {
+    /// The name checks and graphs use in `source:`, shown in reasons and in
+    /// the source's state on screen ([`DEFAULT_SOURCE_NAME`] unless named).
+    pub name: String,
+    /// The engine behind it: decides which answers are partial.
+    pub kind: SourceKind,
+    /// Extra parameters added to every query (`partial_response=false`,
+    /// `dedup=true`, `nocache=1`), sorted by name; never one the client sets.
+    pub params: Vec<(String, String)>,
     /// Base URL of the Prometheus-compatible API, `/prometheus` by default
     /// (same-origin reverse proxy, so no CORS is needed).
     pub base_url: BaseUrl,
@@ -281,6 +311,9 @@ pub struct DataSource {
 impl Default for DataSource {
     fn default() -> Self {
         DataSource {
+            name: DEFAULT_SOURCE_NAME.to_owned(),
+            kind: SourceKind::default(),
+            params: Vec::new(),
             base_url: BaseUrl::default(),
             timeout_secs: 10.0,
             refresh_secs: 15.0,
@@ -381,6 +414,9 @@ pub struct Check {
     /// Optional sentence template for a non-healthy instance. `{instance}`,
     /// `{value}`, `{status}` and `{<label>}` are replaced.
     pub message: Option<String>,
+    /// The source it asks: an index into [`Config::datasources`] (its own
+    /// `source:`, else its service's, else the default, 0).
+    pub source: usize,
 }
 
 /// How per-instance ratings become one check status (docs/semantics.md, "Aggregation").
@@ -422,6 +458,8 @@ pub struct Graph {
     pub max_series: usize,
     /// How far back the chart reaches, in seconds.
     pub range_secs: f64,
+    /// The source it asks: an index into [`Config::datasources`].
+    pub source: usize,
 }
 
 /// A horizontal line on a graph.

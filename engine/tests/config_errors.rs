@@ -54,7 +54,7 @@ fn syntax_and_shape_errors() {
     check(
         "services:\n  - id: a\n    colour: red\n",
         &[
-            "panopticon.yaml:3:5: unknown field `colour`, expected one of id, name, description, owner, runbook, instances, up, checks, depends_on, alerts",
+            "panopticon.yaml:3:5: unknown field `colour`, expected one of id, name, description, owner, runbook, instances, up, checks, depends_on, alerts, source",
         ],
     );
     check(

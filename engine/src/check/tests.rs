@@ -54,6 +54,7 @@ fn check(rule: Rule, aggregation: Aggregation, up: bool) -> Check {
         aggregation,
         hold: 0,
         message: None,
+        source: 0,
     }
 }
 

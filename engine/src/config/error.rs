@@ -238,6 +238,12 @@ pub enum Problem {
         /// Why it is refused.
         problem: OriginProblem,
     },
+    /// A data source, its parameters, or a `source:` naming none.
+    #[error("{problem}")]
+    Source {
+        /// What is wrong.
+        problem: super::SourceProblem,
+    },
     /// An empty or otherwise unusable id.
     #[error("{what} id {id:?} must be non-empty and use only letters, digits, '-' and '_'")]
     BadId {

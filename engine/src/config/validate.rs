@@ -15,8 +15,7 @@ use super::wire::{WireAlerts, WireConfig, WireCount, WireGraph, WireRule, WireSe
 use super::yaml::{Location, Spanned, Word};
 use super::{
     Aggregation, AlertSettings, Alertmanager, Check, Config, DEFAULT_FORGET_SILENT_AFTER_SECS,
-    DataSource, Dependency, Embedding, Graph, GraphThreshold, Link, Service, Strength, View,
-    parse_origin,
+    Dependency, Embedding, Graph, GraphThreshold, Link, Service, Strength, View, parse_origin,
 };
 use crate::alerts::matcher::Selector;
 use crate::rule::{Direction, ExpectCount, Expectation, LabelState, Rule, Threshold};
@@ -87,10 +86,10 @@ const fn kind_name(kind: RuleKind) -> &'static str {
 
 /// Collected problems, with positions.
 #[derive(Default)]
-struct Issues(Vec<ConfigIssue>);
+pub(super) struct Issues(Vec<ConfigIssue>);
 
 impl Issues {
-    fn push(&mut self, loc: &Location, problem: Problem) {
+    pub(super) fn push(&mut self, loc: &Location, problem: Problem) {
         self.0.push(ConfigIssue {
             line: loc.line(),
             column: loc.column(),
@@ -110,7 +109,12 @@ impl Issues {
         }
     }
 
-    fn positive(&mut self, field: &'static str, value: Option<&Spanned<f64>>, default: f64) -> f64 {
+    pub(super) fn positive(
+        &mut self,
+        field: &'static str,
+        value: Option<&Spanned<f64>>,
+        default: f64,
+    ) -> f64 {
         match value {
             None => default,
             Some(v) if v.value.is_finite() && v.value > 0.0 => v.value,
@@ -128,7 +132,12 @@ impl Issues {
         }
     }
 
-    fn count(&mut self, field: &'static str, value: Option<&Spanned<u32>>, default: u32) -> u32 {
+    pub(super) fn count(
+        &mut self,
+        field: &'static str,
+        value: Option<&Spanned<u32>>,
+        default: u32,
+    ) -> u32 {
         match value {
             None => default,
             Some(v) if v.value >= 1 => v.value,
@@ -148,7 +157,11 @@ impl Issues {
 
     /// The value `word` names in `table`, or a problem with the closest
     /// word when it names none.
-    fn word<T: Copy>(&mut self, word: &Spanned<Word>, table: &[(&'static str, T)]) -> Option<T> {
+    pub(super) fn word<T: Copy>(
+        &mut self,
+        word: &Spanned<Word>,
+        table: &[(&'static str, T)],
+    ) -> Option<T> {
         let got = word.value.0.as_str();
         if let Some(&(_, value)) = table.iter().find(|(w, _)| *w == got) {
             return Some(value);
@@ -173,7 +186,7 @@ impl Issues {
     }
 
     /// A link the UI renders; `None` (and a problem) unless http(s) or relative.
-    fn link(&mut self, field: &'static str, link: &Spanned<String>) -> Option<Link> {
+    pub(super) fn link(&mut self, field: &'static str, link: &Spanned<String>) -> Option<Link> {
         Link::parse(&link.value)
             .map_err(|problem| {
                 self.push(
@@ -220,7 +233,7 @@ impl Issues {
 
 pub(super) fn validate(source_name: &str, wire: WireConfig) -> Result<Config, ConfigError> {
     let mut issues = Issues::default();
-    let datasource = datasource(&mut issues, &wire);
+    let datasources = super::sources::datasources(&mut issues, &wire);
     let instances = issues.count("instances", wire.instances.as_ref(), 1);
     let history_limit = match &wire.history {
         None => DEFAULT_HISTORY,
@@ -256,7 +269,7 @@ pub(super) fn validate(source_name: &str, wire: WireConfig) -> Result<Config, Co
     for s in &wire.services.value {
         issues.id("service", &s.id, &mut seen);
     }
-    let services: Vec<Service> = wire
+    let mut services: Vec<Service> = wire
         .services
         .value
         .iter()
@@ -264,7 +277,7 @@ pub(super) fn validate(source_name: &str, wire: WireConfig) -> Result<Config, Co
         .collect();
     dependencies(&mut issues, &wire.services.value);
     let mut seen = HashMap::new();
-    let views = wire
+    let mut views: Vec<View> = wire
         .views
         .iter()
         .map(|v| {
@@ -284,13 +297,22 @@ pub(super) fn validate(source_name: &str, wire: WireConfig) -> Result<Config, Co
         issues.push(&at, Problem::NoAlertSource);
     }
     let embedding = embedding(&mut issues, &wire);
+    super::sources::assign(
+        &mut issues,
+        &datasources,
+        &wire.services.value,
+        &mut services,
+        &wire.views,
+        &mut views,
+    );
     if issues.0.is_empty() {
         Ok(Config {
             embedding,
             alertmanager,
             alerts,
             source_name: source_name.to_owned(),
-            datasource,
+            datasource: datasources[0].clone(),
+            datasources,
             instances,
             forget_silent_after_secs,
             history_limit,
@@ -303,66 +325,6 @@ pub(super) fn validate(source_name: &str, wire: WireConfig) -> Result<Config, Co
             source_name: source_name.to_owned(),
             issues: issues.0,
         })
-    }
-}
-
-fn datasource(issues: &mut Issues, wire: &WireConfig) -> DataSource {
-    let d = DataSource::default();
-    let Some(w) = &wire.datasource else {
-        return d;
-    };
-    let base_url = match &w.base_url {
-        None => d.base_url,
-        Some(u) if u.value.trim().is_empty() => {
-            issues.push(
-                &u.referenced,
-                Problem::OutOfRange {
-                    field: "base_url",
-                    expected: "a URL or path",
-                    got: "an empty string".to_owned(),
-                },
-            );
-            d.base_url
-        }
-        // Validated into the client's own type here, once: whatever gets
-        // past the configuration can be used without another check.
-        Some(u) => match issues.link("base_url", u) {
-            Some(link) => match BaseUrl::parse(link.as_str()) {
-                Ok(base) => base,
-                Err(problem) => {
-                    issues.push(&u.referenced, Problem::BaseUrl { problem });
-                    d.base_url
-                }
-            },
-            None => d.base_url,
-        },
-    };
-    DataSource {
-        base_url,
-        timeout_secs: issues.positive("timeout_secs", w.timeout_secs.as_ref(), d.timeout_secs),
-        refresh_secs: issues.positive("refresh_secs", w.refresh_secs.as_ref(), d.refresh_secs),
-        max_in_flight: issues.count("max_in_flight", w.max_in_flight.as_ref(), d.max_in_flight),
-        stale_after_secs: issues.positive(
-            "stale_after_secs",
-            w.stale_after_secs.as_ref(),
-            d.stale_after_secs,
-        ),
-        max_answer_bytes: match &w.max_answer_bytes {
-            None => d.max_answer_bytes,
-            Some(v) if v.value >= 1024 => v.value,
-            Some(v) => {
-                issues.push(
-                    &v.referenced,
-                    Problem::OutOfRange {
-                        field: "max_answer_bytes",
-                        expected: "at least 1024",
-                        got: v.value.to_string(),
-                    },
-                );
-                d.max_answer_bytes
-            }
-        },
-        max_series: issues.count("max_series", w.max_series.as_ref(), d.max_series),
     }
 }
 
@@ -511,6 +473,7 @@ fn service(issues: &mut Issues, s: &WireService, global_n: u32) -> Service {
                     .unwrap_or(Aggregation::Worst),
                 hold: c.hold.unwrap_or(0),
                 message: c.message.clone(),
+                source: 0,
             }
         })
         .collect();
@@ -796,7 +759,7 @@ fn dependencies(issues: &mut Issues, services: &[WireService]) {
 }
 
 /// The known id closest to a misspelt one, if it is plausibly a typo.
-fn closest<'a>(wanted: &str, known: impl Iterator<Item = &'a str>) -> Option<String> {
+pub(super) fn closest<'a>(wanted: &str, known: impl Iterator<Item = &'a str>) -> Option<String> {
     known
         .map(|k| (strsim::levenshtein(wanted, k), k))
         .filter(|&(d, k)| d <= 2 && d < wanted.len().max(k.len()))
@@ -888,6 +851,7 @@ fn graph(issues: &mut Issues, g: &WireGraph) -> Graph {
             .collect(),
         max_series,
         range_secs: issues.positive("range_secs", g.range_secs.as_ref(), DEFAULT_RANGE_SECS),
+        source: 0,
     }
 }
 

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::error::ConfigError;
+use super::sources::WireSource;
 use super::yaml::{self, Spanned, Word};
 
 /// Parses the YAML text; syntax, type and unknown-field errors stop here.
@@ -36,7 +37,9 @@ pub(super) fn parse(source_name: &str, text: &str) -> Result<WireConfig, ConfigE
 #[serde(deny_unknown_fields)]
 pub(super) struct WireConfig {
     #[serde(default)]
-    pub datasource: Option<WireDataSource>,
+    pub datasource: Option<Spanned<WireSource>>,
+    #[serde(default)]
+    pub datasources: Option<Spanned<Vec<WireSource>>>,
     #[serde(default)]
     pub instances: Option<Spanned<u32>>,
     #[serde(default)]
@@ -84,25 +87,6 @@ pub(super) struct WireAlerts {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct WireDataSource {
-    #[serde(default)]
-    pub base_url: Option<Spanned<String>>,
-    #[serde(default)]
-    pub timeout_secs: Option<Spanned<f64>>,
-    #[serde(default)]
-    pub refresh_secs: Option<Spanned<f64>>,
-    #[serde(default)]
-    pub max_in_flight: Option<Spanned<u32>>,
-    #[serde(default)]
-    pub stale_after_secs: Option<Spanned<f64>>,
-    #[serde(default)]
-    pub max_answer_bytes: Option<Spanned<u64>>,
-    #[serde(default)]
-    pub max_series: Option<Spanned<u32>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub(super) struct WireService {
     pub id: Spanned<String>,
     #[serde(default)]
@@ -124,6 +108,9 @@ pub(super) struct WireService {
     /// Prometheus label matchers selecting the service's alerts (a list = OR).
     #[serde(default)]
     pub alerts: Option<Vec<Spanned<String>>>,
+    /// The data source its checks ask, unless a check names its own.
+    #[serde(default)]
+    pub source: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -155,6 +142,8 @@ pub(super) struct WireCheck {
     pub hold: Option<u32>,
     #[serde(default)]
     pub message: Option<String>,
+    #[serde(default)]
+    pub source: Option<Spanned<String>>,
 }
 
 /// All rule parameters in one flat mapping: which ones a kind needs is
@@ -229,6 +218,8 @@ pub(super) struct WireGraph {
     pub max_series: Option<Spanned<usize>>,
     #[serde(default)]
     pub range_secs: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub source: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
