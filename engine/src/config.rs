@@ -11,6 +11,7 @@ mod origin;
 mod promql;
 mod sources;
 mod validate;
+mod variables;
 mod wire;
 mod yaml;
 
@@ -21,6 +22,7 @@ pub use sources::{
     DEFAULT_SOURCE_NAME, MAX_PARAM_VALUE_CHARS, MAX_PARAMS, RESERVED_PARAMS, SourceProblem,
 };
 pub use validate::{MAX_GRAPHS_PER_VIEW, MAX_SERIES_PER_GRAPH};
+pub use variables::VariableProblem;
 
 use panopticon_core::Status;
 use panopticon_core::prom::{AnswerLimits, BaseUrl, SourceKind};
@@ -67,6 +69,9 @@ pub struct Config {
     /// Host pages allowed to steer the dashboard and read its status through
     /// `postMessage` (`embedding:`).
     pub embedding: Embedding,
+    /// Template variables (`variables:`), in file order; their `$name`s in
+    /// the expressions stay unbound here until [`Config::bind`].
+    pub variables: Vec<crate::variables::Variable>,
 }
 
 /// What `embedding:` says. Without it the `postMessage` bridge is off: a page

@@ -13,7 +13,7 @@
 //! structure the operator wrote.
 
 use std::collections::BTreeMap;
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use crate::config::{Check, Config, Graph};
 use crate::rule::Rule;
@@ -401,7 +401,8 @@ pub fn escape_string(value: &str, quote: char) -> String {
                 out.push(c);
             }
             c if c.is_control() || is_invisible(c) => {
-                out.push_str(&format!("\\u{:04x}", u32::from(c)));
+                // Writing to a String cannot fail.
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
             }
             c => out.push(c),
         }
@@ -510,125 +511,124 @@ pub fn references(expr: &str) -> Result<Vec<Reference<'_>>, ScanProblem> {
 /// string, selectors' braces and matcher operators). `$` followed by
 /// anything but a name (`$1` in `label_replace`, a regex's `$`) is text.
 pub fn scan(expr: &str) -> Result<Vec<Piece<'_>>, ScanProblem> {
-    let mut pieces = Vec::new();
-    let mut text_from = 0;
-    let chars: Vec<(usize, char)> = expr.char_indices().collect();
+    let mut s = Scanner {
+        expr,
+        chars: expr.char_indices().collect(),
+        pieces: Vec::new(),
+        text_from: 0,
+        in_braces: false,
+        op: None,
+    };
     let mut i = 0;
-    let mut in_braces = false;
-    let mut op: Option<MatchOp> = None;
-    while i < chars.len() {
-        let (at, c) = chars[i];
+    while i < s.chars.len() {
+        i = s.step(i)?;
+    }
+    s.text_until(expr.len());
+    Ok(s.pieces)
+}
+
+/// The state of [`scan`] between characters.
+struct Scanner<'a> {
+    expr: &'a str,
+    chars: Vec<(usize, char)>,
+    pieces: Vec<Piece<'a>>,
+    /// Byte offset where the text not yet pushed starts.
+    text_from: usize,
+    /// Inside a selector's `{…}`.
+    in_braces: bool,
+    /// The matcher operator just read, waiting for its value.
+    op: Option<MatchOp>,
+}
+
+impl Scanner<'_> {
+    /// Reads from character `i`; returns the index of the next one to read.
+    fn step(&mut self, i: usize) -> Result<usize, ScanProblem> {
+        let (at, c) = self.chars[i];
         match c {
             '#' => {
-                while i < chars.len() && chars[i].1 != '\n' {
-                    i += 1;
-                }
-                continue;
-            }
-            '"' | '\'' | '`' => {
-                let open = i;
-                let mut j = i + 1;
-                let mut closed = false;
-                while j < chars.len() {
-                    let s = chars[j].1;
-                    if s == '\\' && c != '`' {
-                        j += 2;
-                        continue;
-                    }
-                    if s == c {
-                        closed = true;
-                        break;
-                    }
+                let mut j = i;
+                while j < self.chars.len() && self.chars[j].1 != '\n' {
                     j += 1;
                 }
-                if !closed {
-                    return Err(ScanProblem { at: open + 1 });
-                }
-                let start = chars[open].0 + c.len_utf8();
-                let end = chars[j].0;
-                let content = &expr[start..end];
-                let place = match (c, op) {
-                    ('`', _) => Place::RawString,
-                    (_, Some(op)) if in_braces => Place::Matcher {
-                        op,
-                        quote: c,
-                        whole: false,
-                    },
-                    _ => Place::OtherString,
+                return Ok(j);
+            }
+            '"' | '\'' | '`' => return self.string(i, c),
+            '{' | '}' => {
+                self.in_braces = c == '{';
+                self.op = None;
+            }
+            '=' | '!' if self.in_braces => {
+                let next = self.chars.get(i + 1).map(|&(_, n)| n);
+                let (op, len) = match (c, next) {
+                    ('=', Some('~')) => (Some(MatchOp::Regex), 2),
+                    ('=', _) => (Some(MatchOp::Equal), 1),
+                    ('!', Some('=')) => (Some(MatchOp::NotEqual), 2),
+                    ('!', Some('~')) => (Some(MatchOp::NotRegex), 2),
+                    _ => (None, 1),
                 };
-                let found = refs_in(content, start, open + 1);
-                let whole = found.len() == 1 && found[0].2 - found[0].1 == content.len();
-                for &(name, from, to, at_char) in &found {
-                    push_text(&mut pieces, expr, text_from, from);
-                    let place = match place {
-                        Place::Matcher { op, quote, .. } => Place::Matcher { op, quote, whole },
-                        p => p,
-                    };
-                    pieces.push(Piece::Ref(Reference {
-                        name,
-                        text: &expr[from..to],
-                        at: at_char,
-                        place,
-                    }));
-                    text_from = to;
-                }
-                op = None;
-                i = j + 1;
-                continue;
-            }
-            '{' => {
-                in_braces = true;
-                op = None;
-            }
-            '}' => {
-                in_braces = false;
-                op = None;
-            }
-            '=' | '!' if in_braces => {
-                let next = chars.get(i + 1).map(|&(_, n)| n);
-                let (found, len) = match (c, next) {
-                    ('=', Some('~')) => (MatchOp::Regex, 2),
-                    ('=', _) => (MatchOp::Equal, 1),
-                    ('!', Some('=')) => (MatchOp::NotEqual, 2),
-                    ('!', Some('~')) => (MatchOp::NotRegex, 2),
-                    _ => {
-                        op = None;
-                        i += 1;
-                        continue;
-                    }
-                };
-                op = Some(found);
-                i += len;
-                continue;
+                self.op = op;
+                return Ok(i + len);
             }
             '$' => {
-                if let Some((name, len)) = reference_at(&expr[at..]) {
-                    push_text(&mut pieces, expr, text_from, at);
-                    pieces.push(Piece::Ref(Reference {
+                self.op = None;
+                if let Some((name, len)) = reference_at(&self.expr[at..]) {
+                    self.text_until(at);
+                    self.pieces.push(Piece::Ref(Reference {
                         name,
-                        text: &expr[at..at + len],
+                        text: &self.expr[at..at + len],
                         at: i + 1,
                         place: Place::Outside,
                     }));
-                    text_from = at + len;
-                    i += expr[at..at + len].chars().count();
-                    op = None;
-                    continue;
+                    self.text_from = at + len;
+                    return Ok(i + self.expr[at..at + len].chars().count());
                 }
-                op = None;
             }
             c if c.is_whitespace() => {}
-            _ => op = None,
+            _ => self.op = None,
         }
-        i += 1;
+        Ok(i + 1)
     }
-    push_text(&mut pieces, expr, text_from, expr.len());
-    Ok(pieces)
-}
 
-fn push_text<'a>(pieces: &mut Vec<Piece<'a>>, expr: &'a str, from: usize, to: usize) {
-    if to > from {
-        pieces.push(Piece::Text(&expr[from..to]));
+    /// Reads the string literal opened by `quote` at character `open`.
+    fn string(&mut self, open: usize, quote: char) -> Result<usize, ScanProblem> {
+        let mut j = open + 1;
+        loop {
+            match self.chars.get(j) {
+                None => return Err(ScanProblem { at: open + 1 }),
+                Some(&(_, '\\')) if quote != '`' => j += 2,
+                Some(&(_, s)) if s == quote => break,
+                Some(_) => j += 1,
+            }
+        }
+        let start = self.chars[open].0 + quote.len_utf8();
+        let content = &self.expr[start..self.chars[j].0];
+        let found = refs_in(content, start, open + 1);
+        let whole = found.len() == 1 && found[0].2 - found[0].1 == content.len();
+        let place = match (quote, self.op) {
+            ('`', _) => Place::RawString,
+            (_, Some(op)) if self.in_braces => Place::Matcher { op, quote, whole },
+            _ => Place::OtherString,
+        };
+        for (name, from, to, at) in found {
+            self.text_until(from);
+            self.pieces.push(Piece::Ref(Reference {
+                name,
+                text: &self.expr[from..to],
+                at,
+                place,
+            }));
+            self.text_from = to;
+        }
+        self.op = None;
+        Ok(j + 1)
+    }
+
+    /// Pushes the text not yet pushed, up to byte `to`.
+    fn text_until(&mut self, to: usize) {
+        if to > self.text_from {
+            self.pieces
+                .push(Piece::Text(&self.expr[self.text_from..to]));
+        }
     }
 }
 
@@ -648,7 +648,12 @@ fn refs_in(content: &str, offset: usize, char_offset: usize) -> Vec<(&str, usize
         if c == '$'
             && let Some((name, len)) = reference_at(&content[b..])
         {
-            found.push((name, offset + b, offset + b + len, char_offset + chars_before + 1));
+            found.push((
+                name,
+                offset + b,
+                offset + b + len,
+                char_offset + chars_before + 1,
+            ));
             skip_to = b + len;
         }
         chars_before += 1;
@@ -689,4 +694,3 @@ impl fmt::Display for Place {
         })
     }
 }
-

@@ -45,6 +45,9 @@ fn refused(query: &str) -> Vec<String> {
         .messages()
 }
 
+/// `(variable, values)` as a URL or a host page asks them.
+type Request<'a> = Vec<(&'a str, &'a [&'a str])>;
+
 fn request(pairs: &[(&str, &[&str])]) -> BTreeMap<String, Vec<String>> {
     pairs
         .iter()
@@ -96,7 +99,10 @@ fn references_outside_a_matcher_value_are_refused_with_their_position() {
         "up{cluster=\"$clustr\"}",
         "$clustr at character 13: no variable \"clustr\" is declared (did you mean \"cluster\"?)",
     );
-    check("up{job=\"x\"} > $cluster", "$cluster at character 15 is outside any string");
+    check(
+        "up{job=\"x\"} > $cluster",
+        "$cluster at character 15 is outside any string",
+    );
     check("$cluster", "outside any string");
     check("up{$cluster=\"x\"}", "outside any string");
     check(
@@ -133,7 +139,11 @@ views:
 ";
     let messages = config(services).expect_err("undeclared").messages();
     let names: Vec<bool> = (1..=4)
-        .map(|i| messages.iter().any(|m| m.contains(&format!("$a{i} at character"))))
+        .map(|i| {
+            messages
+                .iter()
+                .any(|m| m.contains(&format!("$a{i} at character")))
+        })
         .collect();
     assert_eq!(names, [true; 4], "{messages:?}");
 }
@@ -179,7 +189,9 @@ services:
         assert!(m.starts_with(e), "{m}\n  expected to start with {e}");
     }
     let typo = "variables:\n  - name: c\n    values: [prod, staging]\n    default: prd\nservices:\n  - id: a\n    checks: [{ id: c, query: up, rule: { kind: quorum } }]\n";
-    let m = Config::from_yaml("t.yaml", typo).expect_err("typo").messages();
+    let m = Config::from_yaml("t.yaml", typo)
+        .expect_err("typo")
+        .messages();
     assert!(m[0].ends_with("(did you mean \"prod\"?)"), "{m:?}");
 }
 
@@ -190,22 +202,44 @@ fn requested_values_are_used_only_when_offered_and_bounded() {
         Bindings::choose(&c.variables, &request(pairs), answers)
     };
     let good = choose(
-        &[("cluster", &["us-2"]), ("env", &["prod", "staging"]), ("node", &["n2:9100"])],
+        &[
+            ("cluster", &["us-2"]),
+            ("env", &["prod", "staging"]),
+            ("node", &["n2:9100"]),
+        ],
         &nodes(),
     );
-    assert!(good.refused.is_empty() && good.unbound.is_empty(), "{good:?}");
-    assert_eq!(good.bindings.get("env"), Some(&["prod".to_owned(), "staging".to_owned()][..]));
+    assert!(
+        good.refused.is_empty() && good.unbound.is_empty(),
+        "{good:?}"
+    );
+    assert_eq!(
+        good.bindings.get("env"),
+        Some(&["prod".to_owned(), "staging".to_owned()][..])
+    );
     let long = "x".repeat(257);
     let many: Vec<&str> = std::iter::repeat_n("prod", 101).collect();
     let long = [long.as_str()];
-    let cases: Vec<(Vec<(&str, &[&str])>, &str, Why)> = vec![
+    let cases: Vec<(Request, &str, Why)> = vec![
         (vec![("cluster", &["eu-3"])], "cluster", Why::NotOffered),
-        (vec![("cluster", &["\"}) or vector(1)"])], "cluster", Why::NotOffered),
+        (
+            vec![("cluster", &["\"}) or vector(1)"])],
+            "cluster",
+            Why::NotOffered,
+        ),
         (vec![("cluster", &[".*"])], "cluster", Why::NotOffered),
         (vec![("cluster", &long)], "cluster", Why::TooLong),
-        (vec![("cluster", &["eu-1", "us-2"])], "cluster", Why::NotMulti),
+        (
+            vec![("cluster", &["eu-1", "us-2"])],
+            "cluster",
+            Why::NotMulti,
+        ),
         (vec![("env", &many)], "env", Why::TooMany),
-        (vec![("clusterr", &["eu-1"])], "clusterr", Why::NoSuchVariable),
+        (
+            vec![("clusterr", &["eu-1"])],
+            "clusterr",
+            Why::NoSuchVariable,
+        ),
     ];
     for (pairs, variable, why) in cases {
         let choice = choose(&pairs, &nodes());
@@ -214,7 +248,10 @@ fn requested_values_are_used_only_when_offered_and_bounded() {
         assert_eq!(choice.refused[0].variable, variable);
         assert!(choice.refused[0].value.chars().count() <= 256);
         // The default stands in.
-        assert_eq!(choice.bindings.get("cluster"), Some(&["eu-1".to_owned()][..]));
+        assert_eq!(
+            choice.bindings.get("cluster"),
+            Some(&["eu-1".to_owned()][..])
+        );
         assert_eq!(choice.bindings.get("env"), Some(&["prod".to_owned()][..]));
     }
     // A label-values variable cannot be checked before its answer: the
@@ -222,26 +259,43 @@ fn requested_values_are_used_only_when_offered_and_bounded() {
     let early = choose(&[("node", &["n2:9100"])], &BTreeMap::new());
     assert_eq!(early.refused[0].why, Why::Unchecked);
     assert_eq!(early.unbound, ["node"]);
-    assert!(c.bind(&early.bindings).is_err(), "an unbound variable must not bind");
+    assert!(
+        c.bind(&early.bindings).is_err(),
+        "an unbound variable must not bind"
+    );
     let empty_answer = choose(&[], &request(&[("node", &[])]));
     assert_eq!(empty_answer.unbound, ["node"]);
 }
 
 #[test]
 fn hostile_values_are_escaped_where_they_land() {
-    let c = ok(r#"sum(up{cluster="$cluster", node!~'${node}-.*'}) by (instance) or up{env=~"$env"}"#);
+    let c =
+        ok(r#"sum(up{cluster="$cluster", node!~'${node}-.*'}) by (instance) or up{env=~"$env"}"#);
     let answers = request(&[(
         "node",
-        &["\"}) or vector(1)", "a'b", ".*", "back\\slash", "new\nline", "bidi\u{202e}x"],
+        &[
+            "\"}) or vector(1)",
+            "a'b",
+            ".*",
+            "back\\slash",
+            "new\nline",
+            "bidi\u{202e}x",
+        ],
     )]);
     let pick = |node: &str| {
         let choice = Bindings::choose(
             &c.variables,
-            &request(&[("cluster", &["a\"b"]), ("node", &[node]), ("env", &["prod", "staging"])]),
+            &request(&[
+                ("cluster", &["a\"b"]),
+                ("node", &[node]),
+                ("env", &["prod", "staging"]),
+            ]),
             &answers,
         );
         assert!(choice.refused.is_empty(), "{choice:?}");
-        c.bind(&choice.bindings).expect("binds").services[0].checks[0].query.clone()
+        c.bind(&choice.bindings).expect("binds").services[0].checks[0]
+            .query
+            .clone()
     };
     assert_eq!(
         pick("a'b"),
@@ -256,8 +310,14 @@ fn hostile_values_are_escaped_where_they_land() {
     assert!(pick("new\nline").contains(r"node!~'new\nline-.*'"));
     assert!(pick("bidi\u{202e}x").contains(r"node!~'bidi\u202ex-.*'"));
     // Several values inside a larger regex are grouped.
-    assert_eq!(regex_alternatives(&["a".into(), "b.c".into()], false), r"(?:a|b\.c)");
-    assert_eq!(regex_alternatives(&["a".into(), "b.c".into()], true), r"a|b\.c");
+    assert_eq!(
+        regex_alternatives(&["a".into(), "b.c".into()], false),
+        r"(?:a|b\.c)"
+    );
+    assert_eq!(
+        regex_alternatives(&["a".into(), "b.c".into()], true),
+        r"a|b\.c"
+    );
 }
 
 #[test]
@@ -267,7 +327,10 @@ fn a_ten_kilobyte_value_is_refused_and_never_reaches_an_expression() {
     assert!(huge.len() > 10_000);
     let choice = Bindings::choose(&c.variables, &request(&[("cluster", &[&huge])]), &nodes());
     assert_eq!(choice.refused[0].why, Why::TooLong);
-    assert_eq!(bound_query(&c, &request(&[("cluster", &[&huge])])), r#"up{cluster="eu-1"}"#);
+    assert_eq!(
+        bound_query(&c, &request(&[("cluster", &[&huge])])),
+        r#"up{cluster="eu-1"}"#
+    );
 }
 
 #[test]
@@ -278,7 +341,12 @@ fn label_values_answers_are_bounded() {
     let kept = bounded_answer(answer);
     assert_eq!(kept.len(), 10_000);
     assert!(kept.iter().all(|v| v.len() <= 256));
-    let kept = bounded_answer(["a".to_owned(), "x".repeat(257), "a".to_owned(), "b".to_owned()]);
+    let kept = bounded_answer([
+        "a".to_owned(),
+        "x".repeat(257),
+        "a".to_owned(),
+        "b".to_owned(),
+    ]);
     assert_eq!(kept, ["a", "b"]);
 }
 
@@ -306,7 +374,10 @@ views:
         panic!("ratio")
     };
     assert_eq!(denominator, r#"y{cluster="us-2"}"#);
-    assert_eq!(b.views[0].graphs[0].queries, [r#"rate(x{cluster=~"us-2"}[5m])"#]);
+    assert_eq!(
+        b.views[0].graphs[0].queries,
+        [r#"rate(x{cluster=~"us-2"}[5m])"#]
+    );
 }
 
 // ---- the property: a bound value never changes the expression's structure ----
@@ -373,9 +444,34 @@ const TEMPLATE: &str = r#"sum by (instance) (rate(x{job="node", cluster="$cluste
 
 fn hostile() -> impl Strategy<Value = String> {
     let pieces = prop::sample::select(vec![
-        "\"", "'", "`", "\\", "}", "{", ")", "(", "]", "[", " or vector(1)", ",", "=~", "\n",
-        "\r", "\t", "\u{202e}", "\u{2066}", "\u{0}", ".*", "|", "$", "${x}", "#", "é", "a",
-        "\u{1F600}", "\\u0022",
+        "\"",
+        "'",
+        "`",
+        "\\",
+        "}",
+        "{",
+        ")",
+        "(",
+        "]",
+        "[",
+        " or vector(1)",
+        ",",
+        "=~",
+        "\n",
+        "\r",
+        "\t",
+        "\u{202e}",
+        "\u{2066}",
+        "\u{0}",
+        ".*",
+        "|",
+        "$",
+        "${x}",
+        "#",
+        "é",
+        "a",
+        "\u{1F600}",
+        "\\u0022",
     ]);
     prop::collection::vec(pieces, 0..24).prop_map(|p| p.concat())
 }

@@ -244,6 +244,9 @@ pub enum Problem {
         /// What is wrong.
         problem: super::SourceProblem,
     },
+    /// A template variable, or a `$name` in an expression, that cannot work.
+    #[error("{0}")]
+    Variable(super::variables::VariableProblem),
     /// An empty or otherwise unusable id.
     #[error("{what} id {id:?} must be non-empty and use only letters, digits, '-' and '_'")]
     BadId {

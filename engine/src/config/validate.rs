@@ -297,6 +297,8 @@ pub(super) fn validate(source_name: &str, wire: WireConfig) -> Result<Config, Co
         issues.push(&at, Problem::NoAlertSource);
     }
     let embedding = embedding(&mut issues, &wire);
+    let (variables, found) = super::variables::validate(&wire);
+    issues.0.extend(found);
     super::sources::assign(
         &mut issues,
         &datasources,
@@ -308,6 +310,7 @@ pub(super) fn validate(source_name: &str, wire: WireConfig) -> Result<Config, Co
     if issues.0.is_empty() {
         Ok(Config {
             embedding,
+            variables,
             alertmanager,
             alerts,
             source_name: source_name.to_owned(),

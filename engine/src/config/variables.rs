@@ -242,7 +242,10 @@ fn variable(found: &mut Found, w: &WireVariable) -> Option<Variable> {
 
 fn fixed(found: &mut Found, name: &str, values: &Spanned<Vec<Spanned<String>>>) -> Vec<String> {
     if values.value.is_empty() {
-        found.push(&values.referenced, VariableProblem::NoValues(name.to_owned()));
+        found.push(
+            &values.referenced,
+            VariableProblem::NoValues(name.to_owned()),
+        );
     }
     if values.value.len() > MAX_OPTIONS {
         found.push(

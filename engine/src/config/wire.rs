@@ -55,6 +55,8 @@ pub(super) struct WireConfig {
     pub alerts: Option<WireAlerts>,
     #[serde(default)]
     pub embedding: Option<WireEmbedding>,
+    #[serde(default)]
+    pub variables: Vec<super::variables::WireVariable>,
 }
 
 #[derive(Debug, Deserialize)]
