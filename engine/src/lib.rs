@@ -35,7 +35,6 @@ pub mod propagate;
 pub mod rule;
 pub mod snapshot;
 pub mod variables;
-pub mod variables;
 
 pub use config::{Config, ConfigError};
 pub use evaluation::Engine;
