@@ -168,7 +168,14 @@ impl Combined {
                     combine_again: false,
                 };
             };
-            if one.labels.remove(CLASH_LABEL).is_some() {
+            // VictoriaMetrics keeps the label `label_replace` set to ""
+            // where nothing clashed (Prometheus drops empty labels): only a
+            // value says a tag was overwritten.
+            if one
+                .labels
+                .remove(CLASH_LABEL)
+                .is_some_and(|v| !v.is_empty())
+            {
                 clashed[index] = true;
             }
             per_part[index].push(one);
@@ -249,16 +256,25 @@ mod tests {
     use crate::prom::{PromErrorKind, decode_response};
 
     fn folder() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/prometheus/combined")
+        engine_folder("prometheus")
+    }
+
+    /// The combined recordings of one engine (`prometheus`, `victoriametrics`).
+    fn engine_folder(engine: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../tests/fixtures/{engine}/combined"))
     }
 
     /// A recording of `scripts/record-combined-fixtures.py`: the expression
     /// asked and the decoded answer.
     fn recorded(name: &str) -> (String, Result<QueryResult, QueryError>) {
-        let meta = std::fs::read_to_string(folder().join(format!("{name}.meta.json")))
+        recorded_in(&folder(), name)
+    }
+
+    fn recorded_in(folder: &Path, name: &str) -> (String, Result<QueryResult, QueryError>) {
+        let meta = std::fs::read_to_string(folder.join(format!("{name}.meta.json")))
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         let meta: serde_json::Value = serde_json::from_str(&meta).expect("meta is JSON");
-        let body = std::fs::read(folder().join(format!("{name}.body"))).expect("body");
+        let body = std::fs::read(folder.join(format!("{name}.body"))).expect("body");
         let status = u16::try_from(meta["http_status"].as_u64().expect("status")).expect("u16");
         let expr = meta["request"]["params"]["query"]
             .as_str()
@@ -321,6 +337,43 @@ mod tests {
                 "part {i}: {expr}"
             );
         }
+    }
+
+    /// `VictoriaMetrics` 1.79 keeps the empty clash label on every series of
+    /// the combined answer: no part may fail for it, and each part's series
+    /// are those it answers alone.
+    #[test]
+    fn victoriametrics_split_answers_equal_the_parts_asked_alone() {
+        let folder = engine_folder("victoriametrics");
+        let parts: Vec<String> = (0..6)
+            .map(|i| recorded_in(&folder, &format!("vectors.part{i}")).0)
+            .collect();
+        let combined = Combined::new(parts);
+        let (asked, answer) = recorded_in(&folder, "vectors.combined");
+        assert_eq!(combined.query(), &Query::instant_now(&asked));
+        let split = split_parts(combined.split(answer));
+        assert_eq!(split.len(), 6);
+        for (i, (expr, got)) in split.into_iter().enumerate() {
+            let (_, alone) = recorded_in(&folder, &format!("vectors.part{i}"));
+            assert_eq!(
+                format!("{:?}", sorted(got)),
+                format!("{:?}", sorted(alone)),
+                "part {i}: {expr}"
+            );
+        }
+        // A real clash still fails its part there too.
+        let parts: Vec<String> = (0..2)
+            .map(|i| recorded_in(&folder, &format!("clash.part{i}")).0)
+            .collect();
+        let combined = Combined::new(parts);
+        let (_, answer) = recorded_in(&folder, "clash.combined");
+        let split = split_parts(combined.split(answer));
+        assert!(
+            split
+                .iter()
+                .any(|(_, r)| matches!(r, Err(QueryError::ReservedLabel { .. }))),
+            "{split:?}"
+        );
     }
 
     #[test]

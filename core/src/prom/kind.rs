@@ -146,6 +146,35 @@ mod tests {
         assert!(decode_response(200, JSON, body.as_bytes()).is_err());
     }
 
+    /// The recorded `VictoriaMetrics` answers with `isPartial` and `stats`
+    /// (derived from real 1.79 recordings, see their README).
+    #[test]
+    fn victoriametrics_recordings_decode_with_their_partial_mark() {
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../tests/fixtures/victoriametrics/derived");
+        for (name, partial) in [
+            ("vector_partial", true),
+            ("matrix_range_partial", true),
+            ("vector_not_partial", false),
+            ("vector_stats", false),
+        ] {
+            let body = std::fs::read(folder.join(format!("{name}.body")))
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            let r = decode_response(200, JSON, &body).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let series = match &r.data {
+                crate::prom::QueryData::Vector(v) => v.len(),
+                crate::prom::QueryData::Matrix(m) => m.len(),
+                other => panic!("{name}: {}", other.kind()),
+            };
+            assert!(series > 0, "{name}: the data is kept");
+            assert_eq!(
+                SourceKind::VictoriaMetrics.partial(&r).is_some(),
+                partial,
+                "{name}"
+            );
+        }
+    }
+
     #[test]
     fn words_round_trip() {
         for (word, kind) in SourceKind::ALL {
