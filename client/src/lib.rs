@@ -14,6 +14,7 @@ mod alerts;
 mod fan_out;
 mod fetch;
 mod file;
+mod labels;
 mod prefetch;
 
 use std::cell::{Cell, RefCell};
@@ -29,6 +30,7 @@ use panopticon_core::prom::{
 
 pub use alerts::{AlertFetch, AlertsHandle};
 pub use fan_out::RefreshHandle;
+pub use labels::{MAX_LABEL_VALUE_CHARS, MAX_LABEL_VALUES, fetch_label_values};
 pub use file::{FileError, Revalidated, Validators, fetch_site_file, revalidate_site_file};
 
 /// How to reach Prometheus.
