@@ -10,6 +10,9 @@
 //   node bench/size-map.mjs --grep=serde          # functions whose name contains a word, biggest first
 //   node bench/size-map.mjs --before-opt          # before wasm-opt: less inlining, so closer to the source
 //   node bench/size-map.mjs --wasm=F --optimised  # a wasm already optimised with -g
+//   node bench/size-map.mjs --v0                  # builds with v0 symbol names (its own target dir,
+//                                                 # ~5 min) so generics name what they were made for:
+//                                                 # the per-project-module table then counts them
 //
 // Sizes are raw bytes of the optimised code section (function bodies) and data section; the
 // shipped file differs from this copy only by the names (a few KB of unrelated drift at most,
@@ -169,9 +172,14 @@ export function definingPath(name) {
   return parts.length > 0 ? parts : [n || '?'];
 }
 
-/** The project's own crate a generic instantiation was made for, if its name mentions one. */
-function mentionedProjectCrate(name) {
-  const m = /panopticon(?:_[a-z]+)?/.exec(name);
+/**
+ * The project's module a function was made for: the first `panopticon…::module` its name
+ * mentions. With legacy symbol names a generic's parameters are not in the name, so only
+ * the project's own functions and a few drops say it; a build with
+ * `-C symbol-mangling-version=v0` names every instantiation's parameters (`--v0`).
+ */
+function mentionedProjectModule(name) {
+  const m = /panopticon(?:_[a-z]+)?(?:::[a-z_][a-z0-9_]*)?/.exec(clean(name));
   return m ? m[0] : null;
 }
 
@@ -229,9 +237,18 @@ function table(title, header, rows) {
 /** Builds the named copy of the wasm: wasm-bindgen then wasm-opt -Oz -g, as Trunk runs them. */
 function namedWasm(opts) {
   if (opts.wasm && opts.wasm !== true && opts.optimised) return fs.readFileSync(opts.wasm);
-  const input = opts.wasm && opts.wasm !== true
+  let input = opts.wasm && opts.wasm !== true
     ? opts.wasm
     : path.join(repo, 'target/wasm32-unknown-unknown/release/panopticon.wasm');
+  if (opts.v0) {
+    // Its own target directory: other RUSTFLAGS in the shared one would rebuild everything twice.
+    const targetDir = path.join(repo, 'target/size-map-v0');
+    const rustflags = '--cfg erase_components -C symbol-mangling-version=v0';
+    execFileSync('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--bin', 'panopticon'], {
+      cwd: repo, stdio: 'inherit', env: { ...process.env, CARGO_TARGET_DIR: targetDir, RUSTFLAGS: rustflags },
+    });
+    input = path.join(targetDir, 'wasm32-unknown-unknown/release/panopticon.wasm');
+  }
   if (!fs.existsSync(input)) throw new Error(`${input} not found: run trunk build --release first`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'size-map-'));
   try {
@@ -254,7 +271,7 @@ function summarise(buf) {
     const depth = c.startsWith('panopticon') || c === 'core' || c === 'alloc' || c === 'std' ? 3 : 2;
     return moduleOf(b.name, depth);
   });
-  const causes = group(bodies.filter((b) => !crateOf(b.name).startsWith('panopticon')), null, (b) => mentionedProjectCrate(b.name) ?? '(none)');
+  const causes = group(bodies, buf, (b) => mentionedProjectModule(b.name) ?? '(no project module named)');
   // Copies of one generic function (one name, several bodies): the monomorphisation cost.
   const monos = group(bodies.map((b) => ({ ...b, name: clean(b.name).replace(/::\{\{closure\}\}/g, '') })), null, (b) => b.name)
     .filter((g) => g.count > 1);
@@ -310,8 +327,8 @@ async function main() {
     s.crates.slice(0, opts.top).map((g) => [`\`${g.key}\``, g.count, g.bytes, pct(g.bytes, s.code), g.gzip])));
   out.push(table('per module', ['module', 'functions', 'bytes', 'share of code', 'gzip alone'],
     s.modules.slice(0, opts.modules).map((g) => [`\`${g.key}\``, g.count, g.bytes, pct(g.bytes, s.code), g.gzip])));
-  out.push(table('code of other crates instantiated for a project crate (generics named after its types)', ['for', 'functions', 'bytes', 'share of code'],
-    s.causes.map((g) => [`\`${g.key}\``, g.count, g.bytes, pct(g.bytes, s.code)])));
+  out.push(table('per project module, with the generic code made for it (needs --v0 to see the generics)', ['module', 'functions', 'bytes', 'share of code', 'gzip alone'],
+    s.causes.slice(0, opts.modules).map((g) => [`\`${g.key}\``, g.count, g.bytes, pct(g.bytes, s.code), g.gzip])));
   out.push(table('generic functions with several copies (closures folded into their function)', ['copies', 'bytes', 'function'],
     s.monos.slice(0, opts.functions).map((g) => [g.count, g.bytes, `\`${g.key.slice(0, 160)}\``])));
   out.push(table('largest functions', ['bytes', 'function'], s.functionList.slice(0, opts.functions).map((f) => [f.bytes, `\`${f.name.slice(0, 160)}\``])));
