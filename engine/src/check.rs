@@ -19,7 +19,7 @@ use panopticon_core::prom::{Labels, QueryData, QueryError, QueryResult};
 use panopticon_core::sorting;
 
 use crate::aggregate::{self, Tally};
-use crate::config::{Aggregation, Check};
+use crate::config::{Aggregation, Check, DataSource};
 use crate::rule::{Rating, Rule, fmt_value};
 use group::Point;
 
@@ -51,6 +51,12 @@ pub struct Inputs<'a, 'm> {
     /// Instances this check reported before, most recent first: used to name
     /// instances that went silent.
     pub remembered: &'m [String],
+    /// The source asked, when known: its kind decides which answers are
+    /// partial, and its name is said with them.
+    pub source: Option<&'m DataSource>,
+    /// Name the source in a failed query's reason too (several sources are
+    /// configured: which one is down is the news).
+    pub name_source: bool,
 }
 
 /// The verdict on one instance.
@@ -97,7 +103,9 @@ pub(crate) fn evaluate_seen<'a>(
     inputs: &Inputs<'a, '_>,
 ) -> (CheckOutcome, Vec<&'a str>) {
     let mut notes = Vec::new();
-    let up = up_list(check, inputs.up, &mut notes);
+    let named = inputs.source.filter(|_| inputs.name_source);
+    let fetched = |query: &str, outcome| fetched(query, outcome, named);
+    let up = up_list(check, inputs.up, &mut notes, named);
     let data = match (fetched(&check.query, inputs.main), &check.rule) {
         (Err(e), _) => Err(e),
         (Ok(main), Rule::Ratio { denominator, .. }) => {
@@ -105,6 +113,7 @@ pub(crate) fn evaluate_seen<'a>(
         }
         (Ok(main), _) => Ok((main, None)),
     };
+    let partial = partial(check, inputs);
     let failure = data.as_ref().err().cloned();
     let mut found = match data {
         Err(error) => Found {
@@ -151,6 +160,11 @@ pub(crate) fn evaluate_seen<'a>(
     if stray > 0 {
         status = status.worst(Status::Unknown);
     }
+    // Series may be missing from a partial answer, and a missing series can
+    // be a failing node's: whatever the rest says, not healthy.
+    if partial.is_some() {
+        status = status.worst(Status::Unknown);
+    }
     let reason = if status == Status::Healthy {
         String::new()
     } else {
@@ -160,6 +174,13 @@ pub(crate) fn evaluate_seen<'a>(
                 "{reason}; {stray} series without the `{}` label (never counted as an instance)",
                 check.instance_label
             );
+        }
+        if let Some(partial) = &partial {
+            reason = if reason.is_empty() {
+                partial.clone()
+            } else {
+                format!("{partial}; {reason}")
+            };
         }
         reason
     };
@@ -293,11 +314,34 @@ fn unknown(instance: &str, reason: String) -> InstanceVerdict {
     }
 }
 
-/// The result, or the reason there is none.
-fn fetched<'a>(query: &str, outcome: Option<&'a QueryOutcome>) -> Result<&'a QueryResult, String> {
+/// Why the answers this check is rated from may lack series, naming the
+/// source (`partial answer from thanos-eu: No StoreAPIs matched`).
+pub(crate) fn partial(check: &Check, inputs: &Inputs<'_, '_>) -> Option<String> {
+    let source = inputs.source?;
+    let denominator = matches!(check.rule, Rule::Ratio { .. })
+        .then_some(inputs.denominator)
+        .flatten();
+    let up = check.up.as_ref().and(inputs.up);
+    [inputs.main, denominator, up]
+        .into_iter()
+        .flatten()
+        .filter_map(|outcome| outcome.as_ref().ok())
+        .find_map(|result| source.kind.partial(result))
+        .map(|why| format!("partial answer from {}: {why}", source.name))
+}
+
+/// The result, or the reason there is none (naming `source` when given).
+fn fetched<'a>(
+    query: &str,
+    outcome: Option<&'a QueryOutcome>,
+    source: Option<&DataSource>,
+) -> Result<&'a QueryResult, String> {
     match outcome {
         None => Err(format!("no result yet for `{query}`")),
-        Some(Err(e)) => Err(format!("query failed: {e}")),
+        Some(Err(e)) => Err(match source {
+            Some(source) => format!("query to {} failed: {e}", source.name),
+            None => format!("query failed: {e}"),
+        }),
         Some(Ok(r)) => match &r.data {
             QueryData::String { .. } => Err(format!("`{query}` returned a string, not numbers")),
             _ => Ok(r),
@@ -320,11 +364,12 @@ fn up_list<'a>(
     check: &Check,
     up: Option<&'a QueryOutcome>,
     notes: &mut Vec<String>,
+    source: Option<&DataSource>,
 ) -> Vec<(&'a str, bool)> {
     let Some(expr) = &check.up else {
         return Vec::new();
     };
-    match fetched(expr, up) {
+    match fetched(expr, up, source) {
         Err(e) => {
             notes.push(format!("reachability unknown: {e}"));
             Vec::new()

@@ -142,10 +142,22 @@ impl Engine {
         }
     }
 
-    /// The distinct instant expressions the checks need, in config order.
-    /// Fetch each and pass the outcomes to [`Engine::evaluate`], keyed by
-    /// the exact expression string.
+    /// The distinct instant expressions the checks of the default source
+    /// need, in config order. Fetch each and pass the outcomes to
+    /// [`Engine::evaluate`], keyed by the exact expression string.
     pub fn queries(&self) -> Vec<String> {
+        self.queries_of(0)
+    }
+
+    /// The distinct instant expressions per source (indexed like
+    /// [`Config::datasources`]): what [`Engine::evaluate_sources`] takes.
+    pub fn source_queries(&self) -> Vec<Vec<String>> {
+        (0..self.config.datasources.len())
+            .map(|i| self.queries_of(i))
+            .collect()
+    }
+
+    pub(crate) fn queries_of(&self, source: usize) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         let mut add = |q: &str| {
             if !out.iter().any(|o| o == q) {
@@ -153,7 +165,7 @@ impl Engine {
             }
         };
         for service in &self.config.services {
-            for check in &service.checks {
+            for check in service.checks.iter().filter(|c| c.source == source) {
                 add(&check.query);
                 if let Rule::Ratio { denominator, .. } = &check.rule {
                     add(denominator);
@@ -181,6 +193,18 @@ impl Engine {
         &mut self,
         now: f64,
         results: &HashMap<String, QueryOutcome>,
+        alerts: &AlertAnswers,
+    ) -> Snapshot {
+        self.evaluate_sources(now, std::slice::from_ref(results), alerts)
+    }
+
+    /// Judges the cluster from each source's outcomes (`results[i]` answers
+    /// [`Config::datasources`]`[i]`; a source without an entry has "no result
+    /// yet") and the alert sources' answers.
+    pub fn evaluate_sources(
+        &mut self,
+        now: f64,
+        results: &[HashMap<String, QueryOutcome>],
         alerts: &AlertAnswers,
     ) -> Snapshot {
         let check_snapshots: Vec<Vec<CheckSnapshot>> = (0..self.config.services.len())
@@ -231,15 +255,18 @@ impl Engine {
         &mut self,
         si: usize,
         now: f64,
-        results: &HashMap<String, QueryOutcome>,
+        results: &[HashMap<String, QueryOutcome>],
     ) -> Vec<CheckSnapshot> {
-        let stale_after_secs = self.config.datasource.stale_after_secs;
         let forget_after = self.config.forget_silent_after_secs;
+        let name_source = self.config.has_several_sources();
         let service = &self.config.services[si];
         let mut snaps = Vec::with_capacity(service.checks.len());
+        let none = HashMap::new();
         for (ci, check) in service.checks.iter().enumerate() {
             let state = &mut self.checks[si][ci];
             state.forget_before(now - forget_after);
+            let source = self.config.source_of(check);
+            let results = results.get(check.source).unwrap_or(&none);
             let inputs = Inputs {
                 main: results.get(&check.query),
                 denominator: match &check.rule {
@@ -248,14 +275,18 @@ impl Engine {
                 },
                 up: check.up.as_ref().and_then(|u| results.get(u)),
                 now,
-                stale_after_secs,
+                stale_after_secs: source.stale_after_secs,
                 remembered: &state.seen,
+                source: Some(source),
+                name_source,
             };
             let (mut outcome, seen) = check::evaluate_seen(check, &inputs);
+            let partial = check::partial(check, &inputs).is_some();
             state.remember(&seen, now, check.instances);
             // Missing data is never held: while any instance has no
-            // usable data, a held-back green shows as unknown.
-            let floor = if outcome.tally.unknown > 0 {
+            // usable data (or the answer may lack some), a held-back green
+            // shows as unknown.
+            let floor = if outcome.tally.unknown > 0 || partial {
                 Status::Unknown
             } else {
                 Status::Healthy

@@ -27,7 +27,7 @@ use std::sync::Arc;
 
 use panopticon_core::Status;
 use panopticon_core::clock::ClockReading;
-use panopticon_core::prom::{QueryError, QueryResult};
+use panopticon_core::prom::{QueryError, QueryResult, SourceKind};
 use panopticon_core::sorting;
 
 use panopticon_core::alerts::{AlertAnswer, AlertRequest, AlertSource, AlertSourceError};
@@ -63,6 +63,69 @@ pub struct Monitor {
     skew: Option<f64>,
     /// The alert sources that cannot be read, as of the latest answers.
     alert_errors: Vec<(AlertSource, AlertSourceError)>,
+    /// Per data source (indexed like `Config::datasources`), what its
+    /// latest answers said.
+    sources: Vec<SourceTrack>,
+}
+
+/// What one data source's latest answers said.
+#[derive(Debug, Clone, Default)]
+struct SourceTrack {
+    /// When its last refresh that reached it was asked (Unix seconds).
+    last_answer: Option<f64>,
+    /// Why its latest refresh could not reach it, while it cannot.
+    error: Option<QueryError>,
+    /// Why its latest answers may lack series (a partial answer).
+    partial: Option<String>,
+    /// Its version as it reports itself, once read.
+    version: Option<String>,
+}
+
+/// How one data source is doing, for the screen (`data-source-state`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceHealth {
+    /// Not answered yet.
+    Waiting,
+    /// Its latest answers were complete.
+    Ok,
+    /// Its latest answers may lack series: its checks are at best unknown.
+    Partial,
+    /// Its latest refresh could not reach it: its checks are unknown.
+    Down,
+    /// The running refresh outlasts the interval and it has not answered all.
+    Slow,
+}
+
+impl SourceHealth {
+    /// The word for `data-source-state`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SourceHealth::Waiting => "waiting",
+            SourceHealth::Ok => "ok",
+            SourceHealth::Partial => "partial",
+            SourceHealth::Down => "down",
+            SourceHealth::Slow => "slow",
+        }
+    }
+}
+
+/// One data source as the screen shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceState {
+    /// Its name in the configuration.
+    pub name: String,
+    /// The engine behind it.
+    pub kind: SourceKind,
+    /// How it is doing.
+    pub health: SourceHealth,
+    /// When its data on screen was asked for (Unix seconds).
+    pub last_answer: Option<f64>,
+    /// Why it cannot be reached, while it cannot.
+    pub error: Option<String>,
+    /// Why its latest answers may lack series.
+    pub partial: Option<String>,
+    /// Its version, when it said one.
+    pub version: Option<String>,
 }
 
 /// One refresh in progress: a new one does not start while it runs (like a
@@ -72,12 +135,12 @@ pub struct Monitor {
 struct Round {
     /// When it was asked (Unix seconds): the instant its answers describe.
     started: f64,
-    /// The distinct expressions asked, as sent (trimmed).
-    asked: Vec<String>,
-    /// How many of them have answered.
-    answered: usize,
-    /// The answers so far, keyed by the checks' own spelling.
-    answers: Outcomes,
+    /// Per source, the distinct expressions asked, as sent (trimmed).
+    asked: Vec<Vec<String>>,
+    /// Per source, how many of them have answered.
+    answered: Vec<usize>,
+    /// Per source, the answers so far, keyed by the checks' own spelling.
+    answers: Vec<Outcomes>,
     /// The alert sources' requests asked with the checks' queries.
     alerts_asked: Vec<AlertRequest>,
     /// How many of them have answered.
@@ -89,7 +152,21 @@ struct Round {
 impl Round {
     /// Every query and every alert request has answered.
     fn complete(&self) -> bool {
-        self.answered >= self.asked.len() && self.alerts_answered >= self.alerts_asked.len()
+        self.asked
+            .iter()
+            .zip(&self.answered)
+            .all(|(asked, answered)| *answered >= asked.len())
+            && self.alerts_answered >= self.alerts_asked.len()
+    }
+
+    /// Queries answered, of all sources.
+    fn answered_total(&self) -> usize {
+        self.answered.iter().sum()
+    }
+
+    /// Queries asked, of all sources.
+    fn asked_total(&self) -> usize {
+        self.asked.iter().map(Vec::len).sum()
     }
 }
 
@@ -132,6 +209,8 @@ pub struct OnScreen {
     pub alert_source_errors: Vec<AlertSourceProblem>,
     /// How many services shown are in maintenance ("1 in maintenance").
     pub maintenance: usize,
+    /// Each data source's state, the default first (`data-testid="source-state"`).
+    pub sources: Vec<SourceState>,
 }
 
 /// The data source failed: why, and what that means for the statuses shown.
@@ -146,7 +225,9 @@ pub struct SourceAlert {
 impl Monitor {
     /// A monitor for `config`, with nothing seen yet.
     pub fn new(config: Config) -> Monitor {
+        let sources = vec![SourceTrack::default(); config.datasources.len()];
         Monitor {
+            sources,
             engine: Engine::new(config),
             last: None,
             last_success: None,
@@ -159,10 +240,18 @@ impl Monitor {
         }
     }
 
-    /// Starts a refresh at `now` asking `asked` (the distinct instant
-    /// expressions as sent, see [`Monitor::queries`]). A refresh still running
-    /// is given up (its client requests are cancelled by the caller).
+    /// Starts a refresh at `now` asking `asked` of the default source (the
+    /// distinct instant expressions as sent, see [`Monitor::queries`]). A
+    /// refresh still running is given up (its client requests are cancelled
+    /// by the caller).
     pub fn begin(&mut self, now: f64, asked: Vec<String>) {
+        self.begin_sources(now, vec![asked]);
+    }
+
+    /// Starts a refresh at `now` asking `asked[i]` of source `i` (see
+    /// [`Monitor::source_queries`]); a source left out is asked nothing.
+    pub fn begin_sources(&mut self, now: f64, mut asked: Vec<Vec<String>>) {
+        asked.resize(self.sources.len().max(1), Vec::new());
         let alerts_asked = self.alert_requests();
         let alert_answers = if alerts_asked.is_empty() {
             AlertAnswers::default()
@@ -171,9 +260,9 @@ impl Monitor {
         };
         self.round = Some(Round {
             started: now,
+            answered: vec![0; asked.len()],
+            answers: vec![Outcomes::new(); asked.len()],
             asked,
-            answered: 0,
-            answers: Outcomes::new(),
             alerts_asked,
             alerts_answered: 0,
             alert_answers,
@@ -226,7 +315,7 @@ impl Monitor {
         let took = (now - done.started).max(0.0);
         let interval = self.config().datasource.refresh_secs;
         self.slow = (took > interval).then_some(took);
-        self.ingest_with_alerts(done.started, done.answers, &done.alert_answers);
+        self.ingest_sources(done.started, done.answers, &done.alert_answers);
         true
     }
 
@@ -246,11 +335,11 @@ impl Monitor {
         // The data on screen is still current by the slow source's own
         // pace: wait. Once it would be stale, judge what arrived (the rest
         // is "no result yet", unknown) rather than show nothing current.
-        if self.freshness(now) != Freshness::Fresh && round.answered > 0 {
+        if self.freshness(now) != Freshness::Fresh && round.answered_total() > 0 {
             let partial = round.answers.clone();
             let alerts = round.alert_answers.clone();
             let started = round.started;
-            self.ingest_with_alerts(started, partial, &alerts);
+            self.ingest_sources(started, partial, &alerts);
         }
         Next::Wait
     }
@@ -265,24 +354,46 @@ impl Monitor {
         asked: &str,
         outcome: Result<QueryResult, QueryError>,
     ) -> bool {
+        self.answer_from(now, 0, asked, outcome)
+    }
+
+    /// One instant answer of the running refresh from source `source` (see
+    /// [`Monitor::answer`]). A source other than the default that is found
+    /// down is said so at once, as its own state; only the default one
+    /// makes the whole screen's source alert.
+    pub fn answer_from(
+        &mut self,
+        now: f64,
+        source: usize,
+        asked: &str,
+        outcome: Result<QueryResult, QueryError>,
+    ) -> bool {
         let Some(round) = &mut self.round else {
             return false; // a refresh given up: its late answers say nothing
         };
-        if !round.asked.iter().any(|a| a == asked) {
+        let Some(expected) = round.asked.get(source) else {
+            return false;
+        };
+        if !expected.iter().any(|a| a == asked) {
             return false;
         }
-        round.answered += 1;
+        round.answered[source] += 1;
         for expr in self
             .engine
-            .queries()
+            .queries_of(source)
             .into_iter()
             .filter(|e| e.trim() == asked)
         {
-            round.answers.insert(expr, outcome.clone());
+            round.answers[source].insert(expr, outcome.clone());
         }
-        if round.answered < round.asked.len() {
-            if let Some(error) = freshness::source_failure(round.answers.values()) {
-                self.source_error = Some(error.clone());
+        if round.answered[source] < round.asked[source].len() {
+            if let Some(error) = freshness::source_failure(round.answers[source].values()) {
+                if source == 0 {
+                    self.source_error = Some(error.clone());
+                }
+                if let Some(track) = self.sources.get_mut(source) {
+                    track.error = Some(error.clone());
+                }
             }
             return false;
         }
@@ -317,9 +428,23 @@ impl Monitor {
         self.engine.restore_history(history);
     }
 
-    /// The distinct instant expressions to ask each refresh (see [`Engine::queries`]).
+    /// The distinct instant expressions to ask the default source each
+    /// refresh (see [`Engine::queries`]).
     pub fn queries(&self) -> Vec<String> {
         self.engine.queries()
+    }
+
+    /// The distinct instant expressions to ask each source (see
+    /// [`Engine::source_queries`]).
+    pub fn source_queries(&self) -> Vec<Vec<String>> {
+        self.engine.source_queries()
+    }
+
+    /// A source's version as it reports itself (read once by the app).
+    pub fn set_version(&mut self, source: usize, version: Option<String>) {
+        if let Some(track) = self.sources.get_mut(source) {
+            track.version = version;
+        }
     }
 
     /// Takes one refresh's answers, asked at `now` (Unix seconds).
@@ -336,6 +461,16 @@ impl Monitor {
     /// Takes one refresh's answers, the alert sources' included (see
     /// [`Monitor::ingest`]); each alert source's failure is kept as its own.
     pub fn ingest_with_alerts(&mut self, now: f64, outcomes: Outcomes, alerts: &AlertAnswers) {
+        self.ingest_sources(now, vec![outcomes], alerts);
+    }
+
+    /// Takes one refresh's answers per source (`outcomes[i]` from source
+    /// `i`), the alert sources' included. The default source alone decides
+    /// an outage (docs/semantics.md, "Data sources"): another source that
+    /// is down fails its own checks, which the engine judges unknown naming
+    /// it, and is said to be down in its state.
+    pub fn ingest_sources(&mut self, now: f64, outcomes: Vec<Outcomes>, alerts: &AlertAnswers) {
+        self.track_sources(now, &outcomes);
         if alerts.asked {
             let config = self.engine.config();
             self.alert_errors = [AlertSource::PrometheusRules, AlertSource::Alertmanager]
@@ -344,14 +479,16 @@ impl Monitor {
                 .collect();
         }
         let mut warnings: Vec<String> = outcomes
-            .values()
+            .iter()
+            .flat_map(HashMap::values)
             .filter_map(|r| r.as_ref().ok())
             .flat_map(|r| r.warnings.iter().chain(&r.infos).cloned())
             .collect();
         sorting::sort(&mut warnings);
         warnings.dedup();
         self.warnings = warnings;
-        if let Some(error) = freshness::source_failure(outcomes.values()) {
+        let default = outcomes.first();
+        if let Some(error) = default.and_then(|o| freshness::source_failure(o.values())) {
             self.source_error = Some(error.clone());
             if !matches!(self.freshness(now), Freshness::Waiting | Freshness::Expired) {
                 return;
@@ -364,9 +501,73 @@ impl Monitor {
         // and a skewed browser clock must not make that look stale or future.
         let server_now = self.server_now(now);
         self.last = Some(Arc::new(
-            self.engine
-                .evaluate_with_alerts(server_now, &outcomes, alerts),
+            self.engine.evaluate_sources(server_now, &outcomes, alerts),
         ));
+    }
+
+    /// Each source's state from its answers of one refresh: a source asked
+    /// nothing keeps what it had.
+    fn track_sources(&mut self, now: f64, outcomes: &[Outcomes]) {
+        let config = self.engine.config();
+        for ((track, answers), source) in self
+            .sources
+            .iter_mut()
+            .zip(outcomes)
+            .zip(&config.datasources)
+        {
+            if answers.is_empty() {
+                continue;
+            }
+            if let Some(error) = freshness::source_failure(answers.values()) {
+                track.error = Some(error.clone());
+                continue;
+            }
+            track.error = None;
+            track.last_answer = Some(now);
+            track.partial = answers
+                .values()
+                .filter_map(|r| r.as_ref().ok())
+                .find_map(|r| source.kind.partial(r));
+        }
+    }
+
+    /// Each source's state at `now`.
+    fn source_states(&self, now: f64) -> Vec<SourceState> {
+        let config = self.config();
+        let running_long = self
+            .round
+            .as_ref()
+            .filter(|r| now - r.started > config.datasource.refresh_secs);
+        config
+            .datasources
+            .iter()
+            .zip(&self.sources)
+            .enumerate()
+            .map(|(i, (source, track))| {
+                let slow = running_long
+                    .is_some_and(|r| r.answered.get(i) < r.asked.get(i).map(Vec::len).as_ref());
+                let health = if track.error.is_some() {
+                    SourceHealth::Down
+                } else if slow {
+                    SourceHealth::Slow
+                } else if track.partial.is_some() {
+                    SourceHealth::Partial
+                } else if track.last_answer.is_some() {
+                    SourceHealth::Ok
+                } else {
+                    SourceHealth::Waiting
+                };
+                SourceState {
+                    name: source.name.clone(),
+                    kind: source.kind,
+                    health,
+                    last_answer: track.last_answer,
+                    error: track.error.as_ref().map(ToString::to_string),
+                    partial: track.partial.clone(),
+                    version: track.version.clone(),
+                }
+            })
+            .collect()
     }
 
     /// The latest evaluation as the engine made it (for tests and tools;
@@ -467,6 +668,7 @@ impl Monitor {
             clock_skew: self.skew_notice(),
             alert_source_errors: self.alert_problems(),
             maintenance: snapshot.as_ref().map_or(0, |s| s.maintenance),
+            sources: self.source_states(now),
             snapshot,
         }
     }
@@ -541,8 +743,8 @@ impl Monitor {
                 return Some(format!(
                     "Prometheus is slow: this refresh has taken {} so far, {} of {} queries answered (refresh every {every})",
                     fmt_secs(running),
-                    round.answered,
-                    round.asked.len()
+                    round.answered_total(),
+                    round.asked_total()
                 ));
             }
         }

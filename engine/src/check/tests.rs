@@ -80,6 +80,8 @@ fn run(
             now: NOW,
             stale_after_secs: 60.0,
             remembered,
+            source: None,
+            name_source: false,
         },
     )
 }
@@ -334,6 +336,8 @@ fn ratio_joins_on_instance() {
             now: NOW,
             stale_after_secs: 60.0,
             remembered: &[],
+            source: None,
+            name_source: false,
         },
     );
     let verdicts: Vec<(&str, Status, Option<f64>, &str)> = got
@@ -376,6 +380,8 @@ fn ratio_joins_on_instance() {
             now: NOW,
             stale_after_secs: 60.0,
             remembered: &[],
+            source: None,
+            name_source: false,
         },
     );
     assert_eq!(got.status, Status::Unknown);
@@ -406,4 +412,115 @@ fn prometheus_warnings_are_kept() {
         got.notes,
         vec!["Prometheus warning: results truncated".to_owned()]
     );
+}
+
+fn with_source(
+    check: &Check,
+    main: &QueryOutcome,
+    up: Option<&QueryOutcome>,
+    source: &crate::config::DataSource,
+    name_source: bool,
+) -> super::CheckOutcome {
+    evaluate(
+        check,
+        &Inputs {
+            main: Some(main),
+            denominator: None,
+            up,
+            now: NOW,
+            stale_after_secs: 60.0,
+            remembered: &[],
+            source: Some(source),
+            name_source,
+        },
+    )
+}
+
+fn source(name: &str, kind: panopticon_core::prom::SourceKind) -> crate::config::DataSource {
+    crate::config::DataSource {
+        name: name.to_owned(),
+        kind,
+        ..crate::config::DataSource::default()
+    }
+}
+
+/// A partial answer is never green: healthy turns unknown with the source
+/// and its warning named; warning and critical stay what they are.
+#[test]
+fn a_partial_answer_is_at_best_unknown_and_says_whose() {
+    use panopticon_core::prom::SourceKind;
+    let thanos = source("thanos-eu", SourceKind::Thanos);
+    let prometheus = source("main", SourceKind::Prometheus);
+    let vm = source("vm", SourceKind::VictoriaMetrics);
+    let c = check(equals(), Aggregation::Worst, false);
+    let with_warning = |points: &[(&str, f64)]| {
+        vector(points).map(|mut r| {
+            r.warnings = vec!["No StoreAPIs matched for this query".to_owned()];
+            r
+        })
+    };
+    let all = [
+        ("node-1", 1.0),
+        ("node-2", 1.0),
+        ("node-3", 1.0),
+        ("node-4", 1.0),
+    ];
+    let got = with_source(&c, &with_warning(&all), None, &thanos, false);
+    assert_eq!(got.status, Status::Unknown);
+    assert_eq!(
+        got.reason,
+        "partial answer from thanos-eu: No StoreAPIs matched for this query; \
+         4 of 4 instances healthy"
+    );
+    // The same warning from Prometheus is an annotation: healthy stays.
+    let got = with_source(&c, &with_warning(&all), None, &prometheus, false);
+    assert_eq!(got.status, Status::Healthy);
+    let vm_partial = vector(&all).map(|mut r| {
+        r.is_partial = true;
+        r
+    });
+    let got = with_source(&c, &vm_partial, None, &vm, false);
+    assert_eq!(got.status, Status::Unknown);
+    assert!(
+        got.reason.starts_with("partial answer from vm: isPartial"),
+        "{}",
+        got.reason
+    );
+    // A critical stays critical, the partial answer said first.
+    let failing = with_warning(&[
+        ("node-1", 1.0),
+        ("node-2", 1.0),
+        ("node-3", 1.0),
+        ("node-4", 0.0),
+    ]);
+    let got = with_source(&c, &failing, None, &thanos, false);
+    assert_eq!(got.status, Status::Critical);
+    assert!(
+        got.reason.starts_with("partial answer from thanos-eu: "),
+        "{}",
+        got.reason
+    );
+    // A partial reachability answer counts too: it may lack an `up == 0`.
+    let c = check(equals(), Aggregation::Worst, true);
+    let got = with_source(&c, &vector(&all), Some(&with_warning(&all)), &thanos, false);
+    assert_eq!(got.status, Status::Unknown);
+}
+
+#[test]
+fn a_failed_query_names_its_source_when_there_are_several() {
+    use panopticon_core::prom::SourceKind;
+    let vm = source("vm", SourceKind::VictoriaMetrics);
+    let c = check(equals(), Aggregation::Worst, false);
+    let failed: QueryOutcome = Err(QueryError::Timeout {
+        after: Duration::from_secs(10),
+    });
+    let named = with_source(&c, &failed, None, &vm, true);
+    assert_eq!(named.status, Status::Unknown);
+    assert!(
+        named.reason.contains("query to vm failed: "),
+        "{}",
+        named.reason
+    );
+    let alone = with_source(&c, &failed, None, &vm, false);
+    assert!(alone.reason.contains("query failed: "), "{}", alone.reason);
 }

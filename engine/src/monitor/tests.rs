@@ -707,3 +707,168 @@ fn the_announcement_changes_only_with_the_status_or_the_leading_reason() {
         )
     );
 }
+
+/// Two sources: `db` and `web` ask the default (`main`), `cache` asks `vm`.
+const TWO_SOURCES: &str = "
+datasources:
+  - name: main
+    refresh_secs: 10
+    stale_after_secs: 60
+  - name: vm
+    kind: victoriametrics
+    base_url: /sources/vm
+services:
+  - id: db
+    name: DB
+    checks:
+      - id: up
+        query: db_up
+        rule: { kind: equals, expected: 1, otherwise: critical }
+  - id: web
+    name: Web
+    depends_on: [{ service: db, strength: hard }]
+    checks:
+      - id: up
+        query: web_up
+        rule: { kind: equals, expected: 1, otherwise: critical }
+  - id: cache
+    name: Cache
+    source: vm
+    checks:
+      - id: load
+        query: cache_load
+        rule: { kind: threshold, direction: above, warning: 1, critical: 2 }
+";
+
+fn two_sources() -> Monitor {
+    Monitor::new(Config::from_yaml("t.yaml", TWO_SOURCES).unwrap_or_else(|e| panic!("{e}")))
+}
+
+/// One refresh, answered by both sources as given, asked at `at`.
+fn two_rounds(m: &mut Monitor, at: f64, main: &Outcomes, vm: &Outcomes) {
+    let asked = m.source_queries();
+    assert_eq!(
+        asked,
+        [
+            vec!["db_up".to_owned(), "web_up".to_owned()],
+            vec!["cache_load".to_owned()]
+        ]
+    );
+    m.begin_sources(at, asked.clone());
+    for (source, (queries, answers)) in asked.iter().zip([main, vm]).enumerate() {
+        for q in queries {
+            m.answer_from(at, source, q, answers[q].clone());
+        }
+    }
+    assert!(
+        !m.is_running(),
+        "both sources answered: the refresh is judged"
+    );
+}
+
+fn health(screen: &OnScreen) -> Vec<(&str, super::SourceHealth)> {
+    screen
+        .sources
+        .iter()
+        .map(|s| (s.name.as_str(), s.health))
+        .collect()
+}
+
+#[test]
+fn each_source_is_asked_its_own_queries_and_judged_from_them() {
+    use super::SourceHealth::{Ok as Fine, Waiting};
+    let mut m = two_sources();
+    assert_eq!(
+        health(&m.on_screen(99.0)),
+        [("main", Waiting), ("vm", Waiting)]
+    );
+    two_rounds(
+        &mut m,
+        100.0,
+        &healthy(100.0),
+        &answers(1.0, 1.0, 3.0, 100.0),
+    );
+    let screen = m.on_screen(101.0);
+    assert_eq!(statuses(&screen), (C, vec![H, H, C]));
+    assert_eq!(health(&screen), [("main", Fine), ("vm", Fine)]);
+    assert_eq!(screen.sources[1].last_answer, Some(100.0));
+}
+
+/// A second source down is not an outage: its checks alone are unknown,
+/// naming it, and its state says down; the default source's checks stay current.
+#[test]
+fn a_second_source_down_fails_only_its_checks_naming_it() {
+    use super::SourceHealth::{Down, Ok as Fine};
+    let mut m = two_sources();
+    two_rounds(&mut m, 100.0, &healthy(100.0), &healthy(100.0));
+    two_rounds(&mut m, 110.0, &healthy(110.0), &outage());
+    let screen = m.on_screen(111.0);
+    assert_eq!(statuses(&screen), (U, vec![H, H, U]));
+    assert_eq!(screen.source_alert, None);
+    assert_eq!(screen.freshness, Freshness::Fresh);
+    assert_eq!(health(&screen), [("main", Fine), ("vm", Down)]);
+    assert!(
+        screen.sources[1]
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("Failed to fetch")),
+        "{:?}",
+        screen.sources[1]
+    );
+    let reason = &reasons_of(&screen, "cache")[0];
+    assert!(reason.contains("query to vm failed"), "{reason}");
+    // Back again: current at once.
+    two_rounds(&mut m, 120.0, &healthy(120.0), &healthy(120.0));
+    let screen = m.on_screen(121.0);
+    assert_eq!(statuses(&screen), (H, vec![H, H, H]));
+    assert_eq!(health(&screen), [("main", Fine), ("vm", Fine)]);
+}
+
+/// The default source down is the outage it always was, whatever the others say.
+#[test]
+fn the_default_source_down_is_the_outage() {
+    let mut m = two_sources();
+    two_rounds(&mut m, 100.0, &healthy(100.0), &healthy(100.0));
+    two_rounds(&mut m, 110.0, &outage(), &healthy(110.0));
+    let screen = m.on_screen(111.0);
+    assert!(screen.source_alert.is_some());
+    assert_eq!(screen.summary.status, U);
+    assert_ne!(statuses(&screen).0, H);
+}
+
+/// A partial answer from one source: its checks at best unknown, its
+/// state `partial` with the reason; the other source's checks untouched.
+#[test]
+fn a_partial_answer_marks_its_source_and_its_checks() {
+    use super::SourceHealth::{Ok as Fine, Partial};
+    let mut m = two_sources();
+    let mut vm = healthy(100.0);
+    for r in vm.values_mut().flatten() {
+        r.is_partial = true;
+    }
+    two_rounds(&mut m, 100.0, &healthy(100.0), &vm);
+    let screen = m.on_screen(101.0);
+    assert_eq!(statuses(&screen), (U, vec![H, H, U]));
+    assert_eq!(health(&screen), [("main", Fine), ("vm", Partial)]);
+    let reason = &reasons_of(&screen, "cache")[0];
+    assert!(
+        reason.contains("partial answer from vm: isPartial"),
+        "{reason}"
+    );
+}
+
+/// A source still answering past the refresh interval is slow, named.
+#[test]
+fn a_source_still_answering_past_the_interval_is_slow() {
+    use super::SourceHealth::{Ok as Fine, Slow};
+    let mut m = two_sources();
+    two_rounds(&mut m, 100.0, &healthy(100.0), &healthy(100.0));
+    let asked = m.source_queries();
+    m.begin_sources(110.0, asked.clone());
+    for q in &asked[0] {
+        m.answer_from(110.5, 0, q, healthy(110.0)[q].clone());
+    }
+    assert!(m.is_running());
+    let screen = m.on_screen(125.0);
+    assert_eq!(health(&screen), [("main", Fine), ("vm", Slow)]);
+}
