@@ -20,6 +20,7 @@ use panopticon_core::alerts::{AlertAnswer, AlertRequest, AlertSource};
 use panopticon_core::prom::{Query, QueryError, QueryResult, distinct};
 use panopticon_engine::alerts::AlertSourceProblem;
 use panopticon_engine::config::Graph;
+use panopticon_engine::monitor::SourceState;
 use panopticon_engine::{
     Config, Freshness, Monitor, Next, OnScreen, Snapshot, SourceAlert, Summary,
 };
@@ -57,6 +58,8 @@ pub struct LiveState {
     pub alert_source_errors: RwSignal<Vec<AlertSourceProblem>>,
     /// How many services shown are in maintenance (`maintenance-count`).
     pub maintenance: RwSignal<usize>,
+    /// Each data source's state, the default first (`source-state`).
+    pub sources: RwSignal<Vec<SourceState>>,
     /// Alertmanager's version, read once after the first refresh (`None`
     /// without `alertmanager:`, or until it answered).
     pub alertmanager_version: RwSignal<Option<String>>,
@@ -82,6 +85,7 @@ impl LiveState {
             clock_skew: RwSignal::new(screen.clock_skew),
             alert_source_errors: RwSignal::new(screen.alert_source_errors),
             maintenance: RwSignal::new(screen.maintenance),
+            sources: RwSignal::new(screen.sources),
             alertmanager_version: RwSignal::new(None),
             now: RwSignal::new(now),
             last_refresh_ms: RwSignal::new(None),
@@ -114,6 +118,7 @@ impl LiveState {
         set_if_changed(self.clock_skew, screen.clock_skew);
         set_if_changed(self.alert_source_errors, screen.alert_source_errors);
         set_if_changed(self.maintenance, screen.maintenance);
+        set_if_changed(self.sources, screen.sources);
     }
 }
 
@@ -145,17 +150,20 @@ impl GraphSlot {
     }
 }
 
-/// Owns the monitor (the engine and what the screen shows) and the client,
-/// and runs refreshes.
+/// Owns the monitor (the engine and what the screen shows) and the
+/// clients, and runs refreshes.
 pub struct Refresher {
     config: Arc<Config>,
     monitor: RefCell<Monitor>,
-    client: Client,
+    /// One client per data source (indexed like `Config::datasources`, the
+    /// default first): its base URL, parameters, timeout and limits.
+    clients: Vec<Client>,
     state: LiveState,
     /// The graphs of the view on screen.
     slots: RefCell<Vec<GraphSlot>>,
-    /// The running refresh; replacing it cancels the old one.
-    handle: RefCell<Option<RefreshHandle>>,
+    /// The running refresh, one handle per source; replacing them cancels
+    /// the old ones.
+    handle: RefCell<Vec<RefreshHandle>>,
     /// The running refresh's alert requests; replacing it cancels them.
     alerts: RefCell<Option<AlertsHandle>>,
     /// The graphs' `from`/`to` (URL or host page); `None`: each graph's own range.
@@ -172,38 +180,46 @@ impl Refresher {
     /// A refresher for `config` (whose base URL the configuration already
     /// validated, so nothing here can fail).
     pub fn new(config: Arc<Config>) -> (Rc<Refresher>, LiveState) {
-        let ds = &config.datasource;
-        // One query may take at most about one interval: a refresh is waited
-        // for, not cut off, so a longer timeout would let one hung query
-        // hold back every refresh after it.
-        let timeout = ds.timeout_secs.min(ds.refresh_secs * 0.9).max(0.1);
-        let client = Client::new(ClientConfig {
-            base_url: ds.base_url.clone(),
-            timeout: Duration::from_secs_f64(timeout),
-            max_in_flight: usize::try_from(ds.max_in_flight).unwrap_or(6),
-            max_answer_bytes: ds.max_answer_bytes,
-            max_series: usize::try_from(ds.max_series).unwrap_or(usize::MAX),
-        });
-        client.remember_for_boot(&config.source_name);
+        let refresh_secs = config.datasource.refresh_secs;
+        let clients: Vec<Client> = config
+            .datasources
+            .iter()
+            .map(|ds| {
+                // One query may take at most about one interval: a refresh is
+                // waited for, not cut off, so a longer timeout would let one
+                // hung query hold back every refresh after it.
+                let timeout = ds.timeout_secs.min(refresh_secs * 0.9).max(0.1);
+                Client::new(ClientConfig {
+                    base_url: ds.base_url.clone(),
+                    timeout: Duration::from_secs_f64(timeout),
+                    max_in_flight: usize::try_from(ds.max_in_flight).unwrap_or(6),
+                    max_answer_bytes: ds.max_answer_bytes,
+                    max_series: usize::try_from(ds.max_series).unwrap_or(usize::MAX),
+                    params: ds.params.clone(),
+                })
+            })
+            .collect();
+        // The boot script sends the default source's combined query only.
+        clients[0].remember_for_boot(&config.source_name);
         let monitor = Monitor::new((*config).clone());
         let now = now_secs();
         let state = LiveState::new(monitor.on_screen(now), now);
         let refresher = Rc::new(Refresher {
             monitor: RefCell::new(monitor),
             config,
-            client,
+            clients,
             state,
             slots: RefCell::new(Vec::new()),
-            handle: RefCell::new(None),
+            handle: RefCell::new(Vec::new()),
             alerts: RefCell::new(None),
             range: RefCell::new(None),
         });
         (refresher, state)
     }
 
-    /// The client, for one-off queries (e.g. Prometheus's version).
+    /// The default source's client, for one-off queries (e.g. Prometheus's version).
     pub fn client(&self) -> &Client {
-        &self.client
+        &self.clients[0]
     }
 
     /// Takes back transitions kept from an earlier page load, before the
@@ -242,19 +258,24 @@ impl Refresher {
     }
 
     /// Starts a refresh now; a refresh still running is given up (a view
-    /// switch wants its graphs now).
+    /// switch wants its graphs now). Each source is asked its own checks'
+    /// instant queries (one combined query per source where possible) and
+    /// then its own graphs' range queries, through its own client.
     pub fn run(self: &Rc<Self>) {
         let span = Span::start("refresh");
         let now = now_secs();
         let started_ms = now_ms();
-        let instant: Vec<Query> = distinct(
-            self.monitor
-                .borrow()
-                .queries()
-                .iter()
-                .map(|e| Query::instant_now(e)),
-        );
-        let asked: Vec<String> = instant.iter().map(|q| q.expr().to_owned()).collect();
+        let instant: Vec<Vec<Query>> = self
+            .monitor
+            .borrow()
+            .source_queries()
+            .iter()
+            .map(|exprs| distinct(exprs.iter().map(|e| Query::instant_now(e))))
+            .collect();
+        let asked: Vec<Vec<String>> = instant
+            .iter()
+            .map(|qs| qs.iter().map(|q| q.expr().to_owned()).collect())
+            .collect();
         let slots = self.slots.borrow().clone();
         // The graphs' window in the server's time: a skewed browser clock
         // would draw the last hour as it was ten minutes ago.
@@ -266,58 +287,68 @@ impl Refresher {
             .borrow()
             .as_ref()
             .and_then(|r| r.resolve(server_now).ok());
-        let ranges = RangeRound::new(
-            window.map_or(server_now, |(_, end)| end),
-            slots.iter().map(|slot| GraphRequest {
-                queries: &slot.graph.queries,
-                range_secs: window.map_or(slot.graph.range_secs, |(start, end)| end - start),
-                width_px: slot.width_px.get_untracked(),
-            }),
-        );
-        let graph_queries = ranges.queries();
-        let ranges = RefCell::new(ranges);
-        let this = Rc::clone(self);
         let span = Rc::new(RefCell::new(Some(span)));
-        let round_span = Rc::clone(&span);
-        let on_result = move |query: Query, result: Result<QueryResult, QueryError>| {
-            if let Query::Instant { expr, .. } = &query {
-                let failed = result.is_err();
-                let mut monitor = this.monitor.borrow_mut();
-                if let Some(reading) = this.client.clock() {
-                    monitor.observe_clock(reading);
-                }
-                // Measured per answer, recorded only for the one that completes
-                // the round: that is when the monitor evaluates the checks.
-                let evaluate = Span::start("evaluate");
-                let done = monitor.answer(now_secs(), expr, result);
-                drop(monitor);
-                this.answered(done, failed, evaluate, started_ms, &round_span);
-                return;
+        let mut handles = Vec::with_capacity(self.clients.len());
+        for (source, (client, instant)) in self.clients.iter().zip(instant).enumerate() {
+            // This source's graphs, by their index among the slots.
+            let mine: Vec<usize> = (0..slots.len())
+                .filter(|&i| slots[i].graph.source == source)
+                .collect();
+            if instant.is_empty() && mine.is_empty() {
+                continue;
             }
-            // Each graph is redrawn once per refresh, when its last answer is in.
-            let mut ranges = ranges.borrow_mut();
-            for i in ranges.answer(query, result) {
-                if let Some(slot) = slots.get(i) {
-                    let previous = slot.data.get_untracked();
-                    if let Some(data) = ranges.data(i, previous.as_ref()) {
-                        // Signal updates only schedule effects, so holding the borrow is safe.
-                        slot.data.set(Some(data));
+            let ranges = RangeRound::new(
+                window.map_or(server_now, |(_, end)| end),
+                mine.iter().map(|&i| GraphRequest {
+                    queries: &slots[i].graph.queries,
+                    range_secs: window
+                        .map_or(slots[i].graph.range_secs, |(start, end)| end - start),
+                    width_px: slots[i].width_px.get_untracked(),
+                }),
+            );
+            let graph_queries = ranges.queries();
+            let ranges = RefCell::new(ranges);
+            let this = Rc::clone(self);
+            let round_span = Rc::clone(&span);
+            let slots = slots.clone();
+            let on_result = move |query: Query, result: Result<QueryResult, QueryError>| {
+                if let Query::Instant { expr, .. } = &query {
+                    let failed = result.is_err();
+                    let mut monitor = this.monitor.borrow_mut();
+                    if let Some(reading) = this.clients[0].clock() {
+                        monitor.observe_clock(reading);
+                    }
+                    // Measured per answer, recorded only for the one that completes
+                    // the round: that is when the monitor evaluates the checks.
+                    let evaluate = Span::start("evaluate");
+                    let done = monitor.answer_from(now_secs(), source, expr, result);
+                    drop(monitor);
+                    this.answered(done, failed, evaluate, started_ms, &round_span);
+                    return;
+                }
+                // Each graph is redrawn once per refresh, when its last answer is in.
+                let mut ranges = ranges.borrow_mut();
+                for k in ranges.answer(query, result) {
+                    if let Some(slot) = mine.get(k).and_then(|&i| slots.get(i)) {
+                        let previous = slot.data.get_untracked();
+                        if let Some(data) = ranges.data(k, previous.as_ref()) {
+                            // Signal updates only schedule effects, so holding the borrow is safe.
+                            slot.data.set(Some(data));
+                        }
                     }
                 }
-            }
-        };
-        // Status first: the graphs' range queries leave once the checks are
-        // answered, which are asked as one combined query where possible.
-        let handle = self
-            .client
-            .refresh_status_first(instant, graph_queries, on_result);
+            };
+            // Status first: the graphs' range queries leave once the checks
+            // are answered, which are asked as one combined query where possible.
+            handles.push(client.refresh_status_first(instant, graph_queries, on_result));
+        }
         // The alert sources' requests leave with the checks' (right after
         // them, in this task), beside them: the round is judged once both
         // are answered, each alert request bounded by its own timeout.
         let fetches = self.alert_fetches();
         let alerts = (!fetches.is_empty()).then(|| {
             let this = Rc::clone(self);
-            self.client.fetch_alerts(fetches, move |request, result| {
+            self.clients[0].fetch_alerts(fetches, move |request, result| {
                 let failed = result.is_err();
                 let evaluate = Span::start("evaluate");
                 let done = this
@@ -327,14 +358,17 @@ impl Refresher {
                 this.answered(done, failed, evaluate, started_ms, &span);
             })
         });
-        // Begun after the client started (no answer is delivered before this
-        // task ends): an early answer sent by the boot script counts as
-        // asked when it was sent.
-        self.monitor
-            .borrow_mut()
-            .begin(handle.asked_at().unwrap_or(now).min(now), asked);
-        // Replacing the handle drops (and so cancels) the previous refresh.
-        *self.handle.borrow_mut() = Some(handle);
+        // Begun after the clients started (no answer is delivered before this
+        // task ends): an early answer sent by the boot script (the default
+        // source's) counts as asked when it was sent.
+        let asked_at = handles
+            .first()
+            .and_then(RefreshHandle::asked_at)
+            .unwrap_or(now)
+            .min(now);
+        self.monitor.borrow_mut().begin_sources(asked_at, asked);
+        // Replacing the handles drops (and so cancels) the previous refresh.
+        *self.handle.borrow_mut() = handles;
         *self.alerts.borrow_mut() = alerts;
     }
 
@@ -359,6 +393,7 @@ impl Refresher {
             }
             if st.refreshes.get_untracked() == 1 {
                 self.read_alertmanager_version();
+                self.read_source_versions();
             }
         }
         if done || failed {
@@ -409,7 +444,7 @@ impl Refresher {
             base_url: am.base_url.clone(),
             timeout: Duration::from_secs_f64(am.timeout_secs.max(0.1)),
         };
-        let client = self.client.clone();
+        let client = self.clients[0].clone();
         let version = self.state.alertmanager_version;
         leptos::task::spawn_local(async move {
             if let Ok(AlertAnswer::Status(status)) = client.alert(&fetch).await {
@@ -417,6 +452,29 @@ impl Refresher {
                 let _ = version.try_set(status.version);
             }
         });
+    }
+
+    /// Each source's version for its state, asked once after the first
+    /// refresh, only where several sources are shown (one source keeps
+    /// today's screen: its version comes from `prometheus_build_info`).
+    fn read_source_versions(self: &Rc<Self>) {
+        if !self.config.has_several_sources() {
+            return;
+        }
+        for (source, client) in self.clients.iter().enumerate() {
+            let client = client.clone();
+            let this = Rc::clone(self);
+            leptos::task::spawn_local(async move {
+                // The dashboard may be gone by now (another config): its
+                // signals with it, and then nothing to show.
+                if let Ok(version) = client.version().await
+                    && this.state.sources.try_with_untracked(|_| ()).is_some()
+                {
+                    this.monitor.borrow_mut().set_version(source, version);
+                    this.publish(now_secs());
+                }
+            });
+        }
     }
 
     /// Shows what the monitor says the screen shows at `now`.
@@ -455,7 +513,7 @@ pub fn start(refresher: &Rc<Refresher>) {
         if let Some(h) = tick {
             h.clear();
         }
-        r.handle.borrow_mut().take();
+        r.handle.borrow_mut().clear();
         r.alerts.borrow_mut().take();
     });
 }

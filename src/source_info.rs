@@ -1,9 +1,11 @@
 //! Which Prometheus (and Alertmanager) the dashboard talks to, as they
-//! report themselves.
+//! report themselves; with several data sources, each one's state.
 
 use leptos::prelude::*;
 use panopticon_client::Client;
 use panopticon_core::prom::QueryError;
+use panopticon_engine::freshness::format_age;
+use panopticon_engine::monitor::{SourceHealth, SourceState};
 
 use crate::first_refresh::when_first_refresh;
 use crate::refresh::now_secs;
@@ -28,7 +30,15 @@ pub fn SourceInfo(
     /// the first refresh too); `None` without an Alertmanager.
     #[prop(into)]
     alertmanager: Signal<Option<String>>,
+    /// Each data source's state; shown only when there are several (one
+    /// source looks as it always did).
+    #[prop(into, optional)]
+    sources: Option<Signal<Vec<SourceState>>>,
+    /// The one-second clock, for each source's "12 s ago".
+    #[prop(into, optional)]
+    now: Option<Signal<f64>>,
 ) -> impl IntoView {
+    let several = move || sources.is_some_and(|s| s.with(|s| s.len() > 1));
     let version = RwSignal::new(None::<String>);
     when_first_refresh(refreshes, move || {
         leptos::task::spawn_local(async move {
@@ -41,8 +51,19 @@ pub fn SourceInfo(
     view! {
         <span class="source-info">
             {move || {
-                version
-                    .get()
+                several().then(|| {
+                    view! {
+                        <SourceStates
+                            sources=sources.unwrap_or_default()
+                            now=now.unwrap_or_default()
+                        />
+                    }
+                })
+            }}
+            {move || {
+                (!several())
+                    .then(|| version.get())
+                    .flatten()
                     .map(|v| view! { <span data-testid="prometheus-version">"Prometheus " {v}</span> })
             }}
             {move || {
@@ -55,6 +76,68 @@ pub fn SourceInfo(
                     }
                 })
             }}
+        </span>
+    }
+}
+
+/// One item per data source: its name, its state in a word, its version,
+/// and on hover what it last said (error, partial answer, age). The DOM
+/// contract: `data-testid="source-state"`, `data-source`, `data-source-kind`,
+/// `data-source-state` (`ok|partial|down|slow|waiting`).
+#[component]
+fn SourceStates(sources: Signal<Vec<SourceState>>, now: Signal<f64>) -> impl IntoView {
+    view! {
+        <span class="source-states" data-testid="source-states">
+            <For each=move || sources.get() key=|s| s.name.clone() let:source>
+                <SourceItem name=source.name.clone() sources=sources now=now />
+            </For>
+        </span>
+    }
+}
+
+/// One source, updated in place as its state changes (keyed by name).
+#[component]
+fn SourceItem(name: String, sources: Signal<Vec<SourceState>>, now: Signal<f64>) -> impl IntoView {
+    let key = name.clone();
+    let this = Memo::new(move |_| sources.with(|all| all.iter().find(|s| s.name == key).cloned()));
+    let health = move || this.with(|s| s.as_ref().map_or(SourceHealth::Waiting, |s| s.health));
+    let kind = move || this.with(|s| s.as_ref().map(|s| s.kind.as_str()));
+    // What it last said, for the tooltip and screen readers: the strings
+    // from outside made inert like every other (controls shown, length cut).
+    let detail = move || {
+        this.with(|s| {
+            let s = s.as_ref()?;
+            let mut parts = Vec::new();
+            if let Some(e) = &s.error {
+                parts.push(crate::untrusted::shown(e, crate::untrusted::SENTENCE_CHARS).text);
+            }
+            if let Some(p) = &s.partial {
+                parts.push(format!(
+                    "partial answer: {}",
+                    crate::untrusted::shown(p, crate::untrusted::SENTENCE_CHARS).text
+                ));
+            }
+            if let Some(at) = s.last_answer {
+                parts.push(format!("answered {}", format_age(now.get() - at)));
+            }
+            (!parts.is_empty()).then(|| parts.join("; "))
+        })
+    };
+    let version = move || this.with(|s| s.as_ref().and_then(|s| s.version.clone()));
+    view! {
+        <span
+            class="source-state"
+            class:source-state-bad=move || matches!(health(), SourceHealth::Down | SourceHealth::Partial)
+            data-testid="source-state"
+            data-source=name.clone()
+            data-source-kind=kind
+            data-source-state=move || health().as_str()
+            title=detail
+        >
+            {name.clone()}
+            " "
+            <span class="source-state-word">{move || health().as_str()}</span>
+            {move || version().map(|v| view! { " " <Untrusted text=v /> })}
         </span>
     }
 }

@@ -11,6 +11,7 @@
 //! never holds back or blanks the answers to the others.
 
 mod alerts;
+mod buildinfo;
 mod fan_out;
 mod fetch;
 mod file;
@@ -30,8 +31,8 @@ use panopticon_core::prom::{
 
 pub use alerts::{AlertFetch, AlertsHandle};
 pub use fan_out::RefreshHandle;
-pub use labels::{MAX_LABEL_VALUE_CHARS, MAX_LABEL_VALUES, fetch_label_values};
 pub use file::{FileError, Revalidated, Validators, fetch_site_file, revalidate_site_file};
+pub use labels::{MAX_LABEL_VALUE_CHARS, MAX_LABEL_VALUES, fetch_label_values};
 
 /// How to reach Prometheus.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +52,9 @@ pub struct ClientConfig {
     /// Most series accepted in one answer (`datasource.max_series`); the
     /// decoder counts past it without building the rest.
     pub max_series: usize,
+    /// The source's own query parameters (`datasources[].params`), added to
+    /// every query and range query.
+    pub params: Vec<(String, String)>,
 }
 
 impl ClientConfig {
@@ -65,6 +69,7 @@ impl ClientConfig {
             max_in_flight: 6,
             max_answer_bytes: limits.max_bytes,
             max_series: limits.max_series,
+            params: Vec::new(),
         }
     }
 }
@@ -130,7 +135,10 @@ impl Inner {
 impl Client {
     /// A client for `config`.
     pub fn new(config: ClientConfig) -> Client {
-        let options = RequestOptions::for_client(config.timeout);
+        let options = RequestOptions {
+            params: config.params.clone(),
+            ..RequestOptions::for_client(config.timeout)
+        };
         Client {
             inner: Rc::new(Inner {
                 config,
@@ -168,6 +176,12 @@ impl Client {
             query,
         )
         .await
+    }
+
+    /// The version the source says it runs (`/api/v1/status/buildinfo`);
+    /// `Ok(None)` when it names none. Asked once, after the first refresh.
+    pub async fn version(&self) -> Result<Option<String>, QueryError> {
+        buildinfo::version(&self.inner.config).await
     }
 
     /// An instant query evaluated at `time` (Unix seconds).

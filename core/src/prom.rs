@@ -5,6 +5,7 @@
 //! sends what [`build_request`] describes and feeds the answer to
 //! [`decode_response`].
 
+pub mod buildinfo;
 pub mod combine;
 pub mod decode;
 pub mod error;
@@ -14,6 +15,7 @@ pub mod request;
 pub mod result;
 mod wire;
 
+pub use buildinfo::{MAX_VERSION_CHARS, decode_buildinfo};
 pub use combine::{CLASH_LABEL, Combined, PART_LABEL, Plan, Split};
 pub use decode::{
     EXCERPT_CHARS, SUCCESS_BODY_IGNORED, decode_response, decode_response_within, excerpt,

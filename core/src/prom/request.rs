@@ -200,6 +200,11 @@ pub struct RequestOptions {
     /// Sent as Prometheus's `timeout` parameter, so the server stops
     /// working on a query nobody waits for any more.
     pub server_timeout: Option<Duration>,
+    /// A source's own parameters, added to every query and range query
+    /// after the dashboard's (Thanos's `partial_response=false`,
+    /// `VictoriaMetrics`'s `nocache=1`); the configuration refuses the names
+    /// the dashboard sets itself.
+    pub params: Vec<(String, String)>,
 }
 
 impl RequestOptions {
@@ -210,6 +215,7 @@ impl RequestOptions {
     pub fn for_client(client_timeout: Duration) -> RequestOptions {
         RequestOptions {
             server_timeout: client_timeout.checked_mul(9).map(|d| d / 10),
+            params: Vec::new(),
         }
     }
 }
@@ -255,6 +261,9 @@ pub fn build_request(
     };
     if let Some(timeout) = options.server_timeout {
         params.append_pair("timeout", &format_duration(timeout));
+    }
+    for (name, value) in &options.params {
+        params.append_pair(name, value);
     }
     let encoded = params.finish();
     let url = base.join(path);
@@ -405,6 +414,7 @@ mod tests {
             &Query::range("up", 0.0, 3600.0, 600),
             &RequestOptions {
                 server_timeout: Some(Duration::from_millis(9_500)),
+                params: Vec::new(),
             },
             &HttpRequest {
                 method: Method::Get,
@@ -413,6 +423,52 @@ mod tests {
                 body: None,
                 content_type: None,
             },
+        );
+    }
+
+    /// A source's parameters follow the dashboard's, encoded like them, on
+    /// GET and in a POST form alike.
+    #[test]
+    fn source_params_are_added_to_every_query() {
+        let options = RequestOptions {
+            server_timeout: None,
+            params: vec![
+                ("dedup".to_owned(), "true".to_owned()),
+                ("partial_response".to_owned(), "false".to_owned()),
+                ("x".to_owned(), "a&b=c".to_owned()),
+            ],
+        };
+        check_request(
+            &Query::instant_now("up"),
+            &options,
+            &HttpRequest {
+                method: Method::Get,
+                url: "/prometheus/api/v1/query?query=up&dedup=true&partial_response=false&x=a%26b%3Dc"
+                    .into(),
+                body: None,
+                content_type: None,
+            },
+        );
+        check_request(
+            &Query::range("up", 0.0, 3600.0, 600),
+            &options,
+            &HttpRequest {
+                method: Method::Get,
+                url: "/prometheus/api/v1/query_range?query=up&start=0&end=3600&step=10&dedup=true&partial_response=false&x=a%26b%3Dc"
+                    .into(),
+                body: None,
+                content_type: None,
+            },
+        );
+        let long = "x".repeat(MAX_GET_QUERY_BYTES);
+        let post = build_request(&BaseUrl::default(), &Query::instant_now(&long), &options)
+            .expect("built");
+        assert_eq!(post.method, Method::Post);
+        assert!(
+            post.body
+                .as_deref()
+                .is_some_and(|b| b.ends_with("&dedup=true&partial_response=false&x=a%26b%3Dc")),
+            "{post:?}"
         );
     }
 
