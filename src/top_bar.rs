@@ -31,6 +31,8 @@ pub fn TopBar(
                     client=client
                     refreshes=live.refreshes
                     alertmanager=live.alertmanager_version
+                    sources=live.sources
+                    now=live.now
                 />
                 <ThemeToggle />
             </div>
