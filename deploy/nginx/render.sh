@@ -35,6 +35,30 @@
 #                              max-age=31536000; empty: none. Off by default: HSTS holds
 #                              for every port of the host name, so browsers that saw it
 #                              would also ask the plain listener's port over https []
+#   PANOPTICON_SOURCES         a file naming the extra data sources, each proxied read-only at
+#                              /sources/<name>/ with the same allow-list as /prometheus/ (a
+#                              configuration's `base_url: /sources/<name>`); empty: none, and
+#                              /sources/ answers 404 []. One source per line, `#` starts a comment:
+#                                <name> <host:port> [prefix=/path] [tenant=ID] [auth_file=/path]
+#                              name      [a-z][a-z0-9_-]{0,31}, unique
+#                              host:port the upstream (plain HTTP), also sent as its Host header
+#                              prefix    where the upstream serves the API, e.g. /prometheus for
+#                                        Mimir: /sources/<name>/api/v1/query reaches
+#                                        <prefix>/api/v1/query
+#                              tenant    sent as X-Scope-OrgID (Mimir, Cortex; letters, digits
+#                                        and !._*'()|-). Without it none is sent: what a browser
+#                                        sends under that name is always dropped
+#                              auth_file a file on this server whose one line is the whole
+#                                        Authorization value (`Bearer <token>` or `Basic
+#                                        <base64 of user:password>`), read now and written into
+#                                        OUT_DIR/sources/<name>.proxy.conf (mode 0600). Refused
+#                                        when others may read or write it; its content is never
+#                                        printed, and never reaches the bundle or the browser.
+#                                        Without it the browser's Authorization is dropped
+#                              Each source counts its own PANOPTICON_RATE_LIMIT per client address.
+#                              Example:
+#                                vm    127.0.0.1:8428
+#                                mimir mimir.internal:8080 prefix=/prometheus tenant=team-a auth_file=/etc/panopticon/mimir.auth
 #   PANOPTICON_NGINX           the nginx binary whose version picks the HTTP/2 spelling:
 #                              `listen ... ssl http2;` before 1.25.1 (Debian 12 has 1.22.1),
 #                              `http2 on;` from 1.25.1, which deprecates the old one. If it
@@ -44,7 +68,7 @@
 set -euo pipefail
 out=${1:?usage: render.sh OUT_DIR}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-mkdir -p "$out" "$out/tmp" "$out/cors-enabled" "$out/tls-enabled"
+mkdir -p "$out" "$out/tmp" "$out/cors-enabled" "$out/tls-enabled" "$out/sources"
 out=$(cd "$out" && pwd)
 
 : "${PANOPTICON_ROOT:?set PANOPTICON_ROOT to the bundle directory (dist/)}"
@@ -60,6 +84,11 @@ export PANOPTICON_CORS_LISTEN="${PANOPTICON_CORS_LISTEN:-}"
 export PANOPTICON_CORS_ORIGINS="${PANOPTICON_CORS_ORIGINS:-^\$}"
 export PANOPTICON_RATE_LIMIT="${PANOPTICON_RATE_LIMIT:-50r/s}"
 export PANOPTICON_RATE_BURST="${PANOPTICON_RATE_BURST:-200}"
+export PANOPTICON_SOURCES="${PANOPTICON_SOURCES:-}"
+# The read-only endpoints, written once for /prometheus/ and every /sources/<name>/: the query
+# API (GET or POST) and the alerting rules and alerts (GET).
+export PANOPTICON_READ_API='(query|query_range|series|labels|label/[a-zA-Z_][a-zA-Z0-9_]*/values|status/buildinfo)'
+export PANOPTICON_RULES_API='(rules|alerts)'
 
 if [ "$PANOPTICON_RATE_LIMIT" = off ]; then
   export PANOPTICON_LIMIT_REQ_ZONE="# rate limit: off (PANOPTICON_RATE_LIMIT)"
@@ -146,13 +175,143 @@ else
   export PANOPTICON_HTTP2_ON="# HTTP/2: on the listen line (nginx ${nginx_version:-of unknown version}; 'http2 on;' exists from 1.25.1)"
 fi
 
+# --- extra data sources (PANOPTICON_SOURCES) ---------------------------------
+# Rendered into sources.conf (locations, included by every server that has the /prometheus/
+# allow-list), sources-http.conf (upstreams and rate-limit zones) and sources/<name>.proxy.conf.
+rm -f "$out/sources/"*.proxy.conf
+sources_conf="# The extra data sources (PANOPTICON_SOURCES), each at /sources/<name>/: see source.location.template.
+"
+sources_http="# The extra data sources' upstreams and rate-limit zones (PANOPTICON_SOURCES).
+"
+source_vars='${PANOPTICON_SOURCE_NAME} ${PANOPTICON_SOURCE_UPSTREAM} ${PANOPTICON_SOURCE_PREFIX}
+${PANOPTICON_SOURCE_TENANT} ${PANOPTICON_SOURCE_LIMIT_REQ} ${PANOPTICON_SOURCE_LIMIT_REQ_ZONE}
+${PANOPTICON_NGINX_DIR} ${PANOPTICON_READ_API} ${PANOPTICON_RULES_API} ${PANOPTICON_RATE_LIMIT}
+${PANOPTICON_RATE_BURST}'
+if [ -n "$PANOPTICON_SOURCES" ]; then
+  if ! [ -f "$PANOPTICON_SOURCES" ] || ! [ -r "$PANOPTICON_SOURCES" ]; then
+    echo "render.sh: cannot read PANOPTICON_SOURCES ($PANOPTICON_SOURCES)" >&2
+    exit 2
+  fi
+  # In variables: inside [[ =~ ]] a quoted character in a bracket would also let a backslash in.
+  tenant_re="^[A-Za-z0-9!._*'()|-]{1,150}\$"
+  # A scheme, one space, a token68 (RFC 7235): nothing nginx's quoted string would read.
+  credential_re='^[A-Za-z][A-Za-z0-9_-]* [A-Za-z0-9._~+/-]+=*$'
+  declare -A seen_sources=()
+  lineno=0
+  while IFS= read -r line || [ -n "$line" ]; do
+    lineno=$((lineno + 1))
+    line=${line%%#*}
+    read -r -a words <<<"$line" || true
+    [ ${#words[@]} -gt 0 ] || continue
+    where="render.sh: PANOPTICON_SOURCES ($PANOPTICON_SOURCES) line $lineno"
+    name=${words[0]}
+    upstream=${words[1]:-}
+    if ! [[ "$name" =~ ^[a-z][a-z0-9_-]{0,31}$ ]]; then
+      echo "$where: the name '$name' must be a lower-case letter then up to 31 of a-z, 0-9, _ and -" >&2
+      exit 2
+    fi
+    if [ -n "${seen_sources[$name]:-}" ]; then
+      echo "$where: a second source named '$name' (line ${seen_sources[$name]})" >&2
+      exit 2
+    fi
+    seen_sources[$name]=$lineno
+    # Written into the configuration unquoted: only a host (name, IPv4 or [IPv6]) and a port.
+    if ! [[ "$upstream" =~ ^([A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\]):[0-9]{1,5}$ ]]; then
+      echo "$where: source '$name' needs its upstream as host:port, e.g. 127.0.0.1:8428 (got '$upstream')" >&2
+      exit 2
+    fi
+    prefix="" tenant="" auth_file=""
+    declare -A given=()
+    for kv in "${words[@]:2}"; do
+      key=${kv%%=*}
+      value=${kv#*=}
+      if [ "$key" = "$kv" ] || [ -n "${given[$key]:-}" ]; then
+        echo "$where: '$kv' is not one of prefix=, tenant=, auth_file= (each at most once)" >&2
+        exit 2
+      fi
+      given[$key]=1
+      case "$key" in
+        prefix)
+          if ! [[ "$value" =~ ^(/[A-Za-z0-9._~-]+)+$ ]] || [[ "$value" =~ /\.\.?(/|$) ]]; then
+            echo "$where: prefix must be a path such as /prometheus (letters, digits, . _ ~ -; no trailing /) (got '$value')" >&2
+            exit 2
+          fi
+          prefix=$value ;;
+        tenant)
+          if ! [[ "$value" =~ $tenant_re ]]; then
+            echo "$where: tenant must be 1 to 150 of letters, digits and !._*'()|- (got '$value')" >&2
+            exit 2
+          fi
+          tenant=$value ;;
+        auth_file)
+          if ! [[ "$value" =~ ^/[^[:space:]]*$ ]]; then
+            echo "$where: auth_file must be an absolute path" >&2
+            exit 2
+          fi
+          auth_file=$value ;;
+        *)
+          echo "$where: '$key=' is not one of prefix=, tenant=, auth_file=" >&2
+          exit 2 ;;
+      esac
+    done
+    unset given
+    authorization='proxy_set_header Authorization "";'
+    if [ -n "$auth_file" ]; then
+      if ! [ -f "$auth_file" ] || ! [ -r "$auth_file" ]; then
+        echo "$where: cannot read auth_file $auth_file of source '$name'" >&2
+        exit 2
+      fi
+      mode=$(stat -L -c %a "$auth_file")
+      if (( 8#$mode & 8#007 )); then
+        echo "$where: auth_file $auth_file of source '$name' is open to everyone (mode $mode): it holds a credential; chmod o-rwx it" >&2
+        exit 2
+      fi
+      # One line: the whole header value. Never echoed, whatever is wrong with it.
+      lines=$(grep -c . "$auth_file" || true)
+      credential=$(head -n 1 "$auth_file" | tr -d '\r')
+      if [ "$lines" != 1 ] || ! [[ "$credential" =~ $credential_re ]]; then
+        echo "$where: auth_file $auth_file of source '$name' must hold one line, an Authorization value such as 'Bearer <token>' or 'Basic <base64>' (its content is not shown)" >&2
+        exit 2
+      fi
+      authorization="proxy_set_header Authorization \"$credential\";"
+      unset credential
+    fi
+    export PANOPTICON_SOURCE_NAME="$name" PANOPTICON_SOURCE_UPSTREAM="$upstream"
+    export PANOPTICON_SOURCE_PREFIX="$prefix" PANOPTICON_SOURCE_TENANT="$tenant"
+    if [ "$PANOPTICON_RATE_LIMIT" = off ]; then
+      export PANOPTICON_SOURCE_LIMIT_REQ_ZONE="# rate limit: off (PANOPTICON_RATE_LIMIT)"
+      export PANOPTICON_SOURCE_LIMIT_REQ="# rate limit: off (PANOPTICON_RATE_LIMIT)"
+    else
+      export PANOPTICON_SOURCE_LIMIT_REQ_ZONE="limit_req_zone \$binary_remote_addr zone=panopticon_source_$name:1m rate=$PANOPTICON_RATE_LIMIT;"
+      export PANOPTICON_SOURCE_LIMIT_REQ="limit_req zone=panopticon_source_$name$burst; limit_req_status 429; error_page 429 @panopticon_source_${name}_rate_limited;"
+    fi
+    sources_conf+=$'\n'$(envsubst "$source_vars" <"$here/source.location.template")$'\n'
+    sources_http+=$'\n'$(envsubst "$source_vars" <"$here/source.upstream.template")$'\n'
+    # The Authorization line goes in last, outside envsubst and the environment.
+    proxy=$(envsubst "$source_vars" <"$here/source.proxy.template")
+    placeholder='${PANOPTICON_SOURCE_AUTHORIZATION}'
+    (umask 077; printf '%s%s%s\n' "${proxy%%"$placeholder"*}" "$authorization" "${proxy#*"$placeholder"}" >"$out/sources/$name.proxy.conf")
+    unset authorization
+  done <"$PANOPTICON_SOURCES"
+fi
+sources_conf+="
+# Any other path under /sources/: no such source here.
+location /sources/ {
+    default_type \"text/plain; charset=utf-8\";
+    return 404 \"no such data source behind this proxy (deploy/nginx: PANOPTICON_SOURCES)\\n\";
+}
+"
+printf '%s' "$sources_conf" >"$out/sources.conf"
+printf '%s' "$sources_http" >"$out/sources-http.conf"
+
 vars='${PANOPTICON_ROOT} ${PANOPTICON_NGINX_DIR} ${PANOPTICON_PROMETHEUS} ${PANOPTICON_LISTEN}
 ${PANOPTICON_SERVER_NAME} ${PANOPTICON_FRAME_ANCESTORS} ${PANOPTICON_CONNECT_SRC}
 ${PANOPTICON_CORS_LISTEN} ${PANOPTICON_CORS_ORIGINS} ${PANOPTICON_BROTLI_LOAD} ${PANOPTICON_BROTLI_STATIC}
 ${PANOPTICON_RATE_LIMIT} ${PANOPTICON_RATE_BURST} ${PANOPTICON_LIMIT_REQ_ZONE} ${PANOPTICON_LIMIT_REQ}
 ${PANOPTICON_TLS_CERT} ${PANOPTICON_TLS_KEY} ${PANOPTICON_TLS_LISTEN} ${PANOPTICON_TLS_HSTS}
 ${PANOPTICON_TLS_LISTEN_FLAGS} ${PANOPTICON_HTTP2_ON}
-${PANOPTICON_ALERTMANAGER} ${PANOPTICON_ALERTMANAGER_UPSTREAM} ${PANOPTICON_ALERTMANAGER_LIMIT_REQ}'
+${PANOPTICON_ALERTMANAGER} ${PANOPTICON_ALERTMANAGER_UPSTREAM} ${PANOPTICON_ALERTMANAGER_LIMIT_REQ}
+${PANOPTICON_READ_API} ${PANOPTICON_RULES_API}'
 
 for t in "$here"/*.conf.template; do
   name=$(basename "$t" .template)

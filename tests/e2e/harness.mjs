@@ -345,15 +345,28 @@ export function selfSignedCert(dir) {
  * location answers 502.
  * `cors` = { origins: '<regex>' } also starts the CORS proxy variant on its own port.
  * `tls` also starts the TLS + HTTP/2 listener with a throwaway certificate (`tlsUrl`, `cert`).
+ * `sources`: extra data sources proxied at /sources/<name>/ (render.sh's PANOPTICON_SOURCES),
+ * each `{ name, upstream: 'host:port', prefix?, tenant?, authFile? }`.
  * `env` sets more of render.sh's settings (e.g. `{ PANOPTICON_RATE_LIMIT: '1r/m' }`).
  */
-export async function startNginx({ prometheus, alertmanager, root = distDir, cors, frameAncestors, tls = false, env = {} } = {}) {
+export async function startNginx({
+  prometheus, alertmanager, root = distDir, cors, frameAncestors, tls = false, sources = [], env = {},
+} = {}) {
   const dir = tempDir('nginx');
+  const sourcesFile = sources.length > 0 ? path.join(dir, 'sources.list') : undefined;
+  if (sourcesFile) {
+    fs.writeFileSync(sourcesFile, sources.map((x) => [
+      x.name, x.upstream,
+      ...(x.prefix ? [`prefix=${x.prefix}`] : []),
+      ...(x.tenant ? [`tenant=${x.tenant}`] : []),
+      ...(x.authFile ? [`auth_file=${x.authFile}`] : []),
+    ].join(' ')).join('\n') + '\n');
+  }
   const port = await freePort();
   const corsPort = cors ? await freePort() : undefined;
   const tlsPort = tls ? await freePort() : undefined;
   const cert = tls ? selfSignedCert(dir) : undefined;
-  execFileSync(path.join(repoRoot, 'deploy/nginx/render.sh'), [dir], {
+  const render = () => execFileSync(path.join(repoRoot, 'deploy/nginx/render.sh'), [dir], {
     env: {
       ...process.env,
       PANOPTICON_ROOT: root,
@@ -363,9 +376,17 @@ export async function startNginx({ prometheus, alertmanager, root = distDir, cor
       ...(frameAncestors ? { PANOPTICON_FRAME_ANCESTORS: frameAncestors } : {}),
       ...(cors ? { PANOPTICON_CORS_LISTEN: `127.0.0.1:${corsPort}`, PANOPTICON_CORS_ORIGINS: cors.origins } : {}),
       ...(tls ? { PANOPTICON_TLS_LISTEN: `127.0.0.1:${tlsPort}`, PANOPTICON_TLS_CERT: cert.cert, PANOPTICON_TLS_KEY: cert.key } : {}),
+      ...(sourcesFile ? { PANOPTICON_SOURCES: sourcesFile } : {}),
       ...env,
     },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  try {
+    render();
+  } catch (e) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw new Error(`render.sh refused: ${e.stderr?.toString() ?? e.message}`);
+  }
   const proc = startProcess('nginx', '/usr/sbin/nginx', ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')]);
   const url = `http://127.0.0.1:${port}`;
   await waitFor('nginx to answer', async () => {

@@ -11,9 +11,12 @@ import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
+import crypto from 'node:crypto';
+import os from 'node:os';
 import {
   createSilence, launchBrowser, rawRequest, requireDist, startAlertmanager, startNginx, startPrometheus, waitFor,
 } from './harness.mjs';
+import { startQuirksUpstream } from './quirks-upstream.mjs';
 
 const QUERY_PATH = /^\/api\/v1\/(query|query_range|series|labels|label\/[a-zA-Z_][a-zA-Z0-9_]*\/values|status\/buildinfo)(\?|$)/;
 const RULES_PATH = /^\/api\/v1\/(rules|alerts)(\?|$)/;
@@ -284,138 +287,144 @@ describe('the read-only query API passes', () => {
   });
 });
 
+/**
+ * What every read-only proxy location must refuse, written for /prometheus/ (each /sources/<name>/
+ * location gets the same probes on its own path).
+ */
+const REFUSED_PROBES = {
+  'admin APIs': [
+    ['POST', '/prometheus/api/v1/admin/tsdb/snapshot'],
+    ['PUT', '/prometheus/api/v1/admin/tsdb/snapshot'],
+    ['POST', '/prometheus/api/v1/admin/tsdb/delete_series?match[]=up'],
+    ['PUT', '/prometheus/api/v1/admin/tsdb/delete_series?match[]=up'],
+    ['DELETE', '/prometheus/api/v1/admin/tsdb/delete_series?match[]=up'],
+    ['POST', '/prometheus/api/v1/admin/tsdb/clean_tombstones'],
+    ['GET', '/prometheus/api/v1/status/config'],
+    ['GET', '/prometheus/api/v1/status/flags'],
+    ['GET', '/prometheus/api/v1/status/runtimeinfo'],
+    ['GET', '/prometheus/api/v1/status/tsdb'],
+    ['GET', '/prometheus/api/v1/targets'],
+    ['GET', '/prometheus/api/v1/targets/metadata'],
+    ['GET', '/prometheus/api/v1/metadata'],
+    ['GET', '/prometheus/api/v1/alertmanagers'],
+    ['GET', '/prometheus/api/v1/query_exemplars?query=up'],
+    ['GET', '/prometheus/api/v1/format_query?query=up'],
+    ['GET', '/prometheus/debug/pprof/'],
+    ['GET', '/prometheus/debug/pprof/cmdline'],
+  ],
+  'lifecycle': [
+    ['POST', '/prometheus/-/quit'],
+    ['PUT', '/prometheus/-/quit'],
+    ['GET', '/prometheus/-/quit'],
+    ['POST', '/prometheus/-/reload'],
+    ['PUT', '/prometheus/-/reload'],
+    ['GET', '/prometheus/-/healthy'],
+    ['GET', '/prometheus/-/ready'],
+  ],
+  'remote write and read': [
+    ['POST', '/prometheus/api/v1/write', { 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy' }, 'x'],
+    ['POST', '/prometheus/api/v1/read', { 'content-type': 'application/x-protobuf' }, 'x'],
+    ['POST', '/prometheus/api/v1/otlp/v1/metrics'],
+  ],
+  'federation': [
+    ['GET', '/prometheus/federate?match[]=up'],
+    ['GET', '/prometheus/federate/?match[]=up'],
+    ['GET', '/prometheus/api/v1/federate?match[]=up'],
+  ],
+  'the Prometheus UI': [
+    ['GET', '/prometheus/'],
+    ['GET', '/prometheus'],
+    ['GET', '/prometheus/graph'],
+    ['GET', '/prometheus/classic/graph'],
+    ['GET', '/prometheus/alerts'],
+    ['GET', '/prometheus/targets'],
+    ['GET', '/prometheus/status'],
+    ['GET', '/prometheus/flags'],
+    ['GET', '/prometheus/config'],
+    ['GET', '/prometheus/consoles/index.html'],
+    ['GET', '/prometheus/static/index.html'],
+    ['GET', '/prometheus/metrics'],
+    ['GET', '/prometheus/version'],
+  ],
+  'path and encoding tricks': [
+    ['POST', '/prometheus/api/v1/query/../admin/tsdb/snapshot'],
+    ['POST', '/prometheus/api/v1/query/%2e%2e/admin/tsdb/snapshot'],
+    ['POST', '/prometheus/api/v1/query/%2E%2E/admin/tsdb/snapshot'],
+    ['POST', '/prometheus/api/v1/query/%2e%2e%2fadmin%2ftsdb%2fsnapshot'],
+    ['POST', '/prometheus/api/v1/admin%2ftsdb%2fsnapshot'],
+    ['POST', '/prometheus/api/v1%2fadmin%2ftsdb%2fsnapshot'],
+    ['POST', '/prometheus%2fapi%2fv1%2fadmin%2ftsdb%2fsnapshot'],
+    ['POST', '/prometheus/api/v1/query/%252e%252e/admin/tsdb/snapshot'],
+    ['POST', '/prometheus/api/v1/admin%252ftsdb%252fsnapshot'],
+    ['POST', '/prometheus/api/v1/query%252f..%252fadmin/tsdb/snapshot'],
+    ['POST', '/prometheus/api/v1/query;/../admin/tsdb/snapshot'],
+    ['POST', '/prometheus/api/v1/admin/tsdb/snapshot;.js'],
+    ['GET', '/prometheus/api/v1/query;jsessionid=x?query=up'],
+    ['GET', '/prometheus/api/v1/query;/status/config'],
+    ['POST', '/prometheus/api/v1/admin/tsdb/snapshot.'],
+    ['GET', '/prometheus/api/v1/query.?query=up'],
+    ['GET', '/prometheus/api/v1/query/.?query=up'],
+    ['GET', '/prometheus/api/v1/query/?query=up'],
+    ['GET', '/prometheus/api/v1/status/config.'],
+    ['POST', '/PROMETHEUS/api/v1/admin/tsdb/snapshot'],
+    ['POST', '/Prometheus/api/v1/admin/tsdb/snapshot'],
+    ['POST', '/prometheus/API/V1/ADMIN/TSDB/SNAPSHOT'],
+    ['GET', '/prometheus/api/v1/Query?query=up'],
+    ['GET', '/prometheus/api/v1/STATUS/CONFIG'],
+    ['POST', '/prometheus/./api/v1/admin/tsdb/snapshot'],
+    ['POST', '/prometheus//api/v1/admin/tsdb/snapshot'],
+    ['POST', '/prometheus/api/v1//admin/tsdb/snapshot'],
+    ['POST', '/prometheus/api/v1/query\\..\\admin\\tsdb\\snapshot'],
+    ['POST', '/prometheus/api/v1/admin/tsdb/snapshot%00'],
+    ['GET', '/prometheus/api/v1/query%00?query=up'],
+    ['GET', '/prometheus/api/v1/query%0d%0aX-Injected:%20yes?query=up'],
+    ['GET', '/prometheus/api/v1/query%20HTTP/1.1%0d%0a%0d%0aPOST%20/api/v1/admin/tsdb/snapshot?query=up'],
+    ['GET', '/prometheus/api/v1/label/..%2f..%2fstatus%2fconfig/values'],
+    ['GET', '/prometheus/api/v1/label/job/values/../../../status/config'],
+    ['GET', '/prometheus/api/v1/label/job/values/%2e%2e/%2e%2e/%2e%2e/status/config'],
+    ['POST', '/prometheus/../api/v1/admin/tsdb/snapshot'],
+    ['POST', '/prometheus/%2e%2e/prometheus/api/v1/admin/tsdb/snapshot'],
+    ['POST', '/api/v1/admin/tsdb/snapshot'],
+    ['POST', '/-/quit'],
+    ['GET', '/federate?match[]=up'],
+  ],
+  'rules and alerts with anything but GET': [
+    ['POST', '/prometheus/api/v1/rules', { 'content-type': 'application/x-www-form-urlencoded' }, 'type=alert'],
+    ['POST', '/prometheus/api/v1/alerts'],
+    ['PUT', '/prometheus/api/v1/rules'],
+    ['DELETE', '/prometheus/api/v1/rules'],
+    ['PATCH', '/prometheus/api/v1/alerts'],
+    ['OPTIONS', '/prometheus/api/v1/rules'],
+    ['GET', '/prometheus/api/v1/rules', { 'content-length': '4000' }, 'x'.repeat(4_000), 413],
+    ['GET', '/prometheus/api/v1/rules/'],
+    ['GET', '/prometheus/api/v1/rules/../status/config'],
+    ['GET', '/prometheus/api/v1/rules/%2e%2e/status/config'],
+    ['GET', '/prometheus/api/v1/alerts;/../status/flags'],
+    ['GET', '/prometheus/api/v1/RULES'],
+  ],
+  'other methods': [
+    ['PUT', '/prometheus/api/v1/query?query=up'],
+    ['DELETE', '/prometheus/api/v1/query?query=up'],
+    ['PATCH', '/prometheus/api/v1/query?query=up'],
+    ['OPTIONS', '/prometheus/api/v1/query?query=up'],
+    ['TRACE', '/prometheus/api/v1/query?query=up'],
+    ['PROPFIND', '/prometheus/api/v1/query?query=up'],
+    ['MKCOL', '/prometheus/api/v1/query'],
+    ['PUT', '/prometheus/api/v1/labels'],
+    ['DELETE', '/prometheus/api/v1/series?match[]=up'],
+    ['PATCH', '/prometheus/api/v1/status/buildinfo'],
+  ],
+  'oversized requests': [
+    ['GET', `/prometheus/api/v1/query?query=up&pad=${'a'.repeat(100_000)}`, {}, undefined, 414],
+    ['POST', '/prometheus/api/v1/query', { 'content-type': 'application/x-www-form-urlencoded' }, `query=up&pad=${'a'.repeat(200_000)}`, 413],
+    ['POST', '/prometheus/api/v1/query_range', { 'content-type': 'application/x-www-form-urlencoded' }, `query=${'x'.repeat(1_000_000)}`, 413],
+    ['GET', '/prometheus/api/v1/query?query=up', { cookie: `c=${'a'.repeat(20_000)}` }, undefined, 400],
+    ['GET', '/prometheus/api/v1/query?query=up', Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`x-filler-${i}`, 'a'.repeat(100)])), undefined, 400],
+  ],
+};
+
 describe('everything else is refused before it reaches Prometheus', () => {
-  const groups = {
-    'admin APIs': [
-      ['POST', '/prometheus/api/v1/admin/tsdb/snapshot'],
-      ['PUT', '/prometheus/api/v1/admin/tsdb/snapshot'],
-      ['POST', '/prometheus/api/v1/admin/tsdb/delete_series?match[]=up'],
-      ['PUT', '/prometheus/api/v1/admin/tsdb/delete_series?match[]=up'],
-      ['DELETE', '/prometheus/api/v1/admin/tsdb/delete_series?match[]=up'],
-      ['POST', '/prometheus/api/v1/admin/tsdb/clean_tombstones'],
-      ['GET', '/prometheus/api/v1/status/config'],
-      ['GET', '/prometheus/api/v1/status/flags'],
-      ['GET', '/prometheus/api/v1/status/runtimeinfo'],
-      ['GET', '/prometheus/api/v1/status/tsdb'],
-      ['GET', '/prometheus/api/v1/targets'],
-      ['GET', '/prometheus/api/v1/targets/metadata'],
-      ['GET', '/prometheus/api/v1/metadata'],
-      ['GET', '/prometheus/api/v1/alertmanagers'],
-      ['GET', '/prometheus/api/v1/query_exemplars?query=up'],
-      ['GET', '/prometheus/api/v1/format_query?query=up'],
-      ['GET', '/prometheus/debug/pprof/'],
-      ['GET', '/prometheus/debug/pprof/cmdline'],
-    ],
-    'lifecycle': [
-      ['POST', '/prometheus/-/quit'],
-      ['PUT', '/prometheus/-/quit'],
-      ['GET', '/prometheus/-/quit'],
-      ['POST', '/prometheus/-/reload'],
-      ['PUT', '/prometheus/-/reload'],
-      ['GET', '/prometheus/-/healthy'],
-      ['GET', '/prometheus/-/ready'],
-    ],
-    'remote write and read': [
-      ['POST', '/prometheus/api/v1/write', { 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy' }, 'x'],
-      ['POST', '/prometheus/api/v1/read', { 'content-type': 'application/x-protobuf' }, 'x'],
-      ['POST', '/prometheus/api/v1/otlp/v1/metrics'],
-    ],
-    'federation': [
-      ['GET', '/prometheus/federate?match[]=up'],
-      ['GET', '/prometheus/federate/?match[]=up'],
-      ['GET', '/prometheus/api/v1/federate?match[]=up'],
-    ],
-    'the Prometheus UI': [
-      ['GET', '/prometheus/'],
-      ['GET', '/prometheus'],
-      ['GET', '/prometheus/graph'],
-      ['GET', '/prometheus/classic/graph'],
-      ['GET', '/prometheus/alerts'],
-      ['GET', '/prometheus/targets'],
-      ['GET', '/prometheus/status'],
-      ['GET', '/prometheus/flags'],
-      ['GET', '/prometheus/config'],
-      ['GET', '/prometheus/consoles/index.html'],
-      ['GET', '/prometheus/static/index.html'],
-      ['GET', '/prometheus/metrics'],
-      ['GET', '/prometheus/version'],
-    ],
-    'path and encoding tricks': [
-      ['POST', '/prometheus/api/v1/query/../admin/tsdb/snapshot'],
-      ['POST', '/prometheus/api/v1/query/%2e%2e/admin/tsdb/snapshot'],
-      ['POST', '/prometheus/api/v1/query/%2E%2E/admin/tsdb/snapshot'],
-      ['POST', '/prometheus/api/v1/query/%2e%2e%2fadmin%2ftsdb%2fsnapshot'],
-      ['POST', '/prometheus/api/v1/admin%2ftsdb%2fsnapshot'],
-      ['POST', '/prometheus/api/v1%2fadmin%2ftsdb%2fsnapshot'],
-      ['POST', '/prometheus%2fapi%2fv1%2fadmin%2ftsdb%2fsnapshot'],
-      ['POST', '/prometheus/api/v1/query/%252e%252e/admin/tsdb/snapshot'],
-      ['POST', '/prometheus/api/v1/admin%252ftsdb%252fsnapshot'],
-      ['POST', '/prometheus/api/v1/query%252f..%252fadmin/tsdb/snapshot'],
-      ['POST', '/prometheus/api/v1/query;/../admin/tsdb/snapshot'],
-      ['POST', '/prometheus/api/v1/admin/tsdb/snapshot;.js'],
-      ['GET', '/prometheus/api/v1/query;jsessionid=x?query=up'],
-      ['GET', '/prometheus/api/v1/query;/status/config'],
-      ['POST', '/prometheus/api/v1/admin/tsdb/snapshot.'],
-      ['GET', '/prometheus/api/v1/query.?query=up'],
-      ['GET', '/prometheus/api/v1/query/.?query=up'],
-      ['GET', '/prometheus/api/v1/query/?query=up'],
-      ['GET', '/prometheus/api/v1/status/config.'],
-      ['POST', '/PROMETHEUS/api/v1/admin/tsdb/snapshot'],
-      ['POST', '/Prometheus/api/v1/admin/tsdb/snapshot'],
-      ['POST', '/prometheus/API/V1/ADMIN/TSDB/SNAPSHOT'],
-      ['GET', '/prometheus/api/v1/Query?query=up'],
-      ['GET', '/prometheus/api/v1/STATUS/CONFIG'],
-      ['POST', '/prometheus/./api/v1/admin/tsdb/snapshot'],
-      ['POST', '/prometheus//api/v1/admin/tsdb/snapshot'],
-      ['POST', '/prometheus/api/v1//admin/tsdb/snapshot'],
-      ['POST', '/prometheus/api/v1/query\\..\\admin\\tsdb\\snapshot'],
-      ['POST', '/prometheus/api/v1/admin/tsdb/snapshot%00'],
-      ['GET', '/prometheus/api/v1/query%00?query=up'],
-      ['GET', '/prometheus/api/v1/query%0d%0aX-Injected:%20yes?query=up'],
-      ['GET', '/prometheus/api/v1/query%20HTTP/1.1%0d%0a%0d%0aPOST%20/api/v1/admin/tsdb/snapshot?query=up'],
-      ['GET', '/prometheus/api/v1/label/..%2f..%2fstatus%2fconfig/values'],
-      ['GET', '/prometheus/api/v1/label/job/values/../../../status/config'],
-      ['GET', '/prometheus/api/v1/label/job/values/%2e%2e/%2e%2e/%2e%2e/status/config'],
-      ['POST', '/prometheus/../api/v1/admin/tsdb/snapshot'],
-      ['POST', '/prometheus/%2e%2e/prometheus/api/v1/admin/tsdb/snapshot'],
-      ['POST', '/api/v1/admin/tsdb/snapshot'],
-      ['POST', '/-/quit'],
-      ['GET', '/federate?match[]=up'],
-    ],
-    'rules and alerts with anything but GET': [
-      ['POST', '/prometheus/api/v1/rules', { 'content-type': 'application/x-www-form-urlencoded' }, 'type=alert'],
-      ['POST', '/prometheus/api/v1/alerts'],
-      ['PUT', '/prometheus/api/v1/rules'],
-      ['DELETE', '/prometheus/api/v1/rules'],
-      ['PATCH', '/prometheus/api/v1/alerts'],
-      ['OPTIONS', '/prometheus/api/v1/rules'],
-      ['GET', '/prometheus/api/v1/rules', { 'content-length': '4000' }, 'x'.repeat(4_000), 413],
-      ['GET', '/prometheus/api/v1/rules/'],
-      ['GET', '/prometheus/api/v1/rules/../status/config'],
-      ['GET', '/prometheus/api/v1/rules/%2e%2e/status/config'],
-      ['GET', '/prometheus/api/v1/alerts;/../status/flags'],
-      ['GET', '/prometheus/api/v1/RULES'],
-    ],
-    'other methods': [
-      ['PUT', '/prometheus/api/v1/query?query=up'],
-      ['DELETE', '/prometheus/api/v1/query?query=up'],
-      ['PATCH', '/prometheus/api/v1/query?query=up'],
-      ['OPTIONS', '/prometheus/api/v1/query?query=up'],
-      ['TRACE', '/prometheus/api/v1/query?query=up'],
-      ['PROPFIND', '/prometheus/api/v1/query?query=up'],
-      ['MKCOL', '/prometheus/api/v1/query'],
-      ['PUT', '/prometheus/api/v1/labels'],
-      ['DELETE', '/prometheus/api/v1/series?match[]=up'],
-      ['PATCH', '/prometheus/api/v1/status/buildinfo'],
-    ],
-    'oversized requests': [
-      ['GET', `/prometheus/api/v1/query?query=up&pad=${'a'.repeat(100_000)}`, {}, undefined, 414],
-      ['POST', '/prometheus/api/v1/query', { 'content-type': 'application/x-www-form-urlencoded' }, `query=up&pad=${'a'.repeat(200_000)}`, 413],
-      ['POST', '/prometheus/api/v1/query_range', { 'content-type': 'application/x-www-form-urlencoded' }, `query=${'x'.repeat(1_000_000)}`, 413],
-      ['GET', '/prometheus/api/v1/query?query=up', { cookie: `c=${'a'.repeat(20_000)}` }, undefined, 400],
-      ['GET', '/prometheus/api/v1/query?query=up', Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`x-filler-${i}`, 'a'.repeat(100)])), undefined, 400],
-    ],
-  };
+  const groups = REFUSED_PROBES;
   for (const [group, probes] of Object.entries(groups)) {
     describe(group, () => {
       for (const [method, p, headers, body, status] of probes) {
@@ -767,6 +776,244 @@ describe('the Alertmanager proxy', () => {
       assert.equal(page.status, 200, 'the dashboard itself is served');
     } finally {
       await own.stop();
+    }
+  });
+});
+
+describe('the per-source locations (/sources/<name>/, PANOPTICON_SOURCES)', () => {
+  // Two sources with recording upstreams: `vm` (a VictoriaMetrics-like API at the root) and
+  // `mimir` (the API under /prometheus, a tenant, an Authorization header from a file), and
+  // `down`, whose upstream does not listen (its errors must not show the credential either).
+  const secret = `Bearer panopticon-secret-${crypto.randomBytes(12).toString('hex')}`;
+  const tenant = 'team-a';
+  let vm;
+  let mimir;
+  let own;
+  let authDir;
+  before(async () => {
+    vm = await startQuirksUpstream({ kind: 'victoriametrics' });
+    mimir = await startQuirksUpstream({ kind: 'mimir' });
+    authDir = fs.mkdtempSync(path.join(os.tmpdir(), 'panopticon-auth-'));
+    const authFile = path.join(authDir, 'mimir.auth');
+    fs.writeFileSync(authFile, `${secret}\n`, { mode: 0o600 });
+    const closedPort = await new Promise((resolve) => {
+      const srv = net.createServer().listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => resolve(port)); });
+    });
+    own = await startNginx({
+      prometheus: `127.0.0.1:${relay.port}`,
+      alertmanager: `127.0.0.1:${amRelay.port}`,
+      sources: [
+        { name: 'vm', upstream: vm.address },
+        { name: 'mimir', upstream: mimir.address, prefix: '/prometheus', tenant, authFile },
+        { name: 'down', upstream: `127.0.0.1:${closedPort}`, tenant, authFile },
+      ],
+    });
+  });
+  after(async () => {
+    await own?.stop();
+    await vm?.stop();
+    await mimir?.stop();
+    if (authDir) fs.rmSync(authDir, { recursive: true, force: true });
+  });
+
+  /** Every request any upstream (the two sources, Prometheus, Alertmanager) got while `fn` ran. */
+  async function everyUpstreamDuring(fn) {
+    const from = { vm: vm.requests.length, mimir: mimir.requests.length };
+    const { result, seen, seenByAlertmanager } = await upstreamDuring(fn);
+    return {
+      result,
+      vm: vm.requests.slice(from.vm),
+      mimir: mimir.requests.slice(from.mimir),
+      others: [...seen, ...seenByAlertmanager],
+    };
+  }
+
+  const sources = { vm: '', mimir: '/prometheus' };
+  const form = { 'content-type': 'application/x-www-form-urlencoded' };
+  const allowed = [
+    ['GET', '/api/v1/query?query=up'],
+    ['POST', '/api/v1/query', 'query=up'],
+    ['GET', '/api/v1/query_range?query=up&start=0&end=60&step=15'],
+    ['POST', '/api/v1/query_range', 'query=up&start=0&end=60&step=15'],
+    ['GET', '/api/v1/series?match[]=up'],
+    ['GET', '/api/v1/labels'],
+    ['GET', '/api/v1/label/job/values?match[]=up'],
+    ['GET', '/api/v1/status/buildinfo'],
+    ['GET', '/api/v1/rules?type=alert'],
+    ['GET', '/api/v1/alerts'],
+  ];
+  for (const [name, prefix] of Object.entries(sources)) {
+    test(`${name}: the read-only API passes, to its own upstream only${prefix ? `, under ${prefix}` : ''}`, async () => {
+      for (const [method, p, body] of allowed) {
+        const { result: res, ...got } = await everyUpstreamDuring(() => rawRequest(own.port, {
+          method, path: `/sources/${name}${p}`, headers: body ? form : {}, body,
+        }));
+        assert.equal(res.status, 200, `${method} ${p}: ${res.body.slice(0, 200)}`);
+        assert.deepEqual(got[name].map((r) => `${r.method} ${r.url}`), [`${method} ${prefix}${p}`]);
+        assert.deepEqual(got[name === 'vm' ? 'mimir' : 'vm'], [], `${method} ${p} reached the other source`);
+        assert.deepEqual(got.others.map((r) => r.target), [], `${method} ${p} reached Prometheus or Alertmanager`);
+      }
+    });
+
+    test(`${name}: every probe refused at /prometheus/ is refused at /sources/${name}/, before any upstream`, async () => {
+      let probes = 0;
+      for (const [group, list] of Object.entries(REFUSED_PROBES)) {
+        for (const [method, p, headers, body, status] of list) {
+          if (!p.startsWith('/prometheus')) continue;
+          const sourcePath = `/sources/${name}${p.slice('/prometheus'.length)}`;
+          const res = await rawRequest(own.port, { method, path: sourcePath, headers, body });
+          assert.ok(res.status >= 400, `${group}: ${method} ${sourcePath.slice(0, 120)} answered ${res.status}`);
+          if (status) assert.equal(res.status, status, `${group}: ${method} ${sourcePath.slice(0, 120)}`);
+          probes += 1;
+        }
+      }
+      assert.ok(probes > 100, `${probes} probes`);
+      await new Promise((r) => setTimeout(r, 100));
+      for (const upstream of [vm, mimir]) {
+        const wrong = upstream.requests.filter((r) => !/^\/(prometheus\/)?api\/v1\/(query|query_range|series|labels|label\/[a-zA-Z_][a-zA-Z0-9_]*\/values|status\/buildinfo|rules|alerts)(\?|$)/.test(r.url));
+        assert.deepEqual(wrong.map((r) => `${r.method} ${r.url}`), [], `${upstream.kind} received`);
+      }
+    });
+  }
+
+  test('writes, admin paths and the engines\' own APIs are 403 on every source', async () => {
+    const paths = [
+      ['POST', '/sources/mimir/api/v1/push'], // Mimir's remote write
+      ['POST', '/sources/mimir/prometheus/api/v1/query'], // the prefix is the proxy's to add
+      ['GET', '/sources/mimir/api/v1/user_stats'],
+      ['POST', '/sources/mimir/ruler/rule_groups'],
+      ['GET', '/sources/mimir/api/v1/cardinality/label_names'],
+      ['POST', '/sources/vm/api/v1/import'],
+      ['POST', '/sources/vm/api/v1/import/prometheus'],
+      ['POST', '/sources/vm/api/v1/write'],
+      ['POST', '/sources/vm/api/v1/admin/tsdb/delete_series?match[]=up'],
+      ['GET', '/sources/vm/api/v1/export?match[]=up'],
+      ['GET', '/sources/vm/internal/resetRollupResultCache'],
+      ['POST', '/sources/vm/-/reload'],
+      ['GET', '/sources/vm/snapshot/create'],
+      ['GET', '/sources/vm/metrics'],
+      ['GET', '/sources/vm/vmui/'],
+      ['GET', '/sources/vm/'],
+      ['DELETE', '/sources/vm/api/v1/series?match[]=up'],
+      ['PUT', '/sources/mimir/api/v1/query?query=up'],
+      ['POST', '/sources/mimir/api/v1/rules'],
+    ];
+    for (const [method, p] of paths) {
+      const { result: res, ...got } = await everyUpstreamDuring(() => rawRequest(own.port, { method, path: p }));
+      assert.equal(res.status, 403, `${method} ${p}: ${res.status} ${res.body.slice(0, 200)}`);
+      assert.deepEqual([...got.vm, ...got.mimir, ...got.others], [], `${method} ${p} reached an upstream`);
+    }
+    for (const p of ['/sources/nope/api/v1/query?query=up', '/sources/', '/sources/VM/api/v1/query?query=up', '/sources/vm2/api/v1/query?query=up']) {
+      const res = await rawRequest(own.port, { path: p });
+      assert.equal(res.status, 404, `${p}: ${res.status}`);
+      assert.match(res.body, /no such data source/);
+    }
+  });
+
+  test('the tenant and the Authorization reach the upstream from nginx, never from (or back to) the browser', async () => {
+    const browserHeaders = { 'x-scope-orgid': 'someone-else', authorization: 'Bearer from-the-browser', cookie: 'grafana_session=x' };
+    const { result: res, mimir: toMimir } = await everyUpstreamDuring(() => rawRequest(own.port, {
+      path: '/sources/mimir/api/v1/query?query=up', headers: browserHeaders,
+    }));
+    assert.equal(res.status, 200, res.body.slice(0, 200));
+    assert.equal(toMimir.length, 1);
+    assert.equal(toMimir[0].headers['x-scope-orgid'], tenant);
+    assert.equal(toMimir[0].headers.authorization, secret);
+    assert.equal(toMimir[0].headers.cookie, undefined);
+    assert.equal(toMimir[0].headers.host, mimir.address, 'the upstream is asked under its own name');
+    const back = JSON.stringify(res.headers) + res.body;
+    assert.ok(!back.includes(secret.split(' ')[1]) && !back.includes(tenant), 'nothing of the tenant or credential comes back');
+
+    // A source without a tenant or a credential sends none, whatever the browser sent.
+    const { vm: toVm } = await everyUpstreamDuring(() => rawRequest(own.port, {
+      path: '/sources/vm/api/v1/query?query=up', headers: browserHeaders,
+    }));
+    assert.equal(toVm.length, 1);
+    assert.equal(toVm[0].headers['x-scope-orgid'], undefined);
+    assert.equal(toVm[0].headers.authorization, undefined);
+    assert.equal(toVm[0].headers.cookie, undefined);
+
+    // The upstream down: nginx's own error page, without the credential.
+    const down = await rawRequest(own.port, { path: '/sources/down/api/v1/query?query=up' });
+    assert.equal(down.status, 502);
+    assert.ok(!(JSON.stringify(down.headers) + down.body).includes(secret.split(' ')[1]));
+  });
+
+  test('the credential is in no log, in no file of the site, and its rendered file is not readable by others', async () => {
+    const token = secret.split(' ')[1];
+    // Through nginx: the answered, the refused and the failed requests above, and one more of each.
+    await rawRequest(own.port, { path: '/sources/mimir/api/v1/query?query=up' });
+    await rawRequest(own.port, { path: '/sources/down/api/v1/query?query=up' });
+    await rawRequest(own.port, { method: 'POST', path: '/sources/mimir/api/v1/push' });
+    for (const log of ['access.log', 'error.log']) {
+      const text = fs.readFileSync(path.join(own.dir, log), 'utf8');
+      assert.ok(!text.includes(token), `${log} holds the credential`);
+    }
+    assert.match(fs.readFileSync(path.join(own.dir, 'error.log'), 'utf8'), /connect\(\) failed/, 'the failed request was logged');
+    const rendered = path.join(own.dir, 'sources', 'mimir.proxy.conf');
+    assert.equal(fs.statSync(rendered).mode & 0o077, 0, 'the rendered file with the credential is for its owner only');
+    assert.ok(fs.readFileSync(rendered, 'utf8').includes(token), 'the credential is in the rendered file');
+    const holders = [];
+    const walk = (dir) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(p);
+        else if (fs.readFileSync(p).includes(token)) holders.push(path.relative(own.dir, p));
+      }
+    };
+    walk(own.dir);
+    assert.deepEqual(holders.sort(), ['sources/down.proxy.conf', 'sources/mimir.proxy.conf']);
+  });
+
+  test('render.sh refuses an auth_file that others may read, without showing its content', async () => {
+    const open = path.join(authDir, 'open.auth');
+    fs.writeFileSync(open, `${secret}\n`, { mode: 0o644 });
+    fs.chmodSync(open, 0o644);
+    await assert.rejects(
+      startNginx({ prometheus: `127.0.0.1:${relay.port}`, sources: [{ name: 'mimir', upstream: mimir.address, authFile: open }] }),
+      (e) => {
+        const said = `${e.message}\n${e.stderr ?? ''}`;
+        assert.match(said, /open to everyone/);
+        assert.ok(!said.includes(secret.split(' ')[1]), 'the credential is not shown');
+        return true;
+      },
+    );
+  });
+
+  test('each source counts its own rate limit, apart from the Prometheus proxy and the other sources', async () => {
+    const limited = await startNginx({
+      prometheus: `127.0.0.1:${relay.port}`,
+      sources: [{ name: 'vm', upstream: vm.address }, { name: 'other', upstream: vm.address }],
+      env: { PANOPTICON_RATE_LIMIT: '1r/m', PANOPTICON_RATE_BURST: '0' },
+    });
+    try {
+      assert.equal((await rawRequest(limited.port, { path: '/sources/vm/api/v1/query?query=up' })).status, 200);
+      const refused = await rawRequest(limited.port, { path: '/sources/vm/api/v1/labels' });
+      assert.equal(refused.status, 429, refused.body);
+      assert.match(refused.body, /data source vm/);
+      assert.match(refused.headers['content-type'], /^text\/plain/);
+      assert.equal((await rawRequest(limited.port, { path: '/sources/other/api/v1/query?query=up' })).status, 200,
+        'another source has its own budget');
+      assert.equal((await rawRequest(limited.port, { path: '/prometheus/api/v1/query?query=up' })).status, 200,
+        'the Prometheus proxy has its own budget');
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  test('the CORS variant proxies the sources with the same allow-list', async () => {
+    const cors = await startNginx({
+      prometheus: `127.0.0.1:${relay.port}`,
+      sources: [{ name: 'vm', upstream: vm.address }],
+      cors: { origins: '^http://allowed\\.example$' },
+    });
+    try {
+      const ok = await rawRequest(cors.corsPort, { path: '/sources/vm/api/v1/query?query=up', headers: { origin: 'http://allowed.example' } });
+      assert.equal(ok.status, 200);
+      assert.equal(ok.headers['access-control-allow-origin'], 'http://allowed.example');
+      assert.equal((await rawRequest(cors.corsPort, { method: 'POST', path: '/sources/vm/api/v1/import' })).status, 403);
+    } finally {
+      await cors.stop();
     }
   });
 });
