@@ -24,11 +24,37 @@ use crate::source_notice::SourceNotice;
 use crate::theme_toggle::{LightTheme, apply_theme};
 use crate::top_bar::TopBar;
 use crate::url_state;
+use crate::variable_picker::VariableError;
+use crate::variables::{Variables, use_variables};
 
-/// Everything for one loaded configuration. Owns the refresh cycle: it starts
-/// when this mounts and stops when it unmounts.
+/// Everything for one loaded configuration, bound to its template
+/// variables' values: a new binding (picker, `var-` URL, host page) rebuilds
+/// the dashboard below with a fresh evaluation, like a view switch; the
+/// view, range and theme are in the URL, so they stay.
 #[component]
 pub fn Dashboard(
+    /// The validated configuration, its `$name`s not yet bound.
+    config: Arc<Config>,
+    /// The text it was read from.
+    text: String,
+) -> impl IntoView {
+    // Once per page: its window listeners outlive any one binding.
+    provide_context(Activity::install());
+    let vars = Variables::provide(&config);
+    move || match vars.bound(&config) {
+        Some(Ok(bound)) => view! { <BoundDashboard config=bound text=text.clone() /> }.into_any(),
+        Some(Err(why)) => view! { <crate::variables::Unbound why=why /> }.into_any(),
+        None => view! {
+            <p class="loading" data-testid="loading">"Loading the variables' values…"</p>
+        }
+        .into_any(),
+    }
+}
+
+/// The dashboard for one bound configuration. Owns the refresh cycle: it
+/// starts when this mounts and stops when it unmounts.
+#[component]
+fn BoundDashboard(
     /// The validated configuration.
     config: Arc<Config>,
     /// The text it was read from, to tell a changed file from the one running.
@@ -74,7 +100,7 @@ pub fn Dashboard(
         ),
     );
     refresh::start(&refresher);
-    let activity = Activity::install();
+    let activity = use_context::<Activity>().unwrap_or_else(Activity::install);
     if kiosk {
         kiosk::start(live.now, activity);
     }
@@ -149,6 +175,7 @@ pub fn Dashboard(
                 <SourceNotice message=live.slow testid="source-slow" />
                 <SourceNotice message=live.clock_skew testid="clock-skew" />
                 <SourceNotice message=rejected testid="config-rejected" />
+                <VariableError />
                 {sound}
                 <ClusterBanner
                     snapshot=live.snapshot
@@ -180,6 +207,7 @@ fn obey(
     view_ids: Vec<String>,
     note: RangeNote,
 ) -> impl Fn(Order) + 'static {
+    let variables = use_variables();
     move |order: Order| {
         if let Some(theme) = order.theme {
             let is_light = theme == Theme::Light;
@@ -202,6 +230,10 @@ fn obey(
         if let Some(i) = order.view {
             view.set(i);
             url_state::set_param("view", (i > 0).then(|| view_ids[i].as_str()));
+        }
+        // Last: a new binding rebuilds the dashboard from the URL just written.
+        if let (Some(vars), Some(variables)) = (order.vars, variables) {
+            variables.ask(vars);
         }
     }
 }

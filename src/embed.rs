@@ -1,6 +1,7 @@
 //! The `postMessage` bridge to a host page (Grafana's Business Text or HTML
-//! graphics panel): the host sets the range, theme and view without reloading
-//! the frame, and hears the status when it changes.
+//! graphics panel): the host sets the range, theme, view and template
+//! variables (`vars`) without reloading the frame, and hears the status
+//! when it changes.
 //!
 //! Off unless the configuration lists the host's origin
 //! (`embedding.allowed_origins`) and the page is framed. Every decision is
@@ -17,7 +18,7 @@ use wasm_bindgen::closure::Closure;
 use web_sys::Window;
 
 use crate::refresh::LiveState;
-use protocol::{Field, MAX_FIELD_CHARS, Order, RawSet, StatusMessage};
+use protocol::{Field, MAX_FIELD_CHARS, MAX_VAR_CHARS, MAX_VARS, Order, RawSet, StatusMessage};
 
 /// Starts the bridge: obeys `panopticon:set` from the framing page on an
 /// `allowed` origin (calling `on_order` with what it validly asks) and posts
@@ -102,6 +103,7 @@ fn listen(
             to: field(&data, "to"),
             theme: field(&data, "theme"),
             view: field(&data, "view"),
+            vars: vars(&data),
         };
         on_order(protocol::read_set(&raw, live.now.get_untracked(), &views));
     });
@@ -208,4 +210,39 @@ fn field(data: &JsValue, key: &str) -> Field {
     } else {
         Field::Other
     }
+}
+
+/// `data.vars` as read: `{name: value | [values]}`, at most [`MAX_VARS`]
+/// names and values each, strings cut to [`MAX_VAR_CHARS`]; `None` unless
+/// an object.
+fn vars(data: &JsValue) -> Option<Vec<(String, Vec<Field>)>> {
+    let object = get(data, "vars");
+    if !object.is_object() || js_sys::Array::is_array(&object) {
+        return None;
+    }
+    let keys = Object::keys(object.unchecked_ref::<Object>());
+    let read = |value: JsValue| match value.as_string() {
+        Some(text) => Field::Text(text.chars().take(MAX_VAR_CHARS).collect()),
+        None => value.as_f64().map_or(Field::Other, Field::Number),
+    };
+    let mut out = Vec::new();
+    for key in keys.iter().take(MAX_VARS) {
+        let Some(name) = key.as_string() else {
+            continue;
+        };
+        let value = Reflect::get(&object, &key).unwrap_or(JsValue::UNDEFINED);
+        let values = if js_sys::Array::is_array(&value) {
+            // Indexed, not copied: a host's huge array costs nothing past the bound.
+            let array = value.unchecked_ref::<js_sys::Array>();
+            (0..array
+                .length()
+                .min(u32::try_from(MAX_VARS).unwrap_or(u32::MAX)))
+                .map(|i| read(array.get(i)))
+                .collect()
+        } else {
+            vec![read(value)]
+        };
+        out.push((name.chars().take(MAX_VAR_CHARS).collect(), values));
+    }
+    Some(out)
 }

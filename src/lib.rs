@@ -40,6 +40,8 @@ mod transition_list;
 mod unmatched_alerts;
 mod untrusted;
 mod url_state;
+mod variable_picker;
+mod variables;
 mod view_tabs;
 
 pub use app::App;

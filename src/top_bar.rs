@@ -1,4 +1,4 @@
-//! The bar across the top: title, view tabs, data age, source, theme.
+//! The bar across the top: title, view tabs, variables, data age, source, theme.
 
 use leptos::prelude::*;
 use panopticon_client::Client;
@@ -7,6 +7,7 @@ use crate::data_age::DataAge;
 use crate::refresh::LiveState;
 use crate::source_info::SourceInfo;
 use crate::theme_toggle::ThemeToggle;
+use crate::variable_picker::VariablePicker;
 use crate::view_tabs::ViewTabs;
 
 /// The top bar, outside the page's `main` landmark.
@@ -25,6 +26,7 @@ pub fn TopBar(
         <header class="topbar">
             <h1 class="app-title">"Panopticon"</h1>
             <ViewTabs views=views current=current />
+            <VariablePicker />
             <div class="topbar-right">
                 <DataAge live=live freshness=live.freshness />
                 <SourceInfo

@@ -5,8 +5,11 @@
 //! Every field of a message is judged on its own: a bad `theme` does not
 //! throw away a good range. Whatever is not understood changes nothing.
 
+use std::collections::BTreeMap;
+
 use panopticon_core::Status;
 use panopticon_engine::snapshot::StatusCounts;
+use panopticon_engine::variables::MAX_VALUE_CHARS;
 
 use crate::graph_panel::range::TimeRange;
 
@@ -30,6 +33,12 @@ pub enum Field {
 
 /// Longer strings are cut when read: no field of the protocol is long.
 pub const MAX_FIELD_CHARS: usize = 64;
+/// A variable's value is cut one past the engine's bound when read, so a
+/// longer one is still refused as too long, never copied whole.
+pub const MAX_VAR_CHARS: usize = MAX_VALUE_CHARS + 1;
+/// Most variables and values per variable read from one message: more than
+/// the engine accepts (so it still says why it refuses), and no more.
+pub const MAX_VARS: usize = 256;
 
 impl Field {
     /// The field as a time parameter: a string as written, a number as
@@ -63,6 +72,9 @@ pub struct RawSet {
     pub theme: Field,
     /// A view id of the configuration.
     pub view: Field,
+    /// `vars`: `{name: value | [values]}` as read (each value a field),
+    /// `None` when absent or not an object.
+    pub vars: Option<Vec<(String, Vec<Field>)>>,
 }
 
 /// The theme a message asks for.
@@ -83,6 +95,9 @@ pub struct Order {
     pub theme: Option<Theme>,
     /// The index of the view to show.
     pub view: Option<usize>,
+    /// Template variables' values to ask for, by name (the engine checks
+    /// them as it checks the URL's `var-`); `None`: none asked.
+    pub vars: Option<BTreeMap<String, Vec<String>>>,
 }
 
 /// Whether a message from `origin` is obeyed: it comes from the page that
@@ -123,7 +138,38 @@ pub fn read_set(raw: &RawSet, now: f64, views: &[String]) -> Order {
         .view
         .text()
         .and_then(|id| views.iter().position(|v| v == id));
-    Order { range, theme, view }
+    let vars = raw
+        .vars
+        .as_ref()
+        .map(|vars| read_vars(vars))
+        .filter(|v| !v.is_empty());
+    Order {
+        range,
+        theme,
+        view,
+        vars,
+    }
+}
+
+/// The variables of a message: a value is a string (a number as written);
+/// a variable with any other value is left out.
+fn read_vars(vars: &[(String, Vec<Field>)]) -> BTreeMap<String, Vec<String>> {
+    vars.iter()
+        .take(MAX_VARS)
+        .filter_map(|(name, fields)| {
+            let values: Option<Vec<String>> = fields
+                .iter()
+                .take(MAX_VARS)
+                .map(|f| match f {
+                    Field::Text(t) => Some(t.chars().take(MAX_VAR_CHARS).collect()),
+                    Field::Number(n) if n.is_finite() => Some(n.to_string()),
+                    _ => None,
+                })
+                .collect();
+            let name: String = name.chars().take(MAX_VAR_CHARS).collect();
+            values.filter(|v| !v.is_empty()).map(|v| (name, v))
+        })
+        .collect()
 }
 
 /// The message posted to the parent.
@@ -178,7 +224,8 @@ mod tests {
     use panopticon_core::Status;
 
     use super::{
-        Counts, Field, Order, RawSet, StatusMessage, Theme, accepts, read_set, should_post, targets,
+        Counts, Field, MAX_VAR_CHARS, MAX_VARS, Order, RawSet, StatusMessage, Theme, accepts,
+        read_set, should_post, targets,
     };
     use crate::graph_panel::range::TimeRange;
 
@@ -197,6 +244,7 @@ mod tests {
             to: Field::Missing,
             theme: Field::Missing,
             view: Field::Missing,
+            vars: None,
         }
     }
 
@@ -243,6 +291,7 @@ mod tests {
                 to: Field::Text("1795807200000".to_owned()),
                 theme: Field::Text("light".to_owned()),
                 view: Field::Text("latency".to_owned()),
+                vars: None,
             },
             NOW,
             &views,
@@ -254,6 +303,7 @@ mod tests {
                     .and_then(Result::ok),
                 theme: Some(Theme::Light),
                 view: Some(1),
+                vars: None,
             }
         );
         assert!(order.range.is_some());
@@ -279,6 +329,7 @@ mod tests {
                 to: Field::Number(f64::NAN),
                 theme: Field::Number(1.0),
                 view: Field::Other,
+                vars: Some(vec![("x".to_owned(), vec![Field::Other])]),
             },
             NOW,
             &views,
@@ -288,7 +339,8 @@ mod tests {
             Order {
                 range: None,
                 theme: None,
-                view: None
+                view: None,
+                vars: None,
             }
         );
         // A backwards or too long range is not applied.
@@ -309,9 +361,56 @@ mod tests {
             Order {
                 range: None,
                 theme: None,
-                view: None
+                view: None,
+                vars: None,
             }
         );
+    }
+
+    #[test]
+    fn variables_are_read_as_strings_bounded_and_left_to_the_engine_to_judge() {
+        let text = |t: &str| Field::Text(t.to_owned());
+        let order = read_set(
+            &RawSet {
+                vars: Some(vec![
+                    ("cluster".to_owned(), vec![text("eu-1")]),
+                    ("env".to_owned(), vec![text("prod"), text("staging")]),
+                    ("n".to_owned(), vec![Field::Number(3.0)]),
+                    ("hostile".to_owned(), vec![text("\"}) or vector(1)")]),
+                    ("long".to_owned(), vec![text(&"x".repeat(10_000))]),
+                    ("object".to_owned(), vec![text("a"), Field::Other]),
+                    ("empty".to_owned(), vec![]),
+                ]),
+                ..raw()
+            },
+            NOW,
+            &[],
+        );
+        let vars = order.vars.expect("vars");
+        assert_eq!(vars["cluster"], ["eu-1"]);
+        assert_eq!(vars["env"], ["prod", "staging"]);
+        assert_eq!(vars["n"], ["3"]);
+        // Passed on as written: the engine refuses what is not offered.
+        assert_eq!(vars["hostile"], ["\"}) or vector(1)"]);
+        assert_eq!(vars["long"][0].chars().count(), MAX_VAR_CHARS);
+        assert!(!vars.contains_key("object") && !vars.contains_key("empty"));
+        let many = RawSet {
+            vars: Some(
+                (0..1_000)
+                    .map(|i| (i.to_string(), vec![text("v")]))
+                    .collect(),
+            ),
+            ..raw()
+        };
+        assert_eq!(
+            read_set(&many, NOW, &[]).vars.map(|v| v.len()),
+            Some(MAX_VARS)
+        );
+        let none = RawSet {
+            vars: Some(vec![]),
+            ..raw()
+        };
+        assert_eq!(read_set(&none, NOW, &[]).vars, None);
     }
 
     #[test]
