@@ -10,6 +10,7 @@
 //   node bench/size-map.mjs --grep=serde          # functions whose name contains a word, biggest first
 //   node bench/size-map.mjs --before-opt          # before wasm-opt: less inlining, so closer to the source
 //   node bench/size-map.mjs --wasm=F --optimised  # a wasm already optimised with -g
+//   node bench/size-map.mjs --bundle=dist,/tmp/dist-b   # the bench's bundle figures, per build directory
 //   node bench/size-map.mjs --v0                  # builds with v0 symbol names (its own target dir,
 //                                                 # ~5 min) so generics name what they were made for:
 //                                                 # the per-project-module table then counts them
@@ -295,6 +296,19 @@ async function main() {
   const opts = parseArgs(process.argv.slice(2));
   if (opts.help) {
     console.log(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\nimport ')[0]);
+    return;
+  }
+  if (opts.bundle) {
+    // The bench's own figure (every file a browser loads, gzip -9 and brotli 11), per directory.
+    const { bundle } = await import('./figures/bundle.mjs');
+    const dirs = String(opts.bundle).split(',');
+    const lines = ['| bundle | gzip -9 KB | brotli 11 KB | raw KB |', '| --- | --- | --- | --- |'];
+    for (const dir of dirs) {
+      const { rows } = await bundle({ distDir: dir });
+      const v = (label) => rows.find((r) => r.label.startsWith(label)).summary.median.toFixed(1);
+      lines.push(`| ${dir} | ${v('bundle, gzip')} | ${v('bundle, brotli')} | ${v('bundle, uncompressed')} |`);
+    }
+    console.log(lines.join('\n'));
     return;
   }
   const s = summarise(namedWasm(opts));

@@ -98,20 +98,23 @@ fn failed(status: u16, content_type: Option<&str>, body: &[u8]) -> AlertSourceEr
         status,
         message: bounded(&message, EXCERPT_CHARS),
     };
-    if let Ok(e) = serde_json::from_slice::<wire::PromError>(body)
-        && e.status == "error"
-    {
-        let message = match (e.error_type, e.error) {
+    let mut prom = wire::PromError::default();
+    if wire::parse_into(body, &mut prom).is_ok() && prom.status.0.as_deref() == Some("error") {
+        let message = match (prom.error_type, prom.error) {
             (Some(t), Some(m)) => format!("{t}: {m}"),
             (t, m) => t.or(m).unwrap_or_else(|| "(no message)".to_owned()),
         };
         return api(message);
     }
-    if let Ok(e) = serde_json::from_slice::<wire::AmError>(body) {
-        return api(e.message);
-    }
-    if let Ok(message) = serde_json::from_slice::<String>(body) {
+    let mut am = wire::AmError::default();
+    if wire::parse_into(body, &mut am).is_ok()
+        && let Some(message) = am.message.0
+    {
         return api(message);
+    }
+    let mut text = String::new();
+    if wire::parse_into(body, &mut text).is_ok() {
+        return api(text);
     }
     not_json(status, content_type, body)
 }
@@ -142,17 +145,17 @@ fn decode_error(err: &serde_json::Error) -> AlertSourceError {
 }
 
 /// Parses `body` as `T` with at most `max` bounded elements built.
-fn parse<T: for<'de> serde::Deserialize<'de>>(
-    body: &[u8],
-    max: usize,
-) -> Result<(T, usize), AlertSourceError> {
-    let (parsed, skipped) = wire::with_budget(max, || serde_json::from_slice::<T>(body));
-    parsed.map(|t| (t, skipped)).map_err(|e| decode_error(&e))
+fn parse<T: wire::Slot + Default>(body: &[u8], max: usize) -> Result<(T, usize), AlertSourceError> {
+    let mut value = T::default();
+    let (parsed, skipped) = wire::with_budget(max, || wire::parse_into(body, &mut value));
+    parsed
+        .map(|()| (value, skipped))
+        .map_err(|e| decode_error(&e))
 }
 
 fn decode_rules(body: &[u8], limits: &AlertLimits) -> Result<AlertRules, AlertSourceError> {
     let (envelope, skipped) = parse::<wire::RulesEnvelope>(body, limits.max_alerts)?;
-    if envelope.status != "success" {
+    if envelope.status.0.as_deref() != Some("success") {
         let message = match (envelope.error_type, envelope.error) {
             (Some(t), Some(m)) => format!("{t}: {m}"),
             (t, m) => t.or(m).unwrap_or_else(|| "(no message)".to_owned()),
@@ -259,20 +262,23 @@ fn decode_am_alerts(body: &[u8], limits: &AlertLimits) -> Result<AmAlerts, Alert
         alerts: alerts
             .0
             .into_iter()
-            .map(|a| AmAlert {
-                labels: wire::labels(a.labels),
-                annotations: annotations(a.annotations),
-                fingerprint: a.fingerprint,
-                starts_at: a.starts_at.as_deref().and_then(parse_rfc3339),
-                // Only Alertmanager's own word mutes an alert: an unknown
-                // state counts as firing.
-                state: match a.status.state.as_str() {
-                    "suppressed" => AmAlertState::Suppressed,
-                    "unprocessed" => AmAlertState::Unprocessed,
-                    _ => AmAlertState::Active,
-                },
-                silenced_by: a.status.silenced_by.unwrap_or_default(),
-                inhibited_by: a.status.inhibited_by.unwrap_or_default(),
+            .map(|a| {
+                let status = a.status.0.unwrap_or_default();
+                AmAlert {
+                    labels: wire::labels(a.labels),
+                    annotations: annotations(a.annotations),
+                    fingerprint: a.fingerprint,
+                    starts_at: a.starts_at.as_deref().and_then(parse_rfc3339),
+                    // Only Alertmanager's own word mutes an alert: an unknown
+                    // state counts as firing.
+                    state: match status.state.as_str() {
+                        "suppressed" => AmAlertState::Suppressed,
+                        "unprocessed" => AmAlertState::Unprocessed,
+                        _ => AmAlertState::Active,
+                    },
+                    silenced_by: status.silenced_by.unwrap_or_default(),
+                    inhibited_by: status.inhibited_by.unwrap_or_default(),
+                }
             })
             .collect(),
         skipped,
@@ -286,8 +292,8 @@ fn decode_silences(body: &[u8], limits: &AlertLimits) -> Result<Silences, AlertS
             .0
             .into_iter()
             .map(|s| Silence {
-                id: s.id,
-                state: match s.status.state.as_str() {
+                id: s.id.0.unwrap_or_default(),
+                state: match s.status.0.unwrap_or_default().state.as_str() {
                     "active" => SilenceState::Active,
                     "pending" => SilenceState::Pending,
                     _ => SilenceState::Expired,
@@ -297,8 +303,8 @@ fn decode_silences(body: &[u8], limits: &AlertLimits) -> Result<Silences, AlertS
                     .unwrap_or_default()
                     .into_iter()
                     .map(|m| SilenceMatcher {
-                        name: m.name,
-                        value: m.value,
+                        name: m.name.0.unwrap_or_default(),
+                        value: m.value.0.unwrap_or_default(),
                         is_regex: m.is_regex,
                         is_equal: m.is_equal.unwrap_or(true),
                     })
