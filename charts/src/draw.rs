@@ -284,7 +284,10 @@ impl<DB: DrawingBackend> Painter<'_, DB> {
         rgb: Rgb,
         (h, v): (HPos, VPos),
     ) -> Result<(), DrawError> {
-        let font = ("sans-serif", size)
+        // The family as a value, not the string "sans-serif": plotters
+        // lower-cases a family given as text, which brings the standard
+        // library's Unicode case tables (about 12 KB) into the bundle.
+        let font = (FontFamily::SansSerif, size)
             .into_font()
             .color(&colour(rgb))
             .pos(Pos::new(h, v));
