@@ -176,9 +176,9 @@ pub struct Choice {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("variable {variable:?}: value {value:?} refused: {why}; the default is used")]
 pub struct Refusal {
-    /// The variable (as requested, cut to [`MAX_VALUE_CHARS`]).
+    /// The variable (as requested, cut to 48 characters for display).
     pub variable: String,
-    /// The refused value, cut to [`MAX_VALUE_CHARS`] for display.
+    /// The refused value, cut to 48 characters for display.
     pub value: String,
     /// Why.
     pub why: Why,
@@ -207,8 +207,17 @@ pub enum Why {
     NotMulti,
 }
 
+/// Enough of a refused value to recognise it; the reason must still fit
+/// the notice's sentence after it.
+const SHOWN_CHARS: usize = 48;
+
 fn shown(text: &str) -> String {
-    text.chars().take(MAX_VALUE_CHARS).collect()
+    if text.chars().count() <= SHOWN_CHARS {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(SHOWN_CHARS - 1).collect();
+    cut.push('…');
+    cut
 }
 
 /// Whether `wanted` may be bound to `v`; else the first offending value and why.
