@@ -7,6 +7,7 @@
 //! where a validated value belongs.
 
 mod error;
+mod fleet;
 mod origin;
 mod promql;
 mod sources;
@@ -16,6 +17,7 @@ mod wire;
 mod yaml;
 
 pub use error::{ConfigError, ConfigIssue, LinkProblem, Problem};
+pub use fleet::{Cluster, ClusterProblem, Clusters, MAX_CLUSTERS};
 pub use origin::{OriginProblem, parse_origin};
 pub use promql::check_promql;
 pub use sources::{
@@ -72,6 +74,12 @@ pub struct Config {
     /// Template variables (`variables:`), in file order; their `$name`s in
     /// the expressions stay unbound here until [`Config::bind`].
     pub variables: Vec<crate::variables::Variable>,
+    /// The fleet (`clusters:`): when declared, the landing page is the
+    /// fleet overview, one tile per cluster.
+    pub clusters: Option<Clusters>,
+    /// The cluster this configuration was made for by
+    /// [`Config::for_cluster`] (`None`: the configuration as loaded).
+    pub cluster: Option<String>,
 }
 
 /// What `embedding:` says. Without it the `postMessage` bridge is off: a page

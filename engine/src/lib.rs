@@ -28,6 +28,7 @@ pub mod alerts;
 pub mod check;
 pub mod config;
 pub mod evaluation;
+pub mod fleet;
 pub mod freshness;
 pub mod history;
 pub mod monitor;

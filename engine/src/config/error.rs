@@ -247,6 +247,9 @@ pub enum Problem {
     /// A template variable, or a `$name` in an expression, that cannot work.
     #[error("{0}")]
     Variable(super::variables::VariableProblem),
+    /// `clusters:` names what does not exist, or a cluster that cannot be.
+    #[error("{0}")]
+    Cluster(super::ClusterProblem),
     /// An empty or otherwise unusable id.
     #[error("{what} id {id:?} must be non-empty and use only letters, digits, '-' and '_'")]
     BadId {

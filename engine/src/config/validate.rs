@@ -299,6 +299,7 @@ pub(super) fn validate(source_name: &str, wire: WireConfig) -> Result<Config, Co
     let embedding = embedding(&mut issues, &wire);
     let (variables, found) = super::variables::validate(&wire);
     issues.0.extend(found);
+    let clusters = super::fleet::validate(&mut issues, &wire, &datasources, &variables);
     super::sources::assign(
         &mut issues,
         &datasources,
@@ -311,6 +312,8 @@ pub(super) fn validate(source_name: &str, wire: WireConfig) -> Result<Config, Co
         Ok(Config {
             embedding,
             variables,
+            clusters,
+            cluster: None,
             alertmanager,
             alerts,
             source_name: source_name.to_owned(),

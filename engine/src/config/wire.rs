@@ -57,6 +57,8 @@ pub(super) struct WireConfig {
     pub embedding: Option<WireEmbedding>,
     #[serde(default)]
     pub variables: Vec<super::variables::WireVariable>,
+    #[serde(default)]
+    pub clusters: Option<Spanned<super::fleet::WireClusters>>,
 }
 
 #[derive(Debug, Deserialize)]

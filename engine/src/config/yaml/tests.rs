@@ -170,7 +170,7 @@ fn refusals_keep_their_words_and_positions() {
     );
     check(
         "1: 2\n",
-        "t.yaml:1:1: unknown field `1`, expected one of datasource, datasources, instances, history, forget_silent_after_secs, services, views, alertmanager, alerts, embedding, variables",
+        "t.yaml:1:1: unknown field `1`, expected one of datasource, datasources, instances, history, forget_silent_after_secs, services, views, alertmanager, alerts, embedding, variables, clusters",
     );
     check(
         &format!("null: 3\n{base}"),
