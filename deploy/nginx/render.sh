@@ -39,9 +39,12 @@
 #                              /sources/<name>/ with the same allow-list as /prometheus/ (a
 #                              configuration's `base_url: /sources/<name>`); empty: none, and
 #                              /sources/ answers 404 []. One source per line, `#` starts a comment:
-#                                <name> <host:port> [prefix=/path] [tenant=ID] [auth_file=/path]
+#                                <name> <[https://]host:port> [prefix=/path] [tenant=ID] [auth_file=/path] [ca_file=/path]
 #                              name      [a-z][a-z0-9_-]{0,31}, unique
-#                              host:port the upstream (plain HTTP), also sent as its Host header
+#                              host:port the upstream, also sent as its Host header; with
+#                                        https:// over TLS, its certificate verified for
+#                                        that host name against ca_file (a PEM bundle;
+#                                        default the system's /etc/ssl/certs/ca-certificates.crt)
 #                              prefix    where the upstream serves the API, e.g. /prometheus for
 #                                        Mimir: /sources/<name>/api/v1/query reaches
 #                                        <prefix>/api/v1/query
@@ -58,7 +61,7 @@
 #                              Each source counts its own PANOPTICON_RATE_LIMIT per client address.
 #                              Example:
 #                                vm    127.0.0.1:8428
-#                                mimir mimir.internal:8080 prefix=/prometheus tenant=team-a auth_file=/etc/panopticon/mimir.auth
+#                                mimir https://mimir.internal:443 prefix=/prometheus tenant=team-a auth_file=/etc/panopticon/mimir.auth
 #   PANOPTICON_NGINX           the nginx binary whose version picks the HTTP/2 spelling:
 #                              `listen ... ssl http2;` before 1.25.1 (Debian 12 has 1.22.1),
 #                              `http2 on;` from 1.25.1, which deprecates the old one. If it
@@ -185,6 +188,7 @@ sources_http="# The extra data sources' upstreams and rate-limit zones (PANOPTIC
 "
 source_vars='${PANOPTICON_SOURCE_NAME} ${PANOPTICON_SOURCE_UPSTREAM} ${PANOPTICON_SOURCE_PREFIX}
 ${PANOPTICON_SOURCE_TENANT} ${PANOPTICON_SOURCE_LIMIT_REQ} ${PANOPTICON_SOURCE_LIMIT_REQ_ZONE}
+${PANOPTICON_SOURCE_SCHEME} ${PANOPTICON_SOURCE_TLS}
 ${PANOPTICON_NGINX_DIR} ${PANOPTICON_READ_API} ${PANOPTICON_RULES_API} ${PANOPTICON_RATE_LIMIT}
 ${PANOPTICON_RATE_BURST}'
 if [ -n "$PANOPTICON_SOURCES" ]; then
@@ -216,17 +220,21 @@ if [ -n "$PANOPTICON_SOURCES" ]; then
     fi
     seen_sources[$name]=$lineno
     # Written into the configuration unquoted: only a host (name, IPv4 or [IPv6]) and a port.
-    if ! [[ "$upstream" =~ ^([A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\]):[0-9]{1,5}$ ]]; then
-      echo "$where: source '$name' needs its upstream as host:port, e.g. 127.0.0.1:8428 (got '$upstream')" >&2
+    if ! [[ "$upstream" =~ ^(https://)?(([A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\]):[0-9]{1,5})$ ]]; then
+      echo "$where: source '$name' needs its upstream as host:port or https://host:port, e.g. 127.0.0.1:8428 (got '$upstream')" >&2
       exit 2
     fi
-    prefix="" tenant="" auth_file=""
+    scheme=http
+    if [ -n "${BASH_REMATCH[1]}" ]; then scheme=https; fi
+    upstream=${BASH_REMATCH[2]}
+    upstream_host=${BASH_REMATCH[3]}
+    prefix="" tenant="" auth_file="" ca_file=""
     declare -A given=()
     for kv in "${words[@]:2}"; do
       key=${kv%%=*}
       value=${kv#*=}
       if [ "$key" = "$kv" ] || [ -n "${given[$key]:-}" ]; then
-        echo "$where: '$kv' is not one of prefix=, tenant=, auth_file= (each at most once)" >&2
+        echo "$where: '$kv' is not one of prefix=, tenant=, auth_file=, ca_file= (each at most once)" >&2
         exit 2
       fi
       given[$key]=1
@@ -249,12 +257,40 @@ if [ -n "$PANOPTICON_SOURCES" ]; then
             exit 2
           fi
           auth_file=$value ;;
+        ca_file)
+          # Written into the configuration unquoted: only plain absolute paths.
+          if ! [[ "$value" =~ ^/[^[:space:]\;{}\$\'\"]*$ ]]; then
+            echo "$where: ca_file must be an absolute path without spaces, quotes, ';', '{', '}' or '\$' (got '$value')" >&2
+            exit 2
+          fi
+          ca_file=$value ;;
         *)
-          echo "$where: '$key=' is not one of prefix=, tenant=, auth_file=" >&2
+          echo "$where: '$key=' is not one of prefix=, tenant=, auth_file=, ca_file=" >&2
           exit 2 ;;
       esac
     done
     unset given
+    if [ "$scheme" = https ]; then
+      ca_file=${ca_file:-/etc/ssl/certs/ca-certificates.crt}
+      if ! [ -f "$ca_file" ] || ! [ -r "$ca_file" ]; then
+        echo "$where: cannot read the certificates ($ca_file) to verify source '$name' (ca_file=)" >&2
+        exit 2
+      fi
+      export PANOPTICON_SOURCE_TLS="# Over TLS, the upstream's certificate verified for its host name.
+    proxy_ssl_server_name on;
+    proxy_ssl_name $upstream_host;
+    proxy_ssl_verify on;
+    proxy_ssl_verify_depth 4;
+    proxy_ssl_trusted_certificate $ca_file;
+    proxy_ssl_protocols TLSv1.2 TLSv1.3;
+    proxy_ssl_session_reuse on;"
+    elif [ -n "$ca_file" ]; then
+      echo "$where: ca_file= is for an https:// upstream (source '$name' is plain HTTP)" >&2
+      exit 2
+    else
+      export PANOPTICON_SOURCE_TLS="# Plain HTTP (an https:// upstream would be verified)."
+    fi
+    export PANOPTICON_SOURCE_SCHEME="$scheme"
     authorization='proxy_set_header Authorization "";'
     if [ -n "$auth_file" ]; then
       if ! [ -f "$auth_file" ] || ! [ -r "$auth_file" ]; then

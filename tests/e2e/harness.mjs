@@ -346,7 +346,7 @@ export function selfSignedCert(dir) {
  * `cors` = { origins: '<regex>' } also starts the CORS proxy variant on its own port.
  * `tls` also starts the TLS + HTTP/2 listener with a throwaway certificate (`tlsUrl`, `cert`).
  * `sources`: extra data sources proxied at /sources/<name>/ (render.sh's PANOPTICON_SOURCES),
- * each `{ name, upstream: 'host:port', prefix?, tenant?, authFile? }`.
+ * each `{ name, upstream: 'host:port' | 'https://host:port', prefix?, tenant?, authFile?, caFile? }`.
  * `env` sets more of render.sh's settings (e.g. `{ PANOPTICON_RATE_LIMIT: '1r/m' }`).
  */
 export async function startNginx({
@@ -360,6 +360,7 @@ export async function startNginx({
       ...(x.prefix ? [`prefix=${x.prefix}`] : []),
       ...(x.tenant ? [`tenant=${x.tenant}`] : []),
       ...(x.authFile ? [`auth_file=${x.authFile}`] : []),
+      ...(x.caFile ? [`ca_file=${x.caFile}`] : []),
     ].join(' ')).join('\n') + '\n');
   }
   const port = await freePort();

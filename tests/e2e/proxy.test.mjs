@@ -14,7 +14,8 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import os from 'node:os';
 import {
-  createSilence, launchBrowser, rawRequest, requireDist, startAlertmanager, startNginx, startPrometheus, waitFor,
+  createSilence, launchBrowser, rawRequest, requireDist, selfSignedCert, startAlertmanager, startNginx, startPrometheus,
+  waitFor,
 } from './harness.mjs';
 import { startQuirksUpstream } from './quirks-upstream.mjs';
 
@@ -998,6 +999,32 @@ describe('the per-source locations (/sources/<name>/, PANOPTICON_SOURCES)', () =
         'the Prometheus proxy has its own budget');
     } finally {
       await limited.stop();
+    }
+  });
+
+  test('an https:// upstream is verified: its own CA (ca_file) passes, an unknown one is never asked', async () => {
+    const cert = selfSignedCert(authDir);
+    const secure = await startQuirksUpstream({ kind: 'thanos', tls: cert });
+    const tlsNginx = await startNginx({
+      prometheus: `127.0.0.1:${relay.port}`,
+      sources: [
+        { name: 'trusted', upstream: `https://localhost:${secure.port}`, caFile: cert.cert, tenant },
+        // The system's CAs do not know the throwaway certificate.
+        { name: 'untrusted', upstream: `https://localhost:${secure.port}` },
+      ],
+    });
+    try {
+      const ok = await rawRequest(tlsNginx.port, { path: '/sources/trusted/api/v1/query?query=up' });
+      assert.equal(ok.status, 200, ok.body.slice(0, 200));
+      assert.equal(JSON.parse(ok.body).status, 'success');
+      assert.deepEqual(secure.requests.map((r) => [r.url, r.headers['x-scope-orgid']]), [['/api/v1/query?query=up', tenant]]);
+      const refused = await rawRequest(tlsNginx.port, { path: '/sources/untrusted/api/v1/query?query=up' });
+      assert.equal(refused.status, 502, refused.body.slice(0, 200));
+      assert.equal(secure.requests.length, 1, 'nothing was sent over the unverified connection');
+      assert.match(fs.readFileSync(path.join(tlsNginx.dir, 'error.log'), 'utf8'), /certificate/);
+    } finally {
+      await tlsNginx.stop();
+      await secure.stop();
     }
   });
 

@@ -9,6 +9,7 @@
 // is recorded (method, path with query, headers, body), so tests can see what nginx passed on.
 import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
 import { repoRoot } from './harness.mjs';
 
@@ -62,15 +63,15 @@ function readBody(req) {
  * Starts the upstream on a free 127.0.0.1 port. `kind`: prometheus | thanos | mimir |
  * victoriametrics. `backend`: a real Prometheus's URL to take the answers from (else the
  * recorded ones). `partial` (also settable later: `upstream.partial = true`): answer every
- * query as a partial answer in the kind's own way. Returns `{ port, address, url, requests,
- * partial, stop() }`.
+ * query as a partial answer in the kind's own way. `tls`: `{ cert, key }` (PEM files) to
+ * answer over HTTPS instead. Returns `{ port, address, url, requests, partial, stop() }`.
  */
-export async function startQuirksUpstream({ kind = 'prometheus', backend, partial = false } = {}) {
+export async function startQuirksUpstream({ kind = 'prometheus', backend, partial = false, tls } = {}) {
   if (!(kind in PREFIX)) throw new Error(`unknown kind ${kind}`);
   const prefix = PREFIX[kind];
   const requests = [];
   const state = { partial };
-  const server = http.createServer(async (req, res) => {
+  const handler = async (req, res) => {
     const body = await readBody(req);
     requests.push({ method: req.method, url: req.url, headers: { ...req.headers }, body: body.toString('latin1') });
     const send = (status, contentType, text) => {
@@ -121,7 +122,10 @@ export async function startQuirksUpstream({ kind = 'prometheus', backend, partia
       }
     }
     send(answer.status, answer.contentType, answer.body);
-  });
+  };
+  const server = tls
+    ? https.createServer({ cert: fs.readFileSync(tls.cert), key: fs.readFileSync(tls.key) }, handler)
+    : http.createServer(handler);
   server.keepAliveTimeout = 2_000;
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
@@ -129,7 +133,7 @@ export async function startQuirksUpstream({ kind = 'prometheus', backend, partia
     kind,
     port,
     address: `127.0.0.1:${port}`,
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests,
     get partial() { return state.partial; },
     set partial(v) { state.partial = v; },
