@@ -175,6 +175,30 @@ mod tests {
         }
     }
 
+    /// Thanos's and Mimir's partial answers, written after their documented
+    /// format (see the fixtures' READMEs): partial for their own kind, only
+    /// remarks for a Prometheus.
+    #[test]
+    fn thanos_and_mimir_answers_written_after_their_format() {
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
+        for (folder, name, kind, partial) in [
+            ("thanos", "vector_partial", SourceKind::Thanos, true),
+            ("thanos", "vector_empty_partial", SourceKind::Thanos, true),
+            ("thanos", "vector_complete", SourceKind::Thanos, false),
+            ("thanos", "vector_partial", SourceKind::Prometheus, false),
+            ("mimir", "vector_partial", SourceKind::Mimir, true),
+        ] {
+            let body = std::fs::read(fixtures.join(folder).join(format!("{name}.body")))
+                .unwrap_or_else(|e| panic!("{folder}/{name}: {e}"));
+            let r = decode_response(200, JSON, &body).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(
+                kind.partial(&r).is_some(),
+                partial,
+                "{folder}/{name} as {kind}"
+            );
+        }
+    }
+
     #[test]
     fn words_round_trip() {
         for (word, kind) in SourceKind::ALL {
