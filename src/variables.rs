@@ -91,7 +91,11 @@ impl Variables {
 
     /// `config` bound with the chosen values: `None` while a label-values
     /// answer is awaited, `Err` (in words) when a variable has no value.
-    pub fn bound(self, config: &Config) -> Option<Result<Arc<Config>, String>> {
+    pub fn bound(self, config: &Arc<Config>) -> Option<Result<Arc<Config>, String>> {
+        if config.variables.is_empty() {
+            // Nothing to bind: the configuration as loaded, not a copy.
+            return Some(Ok(Arc::clone(config)));
+        }
         let choice = self.choice.get()?;
         if let Some(name) = choice.unbound.first() {
             let why = self
