@@ -188,6 +188,16 @@ services:
     for (m, e) in messages.iter().zip(expect) {
         assert!(m.starts_with(e), "{m}\n  expected to start with {e}");
     }
+    let source = "datasources:\n  - {name: main}\n  - {name: thanos-eu, kind: thanos, base_url: /sources/thanos-eu}\nvariables:\n  - name: c\n    label_values: {label: cluster, source: thanos-e}\n  - name: d\n    label_values: {label: cluster, source: thanos-eu}\nservices:\n  - id: a\n    checks: [{ id: c, query: up, rule: { kind: quorum } }]\n";
+    let m = Config::from_yaml("t.yaml", source)
+        .expect_err("unknown source")
+        .messages();
+    assert_eq!(
+        m,
+        [
+            "t.yaml:6:44: label_values.source \"thanos-e\": no data source has that name (did you mean \"thanos-eu\"?)"
+        ]
+    );
     let typo = "variables:\n  - name: c\n    values: [prod, staging]\n    default: prd\nservices:\n  - id: a\n    checks: [{ id: c, query: up, rule: { kind: quorum } }]\n";
     let m = Config::from_yaml("t.yaml", typo)
         .expect_err("typo")

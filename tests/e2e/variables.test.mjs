@@ -7,11 +7,15 @@
 // pickers go to tests/e2e/artifacts/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import http from 'node:http';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import {
   artifactsDir, freePort, recordConsole, startStack, waitFor,
 } from './harness.mjs';
+
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let stack;
 let host;
@@ -247,6 +251,26 @@ describe('template variables', () => {
       await page.screenshot({ path: path.join(artifactsDir, 'variables-1920x1080.png') });
     } finally {
       await page.close();
+    }
+  });
+
+  test('the pickers and the notice have no accessibility violations, in both themes', async () => {
+    for (const theme of ['dark', 'light']) {
+      const { page, log } = await open(`?theme=${theme}&var-job=nope`);
+      try {
+        await until('green, the notice shown', async () => (await status(page)) === 'healthy'
+          && (await page.locator('[data-testid="variable-error"]').count()) > 0, log);
+        await page.evaluate(axeSource);
+        const violations = await page.evaluate(async () => {
+          const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+          const rules = [...window.axe.getRules(tags).map((r) => r.ruleId), 'landmark-one-main', 'page-has-heading-one', 'region'];
+          const r = await window.axe.run(document, { runOnly: { type: 'rule', values: rules }, resultTypes: ['violations'] });
+          return r.violations.map((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} — ${n.failureSummary}`)).flat();
+        });
+        assert.deepEqual(violations, [], `${theme}:\n${violations.join('\n')}`);
+      } finally {
+        await page.close();
+      }
     }
   });
 

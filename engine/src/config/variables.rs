@@ -95,6 +95,14 @@ pub enum VariableProblem {
     /// A source name that cannot be one.
     #[error("label_values.source {0:?} must match [a-z][a-z0-9_-]{{0,31}}")]
     BadSource(String),
+    /// `label_values.source` names no data source.
+    #[error("label_values.source {name:?}: no data source has that name{}", did_you_mean(suggestion.as_deref()))]
+    UnknownSource {
+        /// The name as written.
+        name: String,
+        /// The closest source name, if close.
+        suggestion: Option<String>,
+    },
     /// A default the list does not offer.
     #[error("variable {name:?}: default {value:?} is not one of its values{}", did_you_mean(suggestion.as_deref()))]
     DefaultNotListed {
@@ -183,7 +191,7 @@ pub(super) fn validate(wire: &WireConfig) -> (Vec<Variable>, Vec<ConfigIssue>) {
         } else {
             seen.insert(name, w.name.referenced.line());
         }
-        if let Some(v) = variable(&mut found, w) {
+        if let Some(v) = variable(&mut found, w, &source_names(wire)) {
             variables.push(v);
         }
     }
@@ -191,12 +199,27 @@ pub(super) fn validate(wire: &WireConfig) -> (Vec<Variable>, Vec<ConfigIssue>) {
     (variables, found.0)
 }
 
-fn variable(found: &mut Found, w: &WireVariable) -> Option<Variable> {
+/// The data sources' names as written (`datasource:` alone is the default name).
+fn source_names(wire: &WireConfig) -> Vec<String> {
+    let named = |s: &super::sources::WireSource| {
+        s.name.as_ref().map_or_else(
+            || super::DEFAULT_SOURCE_NAME.to_owned(),
+            |n| n.value.clone(),
+        )
+    };
+    match (&wire.datasources, &wire.datasource) {
+        (Some(list), _) => list.value.iter().map(named).collect(),
+        (None, Some(one)) => vec![named(&one.value)],
+        (None, None) => vec![super::DEFAULT_SOURCE_NAME.to_owned()],
+    }
+}
+
+fn variable(found: &mut Found, w: &WireVariable, sources: &[String]) -> Option<Variable> {
     let name = w.name.value.clone();
     let multi = w.multi.unwrap_or(false);
     let options = match (&w.values, &w.label_values) {
         (Some(values), None) => Options::Fixed(fixed(found, &name, values)),
-        (None, Some(lv)) => Options::LabelValues(label_values(found, lv)?),
+        (None, Some(lv)) => Options::LabelValues(label_values(found, lv, sources)?),
         _ => {
             found.push(&w.name.referenced, VariableProblem::Source(name));
             return None;
@@ -275,7 +298,11 @@ fn fixed(found: &mut Found, name: &str, values: &Spanned<Vec<Spanned<String>>>) 
     kept
 }
 
-fn label_values(found: &mut Found, lv: &Spanned<WireLabelValues>) -> Option<LabelValues> {
+fn label_values(
+    found: &mut Found,
+    lv: &Spanned<WireLabelValues>,
+    sources: &[String],
+) -> Option<LabelValues> {
     let w = &lv.value;
     let mut ok = true;
     if !is_name(&w.label.value, usize::MAX) {
@@ -307,6 +334,15 @@ fn label_values(found: &mut Found, lv: &Spanned<WireLabelValues>) -> Option<Labe
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
         if !good {
             found.push(&s.referenced, VariableProblem::BadSource(name.clone()));
+            ok = false;
+        } else if !sources.contains(name) {
+            found.push(
+                &s.referenced,
+                VariableProblem::UnknownSource {
+                    name: name.clone(),
+                    suggestion: closest(name, sources.iter().map(String::as_str)),
+                },
+            );
             ok = false;
         }
     }
