@@ -7,7 +7,6 @@ use leptos::prelude::*;
 
 use crate::config_error::ConfigErrorPage;
 use crate::config_loader;
-use crate::dashboard::Dashboard;
 use crate::embed;
 use crate::theme_toggle::apply_theme;
 use crate::url_state;
@@ -28,8 +27,7 @@ pub fn App() -> impl IntoView {
                     .get()
                     .map(|loaded| match loaded {
                         Ok(loaded) => {
-                            view! { <Dashboard config=Arc::new(loaded.config) text=loaded.text /> }
-                                .into_any()
+                            crate::fleet::dashboard_or_fleet(Arc::new(loaded.config), loaded.text)
                         }
                         Err(e) => view! { <ConfigErrorPage error=e /> }.into_any(),
                     })

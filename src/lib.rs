@@ -16,6 +16,8 @@ mod data_age;
 mod diagram;
 mod embed;
 mod first_refresh;
+mod fleet;
+mod fleet_tile;
 mod graph_list;
 mod graph_panel;
 mod history_store;

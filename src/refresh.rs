@@ -518,6 +518,47 @@ pub fn start(refresher: &Rc<Refresher>) {
     });
 }
 
+/// The fleet page's refreshers, one per cluster, driven by one refresh
+/// interval and one clock: the page keeps a dashboard's two timers however
+/// many clusters it shows (they share the configuration's interval).
+pub fn start_all(refreshers: &[Rc<Refresher>]) {
+    let Some(first) = refreshers.first() else {
+        return;
+    };
+    let every = Duration::from_secs_f64(first.config.datasource.refresh_secs.max(1.0));
+    for r in refreshers {
+        r.run();
+    }
+    let all = refreshers.to_vec();
+    let refresh =
+        set_interval_with_handle(move || all.iter().for_each(Refresher::tick), every).ok();
+    let all = refreshers.to_vec();
+    let tick = set_interval_with_handle(
+        move || {
+            let now = now_secs();
+            for r in &all {
+                r.state.now.set(now);
+                r.publish(now);
+            }
+        },
+        Duration::from_secs(1),
+    )
+    .ok();
+    let all = SendWrapper::new(refreshers.to_vec());
+    on_cleanup(move || {
+        if let Some(h) = refresh {
+            h.clear();
+        }
+        if let Some(h) = tick {
+            h.clear();
+        }
+        for r in all.iter() {
+            r.handle.borrow_mut().clear();
+            r.alerts.borrow_mut().take();
+        }
+    });
+}
+
 /// Wall-clock Unix time in seconds.
 pub fn now_secs() -> f64 {
     js_sys::Date::now() / 1000.0

@@ -152,6 +152,18 @@ pub struct ClusterState {
 }
 
 impl ClusterState {
+    /// A cluster whose screen cannot be made (a value no longer offered, a
+    /// variable without a value): unknown, saying why.
+    pub fn failed(name: &str, why: &ClusterError) -> ClusterState {
+        ClusterState {
+            name: name.to_owned(),
+            summary: Summary::single(Status::Unknown, format!("cannot be shown: {why}")),
+            services: None,
+            source_alert: None,
+            sources: Vec::new(),
+        }
+    }
+
     /// The state of cluster `name` from what its monitor says is on screen.
     pub fn from_screen(name: &str, screen: &OnScreen) -> ClusterState {
         ClusterState {

@@ -1,0 +1,289 @@
+//! The fleet overview (`clusters:`): one tile per cluster, worst first, and
+//! a cluster's own dashboard on a click or `?cluster=<name>`.
+//!
+//! Each cluster is the configuration as the engine makes it for that
+//! cluster (`Config::for_cluster`), judged by its own refresher (its own
+//! monitor: outage, stale and partial answers as on any dashboard); the
+//! tiles are the engine's `fleet::summarize` of their screens. The page
+//! renders and wires; what a tile says is decided there.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::Duration;
+
+use leptos::prelude::*;
+use panopticon_engine::Config;
+use panopticon_engine::config::Cluster;
+use panopticon_engine::fleet::{ClusterState, FleetSummary, summarize};
+use panopticon_engine::variables::{Options, bounded_answer};
+
+use crate::dashboard::Dashboard;
+use crate::fleet_tile::FleetTile;
+use crate::refresh::{self, LiveState, Refresher};
+use crate::theme_toggle::ThemeToggle;
+use crate::untrusted::{SENTENCE_CHARS, Untrusted};
+use crate::url_state;
+
+/// The dashboard of `config`, or its fleet page when it declares `clusters:`.
+pub fn dashboard_or_fleet(config: Arc<Config>, text: String) -> AnyView {
+    if config.clusters.is_some() {
+        view! { <Fleet config=config text=text /> }.into_any()
+    } else {
+        view! { <Dashboard config=config text=text /> }.into_any()
+    }
+}
+
+/// The label-values answers the clusters need, and why one could not be read.
+type Answers = (BTreeMap<String, Vec<String>>, Vec<String>);
+
+/// The fleet page, or one cluster's dashboard (`?cluster=`), with the way back.
+#[component]
+pub fn Fleet(
+    /// The configuration as loaded (with `clusters:`).
+    config: Arc<Config>,
+    /// The text it was read from (a cluster's dashboard watches it for changes).
+    text: String,
+) -> impl IntoView {
+    let opened = RwSignal::new(url_state::param("cluster"));
+    Effect::new(move |_| url_state::set_param("cluster", opened.get().as_deref()));
+    let answers = read_answers(&config);
+    move || {
+        let Some((answers, failures)) = answers.get() else {
+            return view! {
+                <p class="loading" data-testid="loading">"Loading the clusters' values…"</p>
+            }
+            .into_any();
+        };
+        let clusters = config.cluster_list(&answers);
+        let wanted = opened.get();
+        let chosen = wanted
+            .as_ref()
+            .and_then(|name| clusters.iter().find(|c| &c.name == name))
+            .map(|c| (c.name.clone(), config.for_cluster(c, &answers)));
+        if let Some((name, Ok(one))) = chosen {
+            return view! {
+                <ClusterPage name=name config=Arc::new(one) text=text.clone() opened=opened />
+            }
+            .into_any();
+        }
+        // A cluster that is not (or not any more) in the fleet, or one that
+        // cannot be made: the fleet, which says why.
+        let mut notes = failures;
+        if let Some(name) = wanted.filter(|n| !clusters.iter().any(|c| &c.name == n)) {
+            notes.push(format!(
+                "no cluster {name:?} to open: the fleet is shown instead"
+            ));
+        }
+        view! {
+            <FleetPage
+                config=Arc::clone(&config)
+                clusters=clusters
+                answers=answers
+                notes=notes
+                opened=opened
+            />
+        }
+        .into_any()
+    }
+}
+
+/// One cluster's dashboard under a strip that leads back to the fleet.
+#[component]
+fn ClusterPage(
+    /// The cluster's name.
+    name: String,
+    /// Its configuration (`Config::for_cluster`).
+    config: Arc<Config>,
+    /// The loaded file's text.
+    text: String,
+    /// The cluster on screen; `None` goes back.
+    opened: RwSignal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <div class="fleet-cluster">
+            <nav class="fleet-nav" aria-label="Fleet">
+                <button
+                    class="fleet-back"
+                    data-testid="fleet-back"
+                    type="button"
+                    on:click=move |_| opened.set(None)
+                >
+                    "← Fleet"
+                </button>
+                <span class="fleet-nav-name" data-testid="fleet-cluster">
+                    "Cluster "
+                    <Untrusted text=name />
+                </span>
+            </nav>
+            <Dashboard config=config text=text />
+        </div>
+    }
+}
+
+/// Every cluster's tile, refreshed together.
+#[component]
+fn FleetPage(
+    /// The configuration as loaded.
+    config: Arc<Config>,
+    /// The clusters to show.
+    clusters: Vec<Cluster>,
+    /// The label-values answers the clusters were made with.
+    answers: BTreeMap<String, Vec<String>>,
+    /// What to tell the operator (unreadable values, an unknown `?cluster=`).
+    notes: Vec<String>,
+    /// Set to open a cluster.
+    opened: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let mut refreshers: Vec<Rc<Refresher>> = Vec::new();
+    let mut live: Vec<(String, LiveState)> = Vec::new();
+    let mut failed: Vec<ClusterState> = Vec::new();
+    for c in &clusters {
+        match config.for_cluster(c, &answers) {
+            Ok(one) => {
+                let (refresher, state) = Refresher::new(Arc::new(one));
+                refreshers.push(refresher);
+                live.push((c.name.clone(), state));
+            }
+            Err(e) => failed.push(ClusterState::failed(&c.name, &e)),
+        }
+    }
+    refresh::start_all(&refreshers);
+    let summary = Memo::new(move |_| {
+        let mut states = failed.clone();
+        states.extend(live.iter().map(|(name, l)| state_of(name, *l)));
+        summarize(&states)
+    });
+    let count = move |pick: fn(&FleetSummary) -> usize| summary.with(pick);
+    view! {
+        <div class="fleet-page">
+            <header class="topbar fleet-topbar">
+                <h1 class="app-title">"Panopticon"</h1>
+                <span class="fleet-title">"Fleet"</span>
+                <ul class="fleet-counts" aria-label="Clusters per status" data-testid="fleet-counts">
+                    <li class="status-critical">{move || count(|s| s.clusters.critical)}" critical"</li>
+                    <li class="status-warning">{move || count(|s| s.clusters.warning)}" warning"</li>
+                    <li class="status-unknown">{move || count(|s| s.clusters.unknown)}" unknown"</li>
+                    <li class="status-healthy">{move || count(|s| s.clusters.healthy)}" healthy"</li>
+                </ul>
+                <div class="topbar-right">
+                    <ThemeToggle />
+                </div>
+            </header>
+            <main class="fleet-main">
+                {notes
+                    .into_iter()
+                    .map(|n| {
+                        view! {
+                            <div class="alert alert-source" data-testid="variable-error" role="alert">
+                                <Untrusted text=n max=SENTENCE_CHARS />
+                            </div>
+                        }
+                    })
+                    .collect_view()}
+                <ul class="fleet-grid" data-testid="fleet" aria-label="Clusters, worst first">
+                    <For
+                        each=move || summary.get().tiles
+                        // A changed tile is made anew; the others stay.
+                        key=|t| format!("{t:?}")
+                        children=move |t| view! { <FleetTile tile=t opened=opened /> }
+                    />
+                </ul>
+            </main>
+        </div>
+    }
+}
+
+/// What the fleet needs of one cluster's live screen.
+fn state_of(name: &str, l: LiveState) -> ClusterState {
+    ClusterState {
+        name: name.to_owned(),
+        summary: l.summary.get(),
+        services: l.snapshot.with(|s| s.as_ref().map(|s| s.counts)),
+        source_alert: l.source_alert.get(),
+        sources: l.sources.get(),
+    }
+}
+
+/// Seconds before the label values are asked again after a failure.
+const RETRY_SECS: u64 = 30;
+
+/// The label-values answers of the configuration's variables (read once
+/// per page, retried while one fails); `Some` at once without any.
+fn read_answers(config: &Config) -> RwSignal<Option<Answers>> {
+    let jobs: Vec<(
+        String,
+        panopticon_core::prom::BaseUrl,
+        String,
+        Option<String>,
+        f64,
+        u64,
+    )> = config
+        .variables
+        .iter()
+        .filter_map(|v| match &v.options {
+            Options::LabelValues(lv) => {
+                let source = lv
+                    .source
+                    .as_ref()
+                    .and_then(|n| config.datasources.iter().find(|d| &d.name == n))
+                    .unwrap_or(&config.datasource);
+                Some((
+                    v.name.clone(),
+                    source.base_url.clone(),
+                    lv.label.clone(),
+                    lv.matcher.clone(),
+                    source.timeout_secs,
+                    source.max_answer_bytes,
+                ))
+            }
+            Options::Fixed(_) => None,
+        })
+        .collect();
+    let out = RwSignal::new(jobs.is_empty().then(Default::default));
+    if !jobs.is_empty() {
+        wasm_bindgen_futures::spawn_local(ask(jobs, out));
+    }
+    out
+}
+
+type Job = (
+    String,
+    panopticon_core::prom::BaseUrl,
+    String,
+    Option<String>,
+    f64,
+    u64,
+);
+
+async fn ask(jobs: Vec<Job>, out: RwSignal<Option<Answers>>) {
+    let mut answers = BTreeMap::new();
+    let mut failures = Vec::new();
+    for (name, base_url, label, matcher, timeout, max_bytes) in &jobs {
+        let answer = panopticon_client::fetch_label_values(
+            base_url,
+            label,
+            matcher.as_deref(),
+            Duration::from_secs_f64(*timeout),
+            *max_bytes,
+        )
+        .await;
+        match answer {
+            Ok(values) => {
+                answers.insert(name.clone(), bounded_answer(values));
+            }
+            Err(e) => failures.push(format!(
+                "variable {name:?}: its values could not be read: {e}; retrying every {RETRY_SECS} s"
+            )),
+        }
+    }
+    let failed = !failures.is_empty();
+    // `Some` back: the page is gone.
+    if out.try_set(Some((answers, failures))).is_some() || !failed {
+        return;
+    }
+    set_timeout(
+        move || wasm_bindgen_futures::spawn_local(ask(jobs, out)),
+        Duration::from_secs(RETRY_SECS),
+    );
+}
