@@ -159,6 +159,16 @@ describe('several data sources', () => {
         (r) => r.source === 'second' && r.endpoint === 'query_range',
       ), { timeoutMs: 20_000, intervalMs: 250 });
       assert.ok(!seen.some((r) => r.source === 'main' && r.endpoint === 'query_range'), 'no graph asks the default source');
+      // Steady state: each refresh asks each (source, query) pair once: as many instant
+      // queries of each source as there were refreshes, and the graph's range query as often.
+      const from = seen.length;
+      await new Promise((resolve) => { setTimeout(resolve, 6_000); });
+      const window = seen.slice(from);
+      const count = (source, endpoint) => window.filter((r) => r.source === source && r.endpoint === endpoint).length;
+      const perSource = ['main', 'second', 'thanos'].map((source) => count(source, 'query'));
+      assert.ok(perSource[0] >= 3, `refreshes in 6 s: ${perSource}`);
+      assert.ok(Math.max(...perSource, count('second', 'query_range')) - Math.min(...perSource, count('second', 'query_range')) <= 1,
+        `one request per (source, query) per refresh: instant ${perSource}, range ${count('second', 'query_range')}`);
 
       // The second Prometheus stopped: its service alone is unknown, naming it; no outage.
       await prom2.stop();
