@@ -1,13 +1,15 @@
 // Several data sources (issue 15): the simulated cluster scraped by two real Prometheus
 // servers, the second behind the shipped nginx's per-source location (/sources/second/),
-// and a Thanos-like upstream (tests/e2e/quirks-upstream.mjs, answering from the first
-// Prometheus) at /sources/thanos/. Each service asks its own source; each source's state is
+// a Thanos-like upstream (tests/e2e/quirks-upstream.mjs, answering from the first
+// Prometheus) at /sources/thanos/, and Debian's VictoriaMetrics scraping the same cluster at
+// /sources/vm/ (two checks there: one combined query, split despite VM's empty labels). Each service asks its own source; each source's state is
 // in the top bar; the second source stopped fails only its own checks, named, with no
 // outage; a partial answer from the Thanos source is never green.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launchBrowser, makeSite, recordConsole, simScrapeConfigs, startNginx, startPrometheus, startSim, waitFor,
+  launchBrowser, makeSite, recordConsole, simScrapeConfigs, startNginx, startPrometheus, startSim,
+  startVictoriaMetrics, waitFor,
 } from './harness.mjs';
 import { startQuirksUpstream } from './quirks-upstream.mjs';
 
@@ -33,6 +35,11 @@ datasources:
     base_url: /sources/thanos
     timeout_secs: 2
     params: { partial_response: 'false', dedup: 'true' }
+  - name: vm
+    kind: victoriametrics
+    base_url: /sources/vm
+    timeout_secs: 2
+    params: { nocache: '1' }
 services:
   - id: local
     name: Local${CHECK}
@@ -42,6 +49,12 @@ services:
   - id: eu
     name: EU
     source: thanos-eu${CHECK}
+  - id: metrics
+    name: Metrics
+    source: vm${CHECK}
+      - id: count
+        query: 'count(up)'
+        rule: { kind: threshold, direction: below, warning: 2, critical: 1 }
 views:
   - id: overview
     graphs:
@@ -67,6 +80,7 @@ before(async () => {
   const prom1 = await start(startPrometheus({ scrapeConfigs: simScrapeConfigs(sim) }));
   prom2 = await start(startPrometheus({ scrapeConfigs: simScrapeConfigs(sim) }));
   thanos = await start(startQuirksUpstream({ kind: 'thanos', backend: prom1.url }));
+  const vm = await start(startVictoriaMetrics({ scrapeConfigs: simScrapeConfigs(sim) }));
   const site = makeSite({ 'panopticon.yaml': CONFIG });
   parts.push({ stop: async () => site.remove() });
   nginx = await start(startNginx({
@@ -75,6 +89,7 @@ before(async () => {
     sources: [
       { name: 'second', upstream: `127.0.0.1:${prom2.port}` },
       { name: 'thanos', upstream: thanos.address },
+      { name: 'vm', upstream: `127.0.0.1:${vm.port}` },
     ],
   }));
   browser = await launchBrowser();
@@ -137,10 +152,16 @@ describe('several data sources', () => {
     const seen = recordRequests(page);
     try {
       await page.goto(`${nginx.url}/`);
-      const green = await until(page, 'every service green, three sources ok', (s) => s.cluster === 'healthy'
-        && ['local', 'remote', 'eu'].every((id) => s.services[id] === 'healthy')
-        && ['main', 'second', 'thanos-eu'].every((n) => s.sources[n]?.state === 'ok'), log);
+      const green = await until(page, 'every service green, four sources ok', (s) => s.cluster === 'healthy'
+        && ['local', 'remote', 'eu', 'metrics'].every((id) => s.services[id] === 'healthy')
+        && ['main', 'second', 'thanos-eu', 'vm'].every((n) => s.sources[n]?.state === 'ok'), log);
       assert.equal(green.sources['thanos-eu'].kind, 'thanos');
+      assert.equal(green.sources.vm.kind, 'victoriametrics');
+      // VictoriaMetrics names no version: its name and state only.
+      assert.equal(green.sources.vm.text.trim(), 'vm ok');
+      // Its two checks asked as one combined query, with its own parameter.
+      assert.ok(seen.some((r) => r.source === 'vm' && r.endpoint === 'query' && r.query.includes('__panopticon_part')
+        && r.params.get('nocache') === '1'), 'one combined query to VictoriaMetrics');
       assert.equal(green.sources.second.kind, 'prometheus');
       // Each source asked its own check, through its own location; the Thanos source
       // with its parameters, on every query.
