@@ -5,6 +5,8 @@
 // /sources/vm/ (two checks there: one combined query, split despite VM's empty labels). Each service asks its own source; each source's state is
 // in the top bar; the second source stopped fails only its own checks, named, with no
 // outage; a partial answer from the Thanos source is never green.
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -12,6 +14,19 @@ import {
   startVictoriaMetrics, waitFor,
 } from './harness.mjs';
 import { startQuirksUpstream } from './quirks-upstream.mjs';
+
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's WCAG 2.2 A/AA violations on `page` (as tests/e2e/a11y.test.mjs runs it). */
+async function axeViolations(page) {
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+    const rules = [...window.axe.getRules(tags).map((r) => r.ruleId), 'region'];
+    const r = await window.axe.run(document, { runOnly: { type: 'rule', values: rules }, resultTypes: ['violations'] });
+    return r.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} — ${n.failureSummary.replace(/\s+/g, ' ')}`));
+  });
+}
 
 const CHECK = `
     checks:
@@ -209,6 +224,9 @@ describe('several data sources', () => {
         partial.text.slice(0, 800));
       assert.equal(partial.services.local, 'healthy');
       assert.ok(partial.sources['thanos-eu'].title.includes('No StoreAPIs matched'), partial.sources['thanos-eu'].title);
+      // The sources' states (one down, one partial) are readable by everyone.
+      const violations = await axeViolations(page);
+      assert.deepEqual(violations, [], violations.join('\n'));
       thanos.partial = false;
       await until(page, 'eu green again', (s) => s.services.eu === 'healthy' && s.sources['thanos-eu']?.state === 'ok', log);
     } finally {
