@@ -206,18 +206,21 @@ impl Mark {
     /// polygon corners (a circle is approximated; plotters' own circle would
     /// do, but one code path keeps every backend's output alike).
     pub(crate) fn outline(self, r: f64) -> Vec<(f64, f64)> {
-        let polar = |n: usize, radius: &dyn Fn(usize) -> f64, phase: f64| -> Vec<(f64, f64)> {
+        // `n` corners evenly around, the first at `phase`; angles in steps
+        // of 6° (every corner of every mark is at a multiple of 6°).
+        let polar = |n: i32, radius: &dyn Fn(i32) -> f64, phase: i32| -> Vec<(f64, f64)> {
             (0..n)
                 .map(|i| {
-                    let a = phase + std::f64::consts::TAU * i as f64 / n as f64;
+                    let (cos, sin) = unit(phase + i * 60 / n);
                     let r = radius(i);
-                    (r * a.cos(), r * a.sin())
+                    (r * cos, r * sin)
                 })
                 .collect()
         };
-        let up = -std::f64::consts::FRAC_PI_2;
+        // -90°, in steps of 6°.
+        let up = -15;
         match self {
-            Mark::Circle => polar(12, &|_| r, 0.0),
+            Mark::Circle => polar(12, &|_| r, 0),
             Mark::Square => {
                 let s = r * 0.85;
                 vec![(-s, -s), (s, -s), (s, s), (-s, s)]
@@ -243,6 +246,42 @@ impl Mark {
             }
             Mark::Star => polar(10, &|i| if i % 2 == 0 { r * 1.2 } else { r * 0.5 }, up),
         }
+    }
+}
+
+/// `sin(k × 6°)` for `k` in 0..=15 (0° to 90°), correctly rounded.
+const SIN_6: [f64; 16] = [
+    0.0,
+    0.104_528_463_267_653_47,
+    0.207_911_690_817_759_34,
+    0.309_016_994_374_947_45,
+    0.406_736_643_075_800_2,
+    0.5,
+    0.587_785_252_292_473_1,
+    0.669_130_606_358_858_2,
+    0.743_144_825_477_394_2,
+    0.809_016_994_374_947_5,
+    0.866_025_403_784_438_6,
+    0.913_545_457_642_600_9,
+    0.951_056_516_295_153_5,
+    0.978_147_600_733_805_7,
+    0.994_521_895_368_273_3,
+    1.0,
+];
+
+/// `(cos, sin)` of `k × 6°`, from a table: `f64::sin`/`cos` brought their
+/// argument reduction (about 7 KB of wasm) into the bundle for these few
+/// fixed angles.
+fn unit(k: i32) -> (f64, f64) {
+    let k = k.rem_euclid(60);
+    #[allow(clippy::cast_sign_loss)] // `rem_euclid` is never negative
+    let (quadrant, r) = (k / 15, (k % 15) as usize);
+    let (sin, cos) = (SIN_6[r], SIN_6[15 - r]);
+    match quadrant {
+        0 => (cos, sin),
+        1 => (-sin, cos),
+        2 => (-cos, -sin),
+        _ => (sin, -cos),
     }
 }
 
@@ -480,6 +519,16 @@ mod tests {
             assert_eq!(theme.text, v.colour("--muted"), "light: {light}");
             assert_eq!(theme.strong_text, v.colour("--text"), "light: {light}");
             assert_eq!(theme.grid, v.colour("--border"), "light: {light}");
+        }
+    }
+
+    #[test]
+    fn the_unit_circle_table_is_sin_and_cos() {
+        for k in -60..120 {
+            let (cos, sin) = unit(k);
+            let a = f64::from((k * 6).rem_euclid(360)).to_radians();
+            assert!((cos - a.cos()).abs() < 1e-15, "cos {k}");
+            assert!((sin - a.sin()).abs() < 1e-15, "sin {k}");
         }
     }
 
