@@ -326,6 +326,8 @@ impl Refresher {
                     this.answered(done, failed, evaluate, started_ms, &round_span);
                     return;
                 }
+                // A source no check asks is judged by its graphs' answers.
+                this.monitor.borrow_mut().range_answer(now, source, &result);
                 // Each graph is redrawn once per refresh, when its last answer is in.
                 let mut ranges = ranges.borrow_mut();
                 for k in ranges.answer(query, result) {

@@ -400,6 +400,33 @@ impl Monitor {
         self.finish_if_complete(now)
     }
 
+    /// A graph's range answer from `source`, asked at `asked_at`: it says how
+    /// a source that no check asks is doing (one whose checks answer is
+    /// judged by them alone).
+    pub fn range_answer(
+        &mut self,
+        asked_at: f64,
+        source: usize,
+        outcome: &Result<QueryResult, QueryError>,
+    ) {
+        if !self.engine.queries_of(source).is_empty() {
+            return;
+        }
+        let Some(track) = self.sources.get_mut(source) else {
+            return;
+        };
+        match outcome {
+            Ok(_) => {
+                track.error = None;
+                track.last_answer = Some(asked_at);
+            }
+            Err(e) if freshness::source_failure(std::iter::once(outcome)).is_some() => {
+                track.error = Some(e.clone());
+            }
+            Err(_) => {}
+        }
+    }
+
     /// A look at the server's clock (an answer's `Date` header): from now on
     /// answers are judged at the server's time.
     pub fn observe_clock(&mut self, reading: ClockReading) {

@@ -872,3 +872,20 @@ fn a_source_still_answering_past_the_interval_is_slow() {
     let screen = m.on_screen(125.0);
     assert_eq!(health(&screen), [("main", Fine), ("vm", Slow)]);
 }
+
+/// A source no check asks is judged by its graphs' answers.
+#[test]
+fn a_source_only_graphs_ask_is_judged_by_their_answers() {
+    use super::SourceHealth::{Down, Ok as Fine, Waiting};
+    let yaml = TWO_SOURCES.replace("    source: vm\n", "");
+    let mut m = Monitor::new(Config::from_yaml("t.yaml", &yaml).unwrap_or_else(|e| panic!("{e}")));
+    assert_eq!(m.source_queries()[1], Vec::<String>::new());
+    assert_eq!(health(&m.on_screen(100.0))[1], ("vm", Waiting));
+    m.range_answer(100.0, 1, &Ok(vector(1.0, 100.0)));
+    assert_eq!(health(&m.on_screen(101.0))[1], ("vm", Fine));
+    m.range_answer(110.0, 1, &Err(unreachable()));
+    assert_eq!(health(&m.on_screen(111.0))[1], ("vm", Down));
+    // The default source's checks judge it: a graph's failure does not.
+    m.range_answer(110.0, 0, &Err(unreachable()));
+    assert_eq!(health(&m.on_screen(111.0))[0].1, Waiting);
+}
