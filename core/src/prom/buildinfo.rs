@@ -4,26 +4,11 @@
 //! and Mimir fill `data.version`; `VictoriaMetrics` 1.79 answers `data: {}`,
 //! which is "version unknown", not an error.
 
-use serde::Deserialize;
-
 use super::decode::excerpt;
 use super::error::QueryError;
 
 /// The longest version string kept: it is shown on a wall screen.
 pub const MAX_VERSION_CHARS: usize = 64;
-
-#[derive(Deserialize)]
-struct Envelope {
-    status: String,
-    #[serde(default)]
-    data: Option<Data>,
-}
-
-#[derive(Deserialize)]
-struct Data {
-    #[serde(default)]
-    version: Option<serde_json::Value>,
-}
 
 /// The version in a buildinfo answer; `Ok(None)` when the source names none.
 pub fn decode_buildinfo(
@@ -39,14 +24,16 @@ pub fn decode_buildinfo(
     if !(200..300).contains(&http_status) {
         return Err(refused());
     }
-    let envelope: Envelope = serde_json::from_slice(body).map_err(|_| refused())?;
-    if envelope.status != "success" {
+    // Read as a `Value`, which the decoder links already: a derive of its
+    // own would cost the bundle more than this answer is worth.
+    let envelope: serde_json::Value = serde_json::from_slice(body).map_err(|_| refused())?;
+    if envelope.get("status").and_then(serde_json::Value::as_str) != Some("success") {
         return Err(refused());
     }
     Ok(envelope
-        .data
-        .and_then(|d| d.version)
-        .and_then(|v| v.as_str().map(str::to_owned))
+        .get("data")
+        .and_then(|d| d.get("version"))
+        .and_then(serde_json::Value::as_str)
         .map(|v| v.chars().take(MAX_VERSION_CHARS).collect::<String>())
         .filter(|v| !v.trim().is_empty()))
 }
