@@ -57,9 +57,10 @@ pub fn burn_in_offset(now: f64) -> (i8, i8) {
     if !step.is_finite() || step < 0.0 {
         return SHIFTS[0];
     }
-    // In range: the remainder of a finite, non-negative float by 9.
+    // In range: an integer remainder (a float `%` is libm's `fmod` in the
+    // bundle); the cast of a finite, non-negative float saturates.
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let i = (step % SHIFTS.len() as f64) as usize;
+    let i = (step as u64 % SHIFTS.len() as u64) as usize;
     SHIFTS[i]
 }
 

@@ -12,7 +12,10 @@ pub fn duration(secs: f64) -> Option<String> {
         return None;
     }
     let s = secs.round();
-    let (hours, minutes) = ((s / 3600.0).floor(), ((s % 3600.0) / 60.0).floor());
+    // Not `s % 3600.0`: a float remainder is libm's `fmod` in the bundle,
+    // and a whole number of seconds needs none.
+    let hours = (s / 3600.0).floor();
+    let minutes = ((s - hours * 3600.0) / 60.0).floor();
     Some(match s {
         s if s < 90.0 => format!("{s:.0}s"),
         s if s < 90.0 * 60.0 => format!("{:.0}m", (s / 60.0).floor()),
@@ -80,6 +83,24 @@ mod tests {
             (AlertState::Pending, critical, "alert-item alert-pending"),
         ] {
             assert_eq!(item_class(&alert(state, status)), expect, "{state:?}");
+        }
+    }
+
+    #[test]
+    fn durations_without_a_float_remainder_say_what_the_remainder_said() {
+        let with_remainder = |secs: f64| {
+            let s = secs.round();
+            let (hours, minutes) = ((s / 3600.0).floor(), ((s % 3600.0) / 60.0).floor());
+            if minutes > 0.0 {
+                format!("{hours:.0}h {minutes:.0}m")
+            } else {
+                format!("{hours:.0}h")
+            }
+        };
+        for s in 90 * 60..48 * 3600 {
+            for secs in [f64::from(s), f64::from(s) + 0.4, f64::from(s) - 0.4] {
+                assert_eq!(duration(secs), Some(with_remainder(secs)), "{secs}");
+            }
         }
     }
 
