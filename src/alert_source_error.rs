@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use panopticon_engine::alerts::AlertSourceProblem;
 
+use crate::text_list::{KeyedRows, Row};
 use crate::untrusted::{SENTENCE_CHARS, Untrusted};
 
 /// One message per alert source that cannot be read now, each with what
@@ -17,23 +18,39 @@ pub fn AlertSourceError(
     #[prop(into)]
     problems: Signal<Vec<AlertSourceProblem>>,
 ) -> impl IntoView {
+    let rows = Signal::derive(move || {
+        problems
+            .get()
+            .into_iter()
+            .map(named)
+            .map(|p| {
+                Row::new(
+                    format!("{}\u{0}{}", p.source.as_str(), p.message),
+                    move || row(&p),
+                )
+            })
+            .collect()
+    });
+    view! { <KeyedRows rows=rows /> }
+}
+
+fn row(p: &AlertSourceProblem) -> AnyView {
     view! {
-        <For each=move || problems.get().into_iter().map(named) key=|p| (p.source, p.message.clone()) let:p>
-            <div
-                class="alert alert-alert-source"
-                data-testid="alert-source-error"
-                data-source=p.source.as_str()
-                role="alert"
-            >
-                <strong>"Alert source problem: "</strong>
-                <span class="alert-message">
-                    <Untrusted text=p.message max=SENTENCE_CHARS />
-                </span>
-                " — "
-                <span class="alert-consequence">{p.consequence}</span>
-            </div>
-        </For>
+        <div
+            class="alert alert-alert-source"
+            data-testid="alert-source-error"
+            data-source=p.source.as_str()
+            role="alert"
+        >
+            <strong>"Alert source problem: "</strong>
+            <span class="alert-message">
+                <Untrusted text=p.message.clone() max=SENTENCE_CHARS />
+            </span>
+            " — "
+            <span class="alert-consequence">{p.consequence.clone()}</span>
+        </div>
     }
+    .into_any()
 }
 
 /// The problem with its message naming its source ("Alertmanager unreachable:

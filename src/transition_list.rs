@@ -2,9 +2,9 @@
 //! the rest of the list (its DOM nodes, what a screen reader is at) alone.
 
 use leptos::prelude::*;
-use panopticon_core::Status;
 use panopticon_engine::snapshot::Transition;
 
+use crate::text_list::{KeyedRows, Row};
 use crate::untrusted::{SENTENCE_CHARS, Untrusted};
 
 /// One line of a transition list.
@@ -18,10 +18,20 @@ pub struct TransitionEntry {
 
 impl TransitionEntry {
     /// A transition never changes once made: its service, time and statuses
-    /// name it (a service changes at most once per evaluation).
-    fn key(&self) -> (Option<String>, u64, Status, Status) {
+    /// name it (a service changes at most once per evaluation). The service
+    /// comes last, after fixed words, so no two entries share a key.
+    fn key(&self) -> String {
         let t = &self.transition;
-        (self.service.clone(), t.at.to_bits(), t.from, t.to)
+        let service = self
+            .service
+            .as_deref()
+            .map_or_else(String::new, |s| format!("+{s}"));
+        format!(
+            "{:x} {} {}{service}",
+            t.at.to_bits(),
+            t.from.as_str(),
+            t.to.as_str()
+        )
     }
 }
 
@@ -32,11 +42,16 @@ pub fn TransitionList(
     #[prop(into)]
     entries: Signal<Vec<TransitionEntry>>,
 ) -> impl IntoView {
+    let rows = Signal::derive(move || {
+        entries
+            .get()
+            .into_iter()
+            .map(|entry| Row::new(entry.key(), move || item(&entry).into_any()))
+            .collect()
+    });
     view! {
         <ol class="transitions">
-            <For each=move || entries.get() key=TransitionEntry::key let:entry>
-                {item(&entry)}
-            </For>
+            <KeyedRows rows=rows />
         </ol>
     }
 }
