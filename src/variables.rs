@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use panopticon_engine::Config;
-use panopticon_engine::variables::{Bindings, Choice, Options, Variable, bounded_answer};
+use panopticon_engine::variables::{Bindings, Choice, Options, Variable, Why, bounded_answer};
 
 use crate::url_state;
 
@@ -77,10 +77,14 @@ impl Variables {
             read_answers(config, vars);
         }
         // The address says what is on screen: refused values leave it, and
-        // a label-values variable's first value is written once known.
+        // a label-values variable's first value is written once known. Not
+        // while a value waits for values that could not be read: it is
+        // taken once they can, and a reload meanwhile must not lose it.
         Effect::new(move |_| {
             if let Some(choice) = choice.get()
                 && !declared.with_value(Vec::is_empty)
+                && choice.unbound.is_empty()
+                && !choice.refused.iter().any(|r| r.why == Why::Unchecked)
             {
                 url_state::set_var_params(choice.bindings.iter());
             }

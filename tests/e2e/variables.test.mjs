@@ -58,6 +58,30 @@ views:
 `;
 }
 
+/** Label values from a source nginx does not serve (404): `node` has a default, `zone` none. */
+const UNREADABLE = `datasources:
+  - name: main
+    refresh_secs: 1
+    stale_after_secs: 8
+    timeout_secs: 3
+  - name: gone
+    base_url: /sources/gone
+variables:
+  - name: node
+    label_values: {label: instance, source: gone}
+    default: node-1
+  - name: zone
+    label_values: {label: zone, source: gone}
+services:
+  - id: exporters
+    name: Exporters
+    checks:
+      - id: up
+        query: 'up{job="node", instance="$node", zone=~"$zone|"}'
+        instances: 1
+        rule: { kind: equals, expected: 1 }
+`;
+
 /** A host page (Grafana's HTML graphics panel, in short): one iframe, and `send`. */
 async function startHost(port) {
   const server = http.createServer((req, res) => {
@@ -76,7 +100,7 @@ async function startHost(port) {
 before(async () => {
   host = await startHost(await freePort());
   stack = await startStack({
-    files: { 'panopticon.yaml': config(host.url) },
+    files: { 'panopticon.yaml': config(host.url), 'unreadable.yaml': UNREADABLE },
     alertmanager: false,
     nginxEnv: { PANOPTICON_FRAME_ANCESTORS: `'self' ${host.url}` },
   });
@@ -223,6 +247,23 @@ describe('template variables', () => {
         return s && s !== 'healthy' && s;
       }, log);
       assert.equal(await page.locator('[data-testid="variable-error"]').count(), 0, 'an offered value is no error');
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('label values that cannot be read: no value is used unchecked, and without a default nothing is shown but why', async () => {
+    const { page, log, queries } = await open('?config=unreadable.yaml&var-node=node-2');
+    try {
+      const notice = page.locator('[data-testid="variable-error"]');
+      await until('the reason', async () => (await notice.count()) > 0 && /zone.*no value to show/.test(await notice.first().textContent()), log);
+      assert.match(await notice.first().textContent(), /HTTP 404|404/);
+      // Some seconds: still no dashboard, no status, and no query with any value of theirs.
+      await new Promise((resolve) => { setTimeout(resolve, 3_000); });
+      assert.equal(await page.locator('[data-testid="cluster-status"]').count(), 0);
+      assert.deepEqual(checkQueries(queries), []);
+      // The asked value stays in the address for when the values can be read.
+      assert.deepEqual(await urlVars(page), [['var-node', 'node-2']]);
     } finally {
       await page.close();
     }
