@@ -165,7 +165,9 @@ impl Variables {
     /// its picker across the rebuild.
     pub fn pick(self, name: String, values: Vec<String>) {
         self.focused.set_value(Some(name.clone()));
-        self.ask(BTreeMap::from([(name, values)]));
+        let mut asked = BTreeMap::new();
+        asked.insert(name, values);
+        self.ask(asked);
     }
 
     /// Asks for these values (from a host page); other variables keep theirs.

@@ -154,22 +154,24 @@ pub fn read_set(raw: &RawSet, now: f64, views: &[String]) -> Order {
 /// The variables of a message: a value is a string (a number as written);
 /// a variable with any other value is left out.
 fn read_vars(vars: &[(String, Vec<Field>)]) -> BTreeMap<String, Vec<String>> {
-    vars.iter()
-        .take(MAX_VARS)
-        .filter_map(|(name, fields)| {
-            let values: Option<Vec<String>> = fields
-                .iter()
-                .take(MAX_VARS)
-                .map(|f| match f {
-                    Field::Text(t) => Some(t.chars().take(MAX_VAR_CHARS).collect()),
-                    Field::Number(n) if n.is_finite() => Some(n.to_string()),
-                    _ => None,
-                })
-                .collect();
-            let name: String = name.chars().take(MAX_VAR_CHARS).collect();
-            values.filter(|v| !v.is_empty()).map(|v| (name, v))
-        })
-        .collect()
+    let mut out = BTreeMap::new();
+    // Inserted one by one: collecting into a map sorts, and each sort on
+    // another type costs the bundle its own copy of the sort.
+    for (name, fields) in vars.iter().take(MAX_VARS) {
+        let values: Option<Vec<String>> = fields
+            .iter()
+            .take(MAX_VARS)
+            .map(|f| match f {
+                Field::Text(t) => Some(t.chars().take(MAX_VAR_CHARS).collect()),
+                Field::Number(n) if n.is_finite() => Some(n.to_string()),
+                _ => None,
+            })
+            .collect();
+        if let Some(values) = values.filter(|v| !v.is_empty()) {
+            out.insert(name.chars().take(MAX_VAR_CHARS).collect(), values);
+        }
+    }
+    out
 }
 
 /// The message posted to the parent.
