@@ -761,23 +761,46 @@ impl Monitor {
 
     /// "Prometheus is slow: …" while a refresh outlasts its interval, or the
     /// last one did.
+    /// With several sources, those still answering are named ("vm is
+    /// slow", "second, vm are slow"); after the fact which one held the
+    /// refresh up is not known.
     fn slow_notice(&self, now: f64) -> Option<String> {
-        let interval = self.config().datasource.refresh_secs;
+        let config = self.config();
+        let interval = config.datasource.refresh_secs;
         let every = fmt_secs(interval);
+        let several = config.has_several_sources();
         if let Some(round) = &self.round {
             let running = (now - round.started).max(0.0);
             if running > interval {
+                let waiting: Vec<&str> = config
+                    .datasources
+                    .iter()
+                    .zip(round.asked.iter().zip(&round.answered))
+                    .filter(|(_, (asked, answered))| **answered < asked.len())
+                    .map(|(source, _)| source.name.as_str())
+                    .collect();
+                let who = match waiting.as_slice() {
+                    _ if !several => "Prometheus is".to_owned(),
+                    [] => "The alert sources are".to_owned(),
+                    [one] => format!("{one} is"),
+                    many => format!("{} are", many.join(", ")),
+                };
                 return Some(format!(
-                    "Prometheus is slow: this refresh has taken {} so far, {} of {} queries answered (refresh every {every})",
+                    "{who} slow: this refresh has taken {} so far, {} of {} queries answered (refresh every {every})",
                     fmt_secs(running),
                     round.answered_total(),
                     round.asked_total()
                 ));
             }
         }
+        let who = if several {
+            "A data source is"
+        } else {
+            "Prometheus is"
+        };
         self.slow.map(|took| {
             format!(
-                "Prometheus is slow: the last refresh took {} (refresh every {every})",
+                "{who} slow: the last refresh took {} (refresh every {every})",
                 fmt_secs(took)
             )
         })

@@ -871,6 +871,17 @@ fn a_source_still_answering_past_the_interval_is_slow() {
     assert!(m.is_running());
     let screen = m.on_screen(125.0);
     assert_eq!(health(&screen), [("main", Fine), ("vm", Slow)]);
+    assert_eq!(
+        screen.slow.as_deref(),
+        Some(
+            "vm is slow: this refresh has taken 15 s so far, 2 of 3 queries answered (refresh every 10 s)"
+        )
+    );
+    m.answer_from(126.0, 1, "cache_load", healthy(110.0)["cache_load"].clone());
+    assert_eq!(
+        m.on_screen(127.0).slow.as_deref(),
+        Some("A data source is slow: the last refresh took 16 s (refresh every 10 s)")
+    );
 }
 
 /// A source no check asks is judged by its graphs' answers.
