@@ -2,10 +2,12 @@
 //! Alertmanager) cannot be read, apart from Prometheus's queries: the
 //! checks' statuses do not depend on it.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use panopticon_engine::alerts::AlertSourceProblem;
 
-use crate::text_list::{KeyedRows, Row};
+use crate::text_list::{KeyedRows, Row, Rows};
 use crate::untrusted::{SENTENCE_CHARS, Untrusted};
 
 /// One message per alert source that cannot be read now, each with what
@@ -18,7 +20,7 @@ pub fn AlertSourceError(
     #[prop(into)]
     problems: Signal<Vec<AlertSourceProblem>>,
 ) -> impl IntoView {
-    let rows = Signal::derive(move || {
+    let rows: Rows = Arc::new(move || {
         problems
             .get()
             .into_iter()

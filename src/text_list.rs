@@ -35,6 +35,11 @@ impl std::fmt::Debug for Row {
     }
 }
 
+/// The rows of a [`KeyedRows`], read again (reactively) whenever what they
+/// read changes. A trait object, not a `Signal::derive` per list: each of
+/// those was its own copy of the derived signal's code.
+pub type Rows = Arc<dyn Fn() -> Vec<Row> + Send + Sync>;
+
 /// `rows` as siblings, keyed: a refresh adds the new ones, removes the gone
 /// ones and leaves the rest (their DOM nodes, what a screen reader is at)
 /// alone. Every short keyed list of the app goes through this one `<For>`:
@@ -43,11 +48,10 @@ impl std::fmt::Debug for Row {
 #[component]
 pub fn KeyedRows(
     /// The rows, in order.
-    #[prop(into)]
-    rows: Signal<Vec<Row>>,
+    rows: Rows,
 ) -> impl IntoView {
     view! {
-        <For each=move || rows.get() key=|row: &Row| row.key.clone() let:row>
+        <For each=move || rows() key=|row: &Row| row.key.clone() let:row>
             {(row.view)()}
         </For>
     }
@@ -63,7 +67,7 @@ pub fn TextList(
     texts: Signal<Vec<String>>,
 ) -> impl IntoView {
     // The same text twice is two items: the key counts earlier equal ones.
-    let rows = Signal::derive(move || {
+    let rows = move || -> Vec<Row> {
         let texts = texts.get();
         let mut seen: Vec<&String> = Vec::with_capacity(texts.len());
         let mut rows = Vec::with_capacity(texts.len());
@@ -76,11 +80,11 @@ pub fn TextList(
             }));
         }
         rows
-    });
+    };
     view! {
         <Show when=move || texts.with(|t| !t.is_empty())>
             <ul class=class>
-                <KeyedRows rows=rows />
+                <KeyedRows rows=Arc::new(rows) />
             </ul>
         </Show>
     }

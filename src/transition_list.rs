@@ -1,10 +1,12 @@
 //! A list of status changes, keyed so a refresh adds the new ones and leaves
 //! the rest of the list (its DOM nodes, what a screen reader is at) alone.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use panopticon_engine::snapshot::Transition;
 
-use crate::text_list::{KeyedRows, Row};
+use crate::text_list::{KeyedRows, Row, Rows};
 use crate::untrusted::{SENTENCE_CHARS, Untrusted};
 
 /// One line of a transition list.
@@ -42,7 +44,7 @@ pub fn TransitionList(
     #[prop(into)]
     entries: Signal<Vec<TransitionEntry>>,
 ) -> impl IntoView {
-    let rows = Signal::derive(move || {
+    let rows: Rows = Arc::new(move || {
         entries
             .get()
             .into_iter()

@@ -5,12 +5,15 @@
 //! refresh rewrites only the values that changed, and an alert that turns
 //! from firing to silenced keeps its element (and the reader's place in it).
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use panopticon_core::Status;
 use panopticon_engine::alerts::AlertView;
 use panopticon_engine::snapshot::ServiceSnapshot;
 
 use super::alert_item::AlertItem;
+use crate::text_list::{KeyedRows, Row};
 use crate::untrusted::{SENTENCE_CHARS, Untrusted};
 
 /// How many alerts are listed; the rest are counted ("and 12 more").
@@ -36,7 +39,18 @@ pub fn AlertList(
     });
     let total = move || service.with(|s| s.as_ref().map_or(0, |s| s.alerts.alerts.len()));
     let declared = move || service.with(|s| s.as_ref().is_some_and(|s| s.alerts.declared));
-    let keys = move || shown.with(|e| e.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>());
+    let rows = move || -> Vec<Row> {
+        shown.with(|e| {
+            e.iter()
+                .map(|(key, _)| {
+                    let item = key.clone();
+                    Row::new(key.clone(), move || {
+                        view! { <AlertItem alerts=shown key=item.clone() at=at /> }.into_any()
+                    })
+                })
+                .collect()
+        })
+    };
     let more = move || {
         let more = total().saturating_sub(ALERTS_SHOWN);
         (more > 0).then(|| view! { <p class="alert-more muted">{format!("and {more} more")}</p> })
@@ -65,9 +79,7 @@ pub fn AlertList(
             <h3>"Alerts"</h3>
             <Show when=move || { total() > 0 } fallback=none>
                 <ul class="alert-list" data-testid="alert-list">
-                    <For each=keys key=Clone::clone let:key>
-                        <AlertItem alerts=shown key=key at=at />
-                    </For>
+                    <KeyedRows rows=Arc::new(rows) />
                 </ul>
                 {more}
             </Show>

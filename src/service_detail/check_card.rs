@@ -1,13 +1,15 @@
 //! One check of the open service: its status, why, its rule and its
 //! instances, updated in place at every refresh.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use panopticon_engine::check::InstanceVerdict;
 use panopticon_engine::config::Check;
 use panopticon_engine::rule::fmt_value;
 use panopticon_engine::snapshot::{CheckSnapshot, NOT_EVALUATED, ServiceSnapshot};
 
-use crate::text_list::TextList;
+use crate::text_list::{KeyedRows, Row, TextList};
 use crate::untrusted::{SENTENCE_CHARS, Untrusted};
 
 /// A check as configured, with its latest verdict.
@@ -72,11 +74,17 @@ pub fn CheckCard(
 /// the rows it keeps.
 #[component]
 fn InstanceTable(check: Memo<Option<CheckSnapshot>>) -> impl IntoView {
-    let names = move || {
+    let rows = move || -> Vec<Row> {
         check.with(|c| {
             c.iter()
-                .flat_map(|c| c.outcome.instances.iter().map(|i| i.instance.clone()))
-                .collect::<Vec<_>>()
+                .flat_map(|c| c.outcome.instances.iter())
+                .map(|i| {
+                    let name = i.instance.clone();
+                    Row::new(i.instance.clone(), move || {
+                        view! { <InstanceRow check=check name=name.clone() /> }.into_any()
+                    })
+                })
+                .collect()
         })
     };
     view! {
@@ -86,9 +94,7 @@ fn InstanceTable(check: Memo<Option<CheckSnapshot>>) -> impl IntoView {
                     <tr><th>"Instance"</th><th>"Value"</th><th>"Status"</th><th>"Why"</th></tr>
                 </thead>
                 <tbody>
-                    <For each=names key=Clone::clone let:name>
-                        <InstanceRow check=check name=name />
-                    </For>
+                    <KeyedRows rows=Arc::new(rows) />
                 </tbody>
             </table>
         </Show>
