@@ -146,11 +146,15 @@ impl Variables {
         })
     }
 
-    /// What to tell the operator: refused values and unreadable label values.
+    /// What to tell the operator: refused values and unreadable label
+    /// values. Not variables the configuration does not declare: Grafana's
+    /// `${__all_variables}` sends every variable of its dashboard.
     pub fn problems(self) -> Vec<String> {
         let mut out: Vec<String> = self.choice.with(|c| {
             c.iter()
-                .flat_map(|c| c.refused.iter().map(ToString::to_string))
+                .flat_map(|c| c.refused.iter())
+                .filter(|r| r.why != Why::NoSuchVariable)
+                .map(ToString::to_string)
                 .collect()
         });
         self.failures.with(|f| {
