@@ -38,8 +38,11 @@ pub fn Dashboard(
     /// The text it was read from.
     text: String,
 ) -> impl IntoView {
-    // Once per page: its window listeners outlive any one binding.
-    provide_context(Activity::install());
+    // Once per page: its window listeners outlive any one binding (and any
+    // one cluster's dashboard: the fleet page installs it for them all).
+    if use_context::<Activity>().is_none() {
+        provide_context(Activity::install());
+    }
     let vars = Variables::provide(&config);
     move || match vars.bound(&config) {
         Some(Ok(bound)) => view! { <BoundDashboard config=bound text=text.clone() /> }.into_any(),

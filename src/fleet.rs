@@ -20,8 +20,9 @@ use panopticon_engine::variables::{Options, bounded_answer};
 
 use crate::dashboard::Dashboard;
 use crate::fleet_tile::FleetTile;
+use crate::kiosk::Activity;
 use crate::refresh::{self, LiveState, Refresher};
-use crate::theme_toggle::ThemeToggle;
+use crate::theme_toggle::{LightTheme, ThemeToggle};
 use crate::untrusted::{SENTENCE_CHARS, Untrusted};
 use crate::url_state;
 
@@ -45,6 +46,13 @@ pub fn Fleet(
     /// The text it was read from (a cluster's dashboard watches it for changes).
     text: String,
 ) -> impl IntoView {
+    // Here, not in each cluster's dashboard: its window listeners live as
+    // long as the page, and a dashboard left for the fleet is disposed.
+    provide_context(Activity::install());
+    // The same for the theme the fleet's toggle flips: one for the page, so
+    // the fleet rebuilt after a cluster never finds the disposed one of the
+    // page it replaced.
+    LightTheme::provide();
     let opened = RwSignal::new(url_state::param("cluster"));
     Effect::new(move |_| url_state::set_param("cluster", opened.get().as_deref()));
     let answers = read_answers(&config);

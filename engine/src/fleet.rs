@@ -223,28 +223,34 @@ pub fn summarize(states: &[ClusterState]) -> FleetSummary {
 fn tile(state: &ClusterState) -> Tile {
     // Whatever keeps the data from being whole, as reasons of their own
     // (the banner may say it too: then it is not repeated).
-    let mut guards: Vec<Reason> = Vec::new();
+    // Each guard: the reason to show, and the words that tell whether the
+    // banner's reasons already say it.
+    let mut guards: Vec<(Reason, String)> = Vec::new();
     if let Some(alert) = &state.source_alert {
-        guards.push(Reason::new(Status::Unknown, alert.message.clone()));
+        let text = alert.message.clone();
+        guards.push((Reason::new(Status::Unknown, text.clone()), text));
     }
     for s in &state.sources {
-        let why = match s.health {
-            SourceHealth::Down => Some(s.error.clone().map_or_else(
-                || format!("{} cannot be reached", s.name),
-                |e| format!("{}: {e}", s.name),
-            )),
-            SourceHealth::Partial => Some(s.partial.clone().map_or_else(
-                || format!("partial answer from {}", s.name),
-                |p| format!("partial answer from {}: {p}", s.name),
-            )),
-            SourceHealth::Waiting | SourceHealth::Ok | SourceHealth::Slow => None,
+        let (text, core) = match (s.health, &s.error, &s.partial) {
+            (SourceHealth::Down, Some(e), _) => (format!("{}: {e}", s.name), e.clone()),
+            (SourceHealth::Down, None, _) => {
+                let t = format!("{} cannot be reached", s.name);
+                (t.clone(), t)
+            }
+            (SourceHealth::Partial, _, Some(p)) => {
+                (format!("partial answer from {}: {p}", s.name), p.clone())
+            }
+            (SourceHealth::Partial, _, None) => {
+                let t = format!("partial answer from {}", s.name);
+                (t.clone(), t)
+            }
+            _ => continue,
         };
-        if let Some(why) = why {
-            guards.push(Reason::new(Status::Unknown, why));
-        }
+        guards.push((Reason::new(Status::Unknown, text), core));
     }
     if state.services.is_none() && guards.is_empty() {
-        guards.push(Reason::new(Status::Unknown, "no data yet"));
+        let t = "no data yet".to_owned();
+        guards.push((Reason::new(Status::Unknown, t.clone()), t));
     }
     let floor = if guards.is_empty() {
         Status::Healthy
@@ -261,12 +267,9 @@ fn tile(state: &ClusterState) -> Tile {
         .filter(|r| status == Status::Healthy || r.status > Status::Healthy)
         .cloned()
         .collect();
-    for g in guards {
-        let said = reasons
-            .iter()
-            .any(|r| r.text.contains(&g.text) || g.text.contains(&r.text));
-        if !said {
-            reasons.push(g);
+    for (guard, core) in guards {
+        if !reasons.iter().any(|r| r.text.contains(&core)) {
+            reasons.push(guard);
         }
     }
     sorting::sort_by(&mut reasons, |a, b| b.status.cmp(&a.status));

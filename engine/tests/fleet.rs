@@ -354,6 +354,14 @@ fn tiles_are_worst_first_and_an_unreachable_or_partial_cluster_is_never_green() 
             .any(|r| r.text.contains("Failed to fetch")),
         "{eu:?}"
     );
+    assert_eq!(
+        eu.reasons
+            .iter()
+            .filter(|r| r.text.contains("Failed to fetch"))
+            .count(),
+        1,
+        "said once, not again as the source's state: {eu:?}"
+    );
     let us = tile(&fleet.tiles, "us-2");
     assert!(
         us.reasons

@@ -1,0 +1,234 @@
+// The fleet overview (issue 15): two simulated clusters, each scraped by its own real
+// Prometheus (the second behind the shipped nginx's /sources/second/), and a third
+// cluster whose source cannot be reached (/sources/gone/, an upstream nobody listens on).
+// The configuration is the reference cluster's with `clusters:` one per source. Three
+// tiles, worst first: the second cluster with a fault injected is critical, the
+// unreachable one unknown saying why, the first healthy; a click opens a cluster's own
+// dashboard, fleet-back returns, ?cluster= round-trips.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  artifactsDir, freePort, launchBrowser, makeSite, recordConsole, referenceConfig, simScrapeConfigs, startNginx,
+  startPrometheus, startSim, waitFor,
+} from './harness.mjs';
+
+const SOURCES = `datasources:
+  - name: main
+    base_url: /prometheus
+    refresh_secs: 1
+    stale_after_secs: 30
+    timeout_secs: 2
+  - name: second
+    base_url: /sources/second
+    timeout_secs: 2
+  - name: gone
+    base_url: /sources/gone
+    timeout_secs: 2
+`;
+
+const CLUSTERS = `
+clusters:
+  - { name: alpha, source: main }
+  - { name: beta, source: second }
+  - { name: gamma, source: gone }
+`;
+
+/** The reference configuration with three sources, no Alertmanager, and `clusters`. */
+function fleetConfig(clusters = CLUSTERS, refresh = 1) {
+  const text = referenceConfig({ refresh, staleAfter: 30, timeout: 2 });
+  const sources = SOURCES.replace('refresh_secs: 1', `refresh_secs: ${refresh}`);
+  const replaced = text.replace(/^datasource:\n(?:[ \t].*\n|\n)*/m, sources).replace(/^alertmanager:.*\n/m, '');
+  assert.ok(replaced.includes('name: gone') && !/^alertmanager:/m.test(replaced), 'the reference configuration changed shape');
+  return replaced + clusters;
+}
+
+/** 24 clusters over the three sources (a wall's worth), refreshed every 2 s. */
+const WALL = `
+clusters:
+${[
+    ...Array.from({ length: 10 }, (_, i) => `  - { name: prod-eu-${String(i + 1).padStart(2, '0')}, source: main }`),
+    ...Array.from({ length: 8 }, (_, i) => `  - { name: prod-us-${String(i + 1).padStart(2, '0')}, source: second }`),
+    ...Array.from({ length: 6 }, (_, i) => `  - { name: edge-ap-${String(i + 1).padStart(2, '0')}, source: gone }`),
+  ].join('\n')}
+`;
+
+const parts = [];
+let sim2;
+let nginx;
+let browser;
+
+before(async () => {
+  const start = async (thing) => {
+    const started = await thing;
+    parts.push(started);
+    return started;
+  };
+  const sim1 = await start(startSim({ seed: 1 }));
+  sim2 = await start(startSim({ seed: 2 }));
+  const prom1 = await start(startPrometheus({ scrapeConfigs: simScrapeConfigs(sim1) }));
+  const prom2 = await start(startPrometheus({ scrapeConfigs: simScrapeConfigs(sim2) }));
+  const site = makeSite({ 'panopticon.yaml': fleetConfig(), 'wall.yaml': fleetConfig(WALL, 2) });
+  parts.push({ stop: async () => site.remove() });
+  nginx = await start(startNginx({
+    prometheus: `127.0.0.1:${prom1.port}`,
+    root: site.dir,
+    sources: [
+      { name: 'second', upstream: `127.0.0.1:${prom2.port}` },
+      // Nothing listens there: nginx answers 502 for it, as for a cluster whose Prometheus is down.
+      { name: 'gone', upstream: `127.0.0.1:${await freePort()}` },
+    ],
+  }));
+  browser = await launchBrowser();
+  parts.push({ stop: () => browser.close() });
+});
+
+after(async () => {
+  while (parts.length > 0) {
+    await parts.pop().stop();
+  }
+});
+
+/** The tiles in page order, the cluster dashboard's status, and the page's text. */
+function look(page) {
+  return page.evaluate(() => ({
+    tiles: [...document.querySelectorAll('[data-testid="fleet"] [data-testid="cluster-tile"]')].map((t) => ({
+      name: t.dataset.cluster, status: t.dataset.status, text: t.textContent,
+    })),
+    back: !!document.querySelector('[data-testid="fleet-back"]'),
+    cluster: document.querySelector('[data-testid="cluster-status"]')?.dataset.status ?? null,
+    search: location.search,
+    text: document.body.textContent,
+  }));
+}
+
+async function until(page, what, wanted, log) {
+  let last;
+  try {
+    return await waitFor(what, async () => {
+      last = await look(page);
+      return wanted(last) ? last : null;
+    }, { timeoutMs: 60_000, intervalMs: 250 });
+  } catch (e) {
+    const { text, ...rest } = last ?? {};
+    throw new Error(`${e.message}\nlast seen: ${JSON.stringify(rest)}\npage: ${text?.slice(0, 800)}\nconsole:\n${log.filter((l) => !l.includes("502")).slice(-10).join('\n')}`);
+  }
+}
+
+/** Each instant query the page sends, by source. */
+function recordQueries(page) {
+  const seen = [];
+  page.on('request', (req) => {
+    const url = new URL(req.url());
+    const m = url.pathname.match(/^\/(prometheus|sources\/([a-z0-9_-]+))\/api\/v1\/query$/);
+    if (!m) return;
+    const form = new URLSearchParams(req.postData() ?? url.search);
+    seen.push({ source: m[2] ?? 'main', query: form.get('query') ?? '', at: Date.now() });
+  });
+  return seen;
+}
+
+const order = (s) => s.tiles.map((t) => `${t.name}:${t.status}`).join(' ');
+
+describe('fleet overview', () => {
+  test('three clusters, worst first: a fault is critical, the unreachable one unknown with why; open and back', async () => {
+    await sim2.scenario('consul-no-quorum');
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const log = recordConsole(page);
+    const queries = recordQueries(page);
+    try {
+      await page.goto(`${nginx.url}/`);
+      const fleet = await until(page, 'beta critical, gamma unknown, alpha healthy, in that order',
+        (s) => order(s) === 'beta:critical gamma:unknown alpha:healthy', log);
+      const gamma = fleet.tiles.find((t) => t.name === 'gamma');
+      assert.match(gamma.text, /502|Bad Gateway|unreachable/i, `the unreachable cluster says why: ${gamma.text}`);
+      assert.doesNotMatch(fleet.tiles[0].text, /All \d+ services healthy/, fleet.tiles[0].text);
+      // Each cluster asks its own source; none asks another's.
+      const bySource = (name) => queries.filter((q) => q.source === name).length;
+      assert.ok(bySource('main') > 0 && bySource('second') > 0 && bySource('gone') > 0,
+        JSON.stringify({ main: bySource('main'), second: bySource('second'), gone: bySource('gone') }));
+      // Each (source, query) pair once per refresh: over three one-second refreshes, no
+      // pair more than four times (two clusters asking the same pair would double it).
+      const t0 = Date.now();
+      await new Promise((r) => setTimeout(r, 3_000));
+      const counts = new Map();
+      for (const q of queries.filter((x) => x.at >= t0)) {
+        const key = `${q.source} ${q.query}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+      assert.ok(counts.size >= 3, `queries seen: ${[...counts.keys()]}`);
+      assert.ok([...counts.values()].every((n) => n <= 4), JSON.stringify([...counts.entries()].map(([k, n]) => [k.slice(0, 60), n])));
+      fs.mkdirSync(artifactsDir, { recursive: true });
+      await page.screenshot({ path: path.join(artifactsDir, 'fleet-3-clusters-1920x1080.png') });
+
+      // A click opens the cluster's own dashboard, its banner as on any dashboard.
+      await page.click('[data-testid="cluster-tile"][data-cluster="beta"]');
+      const beta = await until(page, 'beta\'s dashboard, critical, with the way back',
+        (s) => s.back && s.cluster === 'critical' && s.tiles.length === 0, log);
+      assert.match(beta.search, /[?&]cluster=beta(&|$)/);
+      await page.click('[data-testid="fleet-back"]');
+      const back = await until(page, 'the fleet again', (s) => !s.back && s.tiles.length === 3, log);
+      assert.doesNotMatch(back.search, /cluster=/);
+
+      // ?cluster= opens a cluster directly; the unreachable one shows its outage.
+      await page.goto(`${nginx.url}/?cluster=gamma`);
+      const gone = await until(page, 'gamma\'s dashboard, unknown', (s) => s.back && s.cluster === 'unknown', log);
+      assert.match(gone.text, /502|Bad Gateway|unreachable/i, gone.text.slice(0, 600));
+      await page.goto(`${nginx.url}/?cluster=alpha`);
+      await until(page, 'alpha\'s dashboard, healthy', (s) => s.back && s.cluster === 'healthy', log);
+      // An unknown name is not obeyed: the fleet, saying so.
+      await page.goto(`${nginx.url}/?cluster=nope`);
+      const nope = await until(page, 'the fleet with a notice', (s) => s.tiles.length === 3, log);
+      assert.ok(nope.text.includes('no cluster "nope" to open'), nope.text.slice(0, 600));
+    } finally {
+      await page.close();
+      await sim2.reset();
+    }
+  });
+
+  test('24 clusters: every tile on one 1920x1080 screen, status word and name at 400x300; screenshots', async () => {
+    await sim2.scenario('consul-no-quorum');
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const log = recordConsole(page);
+    try {
+      await page.goto(`${nginx.url}/?config=wall.yaml`);
+      await until(page, '24 tiles, each cluster judged', (s) => s.tiles.length === 24
+        && s.tiles.filter((t) => t.status === 'critical').length === 8
+        && s.tiles.filter((t) => t.status === 'unknown').length === 6
+        && s.tiles.filter((t) => t.status === 'healthy').length === 10, log);
+      fs.mkdirSync(artifactsDir, { recursive: true });
+      const fits = () => page.evaluate(() => {
+        const tiles = [...document.querySelectorAll('[data-testid="cluster-tile"]')];
+        const offscreen = tiles.filter((t) => t.getBoundingClientRect().bottom > innerHeight + 0.5
+          || t.getBoundingClientRect().right > innerWidth + 0.5).map((t) => t.dataset.cluster);
+        const unreadable = tiles.filter((t) => {
+          const word = t.querySelector('.tile-word');
+          const name = t.querySelector('.tile-name');
+          return !word || !name || word.getBoundingClientRect().height < 8 || name.getBoundingClientRect().width < 20;
+        }).map((t) => t.dataset.cluster);
+        return { offscreen, unreadable, scroll: document.scrollingElement.scrollHeight - innerHeight };
+      });
+      const shot = async (w, h, name) => {
+        await page.setViewportSize({ width: w, height: h });
+        await page.waitForTimeout(300);
+        await page.screenshot({ path: path.join(artifactsDir, name) });
+        return fits();
+      };
+      const hd = await shot(1920, 1080, 'fleet-24-clusters-1920x1080.png');
+      assert.deepEqual(hd.offscreen, [], `every tile on one 1920x1080 screen: ${JSON.stringify(hd)}`);
+      assert.deepEqual(hd.unreadable, []);
+      const uhd = await shot(3840, 2160, 'fleet-24-clusters-3840x2160.png');
+      assert.deepEqual(uhd.offscreen, [], JSON.stringify(uhd));
+      const small = await shot(400, 300, 'fleet-24-clusters-400x300.png');
+      assert.deepEqual(small.unreadable, [], `status word and name at 400x300: ${JSON.stringify(small)}`);
+      await page.emulateMedia({ colorScheme: 'light' });
+      await page.goto(`${nginx.url}/?config=wall.yaml&theme=light`);
+      await until(page, '24 tiles again', (s) => s.tiles.length === 24 && s.tiles[0].status === 'critical', log);
+      await shot(1920, 1080, 'fleet-24-clusters-1920x1080-light.png');
+    } finally {
+      await page.close();
+      await sim2.reset();
+    }
+  });
+});
