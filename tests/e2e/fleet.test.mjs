@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import {
   artifactsDir, freePort, launchBrowser, makeSite, recordConsole, referenceConfig, simScrapeConfigs, startNginx,
   startPrometheus, startSim, waitFor,
@@ -53,6 +54,21 @@ ${[
     ...Array.from({ length: 6 }, (_, i) => `  - { name: edge-ap-${String(i + 1).padStart(2, '0')}, source: gone }`),
   ].join('\n')}
 `;
+
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe's WCAG 2.2 A/AA rules and the landmark/heading ones a11y.test.mjs runs, as lines. */
+async function axeViolations(page) {
+  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) {
+    await page.evaluate(axeSource);
+  }
+  return page.evaluate(async () => {
+    const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+    const rules = [...window.axe.getRules(tags).map((r) => r.ruleId), 'landmark-one-main', 'page-has-heading-one', 'region'];
+    const r = await window.axe.run(document, { runOnly: { type: 'rule', values: rules }, resultTypes: ['violations'] });
+    return r.violations.map((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} — ${n.failureSummary.replace(/\s+/g, ' ')}`)).flat();
+  });
+}
 
 const parts = [];
 let sim2;
@@ -216,16 +232,25 @@ describe('fleet overview', () => {
         return fits();
       };
       const hd = await shot(1920, 1080, 'fleet-24-clusters-1920x1080.png');
+      const found = (await axeViolations(page)).map((l) => `dark 1920: ${l}`);
       assert.deepEqual(hd.offscreen, [], `every tile on one 1920x1080 screen: ${JSON.stringify(hd)}`);
       assert.deepEqual(hd.unreadable, []);
       const uhd = await shot(3840, 2160, 'fleet-24-clusters-3840x2160.png');
       assert.deepEqual(uhd.offscreen, [], JSON.stringify(uhd));
       const small = await shot(400, 300, 'fleet-24-clusters-400x300.png');
       assert.deepEqual(small.unreadable, [], `status word and name at 400x300: ${JSON.stringify(small)}`);
+      found.push(...(await axeViolations(page)).map((l) => `dark 400x300: ${l}`));
       await page.emulateMedia({ colorScheme: 'light' });
       await page.goto(`${nginx.url}/?config=wall.yaml&theme=light`);
       await until(page, '24 tiles again', (s) => s.tiles.length === 24 && s.tiles[0].status === 'critical', log);
       await shot(1920, 1080, 'fleet-24-clusters-1920x1080-light.png');
+      found.push(...(await axeViolations(page)).map((l) => `light 1920: ${l}`));
+      // A cluster's dashboard under the strip back to the fleet.
+      await page.click('[data-testid="cluster-tile"][data-cluster="prod-us-01"]');
+      await until(page, 'prod-us-01 open', (s) => s.back && s.cluster === 'critical', log);
+      await shot(1920, 1080, 'fleet-cluster-open-1920x1080-light.png');
+      found.push(...(await axeViolations(page)).map((l) => `cluster page: ${l}`));
+      assert.deepEqual(found, [], `axe found ${found.length} violations:\n${found.join('\n')}`);
     } finally {
       await page.close();
       await sim2.reset();
