@@ -185,3 +185,17 @@ fn mistakes_are_reported_with_their_place() {
         ],
     );
 }
+
+#[test]
+fn one_datasource_may_name_its_kind_and_params() {
+    let c = load(&format!(
+        "datasource:\n  name: thanos-eu\n  kind: thanos\n  base_url: /thanos\n  params: {{partial_response: 'false'}}\n{SERVICES}"
+    ));
+    assert_eq!(c.datasource.name, "thanos-eu");
+    assert_eq!(c.datasource.kind, SourceKind::Thanos);
+    assert_eq!(
+        c.datasource.params,
+        [("partial_response".to_owned(), "false".to_owned())]
+    );
+    assert!(!c.has_several_sources());
+}
