@@ -27,10 +27,11 @@ import { latency } from './figures/latency.mjs';
 import { requestsPerRefresh } from './figures/requests.mjs';
 import { evaluationAtScale } from './figures/scale.mjs';
 import { soak } from './figures/soak.mjs';
+import { FLEET, fleet, fleetYaml, startFleetStack } from './figures/fleet.mjs';
 
 const FIGURES = [
   'bundle', 'first-status', 'first-status-no-alerts', 'first-status-slow', 'first-status-h2', 'first-status-slow-h2', 'requests', 'latency',
-  'http2', 'diagram', 'diagram-size', 'diagram-1000', 'graphs', 'idle', 'soak', 'scale',
+  'http2', 'diagram', 'diagram-size', 'diagram-1000', 'graphs', 'idle', 'soak', 'scale', 'fleet',
 ];
 /** The slow front of first-status-slow: every request of the page held back this long. */
 const FRONT_DELAY_MS = 50;
@@ -281,6 +282,21 @@ export async function main(argv) {
       target.note = `likely reason: 4× the nodes took ${ratio.toFixed(1)}× the time (${small.toFixed(1)} → ${big.toFixed(1)} ms median)`
         + (ratio > 5 ? ', more than linear: some work per instance grows with the number of instances'
           + ' (for example a linear search over the instances remembered per check)' : ', about linear: the work per instance is what costs');
+    }
+  }
+
+  if (want('fleet')) {
+    say(`starting the fleet: ${FLEET.clusters} nginx source locations onto one Prometheus scraping a ${FLEET.nodes}-node aggregated simulator`);
+    const stack = await startFleetStack({ ...FLEET, files: { 'panopticon.yaml': fleetYaml(referenceYaml, FLEET) } });
+    const browser = await launch();
+    browserVersion = browser.version();
+    try {
+      await record('fleet', `fleet (${FLEET.clusters} clusters × ${FLEET.nodes} nodes)`, () => fleet({
+        browser, url: `${stack.nginx.url}/`, ...FLEET, loads: quick ? 2 : 5, refreshes: quick ? 2 : 5,
+      }));
+    } finally {
+      await browser.close();
+      await stack.stop();
     }
   }
 
