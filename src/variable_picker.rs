@@ -71,6 +71,9 @@ fn Picker(vars: Variables, variable: Variable) -> impl IntoView {
                     }
                 })
                 .collect_view()
+                // Erased: each typed view a reactive closure returns is its own
+                // copy of the renderer in the bundle.
+                .into_any()
         }
     };
     let on_change = {
@@ -122,16 +125,18 @@ pub fn VariableError() -> impl IntoView {
     let vars = use_variables();
     move || {
         let problems = vars.map(Variables::problems).unwrap_or_default();
-        (!problems.is_empty()).then(|| {
-            let items = problems
-                .into_iter()
-                .map(|p| view! { <li><Untrusted text=p max=SENTENCE_CHARS /></li> })
-                .collect_view();
-            view! {
-                <div class="alert alert-warnings" data-testid="variable-error" role="status">
-                    <ul>{items}</ul>
-                </div>
-            }
-        })
+        if problems.is_empty() {
+            return ().into_any();
+        }
+        let items = problems
+            .into_iter()
+            .map(|p| view! { <li><Untrusted text=p max=SENTENCE_CHARS /></li> })
+            .collect_view();
+        view! {
+            <div class="alert alert-warnings" data-testid="variable-error" role="status">
+                <ul>{items}</ul>
+            </div>
+        }
+        .into_any()
     }
 }
