@@ -24,8 +24,13 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
+/// A fleet's cluster keeps its own transitions (`#<cluster>` after the
+/// path): one cluster's changes are never listed under another's.
 fn key(config: &Config) -> String {
-    format!("{PREFIX}{}", config.source_name)
+    match &config.cluster {
+        Some(cluster) => format!("{PREFIX}{}#{cluster}", config.source_name),
+        None => format!("{PREFIX}{}", config.source_name),
+    }
 }
 
 /// The transitions kept for `config` by an earlier page load, validated.
