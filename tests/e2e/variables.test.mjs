@@ -324,7 +324,14 @@ describe('template variables', () => {
     }
   });
 
-  test('screenshots of the pickers at 3840x2160 and the compact panel at 400x300', async () => {
+  test('screenshots of the pickers at 3840x2160, in the light theme, and the compact panel at 400x300', async () => {
+    const light = await open('?theme=light');
+    try {
+      await until('green', async () => (await status(light.page)) === 'healthy', light.log);
+      await light.page.locator('.topbar').screenshot({ path: path.join(artifactsDir, 'variables-topbar-light-1920x1080.png') });
+    } finally {
+      await light.page.close();
+    }
     for (const [width, height] of [[3840, 2160], [400, 300]]) {
       const { page, log } = await open('', { width, height });
       try {
