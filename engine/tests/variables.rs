@@ -149,6 +149,17 @@ views:
 }
 
 #[test]
+fn a_variable_in_an_alert_matcher_is_refused_rather_than_matching_nothing() {
+    let services = "  - id: a\n    alerts: ['{service=\"a\"}', '{cluster=\"$cluster\"}', '{x=~\"a$\"}']\n    checks: [{ id: c, query: up, rule: { kind: quorum } }]\n";
+    let m = config(services).expect_err("refused").messages();
+    assert_eq!(m.len(), 1, "{m:?}");
+    assert!(
+        m[0].starts_with("t.yaml:12:31: $cluster in an alerts: matcher"),
+        "{m:?}"
+    );
+}
+
+#[test]
 fn declarations_are_checked() {
     let bad = "variables:
   - name: 1x

@@ -140,6 +140,16 @@ pub enum VariableProblem {
         /// Where it stands, in words.
         place: String,
     },
+    /// `$name` in a service's `alerts:` matcher: alerts are matched in the
+    /// browser, not asked of Prometheus, and are not bound; a matcher that
+    /// kept `$name` would silently match no alert (less red than the truth).
+    #[error(
+        "${name} in an alerts: matcher: variables are not bound in alert matchers (it would match no alert); match on a label without it"
+    )]
+    InAlertMatcher {
+        /// The name used.
+        name: String,
+    },
     /// A multi-value variable in an `=`/`!=` matcher.
     #[error(
         "${name} at character {at}: variable {name:?} takes several values, so it needs a regex matcher (=~ or !~), not {op}"
@@ -196,6 +206,26 @@ pub(super) fn validate(wire: &WireConfig) -> (Vec<Variable>, Vec<ConfigIssue>) {
         }
     }
     for_each_expression(wire, |expr| references_in(&mut found, expr, &variables));
+    for matcher in wire
+        .services
+        .value
+        .iter()
+        .flat_map(|s| s.alerts.iter().flatten())
+    {
+        // Only what could be meant as a variable: a declared name.
+        let named = references(&matcher.value).ok().and_then(|refs| {
+            refs.into_iter()
+                .find(|r| variables.iter().any(|v| v.name == r.name))
+        });
+        if let Some(r) = named {
+            found.push(
+                &matcher.referenced,
+                VariableProblem::InAlertMatcher {
+                    name: r.name.to_owned(),
+                },
+            );
+        }
+    }
     (variables, found.0)
 }
 
