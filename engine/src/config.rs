@@ -78,7 +78,9 @@ pub struct Config {
     /// fleet overview, one tile per cluster.
     pub clusters: Option<Clusters>,
     /// The cluster this configuration was made for by
-    /// [`Config::for_cluster`] (`None`: the configuration as loaded).
+    /// [`Config::for_cluster`], or the values [`Config::bind`] wrote in
+    /// (`job=node&node=a`): what is kept per screen (its transitions) is
+    /// kept apart for each. `None`: the configuration as loaded.
     pub cluster: Option<String>,
 }
 

@@ -303,6 +303,19 @@ impl Config {
                 bind_graph(g, &sub)?;
             }
         }
+        // Another value is another screen: its history is its own.
+        let mut key = String::new();
+        for (name, values) in bindings.iter() {
+            for v in values {
+                if !key.is_empty() {
+                    key.push('&');
+                }
+                key.push_str(name);
+                key.push('=');
+                key.push_str(v);
+            }
+        }
+        bound.cluster = Some(key);
         Ok(bound)
     }
 }

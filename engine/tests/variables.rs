@@ -84,6 +84,13 @@ fn variables_are_read_with_their_defaults() {
         bound_query(&c, &BTreeMap::new()),
         r#"up{cluster="eu-1", env=~"prod", instance="n1:9100"}"#
     );
+    // Each binding is its own screen (its transitions are kept apart).
+    let choice = Bindings::choose(&c.variables, &BTreeMap::new(), &nodes());
+    let bound = c.bind(&choice.bindings).expect("binds");
+    assert_eq!(
+        bound.cluster.as_deref(),
+        Some("cluster=eu-1&env=prod&node=n1:9100")
+    );
 }
 
 #[test]
