@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use crate::geometry::{Point, Rect};
+use crate::graph::sort_indices;
 use crate::order::Layered;
 
 /// One edge as drawn, from the dependant (above) to the dependency (below).
@@ -86,7 +87,7 @@ pub(crate) fn routes(
             (&mut leaving[v], true, &mut start),
             (&mut entering[v], false, &mut end),
         ] {
-            list.sort_by(|&a, &b| {
+            sort_indices(list, &mut |a, b| {
                 let (ka, kb) = (toward(a, leave), toward(b, leave));
                 ka.0.total_cmp(&kb.0).then(ka.1.cmp(&kb.1))
             });

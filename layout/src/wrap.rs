@@ -14,7 +14,7 @@
 //! always gets the same picture and a status change never moves a box.
 
 use crate::Options;
-use crate::graph::Dag;
+use crate::graph::{Dag, sort_indices};
 
 /// The estimated size of the drawing with the rows [`rows`] chooses.
 pub(crate) fn estimated_size(
@@ -46,9 +46,9 @@ pub(crate) fn rows(
     // services that need many others in its bottom row: their edges then
     // cross the fewest extra rows. Stable, so ties keep the input order.
     for list in &mut members {
-        list.sort_by_key(|&v| {
-            dag.deps[v].len().cast_signed() - dag.dependants[v].len().cast_signed()
-        });
+        let key =
+            |v: usize| dag.deps[v].len().cast_signed() - dag.dependants[v].len().cast_signed();
+        sort_indices(list, &mut |a, b| key(a).cmp(&key(b)));
     }
     let row_width = |list: &[usize]| {
         list.iter().map(|&v| sizes[v].0).sum::<f64>()

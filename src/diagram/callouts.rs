@@ -95,7 +95,11 @@ pub fn worst_first(looks: &[NodeLook]) -> Vec<usize> {
     let mut list: Vec<usize> = (0..looks.len())
         .filter(|&i| shows_name(Density::Tiles, &looks[i]))
         .collect();
-    list.sort_by(|&a, &b| severity(&looks[b]).cmp(&severity(&looks[a])));
+    // The shared sort (`panopticon_core::sorting`): a `sort_by` of its own
+    // was another copy of the standard sort in the bundle.
+    panopticon_core::sorting::sort_by(&mut list, |&a, &b| {
+        severity(&looks[b]).cmp(&severity(&looks[a]))
+    });
     list
 }
 
