@@ -1,6 +1,6 @@
 //! Names for series that tell them apart without repeating what they share.
 
-use std::collections::BTreeSet;
+use panopticon_core::sorting;
 
 use crate::data::GraphSeries;
 
@@ -21,11 +21,16 @@ pub const LABEL_CHARS: usize = 160;
 /// then by its own label values (`sum by (volume)` gives `gv0`), then by its
 /// query text, and last by its position.
 pub fn legend_labels(series: &[GraphSeries], queries: &[String]) -> Vec<String> {
-    let keys: BTreeSet<&str> = series
+    // Sorted and distinct, as a `BTreeSet` gave them, through the shared
+    // sort: collecting into a set of `&str` compiled its own copy of the
+    // standard sort and of the tree's bulk build.
+    let mut keys: Vec<&str> = series
         .iter()
         .flat_map(|s| s.labels.keys())
         .map(String::as_str)
         .collect();
+    sorting::sort(&mut keys);
+    keys.dedup();
     let differing: Vec<&str> = keys
         .into_iter()
         .filter(|key| {
