@@ -70,6 +70,23 @@ async function axeViolations(page) {
   });
 }
 
+/** One cluster per value of a label-values variable: the jobs Prometheus knows. */
+const BY_JOB = `
+datasource: { refresh_secs: 1, timeout_secs: 2, stale_after_secs: 30 }
+variables:
+  - name: job
+    label_values: { label: job, match: 'up{job=~"consul|node"}' }
+services:
+  - id: up
+    name: Exporters up
+    checks:
+      - id: up
+        query: 'up{job="$job"}'
+        instances: 4
+        rule: { kind: equals, expected: 1, otherwise: critical }
+clusters: { variable: job }
+`;
+
 const parts = [];
 let sim2;
 let nginx;
@@ -85,7 +102,7 @@ before(async () => {
   sim2 = await start(startSim({ seed: 2 }));
   const prom1 = await start(startPrometheus({ scrapeConfigs: simScrapeConfigs(sim1) }));
   const prom2 = await start(startPrometheus({ scrapeConfigs: simScrapeConfigs(sim2) }));
-  const site = makeSite({ 'panopticon.yaml': fleetConfig(), 'wall.yaml': fleetConfig(WALL, 2) });
+  const site = makeSite({ 'panopticon.yaml': fleetConfig(), 'wall.yaml': fleetConfig(WALL, 2), 'by-job.yaml': BY_JOB });
   parts.push({ stop: async () => site.remove() });
   nginx = await start(startNginx({
     prometheus: `127.0.0.1:${prom1.port}`,
@@ -254,6 +271,27 @@ describe('fleet overview', () => {
     } finally {
       await page.close();
       await sim2.reset();
+    }
+  });
+
+  test('a fleet by a label-values variable: one tile per value Prometheus answers, each bound to it', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const log = recordConsole(page);
+    const queries = recordQueries(page);
+    try {
+      await page.goto(`${nginx.url}/?config=by-job.yaml`);
+      const fleet = await until(page, 'consul and node, healthy', (s) => order(s) === 'consul:healthy node:healthy', log);
+      assert.equal(fleet.tiles.length, 2);
+      // Each cluster asked its own binding of the check.
+      for (const job of ['consul', 'node']) {
+        assert.ok(queries.some((q) => q.query.includes(`up{job="${job}"}`)), `${job}: ${queries.map((q) => q.query).slice(0, 4)}`);
+      }
+      await page.click('[data-testid="cluster-tile"][data-cluster="node"]');
+      const node = await until(page, 'node\'s dashboard', (s) => s.back && s.cluster === 'healthy', log);
+      assert.match(node.search, /cluster=node/);
+      assert.equal(await page.locator('[data-testid="variable"]').count(), 0, 'a cluster\'s variables are its own: no picker');
+    } finally {
+      await page.close();
     }
   });
 });
