@@ -13,9 +13,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use leptos::prelude::*;
+use panopticon_core::Status;
 use panopticon_engine::Config;
 use panopticon_engine::config::Cluster;
 use panopticon_engine::fleet::{ClusterState, FleetSummary, summarize};
+use panopticon_engine::snapshot::StatusCounts;
 use panopticon_engine::variables::{Options, bounded_answer};
 
 use crate::dashboard::Dashboard;
@@ -179,6 +181,10 @@ fn FleetPage(
                 </div>
             </header>
             <main class="fleet-main">
+                // Read by screen readers when the clusters per status change.
+                <p class="visually-hidden" aria-live="polite" data-testid="fleet-announcement">
+                    {move || summary.with(|s| announcement(&s.clusters))}
+                </p>
                 {notes
                     .into_iter()
                     .map(|n| {
@@ -200,6 +206,22 @@ fn FleetPage(
             </main>
         </div>
     }
+}
+
+/// "Fleet: 1 critical, 2 healthy": the clusters per status, worst first,
+/// the statuses no cluster has left out.
+fn announcement(c: &StatusCounts) -> String {
+    let parts: Vec<String> = [
+        Status::Critical,
+        Status::Warning,
+        Status::Unknown,
+        Status::Healthy,
+    ]
+    .into_iter()
+    .filter(|&s| c.get(s) > 0)
+    .map(|s| format!("{} {}", c.get(s), s.as_str()))
+    .collect();
+    format!("Fleet: {}", parts.join(", "))
 }
 
 /// What the fleet needs of one cluster's live screen.

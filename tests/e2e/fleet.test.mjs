@@ -224,12 +224,24 @@ describe('fleet overview', () => {
     await sim2.scenario('consul-no-quorum');
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     const log = recordConsole(page);
+    // The page's running setInterval timers, counted from before the app's scripts.
+    await page.addInitScript(() => {
+      const live = new Set();
+      const set = window.setInterval.bind(window);
+      const clear = window.clearInterval.bind(window);
+      window.setInterval = (...a) => { const id = set(...a); live.add(id); return id; };
+      window.clearInterval = (id) => { live.delete(id); clear(id); };
+      window.__intervals = () => live.size;
+    });
     try {
       await page.goto(`${nginx.url}/?config=wall.yaml`);
       await until(page, '24 tiles, each cluster judged', (s) => s.tiles.length === 24
         && s.tiles.filter((t) => t.status === 'critical').length === 8
         && s.tiles.filter((t) => t.status === 'unknown').length === 6
         && s.tiles.filter((t) => t.status === 'healthy').length === 10, log);
+      assert.equal(await page.evaluate(() => window.__intervals()), 2, 'one refresh interval and one clock for 24 clusters');
+      const announced = await page.locator('[data-testid="fleet-announcement"]').textContent();
+      assert.equal(announced, 'Fleet: 8 critical, 6 unknown, 10 healthy');
       fs.mkdirSync(artifactsDir, { recursive: true });
       const fits = () => page.evaluate(() => {
         const tiles = [...document.querySelectorAll('[data-testid="cluster-tile"]')];
