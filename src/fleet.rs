@@ -24,6 +24,8 @@ use crate::dashboard::Dashboard;
 use crate::fleet_tile::FleetTile;
 use crate::kiosk::Activity;
 use crate::refresh::{self, LiveState, Refresher};
+use crate::reload_watch;
+use crate::source_notice::SourceNotice;
 use crate::theme_toggle::{LightTheme, ThemeToggle};
 use crate::untrusted::{SENTENCE_CHARS, Untrusted};
 use crate::url_state;
@@ -88,6 +90,7 @@ pub fn Fleet(
         view! {
             <FleetPage
                 config=Arc::clone(&config)
+                text=text.clone()
                 clusters=clusters
                 answers=answers
                 notes=notes
@@ -136,6 +139,8 @@ fn ClusterPage(
 fn FleetPage(
     /// The configuration as loaded.
     config: Arc<Config>,
+    /// The text it was read from, to tell a changed file from the one running.
+    text: String,
     /// The clusters to show.
     clusters: Vec<Cluster>,
     /// The label-values answers the clusters were made with.
@@ -159,6 +164,21 @@ fn FleetPage(
         }
     }
     refresh::start_all(&refreshers);
+    // A wall showing the fleet picks up a new build or configuration as a
+    // dashboard does, on the first cluster's clock and refreshes (every
+    // cluster's share one timer).
+    let rejected = live.first().map(|(_, l)| {
+        reload_watch::start(
+            reload_watch::Running {
+                config_path: config.source_name.clone(),
+                config_text: text,
+                refresh_secs: config.datasource.refresh_secs,
+            },
+            l.now,
+            l.refreshes,
+            use_context::<Activity>().unwrap_or_else(Activity::install),
+        )
+    });
     let summary = Memo::new(move |_| {
         let mut states = failed.clone();
         states.extend(live.iter().map(|(name, l)| state_of(name, *l)));
@@ -185,6 +205,7 @@ fn FleetPage(
                 <p class="visually-hidden" aria-live="polite" data-testid="fleet-announcement">
                     {move || summary.with(|s| announcement(&s.clusters))}
                 </p>
+                {rejected.map(|r| view! { <SourceNotice message=r testid="config-rejected" /> })}
                 {notes
                     .into_iter()
                     .map(|n| {

@@ -89,6 +89,7 @@ clusters: { variable: job }
 
 const parts = [];
 let sim2;
+let site;
 let nginx;
 let browser;
 
@@ -102,7 +103,7 @@ before(async () => {
   sim2 = await start(startSim({ seed: 2 }));
   const prom1 = await start(startPrometheus({ scrapeConfigs: simScrapeConfigs(sim1) }));
   const prom2 = await start(startPrometheus({ scrapeConfigs: simScrapeConfigs(sim2) }));
-  const site = makeSite({ 'panopticon.yaml': fleetConfig(), 'wall.yaml': fleetConfig(WALL, 2), 'by-job.yaml': BY_JOB });
+  site = makeSite({ 'panopticon.yaml': fleetConfig(), 'wall.yaml': fleetConfig(WALL, 2), 'by-job.yaml': BY_JOB });
   parts.push({ stop: async () => site.remove() });
   nginx = await start(startNginx({
     prometheus: `127.0.0.1:${prom1.port}`,
@@ -130,6 +131,7 @@ function look(page) {
       name: t.dataset.cluster, status: t.dataset.status, text: t.textContent,
     })),
     back: !!document.querySelector('[data-testid="fleet-back"]'),
+    rejected: !!document.querySelector('[data-testid="config-rejected"]'),
     cluster: document.querySelector('[data-testid="cluster-status"]')?.dataset.status ?? null,
     search: location.search,
     text: document.body.textContent,
@@ -291,12 +293,20 @@ describe('fleet overview', () => {
     const log = recordConsole(page);
     const queries = recordQueries(page);
     try {
-      await page.goto(`${nginx.url}/?config=by-job.yaml`);
+      await page.goto(`${nginx.url}/?config=by-job.yaml&recheck=5s`);
       const fleet = await until(page, 'consul and node, healthy', (s) => order(s) === 'consul:healthy node:healthy', log);
       assert.equal(fleet.tiles.length, 2);
       // Each cluster asked its own binding of the check.
       for (const job of ['consul', 'node']) {
         assert.ok(queries.some((q) => q.query.includes(`up{job="${job}"}`)), `${job}: ${queries.map((q) => q.query).slice(0, 4)}`);
+      }
+      // A refused new configuration never replaces the working fleet; it is named.
+      fs.writeFileSync(path.join(site.dir, 'by-job.yaml'), BY_JOB.replace('{ variable: job }', '{ variable: jb }'));
+      try {
+        await until(page, 'the new configuration rejected, the fleet kept', (s) => s.rejected && s.tiles.length === 2, log);
+        assert.match(await page.locator('[data-testid="config-rejected"]').textContent(), /no variable "jb" is declared/);
+      } finally {
+        fs.writeFileSync(path.join(site.dir, 'by-job.yaml'), BY_JOB);
       }
       await page.click('[data-testid="cluster-tile"][data-cluster="node"]');
       const node = await until(page, 'node\'s dashboard', (s) => s.back && s.cluster === 'healthy', log);
