@@ -167,6 +167,19 @@ fn a_variable_in_an_alert_matcher_is_refused_rather_than_matching_nothing() {
 }
 
 #[test]
+fn a_variable_in_another_ones_label_values_match_is_refused() {
+    let yaml = "variables:\n  - name: cluster\n    values: [a]\n  - name: node\n    label_values: {label: instance, match: 'up{cluster=\"$cluster\"}'}\nservices:\n  - id: a\n    checks: [{ id: c, query: up, rule: { kind: quorum } }]\n";
+    let m = Config::from_yaml("t.yaml", yaml)
+        .expect_err("chained")
+        .messages();
+    assert_eq!(m.len(), 1, "{m:?}");
+    assert!(
+        m[0].starts_with("t.yaml:5:44: $cluster in label_values.match"),
+        "{m:?}"
+    );
+}
+
+#[test]
 fn declarations_are_checked() {
     let bad = "variables:
   - name: 1x

@@ -150,6 +150,16 @@ pub enum VariableProblem {
         /// The name used.
         name: String,
     },
+    /// `$name` in a `label_values.match`: one variable's values are not
+    /// narrowed by another's (the selector is sent as written, and would
+    /// select nothing).
+    #[error(
+        "${name} in label_values.match: a variable's values cannot depend on another variable; write the selector without it"
+    )]
+    Chained {
+        /// The name used.
+        name: String,
+    },
     /// A multi-value variable in an `=`/`!=` matcher.
     #[error(
         "${name} at character {at}: variable {name:?} takes several values, so it needs a regex matcher (=~ or !~), not {op}"
@@ -206,23 +216,25 @@ pub(super) fn validate(wire: &WireConfig) -> (Vec<Variable>, Vec<ConfigIssue>) {
         }
     }
     for_each_expression(wire, |expr| references_in(&mut found, expr, &variables));
-    for matcher in wire
+    let label_matches = wire
+        .variables
+        .iter()
+        .filter_map(|w| w.label_values.as_ref()?.value.matcher.as_ref());
+    for matcher in label_matches {
+        if let Some(name) = declared_reference(&matcher.value, &variables) {
+            found.push(&matcher.referenced, VariableProblem::Chained { name });
+        }
+    }
+    let alert_matchers = wire
         .services
         .value
         .iter()
-        .flat_map(|s| s.alerts.iter().flatten())
-    {
-        // Only what could be meant as a variable: a declared name.
-        let named = references(&matcher.value).ok().and_then(|refs| {
-            refs.into_iter()
-                .find(|r| variables.iter().any(|v| v.name == r.name))
-        });
-        if let Some(r) = named {
+        .flat_map(|s| s.alerts.iter().flatten());
+    for matcher in alert_matchers {
+        if let Some(name) = declared_reference(&matcher.value, &variables) {
             found.push(
                 &matcher.referenced,
-                VariableProblem::InAlertMatcher {
-                    name: r.name.to_owned(),
-                },
+                VariableProblem::InAlertMatcher { name },
             );
         }
     }
@@ -441,6 +453,16 @@ fn references_in(found: &mut Found, expr: &Spanned<String>, variables: &[Variabl
             ),
         }
     }
+}
+
+/// The first reference in `text` to a declared variable (only those could
+/// be meant as one: `$` is an ordinary character elsewhere).
+fn declared_reference(text: &str, variables: &[Variable]) -> Option<String> {
+    references(text)
+        .ok()?
+        .into_iter()
+        .find(|r| variables.iter().any(|v| v.name == r.name))
+        .map(|r| r.name.to_owned())
 }
 
 /// `[a-zA-Z_][a-zA-Z0-9_]*`, at most `max` characters.
