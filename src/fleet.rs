@@ -81,11 +81,13 @@ pub fn Fleet(
         }
         // A cluster that is not (or not any more) in the fleet, or one that
         // cannot be made: the fleet, which says why.
-        let mut notes = failures;
+        let mut notes: Vec<(&'static str, String)> = failures
+            .into_iter()
+            .map(|f| ("variable-error", f))
+            .collect();
         if let Some(name) = wanted.filter(|n| !clusters.iter().any(|c| &c.name == n)) {
-            notes.push(format!(
-                "no cluster {name:?} to open: the fleet is shown instead"
-            ));
+            let why = format!("no cluster {name:?} to open: the fleet is shown instead");
+            notes.push(("fleet-notice", why));
         }
         view! {
             <FleetPage
@@ -145,8 +147,9 @@ fn FleetPage(
     clusters: Vec<Cluster>,
     /// The label-values answers the clusters were made with.
     answers: BTreeMap<String, Vec<String>>,
-    /// What to tell the operator (unreadable values, an unknown `?cluster=`).
-    notes: Vec<String>,
+    /// What to tell the operator, each with its `data-testid`: unreadable
+    /// variable values (`variable-error`), an unknown `?cluster=` (`fleet-notice`).
+    notes: Vec<(&'static str, String)>,
     /// Set to open a cluster.
     opened: RwSignal<Option<String>>,
 ) -> impl IntoView {
@@ -208,9 +211,9 @@ fn FleetPage(
                 {rejected.map(|r| view! { <SourceNotice message=r testid="config-rejected" /> })}
                 {notes
                     .into_iter()
-                    .map(|n| {
+                    .map(|(testid, n)| {
                         view! {
-                            <div class="alert alert-source" data-testid="variable-error" role="alert">
+                            <div class="alert alert-source" data-testid=testid role="alert">
                                 <Untrusted text=n max=SENTENCE_CHARS />
                             </div>
                         }
