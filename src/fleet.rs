@@ -22,7 +22,7 @@ use panopticon_engine::variables::{Options, bounded_answer};
 
 use crate::dashboard::Dashboard;
 use crate::fleet_tile::FleetTile;
-use crate::kiosk::Activity;
+use crate::kiosk::{self, Activity};
 use crate::refresh::{self, LiveState, Refresher};
 use crate::reload_watch;
 use crate::source_notice::SourceNotice;
@@ -170,6 +170,14 @@ fn FleetPage(
     // A wall showing the fleet picks up a new build or configuration as a
     // dashboard does, on the first cluster's clock and refreshes (every
     // cluster's share one timer).
+    let activity = use_context::<Activity>().unwrap_or_else(Activity::install);
+    // `?kiosk` as on a dashboard: the screen kept awake, the cursor hidden
+    // when idle, the layout moved against burn-in, on the same clock.
+    if kiosk::requested()
+        && let Some((_, l)) = live.first()
+    {
+        kiosk::start(l.now, activity);
+    }
     let rejected = live.first().map(|(_, l)| {
         reload_watch::start(
             reload_watch::Running {
@@ -179,7 +187,7 @@ fn FleetPage(
             },
             l.now,
             l.refreshes,
-            use_context::<Activity>().unwrap_or_else(Activity::install),
+            activity,
         )
     });
     let summary = Memo::new(move |_| {

@@ -282,6 +282,12 @@ describe('fleet overview', () => {
       await shot(1920, 1080, 'fleet-cluster-open-1920x1080-light.png');
       found.push(...(await axeViolations(page)).map((l) => `cluster page: ${l}`));
       assert.deepEqual(found, [], `axe found ${found.length} violations:\n${found.join('\n')}`);
+      // A wall: ?kiosk on the fleet, still two timers.
+      await page.goto(`${nginx.url}/?config=wall.yaml&kiosk`);
+      await until(page, '24 tiles in kiosk mode', (s) => s.tiles.length === 24 && s.tiles[0].status === 'critical', log);
+      assert.equal(await page.evaluate(() => document.documentElement.hasAttribute('data-kiosk')), true);
+      assert.equal(await page.evaluate(() => window.__intervals()), 2, 'kiosk adds no timer');
+      await shot(1920, 1080, 'fleet-24-clusters-kiosk-1920x1080.png');
     } finally {
       await page.close();
       await sim2.reset();
