@@ -287,12 +287,19 @@ export async function main(argv) {
 
   if (want('fleet')) {
     say(`starting the fleet: ${FLEET.clusters} nginx source locations onto one Prometheus scraping a ${FLEET.nodes}-node aggregated simulator`);
-    const stack = await startFleetStack({ ...FLEET, files: { 'panopticon.yaml': fleetYaml(referenceYaml, FLEET) } });
+    const one = { ...FLEET, clusters: 1 };
+    const stack = await startFleetStack({
+      ...FLEET, files: { 'panopticon.yaml': fleetYaml(referenceYaml, FLEET), 'one.yaml': fleetYaml(referenceYaml, one) },
+    });
     const browser = await launch();
     browserVersion = browser.version();
     try {
       await record('fleet', `fleet (${FLEET.clusters} clusters × ${FLEET.nodes} nodes)`, () => fleet({
         browser, url: `${stack.nginx.url}/`, ...FLEET, loads: quick ? 2 : 5, refreshes: quick ? 2 : 5,
+      }));
+      // Its peer in the same run: one cluster of the same size, to see what each one adds.
+      await record('fleet', `fleet (1 cluster × ${FLEET.nodes} nodes, peer)`, () => fleet({
+        browser, url: `${stack.nginx.url}/?config=one.yaml`, ...one, loads: quick ? 2 : 5, refreshes: quick ? 2 : 5,
       }));
     } finally {
       await browser.close();

@@ -45,6 +45,7 @@ function watchTiles(count) {
 
 export async function fleet({ browser, url, clusters, nodes, loads = 5, refreshes = 5 }) {
   const figure = 'fleet';
+  const cl = `${clusters} cluster${clusters === 1 ? '' : 's'}`;
   const first = [];
   const refresh = [];
   const requests = [];
@@ -93,11 +94,11 @@ export async function fleet({ browser, url, clusters, nodes, loads = 5, refreshe
   }
   return {
     rows: [
-      row({ figure, label: `time to every tile judged, ${clusters} clusters × ${nodes} nodes`, unit: 'ms', values: first, verdict: INFO }),
+      row({ figure, label: `time to every tile judged, ${cl} × ${nodes} nodes`, unit: 'ms', values: first, verdict: INFO }),
       row({ figure, label: `fleet refresh (every cluster's queries + evaluation), ${clusters} × ${nodes}`, unit: 'ms', values: refresh, verdict: INFO }),
-      row({ figure, label: `requests per fleet refresh, ${clusters} clusters`, unit: '', values: requests, verdict: INFO }),
+      row({ figure, label: `requests per fleet refresh, ${cl}`, unit: '', values: requests, verdict: INFO }),
       row({
-        figure, label: `distinct (source, query) pairs per fleet refresh, ${clusters} clusters`, unit: '', values: distinct, verdict: INFO,
+        figure, label: `distinct (source, query) pairs per fleet refresh, ${cl}`, unit: '', values: distinct, verdict: INFO,
         note: requests.some((n, i) => n !== distinct[i]) ? 'some pair was asked more than once in a refresh' : undefined,
       }),
     ],
