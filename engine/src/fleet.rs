@@ -63,8 +63,10 @@ impl Config {
     /// This configuration as `cluster` sees it: every variable bound (the
     /// cluster's values, the others their defaults) and, when the cluster
     /// names a source, that source as the default, so every check and
-    /// graph that asked the default asks it (and its answers decide an
-    /// outage). The refresh interval stays the configuration's. The result
+    /// graph that asked the default asks it (its answers decide an outage,
+    /// its alerting rules are read). A check that named the default source
+    /// explicitly follows too: after validation its index says only "the
+    /// default". The refresh interval stays the configuration's. The result
     /// has no variables and no clusters left: it is one cluster's screen.
     pub fn for_cluster(
         &self,
@@ -92,22 +94,27 @@ impl Config {
     }
 }
 
-/// Makes `source` the default: what asked the old default asks it, the old
-/// default is dropped unless something names it, indices are renumbered.
+/// Makes `source` the default: what asked the old default asks it, so the
+/// old default is dropped, as is any source nothing asks any more; indices
+/// are renumbered.
 fn with_default_source(config: &mut Config, source: usize) {
     let refresh_secs = config.datasource.refresh_secs;
     // Old index -> the index it had before the old default is dropped.
     let moved = |i: usize| if i == 0 { source } else { i };
     let mut used = vec![false; config.datasources.len()];
-    used[source] = true;
-    for s in &config.services {
-        for c in &s.checks {
-            used[moved(c.source)] = true;
-        }
-    }
-    for v in &config.views {
-        for g in &v.graphs {
-            used[moved(g.source)] = true;
+    let asked = config
+        .services
+        .iter()
+        .flat_map(|s| s.checks.iter().map(|c| c.source))
+        .chain(
+            config
+                .views
+                .iter()
+                .flat_map(|v| v.graphs.iter().map(|g| g.source)),
+        );
+    for i in std::iter::once(source).chain(asked.map(moved)) {
+        if let Some(u) = used.get_mut(i) {
+            *u = true;
         }
     }
     // The new order: the cluster's source first, then the others in file order.
