@@ -429,3 +429,50 @@ fn a_healthy_summary_is_not_green_while_a_second_source_is_down() {
         "{t:?}"
     );
 }
+
+#[test]
+fn graphs_follow_the_cluster_source_and_a_source_nothing_asks_is_dropped() {
+    let config = Config::from_yaml(
+        "t.yaml",
+        "
+datasources:
+  - { name: main, refresh_secs: 20 }
+  - { name: eu, base_url: /sources/eu }
+  - { name: us, base_url: /sources/us }
+  - { name: vm, base_url: /sources/vm }
+services:
+  - id: api
+    checks:
+      - { id: up, query: up, rule: { kind: quorum } }
+views:
+  - id: overview
+    graphs:
+      - { title: default, query: up }
+      - { title: on vm, query: up, source: vm }
+      - { title: on eu, query: up, source: eu }
+clusters:
+  - { name: eu-1, source: eu }
+  - { name: us-2, source: us }
+",
+    )
+    .unwrap();
+    let clusters = config.cluster_list(&BTreeMap::new());
+    let names =
+        |c: &Config| -> Vec<String> { c.datasources.iter().map(|d| d.name.clone()).collect() };
+    let graph_sources = |c: &Config| -> Vec<String> {
+        c.views[0]
+            .graphs
+            .iter()
+            .map(|g| c.datasources[g.source].name.clone())
+            .collect()
+    };
+    let eu = config.for_cluster(&clusters[0], &BTreeMap::new()).unwrap();
+    // us is asked by nothing in eu-1's screen: dropped; main is replaced by eu.
+    assert_eq!(names(&eu), ["eu", "vm"]);
+    assert_eq!(graph_sources(&eu), ["eu", "vm", "eu"]);
+    let us = config.for_cluster(&clusters[1], &BTreeMap::new()).unwrap();
+    // eu stays for the graph that names it.
+    assert_eq!(names(&us), ["us", "eu", "vm"]);
+    assert_eq!(graph_sources(&us), ["us", "vm", "eu"]);
+    assert!((us.datasource.refresh_secs - 20.0).abs() < 1e-9);
+}
