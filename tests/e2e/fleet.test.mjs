@@ -281,6 +281,15 @@ describe('fleet overview', () => {
       await until(page, 'prod-us-01 open', (s) => s.back && s.cluster === 'critical', log);
       await shot(1920, 1080, 'fleet-cluster-open-1920x1080-light.png');
       found.push(...(await axeViolations(page)).map((l) => `cluster page: ${l}`));
+      await shot(400, 300, 'fleet-cluster-open-400x300-light.png');
+      found.push(...(await axeViolations(page)).map((l) => `cluster page 400x300: ${l}`));
+      const strip = await page.evaluate(() => {
+        const back = document.querySelector('[data-testid="fleet-back"]').getBoundingClientRect();
+        const banner = document.querySelector('[data-testid="cluster-status"]').getBoundingClientRect();
+        return { back: back.bottom <= innerHeight && back.height > 10, banner: banner.top >= back.bottom && banner.bottom <= innerHeight };
+      });
+      assert.deepEqual(strip, { back: true, banner: true }, 'at 400x300 the way back and the banner are both on screen');
+      await page.setViewportSize({ width: 1920, height: 1080 });
       assert.deepEqual(found, [], `axe found ${found.length} violations:\n${found.join('\n')}`);
       // A wall: ?kiosk on the fleet, still two timers.
       await page.goto(`${nginx.url}/?config=wall.yaml&kiosk`);
