@@ -8,10 +8,6 @@
 //! line and column, rather than shown as a tile that can never be green.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
-
-use serde::Deserialize;
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use super::DataSource;
 use super::error::Problem;
@@ -129,80 +125,21 @@ pub(super) enum WireClusters {
     ByVariable(WireByVariable),
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug)]
 pub(super) struct WireCluster {
     pub name: Spanned<String>,
-    #[serde(default)]
     pub source: Option<Spanned<String>>,
-    #[serde(default)]
     pub vars: Option<BTreeMap<String, Spanned<WireValues>>>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug)]
 pub(super) struct WireByVariable {
     pub variable: Spanned<String>,
 }
 
 /// One value or a list (for a multi-value variable).
 #[derive(Debug)]
-pub(super) struct WireValues(Vec<String>);
-
-// By hand rather than `#[serde(untagged)]`: untagged buffers the node and
-// its inner positions are lost, and every error below needs its line.
-impl<'de> Deserialize<'de> for WireClusters {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = WireClusters;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a list of clusters or {variable: <name>}")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let mut out = Vec::new();
-                while let Some(c) = seq.next_element()? {
-                    out.push(c);
-                }
-                Ok(WireClusters::Listed(out))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                WireByVariable::deserialize(de::value::MapAccessDeserializer::new(map))
-                    .map(WireClusters::ByVariable)
-            }
-        }
-        deserializer.deserialize_any(V)
-    }
-}
-
-impl<'de> Deserialize<'de> for WireValues {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = WireValues;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a value or a list of values")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(WireValues(vec![v.to_owned()]))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-                Ok(WireValues(vec![v.to_string()]))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-                Ok(WireValues(vec![v.to_string()]))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let mut out = Vec::new();
-                while let Some(v) = seq.next_element::<String>()? {
-                    out.push(v);
-                }
-                Ok(WireValues(out))
-            }
-        }
-        deserializer.deserialize_any(V)
-    }
-}
+pub(super) struct WireValues(pub Vec<String>);
 
 /// The clusters declared, checked against the sources and variables.
 pub(super) fn validate(

@@ -10,7 +10,6 @@
 use std::collections::{BTreeMap, HashMap};
 
 use panopticon_core::prom::{BaseUrl, SourceKind};
-use serde::Deserialize;
 
 use super::error::Problem;
 use super::validate::{Issues, closest};
@@ -34,31 +33,19 @@ pub const DEFAULT_SOURCE_NAME: &str = "prometheus";
 const MAX_NAME_CHARS: usize = 32;
 
 /// One source as written, in `datasource:` or as an entry of `datasources:`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug)]
 pub(super) struct WireSource {
-    #[serde(default)]
     pub name: Option<Spanned<String>>,
     /// `prometheus`, `thanos`, `mimir` or `victoriametrics`.
-    #[serde(default)]
     pub kind: Option<Spanned<super::yaml::Word>>,
-    #[serde(default)]
     pub default: Option<Spanned<bool>>,
-    #[serde(default)]
     pub params: Option<Spanned<BTreeMap<String, Spanned<String>>>>,
-    #[serde(default)]
     pub base_url: Option<Spanned<String>>,
-    #[serde(default)]
     pub timeout_secs: Option<Spanned<f64>>,
-    #[serde(default)]
     pub refresh_secs: Option<Spanned<f64>>,
-    #[serde(default)]
     pub max_in_flight: Option<Spanned<u32>>,
-    #[serde(default)]
     pub stale_after_secs: Option<Spanned<f64>>,
-    #[serde(default)]
     pub max_answer_bytes: Option<Spanned<u64>>,
-    #[serde(default)]
     pub max_series: Option<Spanned<u32>>,
 }
 

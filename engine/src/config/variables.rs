@@ -8,8 +8,6 @@
 
 use std::collections::HashMap;
 
-use serde::Deserialize;
-
 use super::check_promql;
 use super::error::{ConfigIssue, Problem};
 use super::wire::WireConfig;
@@ -19,32 +17,24 @@ use crate::variables::{
     references,
 };
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug)]
 pub(super) struct WireVariable {
     pub name: Spanned<String>,
-    #[serde(default)]
     pub values: Option<Spanned<Vec<Spanned<String>>>>,
-    #[serde(default)]
     pub label_values: Option<Spanned<WireLabelValues>>,
-    #[serde(default)]
     pub default: Option<Spanned<WireDefault>>,
-    #[serde(default)]
     pub multi: Option<bool>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug)]
 pub(super) struct WireLabelValues {
     pub label: Spanned<String>,
-    #[serde(default, rename = "match")]
+    /// Written `match:`.
     pub matcher: Option<Spanned<String>>,
-    #[serde(default)]
     pub source: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug)]
 pub(super) enum WireDefault {
     One(String),
     Many(Vec<String>),

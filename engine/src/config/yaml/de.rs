@@ -10,10 +10,14 @@ use serde::de::{
 
 use super::error::YamlError;
 use super::spanned::{SPANNED, set_next_location};
-use super::tree::{self, Kind, Node, Scalar, ScalarTag};
+#[cfg(test)]
+use super::tree;
+use super::tree::{Kind, Node, Scalar, ScalarTag};
 
 /// Parses `text` as one YAML document and reads it as a `T`; `None` when
-/// the text holds no document (see [`tree::load`]).
+/// the text holds no document (see [`tree::load`]). The reader before
+/// [`super::read`], kept so the tests can hold the two to the same results.
+#[cfg(test)]
 pub(in crate::config) fn from_str<'de, T: de::Deserialize<'de>>(
     text: &str,
 ) -> Result<Option<T>, YamlError> {
@@ -26,14 +30,14 @@ pub(in crate::config) fn from_str<'de, T: de::Deserialize<'de>>(
 }
 
 #[derive(Clone, Copy)]
-struct De<'a>(&'a Node);
+pub(super) struct De<'a>(pub(super) &'a Node);
 
 fn seed<'de, S: DeserializeSeed<'de>>(s: S, node: &Node) -> Result<S::Value, YamlError> {
     s.deserialize(De(node)).map_err(|e| e.or_at(node.loc))
 }
 
 /// What a plain, untagged-or-typed scalar means when no type is asked for.
-enum Any<'a> {
+pub(super) enum Any<'a> {
     Unit,
     Bool(bool),
     U64(u64),
@@ -123,7 +127,7 @@ fn non_finite(t: &str) -> Option<f64> {
 }
 
 /// A float as a typed field reads it: finite, or one of YAML's `.inf`/`.nan`.
-fn float(s: &str) -> Option<f64> {
+pub(super) fn float(s: &str) -> Option<f64> {
     let t = yaml_trim(s);
     non_finite(t).or_else(|| t.parse::<f64>().ok().filter(|v| v.is_finite()))
 }
@@ -160,14 +164,14 @@ fn resolve(s: &Scalar) -> Any<'_> {
 }
 
 impl<'a> De<'a> {
-    fn scalar(self, what: &str) -> Result<&'a Scalar, YamlError> {
+    pub(super) fn scalar(self, what: &str) -> Result<&'a Scalar, YamlError> {
         match &self.0.kind {
             Kind::Scalar(s) => Ok(s),
             _ => Err(YamlError::at(self.0.loc, format!("expected {what}"))),
         }
     }
 
-    fn text(self) -> Result<&'a str, YamlError> {
+    pub(super) fn text(self) -> Result<&'a str, YamlError> {
         let s = self.scalar("string scalar")?;
         if s.is_null() {
             return Err(YamlError::at(
@@ -184,7 +188,7 @@ impl<'a> De<'a> {
         Ok(&s.text)
     }
 
-    fn unsigned(self, ty: &str, max: u64) -> Result<u64, YamlError> {
+    pub(super) fn unsigned(self, ty: &str, max: u64) -> Result<u64, YamlError> {
         let s = self.scalar("string scalar")?;
         let ok_tag = matches!(
             s.tag,
@@ -196,7 +200,7 @@ impl<'a> De<'a> {
             .ok_or_else(|| YamlError::at(self.0.loc, format!("invalid {ty}")))
     }
 
-    fn any(self) -> Result<Any<'a>, YamlError> {
+    pub(super) fn any(self) -> Result<Any<'a>, YamlError> {
         let s = self.scalar("scalar")?;
         let v = resolve(s);
         if let Any::F64(f) = v
@@ -213,14 +217,14 @@ impl<'a> De<'a> {
         Ok(v)
     }
 
-    fn seq(self) -> Result<&'a [Node], YamlError> {
+    pub(super) fn seq(self) -> Result<&'a [Node], YamlError> {
         match &self.0.kind {
             Kind::Seq(items) => Ok(items),
             _ => Err(YamlError::at(self.0.loc, "expected sequence start")),
         }
     }
 
-    fn map(self) -> Result<&'a [(Node, Node)], YamlError> {
+    pub(super) fn map(self) -> Result<&'a [(Node, Node)], YamlError> {
         match &self.0.kind {
             Kind::Map(entries) => Ok(entries),
             _ => Err(YamlError::at(self.0.loc, "expected mapping start")),
@@ -229,14 +233,14 @@ impl<'a> De<'a> {
 
     /// Where errors about a whole mapping (a missing field) point: its last
     /// key, as serde-saphyr does.
-    fn map_loc(self, entries: &[(Node, Node)]) -> super::Location {
+    pub(super) fn map_loc(self, entries: &[(Node, Node)]) -> super::Location {
         entries.last().map_or(self.0.loc, |(k, _)| k.loc)
     }
 
     /// A unit variant's name and where it is written: a scalar, or the key of
     /// a mapping whose value is null (`{hard: ~}`), with the value that must
     /// be null.
-    fn variant(self) -> Result<(&'a str, super::Location, Option<&'a Node>), YamlError> {
+    pub(super) fn variant(self) -> Result<(&'a str, super::Location, Option<&'a Node>), YamlError> {
         match &self.0.kind {
             Kind::Scalar(Scalar {
                 tag_name: Some(name),
