@@ -125,20 +125,20 @@ pub(super) enum WireClusters {
     ByVariable(WireByVariable),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(super) struct WireCluster {
     pub name: Spanned<String>,
     pub source: Option<Spanned<String>>,
     pub vars: Option<BTreeMap<String, Spanned<WireValues>>>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(super) struct WireByVariable {
     pub variable: Spanned<String>,
 }
 
 /// One value or a list (for a multi-value variable).
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(super) struct WireValues(pub Vec<String>);
 
 /// The clusters declared, checked against the sources and variables.

@@ -33,7 +33,7 @@ pub const DEFAULT_SOURCE_NAME: &str = "prometheus";
 const MAX_NAME_CHARS: usize = 32;
 
 /// One source as written, in `datasource:` or as an entry of `datasources:`.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(super) struct WireSource {
     pub name: Option<Spanned<String>>,
     /// `prometheus`, `thanos`, `mimir` or `victoriametrics`.

@@ -17,7 +17,7 @@ use crate::variables::{
     references,
 };
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(super) struct WireVariable {
     pub name: Spanned<String>,
     pub values: Option<Spanned<Vec<Spanned<String>>>>,
@@ -26,7 +26,7 @@ pub(super) struct WireVariable {
     pub multi: Option<bool>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(super) struct WireLabelValues {
     pub label: Spanned<String>,
     /// Written `match:`.

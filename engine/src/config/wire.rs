@@ -31,7 +31,7 @@ pub(super) fn parse(source_name: &str, text: &str) -> Result<WireConfig, ConfigE
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(super) struct WireConfig {
     pub datasource: Option<Spanned<WireSource>>,
     pub datasources: Option<Spanned<Vec<WireSource>>>,
@@ -47,18 +47,18 @@ pub(super) struct WireConfig {
     pub clusters: Option<Spanned<super::fleet::WireClusters>>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(super) struct WireEmbedding {
     pub allowed_origins: Vec<Spanned<String>>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(super) struct WireAlertmanager {
     pub base_url: Option<Spanned<String>>,
     pub timeout_secs: Option<Spanned<f64>>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(super) struct WireAlerts {
     pub prometheus: Option<Spanned<bool>>,
     /// Severity label value -> `critical`, `warning` or `none`.
@@ -66,7 +66,7 @@ pub(super) struct WireAlerts {
     pub default_severity: Option<Spanned<Word>>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(super) struct WireService {
     pub id: Spanned<String>,
     pub name: Option<String>,
@@ -83,14 +83,14 @@ pub(super) struct WireService {
     pub source: Option<Spanned<String>>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(super) struct WireDependency {
     pub service: Spanned<String>,
     /// `hard` or `soft`.
     pub strength: Spanned<Word>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(super) struct WireCheck {
     pub id: Spanned<String>,
     pub name: Option<String>,
@@ -110,7 +110,7 @@ pub(super) struct WireCheck {
 /// All rule parameters in one flat mapping: which ones a kind needs is
 /// checked in validation, where a missing or stray field gets a clear
 /// sentence instead of serde's "data did not match any variant".
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(super) struct WireRule {
     /// `threshold`, `equals`, `quorum`, `peers`, `ratio` or `label_state`.
     pub kind: Spanned<Word>,
@@ -127,7 +127,7 @@ pub(super) struct WireRule {
     pub expect: Option<WireExpect>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(super) struct WireExpect {
     pub state: String,
     pub count: WireCount,
@@ -140,14 +140,14 @@ pub(super) enum WireCount {
     Word(String),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(super) struct WireView {
     pub id: Spanned<String>,
     pub name: Option<String>,
     pub graphs: Spanned<Vec<WireGraph>>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(super) struct WireGraph {
     pub title: Spanned<String>,
     pub query: Option<Spanned<String>>,
@@ -159,7 +159,7 @@ pub(super) struct WireGraph {
     pub source: Option<Spanned<String>>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(super) struct WireGraphThreshold {
     pub value: f64,
     pub status: Spanned<Word>,

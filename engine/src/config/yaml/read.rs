@@ -25,15 +25,24 @@ use crate::config::wire::{
     WireExpect, WireGraph, WireGraphThreshold, WireRule, WireService, WireView,
 };
 
-/// A type read from one node. An error without a position yet is claimed
-/// by the caller ([`seed`]), as serde's seeds did.
-pub(super) trait Read: Sized {
-    fn read(node: &Node) -> Result<Self, YamlError>;
+/// A type read from one node into a value of it (its default until then):
+/// writing in place keeps each field's code to a call, where returning
+/// the value moved every field type's `Result` through its struct's code.
+/// An error without a position yet is claimed by the caller ([`seed`]),
+/// as serde's seeds did.
+pub(super) trait Read: Default {
+    fn read_into(node: &Node, out: &mut Self) -> Result<(), YamlError>;
 }
 
-/// Reads `node`; an error nothing inside claimed points at it.
+/// Reads `node` into `out`; an error nothing inside claimed points at it.
+fn seed_into<T: Read>(node: &Node, out: &mut T) -> Result<(), YamlError> {
+    T::read_into(node, out).map_err(|e| e.or_at(node.loc))
+}
+
 fn seed<T: Read>(node: &Node) -> Result<T, YamlError> {
-    T::read(node).map_err(|e| e.or_at(node.loc))
+    let mut out = T::default();
+    seed_into(node, &mut out)?;
+    Ok(out)
 }
 
 /// Parses `text` as one YAML document and reads it as a `T`; `None` when
@@ -46,8 +55,9 @@ pub(in crate::config) fn from_str(text: &str) -> Result<Option<WireConfig>, Yaml
 }
 
 impl Read for String {
-    fn read(node: &Node) -> Result<Self, YamlError> {
-        De(node).text().map(str::to_owned)
+    fn read_into(node: &Node, out: &mut Self) -> Result<(), YamlError> {
+        De(node).text()?.clone_into(out);
+        Ok(())
     }
 }
 
@@ -57,33 +67,37 @@ fn narrow<T: TryFrom<u64>>(v: u64, ty: &str) -> Result<T, YamlError> {
 }
 
 impl Read for u32 {
-    fn read(node: &Node) -> Result<Self, YamlError> {
-        narrow(De(node).unsigned("u32", u32::MAX.into())?, "u32")
+    fn read_into(node: &Node, out: &mut Self) -> Result<(), YamlError> {
+        *out = narrow(De(node).unsigned("u32", u32::MAX.into())?, "u32")?;
+        Ok(())
     }
 }
 
 impl Read for u64 {
-    fn read(node: &Node) -> Result<Self, YamlError> {
-        De(node).unsigned("u64", u64::MAX)
+    fn read_into(node: &Node, out: &mut Self) -> Result<(), YamlError> {
+        *out = De(node).unsigned("u64", u64::MAX)?;
+        Ok(())
     }
 }
 
 impl Read for usize {
-    fn read(node: &Node) -> Result<Self, YamlError> {
-        narrow(De(node).unsigned("u64", u64::MAX)?, "usize")
+    fn read_into(node: &Node, out: &mut Self) -> Result<(), YamlError> {
+        *out = narrow(De(node).unsigned("u64", u64::MAX)?, "usize")?;
+        Ok(())
     }
 }
 
 impl Read for f64 {
-    fn read(node: &Node) -> Result<Self, YamlError> {
+    fn read_into(node: &Node, out: &mut Self) -> Result<(), YamlError> {
         let s = De(node).scalar("string scalar")?;
-        matches!(
+        *out = matches!(
             s.tag,
             ScalarTag::None | ScalarTag::Float | ScalarTag::NonSpecific | ScalarTag::Other
         )
         .then(|| float(&s.text))
         .flatten()
-        .ok_or_else(|| YamlError::at(node.loc, "invalid floating point"))
+        .ok_or_else(|| YamlError::at(node.loc, "invalid floating point"))?;
+        Ok(())
     }
 }
 
@@ -128,16 +142,19 @@ impl Untyped<'_> {
 }
 
 impl Read for bool {
-    fn read(node: &Node) -> Result<Self, YamlError> {
+    fn read_into(node: &Node, out: &mut Self) -> Result<(), YamlError> {
         match untyped(node)? {
-            Untyped::Scalar(Any::Bool(b)) => Ok(b),
+            Untyped::Scalar(Any::Bool(b)) => {
+                *out = b;
+                Ok(())
+            }
             other => Err(other.invalid("a boolean")),
         }
     }
 }
 
 impl Read for Word {
-    fn read(node: &Node) -> Result<Self, YamlError> {
+    fn read_into(node: &Node, out: &mut Self) -> Result<(), YamlError> {
         let (name, _, value) = De(node).variant()?;
         match value {
             Some(Node {
@@ -152,64 +169,69 @@ impl Read for Word {
             }
             None => {}
         }
-        Ok(Word(name.to_owned()))
+        name.clone_into(&mut out.0);
+        Ok(())
     }
 }
 
 impl<T: Read> Read for Spanned<T> {
-    fn read(node: &Node) -> Result<Self, YamlError> {
-        Ok(Spanned {
-            value: T::read(node)?,
-            referenced: node.loc,
-        })
+    fn read_into(node: &Node, out: &mut Self) -> Result<(), YamlError> {
+        out.referenced = node.loc;
+        T::read_into(node, &mut out.value)
     }
 }
 
 impl<T: Read> Read for Option<T> {
-    fn read(node: &Node) -> Result<Self, YamlError> {
+    fn read_into(node: &Node, out: &mut Self) -> Result<(), YamlError> {
         match &node.kind {
-            Kind::Scalar(s) if s.is_null() => Ok(None),
-            _ => T::read(node).map(Some),
+            Kind::Scalar(s) if s.is_null() => {
+                *out = None;
+                Ok(())
+            }
+            _ => T::read_into(node, out.insert(T::default())),
         }
     }
 }
 
 impl<T: Read> Read for Vec<T> {
-    fn read(node: &Node) -> Result<Self, YamlError> {
-        De(node).seq()?.iter().map(seed).collect()
+    fn read_into(node: &Node, out: &mut Self) -> Result<(), YamlError> {
+        *out = De(node).seq()?.iter().map(seed).collect::<Result<_, _>>()?;
+        Ok(())
     }
 }
 
 impl<T: Read> Read for BTreeMap<String, T> {
-    fn read(node: &Node) -> Result<Self, YamlError> {
-        let mut out = BTreeMap::new();
+    fn read_into(node: &Node, out: &mut Self) -> Result<(), YamlError> {
+        out.clear();
         for (k, v) in De(node).map()? {
             let key = seed(k)?;
             out.insert(key, seed(v)?);
         }
-        Ok(out)
+        Ok(())
     }
 }
 
 /// Matches a mapping's keys against a struct's field `names` (each at most
 /// once, no others) and hands each value to `read` with its field's index,
-/// in file order, as serde's derived visitor did; returns where an error
-/// about the whole mapping (a missing field) points.
+/// in file order, as serde's derived visitor did; then refuses the first
+/// field of `required` (a bit per index) that was not there.
 fn fields(
     node: &Node,
     names: &'static [&'static str],
+    required: u64,
     read: &mut dyn FnMut(usize, &Node) -> Result<(), YamlError>,
-) -> Result<Location, YamlError> {
+) -> Result<(), YamlError> {
     let entries = De(node).map()?;
-    walk(entries, De(node).map_loc(entries), names, read)
+    walk(entries, De(node).map_loc(entries), names, required, read)
 }
 
 fn walk(
     entries: &[(Node, Node)],
     at: Location,
     names: &'static [&'static str],
+    required: u64,
     read: &mut dyn FnMut(usize, &Node) -> Result<(), YamlError>,
-) -> Result<Location, YamlError> {
+) -> Result<(), YamlError> {
     let mut seen = 0u64;
     for (k, v) in entries {
         let key = De(k).text().map_err(|e| e.or_at(k.loc))?;
@@ -222,16 +244,12 @@ fn walk(
         seen |= 1 << i;
         read(i, v).map_err(|e| e.or_at(v.loc))?;
     }
-    Ok(at)
-}
-
-fn missing(field: &'static str, at: Location) -> YamlError {
-    YamlError::missing_field(field).or_at(at)
-}
-
-/// A field's value when its key was absent: its default.
-fn or_default<T: Default>(v: Option<T>) -> T {
-    v.unwrap_or_default()
+    let absent = required & !seen;
+    if absent != 0 {
+        let first = absent.trailing_zeros() as usize;
+        return Err(YamlError::missing_field(names[first]).or_at(at));
+    }
+    Ok(())
 }
 
 /// `Read` for a wire struct: its fields in declaration order, each with its
@@ -239,44 +257,46 @@ fn or_default<T: Default>(v: Option<T>) -> T {
 macro_rules! wire_struct {
     ($ty:ident { $($field:ident: $key:literal $($req:ident)?),* $(,)? }) => {
         impl Read for $ty {
-            fn read(node: &Node) -> Result<Self, YamlError> {
-                Self::read_fields(|names, read| fields(node, names, read))
+            fn read_into(node: &Node, out: &mut Self) -> Result<(), YamlError> {
+                out.read_fields(|names, required, read| fields(node, names, required, read))
             }
         }
 
         impl $ty {
             fn read_fields(
+                &mut self,
                 walker: impl FnOnce(
                     &'static [&'static str],
+                    u64,
                     &mut dyn FnMut(usize, &Node) -> Result<(), YamlError>,
-                ) -> Result<Location, YamlError>,
-            ) -> Result<Self, YamlError> {
+                ) -> Result<(), YamlError>,
+            ) -> Result<(), YamlError> {
                 const NAMES: &[&str] = &[$($key),*];
-                $(let mut $field = None;)*
-                let at = walker(NAMES, &mut |i, v| {
+                let mut required = 0u64;
+                let mut bit = 1u64;
+                $(
+                    if wire_struct!(@required $($req)?) {
+                        required |= bit;
+                    }
+                    bit <<= 1;
+                )*
+                let _ = bit;
+                walker(NAMES, required, &mut |i, v| {
                     let mut n = 0;
                     $(
                         if i == n {
-                            $field = Some(Read::read(v)?);
-                            return Ok(());
+                            return Read::read_into(v, &mut self.$field);
                         }
                         n += 1;
                     )*
                     let _ = n;
                     Ok(())
-                })?;
-                let _ = at;
-                Ok($ty { $($field: wire_struct!(@take $field, $key, at $($req)?)),* })
+                })
             }
         }
     };
-    (@take $field:ident, $key:literal, $at:ident) => { or_default($field) };
-    (@take $field:ident, $key:literal, $at:ident required) => {
-        match $field {
-            Some(v) => v,
-            None => return Err(missing($key, $at)),
-        }
-    };
+    (@required) => { false };
+    (@required required) => { true };
 }
 
 wire_struct!(WireConfig {
@@ -449,73 +469,90 @@ fn no_variant(name: &str) -> YamlError {
     ))
 }
 
+impl Default for WireCount {
+    fn default() -> Self {
+        WireCount::Number(0.0)
+    }
+}
+
 impl Read for WireCount {
-    fn read(node: &Node) -> Result<Self, YamlError> {
+    fn read_into(node: &Node, out: &mut Self) -> Result<(), YamlError> {
         finite(node)?;
         // Integers become f64 with `as`, as serde's f64 visitor does.
-        match plain_any(node) {
-            Some(Any::U64(v)) => Ok(WireCount::Number(v as f64)),
-            Some(Any::I64(v)) => Ok(WireCount::Number(v as f64)),
-            Some(Any::F64(v)) => Ok(WireCount::Number(v)),
-            Some(Any::Str(s)) => Ok(WireCount::Word(s.to_owned())),
-            _ => Err(no_variant("WireCount")),
-        }
+        *out = match plain_any(node) {
+            Some(Any::U64(v)) => WireCount::Number(v as f64),
+            Some(Any::I64(v)) => WireCount::Number(v as f64),
+            Some(Any::F64(v)) => WireCount::Number(v),
+            Some(Any::Str(s)) => WireCount::Word(s.to_owned()),
+            _ => return Err(no_variant("WireCount")),
+        };
+        Ok(())
+    }
+}
+
+impl Default for WireDefault {
+    fn default() -> Self {
+        WireDefault::Many(Vec::new())
     }
 }
 
 impl Read for WireDefault {
-    fn read(node: &Node) -> Result<Self, YamlError> {
+    fn read_into(node: &Node, out: &mut Self) -> Result<(), YamlError> {
         finite(node)?;
         let word = |n: &Node| match plain_any(n) {
             Some(Any::Str(s)) => Some(s.to_owned()),
             _ => None,
         };
         if let Some(s) = word(node) {
-            return Ok(WireDefault::One(s));
+            *out = WireDefault::One(s);
+            return Ok(());
         }
         if let Kind::Seq(items) = &node.kind
             && let Some(all) = items.iter().map(word).collect::<Option<Vec<_>>>()
         {
-            return Ok(WireDefault::Many(all));
+            *out = WireDefault::Many(all);
+            return Ok(());
         }
         Err(no_variant("WireDefault"))
     }
 }
 
+impl Default for WireClusters {
+    fn default() -> Self {
+        WireClusters::Listed(Vec::new())
+    }
+}
+
 impl Read for WireClusters {
-    fn read(node: &Node) -> Result<Self, YamlError> {
+    fn read_into(node: &Node, out: &mut Self) -> Result<(), YamlError> {
         let by_variable = |entries: &[(Node, Node)], at| {
-            WireByVariable::read_fields(|names, read| walk(entries, at, names, read))
+            let mut by = WireByVariable::default();
+            by.read_fields(|names, required, read| walk(entries, at, names, required, read))
+                .map(|()| WireClusters::ByVariable(by))
         };
-        match untyped(node)? {
-            Untyped::Seq(items) => items
-                .iter()
-                .map(seed)
-                .collect::<Result<_, _>>()
-                .map(WireClusters::Listed),
-            Untyped::Map(entries, at) => by_variable(entries, at)
-                .map(WireClusters::ByVariable)
-                .map_err(|e| e.or_at(at)),
-            Untyped::Tagged => by_variable(&[], node.loc).map(WireClusters::ByVariable),
-            other @ Untyped::Scalar(_) => {
-                Err(other.invalid("a list of clusters or {variable: <name>}"))
+        *out = match untyped(node)? {
+            Untyped::Seq(items) => {
+                WireClusters::Listed(items.iter().map(seed).collect::<Result<_, _>>()?)
             }
-        }
+            Untyped::Map(entries, at) => by_variable(entries, at).map_err(|e| e.or_at(at))?,
+            Untyped::Tagged => by_variable(&[], node.loc)?,
+            other @ Untyped::Scalar(_) => {
+                return Err(other.invalid("a list of clusters or {variable: <name>}"));
+            }
+        };
+        Ok(())
     }
 }
 
 impl Read for WireValues {
-    fn read(node: &Node) -> Result<Self, YamlError> {
-        match untyped(node)? {
-            Untyped::Scalar(Any::Str(s)) => Ok(WireValues(vec![s.to_owned()])),
-            Untyped::Scalar(Any::I64(v)) => Ok(WireValues(vec![v.to_string()])),
-            Untyped::Scalar(Any::U64(v)) => Ok(WireValues(vec![v.to_string()])),
-            Untyped::Seq(items) => items
-                .iter()
-                .map(seed)
-                .collect::<Result<_, _>>()
-                .map(WireValues),
-            other => Err(other.invalid("a value or a list of values")),
-        }
+    fn read_into(node: &Node, out: &mut Self) -> Result<(), YamlError> {
+        *out = match untyped(node)? {
+            Untyped::Scalar(Any::Str(s)) => WireValues(vec![s.to_owned()]),
+            Untyped::Scalar(Any::I64(v)) => WireValues(vec![v.to_string()]),
+            Untyped::Scalar(Any::U64(v)) => WireValues(vec![v.to_string()]),
+            Untyped::Seq(items) => WireValues(items.iter().map(seed).collect::<Result<_, _>>()?),
+            other => return Err(other.invalid("a value or a list of values")),
+        };
+        Ok(())
     }
 }

@@ -30,7 +30,7 @@ impl Location {
 }
 
 /// A value with the position of the YAML node it came from.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Spanned<T> {
     /// The value.
     pub value: T,

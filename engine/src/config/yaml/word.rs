@@ -9,7 +9,7 @@ use serde::de::{Deserialize, Deserializer, EnumAccess, VariantAccess, Visitor};
 /// from the parser, which stops at the first one and hides every later
 /// mistake, into validation, which collects them all and suggests the
 /// closest known word.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Word(pub String);
 
 impl<'de> Deserialize<'de> for Word {
