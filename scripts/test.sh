@@ -10,6 +10,15 @@ source scripts/env.sh
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 started=$SECONDS
 
+# Incremental compilation pays when one crate is rebuilt over and over; a test run builds
+# each crate once or twice, and its incremental caches doubled the target directory.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+# A full disk shows up as a linker's bus error deep in a build: say it first.
+free_mb=$(df -Pm . | awk 'NR == 2 { print $4 }')
+if [ "${free_mb:-0}" -lt 6000 ]; then
+  echo "warning: only ${free_mb} MB free where the build writes; a cold run needs about 4 GB" >&2
+fi
+
 
 step "cargo fmt --check"
 cargo fmt --all -- --check

@@ -5,7 +5,7 @@
 // `panopticon:evaluate`, and later `panopticon:diagram`, `panopticon:graph-draw`) and
 // clears each one at once, so they are only visible to a PerformanceObserver that is
 // already listening: hence an init script, which runs before any of the page's scripts.
-import { chromiumArgs, recordConsole } from '../../tests/e2e/harness.mjs';
+import { launchBrowser, recordConsole } from '../../tests/e2e/harness.mjs';
 import { MANUAL_REFRESH_SECS } from './configs.mjs';
 
 /**
@@ -124,15 +124,9 @@ function instrument({ manualRefreshMs }) {
   }
 }
 
-/** Launches Debian's Chromium headless (the harness's flags) with `extraArgs`. */
+/** Launches Debian's Chromium headless (the harness's flags and temporary directory) with `extraArgs`. */
 export async function launch(extraArgs = []) {
-  const { chromium } = await import('playwright-core');
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: [...chromiumArgs, ...extraArgs],
-    timeout: 30_000,
-  });
+  return launchBrowser(extraArgs);
 }
 
 /**
