@@ -21,7 +21,7 @@ pub use decode::{
     EXCERPT_CHARS, SUCCESS_BODY_IGNORED, decode_response, decode_response_within, excerpt,
     page_excerpt,
 };
-pub use error::{AbortCause, PromErrorKind, QueryError};
+pub use error::{AbortCause, PromErrorKind, QueryError, Teller, Told};
 pub use kind::SourceKind;
 pub use limits::{AnswerLimits, BodyBudget, ERROR_BODY_BYTES, Take};
 pub use request::{

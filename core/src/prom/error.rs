@@ -8,31 +8,32 @@
 use std::fmt;
 use std::time::Duration;
 
+use super::kind::SourceKind;
+
 /// Why a query produced no usable result.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+///
+/// Its `Display` text names the engine "Prometheus", as a configuration with
+/// one Prometheus reads it; [`QueryError::told_by`] names another source.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum QueryError {
     /// The request never got an HTTP answer: DNS, refused connection, CORS
     /// rejection, offline browser. Browsers do not tell these apart, so
     /// neither can we.
-    #[error("Prometheus unreachable: {reason}")]
     Unreachable {
         /// What the browser reported, e.g. "Failed to fetch".
         reason: String,
     },
     /// Our own deadline passed and the request was aborted.
-    #[error("query timed out after {}", Seconds(*after))]
     Timeout {
         /// The deadline that was exceeded.
         after: Duration,
     },
     /// The request was aborted because a newer refresh replaced it or its
     /// view went away; never shown as a failure of Prometheus.
-    #[error("query canceled (superseded by a newer refresh)")]
     Canceled,
     /// An answer that is not Prometheus JSON: a proxy's error page, the
     /// "Service Unavailable" text Prometheus sends while it starts, or a
     /// wrong base URL that lands on some HTML page.
-    #[error("{}", http_text(*status, content_type.as_deref(), excerpt))]
     Http {
         /// HTTP status code.
         status: u16,
@@ -42,7 +43,6 @@ pub enum QueryError {
         excerpt: String,
     },
     /// Prometheus answered with its JSON error envelope.
-    #[error("{} ({kind}): {message}", kind.summary())]
     Prometheus {
         /// `errorType`.
         kind: PromErrorKind,
@@ -52,7 +52,6 @@ pub enum QueryError {
         status: u16,
     },
     /// The body looked like JSON but did not match the Prometheus API.
-    #[error("unreadable answer from Prometheus (line {line}, column {column}): {message}")]
     Decode {
         /// 1-based line in the body, from `serde_json` (0 if unknown).
         line: usize,
@@ -64,7 +63,6 @@ pub enum QueryError {
     /// A successful answer larger than `datasource.max_answer_bytes`,
     /// refused before it was held in memory: WebAssembly memory never
     /// shrinks, so one such answer would cost a wall screen for weeks.
-    #[error("{}", too_large_text(*bytes, *limit))]
     TooLarge {
         /// The declared size (`Content-Length`); `None` when the body came
         /// without one and reading stopped once it passed the limit.
@@ -74,12 +72,6 @@ pub enum QueryError {
     },
     /// A result with more series than `datasource.max_series`, refused
     /// while it was decoded: no more than `limit` series were ever built.
-    #[error(
-        "answer with {} series refused: more than datasource.max_series ({}); \
-         narrow the query or raise the limit",
-        Count(*series),
-        Count(*limit)
-    )]
     TooManySeries {
         /// How many series the answer had.
         series: usize,
@@ -88,7 +80,6 @@ pub enum QueryError {
     },
     /// The query succeeded but returned another shape than the caller needs,
     /// usually a check written as a range selector where a vector was meant.
-    #[error("expected a {expected} result, got a {got}")]
     UnexpectedResultType {
         /// What the caller asked for.
         expected: &'static str,
@@ -97,7 +88,6 @@ pub enum QueryError {
     },
     /// The request could not even be built (e.g. an end time before the start);
     /// a bug or a bad configuration on our side, not Prometheus's fault.
-    #[error("invalid query request: {reason}")]
     InvalidRequest {
         /// What is wrong with it.
         reason: String,
@@ -105,10 +95,6 @@ pub enum QueryError {
     /// A series of this query already carries the label the dashboard tags
     /// the parts of its combined query with; the tag would have replaced
     /// it, so the series cannot be trusted as this query's answer.
-    #[error(
-        "a series of this query already has the label {label}, which the dashboard reserves \
-         for telling its queries apart; drop or rename that label in the query"
-    )]
     ReservedLabel {
         /// The reserved label's name.
         label: String,
@@ -229,6 +215,162 @@ impl QueryError {
     }
 }
 
+/// The data source a sentence names as the one that answered (or did not).
+///
+/// With one Prometheus the texts say "Prometheus", as they always did; a
+/// Thanos, Mimir or `VictoriaMetrics` is named by its kind, and with several
+/// sources by its configured name too, since which one failed is the news
+/// ("thanos-eu (Thanos) answered HTTP 502 Bad Gateway").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Teller<'a> {
+    /// The configured name, when the sentence should say it.
+    pub name: Option<&'a str>,
+    /// The engine behind the source.
+    pub kind: SourceKind,
+}
+
+impl<'a> Teller<'a> {
+    /// The source called by its kind only ("Thanos").
+    pub const fn kind(kind: SourceKind) -> Teller<'a> {
+        Teller { name: None, kind }
+    }
+
+    /// The source called by its name and kind ("thanos-eu (Thanos)").
+    pub const fn named(name: &'a str, kind: SourceKind) -> Teller<'a> {
+        Teller {
+            name: Some(name),
+            kind,
+        }
+    }
+
+    /// The source as a sentence's subject: its name with its kind in
+    /// parentheses (left out when the name is the kind's own word), or
+    /// the kind alone.
+    pub fn subject(&self) -> String {
+        let kind = engine_name(self.kind);
+        match self.name {
+            Some(name) if name.eq_ignore_ascii_case(kind) || name == self.kind.as_str() => {
+                name.to_owned()
+            }
+            Some(name) => format!("{name} ({kind})"),
+            None => kind.to_owned(),
+        }
+    }
+
+    /// The source again later in the same sentence: "it" once named, else
+    /// the kind, so one Prometheus's texts read as they always did.
+    fn again(&self) -> &'static str {
+        match self.name {
+            Some(_) => "it",
+            None => engine_name(self.kind),
+        }
+    }
+}
+
+/// The engine's own name, as a sentence about its source says it.
+const fn engine_name(kind: SourceKind) -> &'static str {
+    match kind {
+        SourceKind::Prometheus => "Prometheus",
+        SourceKind::Thanos => "Thanos",
+        SourceKind::Mimir => "Mimir",
+        SourceKind::VictoriaMetrics => "VictoriaMetrics",
+    }
+}
+
+/// [`QueryError`]'s text with its source named (see [`QueryError::told_by`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Told<'e, 't> {
+    error: &'e QueryError,
+    teller: Teller<'t>,
+}
+
+impl fmt::Display for Told<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let who = &self.teller;
+        match self.error {
+            QueryError::Unreachable { reason } => {
+                write!(f, "{} unreachable: {reason}", who.subject())
+            }
+            QueryError::Timeout { after } => {
+                write!(f, "query timed out after {}", Seconds(*after))
+            }
+            QueryError::Canceled => f.write_str("query canceled (superseded by a newer refresh)"),
+            QueryError::Http {
+                status,
+                content_type,
+                excerpt,
+            } => f.write_str(&http_text(who, *status, content_type.as_deref(), excerpt)),
+            QueryError::Prometheus { kind, message, .. } => {
+                write!(
+                    f,
+                    "{} {} ({kind}): {message}",
+                    who.subject(),
+                    kind.predicate()
+                )
+            }
+            QueryError::Decode {
+                line,
+                column,
+                message,
+            } => write!(
+                f,
+                "unreadable answer from {} (line {line}, column {column}): {message}",
+                who.subject()
+            ),
+            QueryError::TooLarge { bytes, limit } => f.write_str(&too_large_text(*bytes, *limit)),
+            QueryError::TooManySeries { series, limit } => write!(
+                f,
+                "answer with {} series refused: more than datasource.max_series ({}); \
+                 narrow the query or raise the limit",
+                Count(*series),
+                Count(*limit)
+            ),
+            QueryError::UnexpectedResultType { expected, got } => {
+                write!(f, "expected a {expected} result, got a {got}")
+            }
+            QueryError::InvalidRequest { reason } => {
+                write!(f, "invalid query request: {reason}")
+            }
+            QueryError::ReservedLabel { label } => write!(
+                f,
+                "a series of this query already has the label {label}, which the dashboard \
+                 reserves for telling its queries apart; drop or rename that label in the query"
+            ),
+        }
+    }
+}
+
+impl fmt::Display for QueryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.told_by(Teller::default()).fmt(f)
+    }
+}
+
+impl std::error::Error for QueryError {}
+
+impl QueryError {
+    /// The text naming `teller` where [`QueryError`]'s own text says
+    /// "Prometheus": a Thanos's 502 is not Prometheus's.
+    pub fn told_by<'e, 't>(&'e self, teller: Teller<'t>) -> Told<'e, 't> {
+        Told {
+            error: self,
+            teller,
+        }
+    }
+
+    /// Whether the text names the source at all: a timeout's does not, so
+    /// a caller that must say which source failed adds it.
+    pub fn names_source(&self) -> bool {
+        matches!(
+            self,
+            QueryError::Unreachable { .. }
+                | QueryError::Http { .. }
+                | QueryError::Prometheus { .. }
+                | QueryError::Decode { .. }
+        )
+    }
+}
+
 /// Why the client aborted a request itself, if it did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AbortCause {
@@ -323,17 +465,17 @@ impl PromErrorKind {
         }
     }
 
-    /// The start of the operator-facing sentence for this kind.
-    fn summary(&self) -> &'static str {
+    /// What the source did, after its name, in the operator-facing sentence.
+    fn predicate(&self) -> &'static str {
         match self {
-            PromErrorKind::BadData => "Prometheus rejected the query",
-            PromErrorKind::Execution => "Prometheus could not run the query",
-            PromErrorKind::Timeout => "Prometheus gave up on the query",
-            PromErrorKind::Canceled => "Prometheus canceled the query",
-            PromErrorKind::Internal => "Prometheus failed internally",
-            PromErrorKind::NotFound => "Prometheus does not know this endpoint",
-            PromErrorKind::Unavailable => "Prometheus is not ready",
-            PromErrorKind::Other(_) => "Prometheus reported an error",
+            PromErrorKind::BadData => "rejected the query",
+            PromErrorKind::Execution => "could not run the query",
+            PromErrorKind::Timeout => "gave up on the query",
+            PromErrorKind::Canceled => "canceled the query",
+            PromErrorKind::Internal => "failed internally",
+            PromErrorKind::NotFound => "does not know this endpoint",
+            PromErrorKind::Unavailable => "is not ready",
+            PromErrorKind::Other(_) => "reported an error",
         }
     }
 }
@@ -417,29 +559,31 @@ fn too_large_text(bytes: Option<u64>, limit: u64) -> String {
     )
 }
 
-fn http_text(status: u16, content_type: Option<&str>, excerpt: &str) -> String {
+fn http_text(who: &Teller<'_>, status: u16, content_type: Option<&str>, excerpt: &str) -> String {
     let body = if excerpt.is_empty() {
         "(empty body)"
     } else {
         excerpt
     };
+    let subject = who.subject();
     if (200..300).contains(&status) {
         let ct = content_type.unwrap_or("no content type");
         return format!(
-            "expected JSON from Prometheus but got {ct} (is the base URL right?): {body}"
+            "expected JSON from {subject} but got {ct} (is the base URL right?): {body}"
         );
     }
+    let again = who.again();
     let hint = match status {
-        502 | 504 => " (the proxy could not reach Prometheus)",
-        503 => " (Prometheus is starting or overloaded)",
-        401 | 403 => " (check the credentials)",
-        404 => " (is the base URL right?)",
-        _ => "",
+        502 | 504 => format!(" (the proxy could not reach {again})"),
+        503 => format!(" ({again} is starting or overloaded)"),
+        401 | 403 => " (check the credentials)".to_owned(),
+        404 => " (is the base URL right?)".to_owned(),
+        _ => String::new(),
     };
     match status_line_reason(status, excerpt) {
         // "502 Bad Gateway" from a proxy's page: one sentence, said once.
-        Some(reason) => format!("Prometheus answered HTTP {status} {reason}{hint}"),
-        None => format!("Prometheus answered HTTP {status}{hint}: {body}"),
+        Some(reason) => format!("{subject} answered HTTP {status} {reason}{hint}"),
+        None => format!("{subject} answered HTTP {status}{hint}: {body}"),
     }
 }
 
@@ -582,6 +726,93 @@ mod tests {
             http(502, "502 "),
             "Prometheus answered HTTP 502 (the proxy could not reach Prometheus): 502 ",
         );
+    }
+
+    /// A second source, or an engine that is not Prometheus, is named
+    /// where the text said "Prometheus"; the default teller is the
+    /// `Display` text, byte for byte.
+    #[test]
+    fn another_source_is_named_in_place_of_prometheus() {
+        let told = |err: &QueryError, teller: Teller<'_>| err.told_by(teller).to_string();
+        let thanos_eu = Teller::named("thanos-eu", SourceKind::Thanos);
+        let vm = Teller::kind(SourceKind::VictoriaMetrics);
+        let bad_gateway = QueryError::Http {
+            status: 502,
+            content_type: Some("text/html".into()),
+            excerpt: "502 Bad Gateway".into(),
+        };
+        assert_eq!(
+            told(&bad_gateway, thanos_eu),
+            "thanos-eu (Thanos) answered HTTP 502 Bad Gateway (the proxy could not reach it)"
+        );
+        assert_eq!(
+            told(&bad_gateway, vm),
+            "VictoriaMetrics answered HTTP 502 Bad Gateway (the proxy could not reach VictoriaMetrics)"
+        );
+        let starting = QueryError::Http {
+            status: 503,
+            content_type: Some("text/plain".into()),
+            excerpt: "Service Unavailable".into(),
+        };
+        assert_eq!(
+            told(&starting, thanos_eu),
+            "thanos-eu (Thanos) answered HTTP 503 (it is starting or overloaded): Service Unavailable"
+        );
+        let html = QueryError::Http {
+            status: 200,
+            content_type: Some("text/html".into()),
+            excerpt: "Grafana".into(),
+        };
+        assert_eq!(
+            told(&html, Teller::named("mimir", SourceKind::Mimir)),
+            "expected JSON from mimir but got text/html (is the base URL right?): Grafana"
+        );
+        let unreachable = QueryError::Unreachable {
+            reason: "Failed to fetch".into(),
+        };
+        assert_eq!(
+            told(
+                &unreachable,
+                Teller::named("second", SourceKind::Prometheus)
+            ),
+            "second (Prometheus) unreachable: Failed to fetch"
+        );
+        let rejected = QueryError::Prometheus {
+            kind: PromErrorKind::BadData,
+            message: "parse error".into(),
+            status: 400,
+        };
+        assert_eq!(
+            told(&rejected, vm),
+            "VictoriaMetrics rejected the query (bad_data): parse error"
+        );
+        let decode = QueryError::Decode {
+            line: 1,
+            column: 2,
+            message: "x".into(),
+        };
+        assert_eq!(
+            told(&decode, thanos_eu),
+            "unreadable answer from thanos-eu (Thanos) (line 1, column 2): x"
+        );
+        // Texts that never named the engine stay as they are, and say so.
+        let timeout = QueryError::Timeout {
+            after: Duration::from_secs(10),
+        };
+        assert_eq!(told(&timeout, thanos_eu), "query timed out after 10 s");
+        assert!(!timeout.names_source());
+        for err in [
+            &bad_gateway,
+            &starting,
+            &html,
+            &unreachable,
+            &rejected,
+            &decode,
+        ] {
+            assert!(err.names_source(), "{err:?}");
+            assert_eq!(told(err, Teller::default()), err.to_string());
+            assert!(!told(err, thanos_eu).contains("Prometheus"), "{err:?}");
+        }
     }
 
     #[test]
