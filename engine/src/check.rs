@@ -15,7 +15,7 @@
 use std::collections::{HashMap, HashSet};
 
 use panopticon_core::Status;
-use panopticon_core::prom::{Labels, QueryData, QueryError, QueryResult};
+use panopticon_core::prom::{Labels, QueryData, QueryError, QueryResult, SourceKind, Teller};
 use panopticon_core::sorting;
 
 use crate::aggregate::{self, Tally};
@@ -104,8 +104,9 @@ pub(crate) fn evaluate_seen<'a>(
 ) -> (CheckOutcome, Vec<&'a str>) {
     let mut notes = Vec::new();
     let named = inputs.source.filter(|_| inputs.name_source);
-    let fetched = |query: &str, outcome| fetched(query, outcome, named);
-    let up = up_list(check, inputs.up, &mut notes, named);
+    let kind = inputs.source.map(|s| s.kind).unwrap_or_default();
+    let fetched = |query: &str, outcome| fetched(query, outcome, named, kind);
+    let up = up_list(check, inputs.up, &mut notes, named, kind);
     let data = match (fetched(&check.query, inputs.main), &check.rule) {
         (Err(e), _) => Err(e),
         (Ok(main), Rule::Ratio { denominator, .. }) => {
@@ -330,17 +331,24 @@ pub(crate) fn partial(check: &Check, inputs: &Inputs<'_, '_>) -> Option<String> 
         .map(|why| format!("partial answer from {}: {why}", source.name))
 }
 
-/// The result, or the reason there is none (naming `source` when given).
+/// The result, or the reason there is none (naming `source` when given;
+/// the error itself calls the engine by its `kind`: a Thanos's 502 is not
+/// Prometheus's).
 fn fetched<'a>(
     query: &str,
     outcome: Option<&'a QueryOutcome>,
     source: Option<&DataSource>,
+    kind: SourceKind,
 ) -> Result<&'a QueryResult, String> {
     match outcome {
         None => Err(format!("no result yet for `{query}`")),
         Some(Err(e)) => Err(match source {
-            Some(source) => format!("query to {} failed: {e}", source.name),
-            None => format!("query failed: {e}"),
+            Some(source) => format!(
+                "query to {} failed: {}",
+                source.name,
+                e.told_by(Teller::kind(kind))
+            ),
+            None => format!("query failed: {}", e.told_by(Teller::kind(kind))),
         }),
         Some(Ok(r)) => match &r.data {
             QueryData::String { .. } => Err(format!("`{query}` returned a string, not numbers")),
@@ -365,11 +373,12 @@ fn up_list<'a>(
     up: Option<&'a QueryOutcome>,
     notes: &mut Vec<String>,
     source: Option<&DataSource>,
+    kind: SourceKind,
 ) -> Vec<(&'a str, bool)> {
     let Some(expr) = &check.up else {
         return Vec::new();
     };
-    match fetched(expr, up, source) {
+    match fetched(expr, up, source, kind) {
         Err(e) => {
             notes.push(format!("reachability unknown: {e}"));
             Vec::new()
@@ -398,17 +407,25 @@ fn usable(point: &Point<'_>, inputs: &Inputs<'_, '_>) -> Result<f64, String> {
         return Err(format!("value is {}", fmt_value(sample.value)));
     }
     let age = inputs.now - sample.timestamp;
+    // With several sources, whose clock is off is the news (worded only
+    // on the way out: this runs for every sample).
+    let from = || match inputs.source.filter(|_| inputs.name_source) {
+        Some(source) => format!(" from {}", source.name),
+        None => String::new(),
+    };
     if -age > FUTURE_TOLERANCE_SECS {
         // A sample from the future is no current measurement: a broken
         // upstream, or this browser's clock behind the source's.
         return Err(format!(
-            "sample dated {} s in the future (clock skew?)",
+            "sample{} dated {} s in the future (clock skew?)",
+            from(),
             fmt_value((-age).round())
         ));
     }
     if age > inputs.stale_after_secs {
         return Err(format!(
-            "stale: last sample {} s old (limit {} s)",
+            "stale: last sample{} {} s old (limit {} s)",
+            from(),
             fmt_value(age.round()),
             fmt_value(inputs.stale_after_secs)
         ));

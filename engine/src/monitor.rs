@@ -27,13 +27,13 @@ use std::sync::Arc;
 
 use panopticon_core::Status;
 use panopticon_core::clock::ClockReading;
-use panopticon_core::prom::{QueryError, QueryResult, SourceKind};
+use panopticon_core::prom::{QueryError, QueryResult, SourceKind, Teller};
 use panopticon_core::sorting;
 
 use panopticon_core::alerts::{AlertAnswer, AlertRequest, AlertSource, AlertSourceError};
 
 use crate::alerts::{AlertAnswers, AlertSourceProblem};
-use crate::config::Config;
+use crate::config::{Config, DataSource};
 use crate::evaluation::Engine;
 use crate::freshness::{self, Freshness, format_age};
 use crate::snapshot::{Reason, Snapshot, Summary, impacted_names, root_reasons};
@@ -505,11 +505,22 @@ impl Monitor {
                 .filter_map(|s| alerts.failure(config, s).map(|e| (s, e)))
                 .collect();
         }
+        // With several sources each warning says whose it is.
+        let several = self.config().has_several_sources();
         let mut warnings: Vec<String> = outcomes
             .iter()
-            .flat_map(HashMap::values)
-            .filter_map(|r| r.as_ref().ok())
-            .flat_map(|r| r.warnings.iter().chain(&r.infos).cloned())
+            .zip(&self.config().datasources)
+            .flat_map(|(o, source)| o.values().map(move |r| (r, source)))
+            .filter_map(|(r, source)| r.as_ref().ok().map(|r| (r, source)))
+            .flat_map(|(r, source)| {
+                r.warnings.iter().chain(&r.infos).map(move |w| {
+                    if several {
+                        format!("{}: {w}", source.name)
+                    } else {
+                        w.clone()
+                    }
+                })
+            })
             .collect();
         sorting::sort(&mut warnings);
         warnings.dedup();
@@ -589,7 +600,11 @@ impl Monitor {
                     kind: source.kind,
                     health,
                     last_answer: track.last_answer,
-                    error: track.error.as_ref().map(ToString::to_string),
+                    // Said beside its name: the engine by its kind suffices.
+                    error: track
+                        .error
+                        .as_ref()
+                        .map(|e| e.told_by(Teller::kind(source.kind)).to_string()),
                     partial: track.partial.clone(),
                     version: track.version.clone(),
                 }
@@ -609,9 +624,10 @@ impl Monitor {
     pub fn on_screen(&self, now: f64) -> OnScreen {
         let freshness = self.freshness(now);
         let age = self.last_success.map_or(0.0, |at| (now - at).max(0.0));
+        let who = teller(self.config(), &self.config().datasource);
         let why = self.source_error.as_ref().map_or_else(
-            || "no answer from Prometheus".to_owned(),
-            ToString::to_string,
+            || format!("no answer from {}", who.subject()),
+            |e| e.told_by(who).to_string(),
         );
         let no_current_data =
             || Summary::single(Status::Unknown, format!("no current data — {why}"));
@@ -623,7 +639,7 @@ impl Monitor {
                 None,
                 Summary::single(
                     Status::Unknown,
-                    "waiting for the first data from Prometheus",
+                    format!("waiting for the first data from {}", who.subject()),
                 ),
             ),
             (None, _) => (None, no_current_data()),
@@ -673,7 +689,7 @@ impl Monitor {
             ),
         };
         let source_alert = self.source_error.as_ref().map(|e| SourceAlert {
-            message: e.to_string(),
+            message: e.told_by(who).to_string(),
             consequence: if problems_kept {
                 format!(
                     "Last known warnings and criticals stay on screen, marked stale; \
@@ -681,7 +697,10 @@ impl Monitor {
                     self.config().datasource.stale_after_secs
                 )
             } else {
-                "Statuses are unknown until Prometheus answers again.".to_owned()
+                format!(
+                    "Statuses are unknown until {} answers again.",
+                    who.subject()
+                )
             },
         });
         OnScreen {
@@ -769,6 +788,7 @@ impl Monitor {
         let interval = config.datasource.refresh_secs;
         let every = fmt_secs(interval);
         let several = config.has_several_sources();
+        let one = Teller::kind(config.datasource.kind).subject();
         if let Some(round) = &self.round {
             let running = (now - round.started).max(0.0);
             if running > interval {
@@ -780,7 +800,7 @@ impl Monitor {
                     .map(|(source, _)| source.name.as_str())
                     .collect();
                 let who = match waiting.as_slice() {
-                    _ if !several => "Prometheus is".to_owned(),
+                    _ if !several => format!("{one} is"),
                     [] => "The alert sources are".to_owned(),
                     [one] => format!("{one} is"),
                     many => format!("{} are", many.join(", ")),
@@ -794,9 +814,9 @@ impl Monitor {
             }
         }
         let who = if several {
-            "A data source is"
+            "A data source is".to_owned()
         } else {
-            "Prometheus is"
+            format!("{one} is")
         };
         self.slow.map(|took| {
             format!(
@@ -818,6 +838,17 @@ impl Monitor {
             None => ds.refresh_secs,
         };
         Freshness::of(now, self.last_success, cycle, ds.stale_after_secs)
+    }
+}
+
+/// How the monitor's sentences call `source`: by its name and kind when
+/// there are several (which one failed is the news), else by its kind
+/// ("Prometheus", as one Prometheus always was).
+fn teller<'c>(config: &Config, source: &'c DataSource) -> Teller<'c> {
+    if config.has_several_sources() {
+        Teller::named(&source.name, source.kind)
+    } else {
+        Teller::kind(source.kind)
     }
 }
 
