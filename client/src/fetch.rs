@@ -8,6 +8,7 @@
 
 use std::cell::Cell;
 use std::pin::pin;
+use std::time::Duration;
 
 use futures_util::future::{Either, select};
 use gloo_net::http::{Method, RequestBuilder, Response};
@@ -75,6 +76,60 @@ pub(crate) async fn send(
             })
         }
     }
+}
+
+/// An answer read within its size bound and not yet decoded: what the side
+/// requests (buildinfo, label values) hand to their own decoders.
+pub(crate) struct BoundedAnswer {
+    pub(crate) status: u16,
+    pub(crate) content_type: Option<String>,
+    pub(crate) body: Vec<u8>,
+}
+
+/// Sends `request` and reads its body within `limits`, giving up after
+/// `timeout`. The answer is left undecoded because the side requests each
+/// have their own format; the bounds and the errors are those of a query.
+pub(crate) async fn get_bounded(
+    request: &HttpRequest,
+    timeout: Duration,
+    limits: &AnswerLimits,
+) -> Result<BoundedAnswer, QueryError> {
+    let controller = AbortController::new().map_err(|_| QueryError::Unreachable {
+        reason: "this browser cannot abort requests (no AbortController)".to_owned(),
+    })?;
+    let guard = AbortOnDrop(controller);
+    let exchange = pin!(read_bounded(request, &guard.0, limits));
+    let deadline = pin!(sleep(timeout));
+    match select(exchange, deadline).await {
+        Either::Left((answer, _)) => answer,
+        // `guard` aborts the fetch as it goes out of scope.
+        Either::Right(((), _)) => Err(QueryError::Timeout { after: timeout }),
+    }
+}
+
+/// [`get_bounded`]'s exchange, without deadline.
+async fn read_bounded(
+    request: &HttpRequest,
+    controller: &AbortController,
+    limits: &AnswerLimits,
+) -> Result<BoundedAnswer, QueryError> {
+    let signal = controller.signal();
+    let aborted = || signal.aborted().then_some(AbortCause::Canceled);
+    let response = send_fetch(request, &signal, aborted).await?;
+    let status = response.status();
+    let headers = response.headers();
+    let mut budget = limits.budget(status, headers.get("content-length").as_deref())?;
+    let body = read_body(&response, &mut budget)
+        .await
+        .map_err(|failure| match failure {
+            BodyFailure::Refused(err) => err,
+            BodyFailure::Js(js) => js_error(&js, aborted()),
+        })?;
+    Ok(BoundedAnswer {
+        status,
+        content_type: headers.get("content-type"),
+        body,
+    })
 }
 
 /// The HTTP exchange itself, without deadline.

@@ -5,19 +5,13 @@
 //! (like every answer), and its list while it is decoded, so a label with a
 //! million values costs neither memory nor a picker nobody can scroll.
 
-use std::pin::pin;
 use std::time::Duration;
 
-use futures_util::future::{Either, select};
-use gloo_timers::future::sleep;
-use panopticon_core::prom::{
-    self, AbortCause, AnswerLimits, BaseUrl, HttpRequest, Method, QueryError,
-};
+use panopticon_core::prom::{self, AnswerLimits, BaseUrl, HttpRequest, Method, QueryError};
 use serde::Deserialize;
 use serde::de::{Deserializer, SeqAccess, Visitor};
-use web_sys::AbortController;
 
-use crate::fetch::{self, AbortOnDrop, BodyFailure};
+use crate::fetch;
 
 /// Most values kept from one answer (the engine's `MAX_OPTIONS`).
 pub const MAX_LABEL_VALUES: usize = 10_000;
@@ -46,53 +40,29 @@ pub async fn fetch_label_values(
         body: None,
         content_type: None,
     };
-    let controller = AbortController::new().map_err(|_| QueryError::Unreachable {
-        reason: "this browser cannot abort requests (no AbortController)".to_owned(),
-    })?;
-    let guard = AbortOnDrop(controller);
-    let exchange = pin!(exchange(&request, &guard.0, max_bytes));
-    let deadline = pin!(sleep(timeout));
-    match select(exchange, deadline).await {
-        Either::Left((answer, _)) => answer,
-        // `guard` aborts the fetch as it goes out of scope.
-        Either::Right(((), _)) => Err(QueryError::Timeout { after: timeout }),
-    }
-}
-
-async fn exchange(
-    request: &HttpRequest,
-    controller: &AbortController,
-    max_bytes: u64,
-) -> Result<Vec<String>, QueryError> {
-    let signal = controller.signal();
-    let aborted = || signal.aborted().then_some(AbortCause::Canceled);
-    let response = fetch::send_fetch(request, &signal, aborted).await?;
-    let status = response.status();
-    let headers = response.headers();
     let limits = AnswerLimits {
         max_bytes,
         max_series: usize::MAX,
     };
-    let mut budget = limits.budget(status, headers.get("content-length").as_deref())?;
-    let body = fetch::read_body(&response, &mut budget)
-        .await
-        .map_err(|failure| match failure {
-            BodyFailure::Refused(err) => err,
-            BodyFailure::Js(js) => fetch::js_error(&js, aborted()),
-        })?;
-    if !(200..300).contains(&status) {
+    let answer = fetch::get_bounded(&request, timeout, &limits).await?;
+    if !(200..300).contains(&answer.status) {
         // Prometheus's error envelope or a proxy's page, worded as for a query.
-        let content_type = headers.get("content-type");
-        return match prom::decode_response_within(&limits, status, content_type.as_deref(), &body) {
+        let content_type = answer.content_type;
+        return match prom::decode_response_within(
+            &limits,
+            answer.status,
+            content_type.as_deref(),
+            &answer.body,
+        ) {
             Err(e) => Err(e),
             Ok(_) => Err(QueryError::Http {
-                status,
+                status: answer.status,
                 content_type,
                 excerpt: String::new(),
             }),
         };
     }
-    decode(&body)
+    decode(&answer.body)
 }
 
 /// `{"status":"success","data":[…]}`, bounded while read.
