@@ -8,12 +8,16 @@
 //! by one that saw the full data a refresh earlier. Neither may call a
 //! service or the cluster healthy that was not healthy with the full data.
 
+mod common;
+
 use std::collections::HashMap;
 
 use panopticon_core::Status;
-use panopticon_core::prom::{InstantSeries, Labels, QueryData, QueryError, QueryResult, Sample};
+use panopticon_core::prom::{InstantSeries, QueryError, QueryResult};
 use panopticon_engine::{Config, Engine, Snapshot};
 use proptest::prelude::*;
+
+use common::{instance_series, statuses, vector};
 
 const T0: f64 = 1_700_000_000.0;
 const STATES: [&str; 3] = ["established", "connecting", "failed"];
@@ -96,20 +100,6 @@ fn corruption() -> impl Strategy<Value = Corruption> {
     ]
 }
 
-fn series(labels: &[(&str, &str)], value: f64, at: f64) -> InstantSeries {
-    InstantSeries {
-        labels: labels
-            .iter()
-            .map(|&(k, v)| (k.to_owned(), v.to_owned()))
-            .collect::<Labels>(),
-        sample: Some(Sample {
-            timestamp: at,
-            value,
-        }),
-        histogram: None,
-    }
-}
-
 /// The full answers: the check's query `v` and, for ratios, `d`.
 fn full_data(
     kind: Kind,
@@ -119,21 +109,13 @@ fn full_data(
     let mut v = Vec::new();
     let mut d = Vec::new();
     for (i, vals) in values.iter().enumerate() {
-        let instance = format!("node-{}", i + 1);
-        let base = [("instance", instance.as_str()), ("job", "j")];
         match kind {
-            Kind::LabelState => {
-                for (state, value) in STATES.iter().zip(vals) {
-                    let mut labels = base.to_vec();
-                    labels.push(("state", state));
-                    v.push(series(&labels, *value, at));
-                }
-            }
+            Kind::LabelState => v.extend(instance_series(i, Some(&STATES), vals, at)),
             Kind::Ratio => {
-                v.push(series(&base, vals[0], at));
-                d.push(series(&base, vals[1], at));
+                v.extend(instance_series(i, None, &vals[..1], at));
+                d.extend(instance_series(i, None, &vals[1..], at));
             }
-            _ => v.push(series(&base, vals[0], at)),
+            _ => v.extend(instance_series(i, None, vals, at)),
         }
     }
     HashMap::from([("v", v), ("d", d)])
@@ -189,23 +171,9 @@ fn corrupt(
 fn judge(e: &mut Engine, data: &HashMap<&'static str, Vec<InstantSeries>>, at: f64) -> Snapshot {
     let results: HashMap<String, Result<QueryResult, QueryError>> = data
         .iter()
-        .map(|(q, s)| {
-            let r = QueryResult {
-                data: QueryData::Vector(s.clone()),
-                warnings: vec![],
-                infos: vec![],
-                is_partial: false,
-            };
-            ((*q).to_owned(), Ok(r))
-        })
+        .map(|(q, s)| ((*q).to_owned(), Ok(vector(s.clone()))))
         .collect();
     e.evaluate(at, &results)
-}
-
-fn statuses(s: &Snapshot) -> Vec<Status> {
-    let mut out: Vec<Status> = s.services.iter().map(|x| x.effective).collect();
-    out.push(s.cluster);
-    out
 }
 
 /// Values per instance: a small set around the levels, so every status occurs.

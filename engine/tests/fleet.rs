@@ -3,13 +3,15 @@
 //! cluster's data (an unreachable source is `unknown` with its reason, a
 //! partial one never healthy).
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use panopticon_core::Status;
-use panopticon_core::prom::{InstantSeries, Labels, QueryData, QueryError, QueryResult, Sample};
+use panopticon_core::prom::{QueryError, QueryResult};
 use panopticon_engine::config::{Cluster, Clusters};
-use panopticon_engine::fleet::{ClusterState, Tile, summarize};
+use panopticon_engine::fleet::{ClusterState, FleetSummary, Tile, summarize};
 use panopticon_engine::{Config, Monitor};
 
 const T0: f64 = 1_700_000_000.0;
@@ -233,31 +235,15 @@ clusters: { variable: cluster }
     assert!(config.for_cluster(&clusters[1], &gone).is_err());
 }
 
-fn series(instance: &str, value: f64) -> InstantSeries {
-    InstantSeries {
-        labels: [("instance".to_owned(), instance.to_owned())]
-            .into_iter()
-            .collect::<Labels>(),
-        sample: Some(Sample {
-            timestamp: T0,
-            value,
-        }),
-        histogram: None,
-    }
-}
-
 fn answer(values: &[f64], warnings: &[&str]) -> QueryResult {
+    let series = values
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| common::series(&[("instance", &format!("node-{i}"))], v, T0))
+        .collect();
     QueryResult {
-        data: QueryData::Vector(
-            values
-                .iter()
-                .enumerate()
-                .map(|(i, &v)| series(&format!("node-{i}"), v))
-                .collect(),
-        ),
         warnings: warnings.iter().map(|w| (*w).to_owned()).collect(),
-        infos: Vec::new(),
-        is_partial: false,
+        ..common::vector(series)
     }
 }
 
@@ -304,6 +290,15 @@ fn tile<'a>(tiles: &'a [Tile], name: &str) -> &'a Tile {
     tiles.iter().find(|t| t.name == name).unwrap()
 }
 
+/// Each tile's name and status, in the fleet's order.
+fn order(fleet: &FleetSummary) -> Vec<(&str, Status)> {
+    fleet
+        .tiles
+        .iter()
+        .map(|t| (t.name.as_str(), t.status))
+        .collect()
+}
+
 #[test]
 fn tiles_are_worst_first_and_an_unreachable_or_partial_cluster_is_never_green() {
     let config = Config::from_yaml("t.yaml", FLEET).unwrap();
@@ -326,13 +321,8 @@ fn tiles_are_worst_first_and_an_unreachable_or_partial_cluster_is_never_green() 
         ),
     ];
     let fleet = summarize(&states);
-    let order: Vec<(&str, Status)> = fleet
-        .tiles
-        .iter()
-        .map(|t| (t.name.as_str(), t.status))
-        .collect();
     assert_eq!(
-        order,
+        order(&fleet),
         [
             ("main-0", Status::Critical),
             ("eu-1", Status::Unknown),
@@ -385,13 +375,8 @@ fn a_cluster_not_yet_answered_is_unknown_and_names_sort_ties() {
     states.push(state_after(&config, &clusters[0], Ok(answer(&[1.0], &[]))));
     states[3].name = "a-healthy".to_owned();
     let fleet = summarize(&states);
-    let order: Vec<(&str, Status)> = fleet
-        .tiles
-        .iter()
-        .map(|t| (t.name.as_str(), t.status))
-        .collect();
     assert_eq!(
-        order,
+        order(&fleet),
         [
             ("eu-1", Status::Unknown),
             ("main-0", Status::Unknown),

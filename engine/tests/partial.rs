@@ -12,13 +12,17 @@
 //! nothing rated from the partial answer may be healthy at all (the checks
 //! on it, their service, its hard dependant, the cluster).
 
+mod common;
+
 use std::collections::HashMap;
 
 use panopticon_core::Status;
-use panopticon_core::prom::{InstantSeries, Labels, QueryData, QueryError, QueryResult, Sample};
+use panopticon_core::prom::{InstantSeries, QueryError, QueryResult};
 use panopticon_engine::alerts::AlertAnswers;
 use panopticon_engine::{Config, Engine, Snapshot};
 use proptest::prelude::*;
+
+use common::{instance_series, statuses, vector};
 
 const T0: f64 = 1_700_000_000.0;
 
@@ -77,20 +81,6 @@ services:
     Config::from_yaml("t.yaml", &yaml).unwrap_or_else(|e| panic!("{e}\n{yaml}"))
 }
 
-fn series(labels: &[(&str, &str)], value: f64, at: f64) -> InstantSeries {
-    InstantSeries {
-        labels: labels
-            .iter()
-            .map(|&(k, v)| (k.to_owned(), v.to_owned()))
-            .collect::<Labels>(),
-        sample: Some(Sample {
-            timestamp: at,
-            value,
-        }),
-        histogram: None,
-    }
-}
-
 /// The full answers of `v` and `up`.
 fn full_data(
     kind: Kind,
@@ -100,19 +90,10 @@ fn full_data(
     let mut v = Vec::new();
     let mut up = Vec::new();
     for (i, vals) in values.iter().enumerate() {
-        let instance = format!("node-{}", i + 1);
-        let base = [("instance", instance.as_str()), ("job", "j")];
-        match kind {
-            Kind::LabelState => {
-                for (state, value) in STATES.iter().zip(vals) {
-                    let mut labels = base.to_vec();
-                    labels.push(("state", state));
-                    v.push(series(&labels, *value, at));
-                }
-            }
-            _ => v.push(series(&base, vals[0], at)),
-        }
-        up.push(series(&base, *vals.last().unwrap_or(&1.0), at));
+        let states = matches!(kind, Kind::LabelState).then_some(&STATES[..]);
+        v.extend(instance_series(i, states, vals, at));
+        let alive = *vals.last().unwrap_or(&1.0);
+        up.extend(instance_series(i, None, &[alive], at));
     }
     HashMap::from([("v", v), ("up", up)])
 }
@@ -143,14 +124,13 @@ fn answers(
                 .collect();
             let vm = engine == "victoriametrics";
             let r = QueryResult {
-                data: QueryData::Vector(kept),
                 warnings: if marked.is_some() && !vm {
                     vec!["No StoreAPIs matched for this query".to_owned()]
                 } else {
                     vec![]
                 },
-                infos: vec![],
                 is_partial: marked.is_some() && vm,
+                ..vector(kept)
             };
             ((*q).to_owned(), Ok(r))
         })
@@ -168,13 +148,6 @@ fn judge(
     let main = answers(data, engine, None);
     let eu = answers(data, engine, partial);
     e.evaluate_sources(at, &[main, eu], &AlertAnswers::default())
-}
-
-/// [svc, app, local, cluster].
-fn statuses(s: &Snapshot) -> Vec<Status> {
-    let mut out: Vec<Status> = s.services.iter().map(|x| x.effective).collect();
-    out.push(s.cluster);
-    out
 }
 
 fn values(kind: Kind, n: u32) -> BoxedStrategy<Vec<Vec<f64>>> {
@@ -245,6 +218,7 @@ proptest! {
     ) {
         let config = config(kind, engine, n, hold, up);
         let full = full_data(kind, &vals, T0);
+        // Statuses: [svc, app, local, cluster].
         let whole = statuses(&judge(&mut Engine::new(config.clone()), &full, engine, None, T0));
 
         let later = T0 + 15.0;

@@ -11,6 +11,8 @@
     clippy::float_cmp
 )]
 
+mod common;
+
 use std::collections::HashMap;
 
 use panopticon_core::Status;
@@ -18,6 +20,8 @@ use panopticon_core::prom::{
     InstantSeries, Labels, PromErrorKind, QueryData, QueryError, QueryResult, Sample,
 };
 use panopticon_engine::{Config, Engine, Snapshot};
+
+use common::vector;
 
 const NOW: f64 = 1_700_000_000.0;
 const REFERENCE: &str = include_str!("../../examples/config/reference-cluster.yaml");
@@ -222,16 +226,8 @@ fn results(engine: &Engine, nodes: &[Node]) -> HashMap<String, Result<QueryResul
         .queries()
         .into_iter()
         .map(|q| {
-            let data = QueryData::Vector(answer(nodes, &q));
-            (
-                q,
-                Ok(QueryResult {
-                    data,
-                    warnings: vec![],
-                    infos: vec![],
-                    is_partial: false,
-                }),
-            )
+            let answer = vector(answer(nodes, &q));
+            (q, Ok(answer))
         })
         .collect()
 }

@@ -7,14 +7,17 @@
 // The helpers mirror the engine's `Result` input.
 #![allow(clippy::float_cmp, clippy::unnecessary_wraps)]
 
+mod common;
+
 use std::collections::HashMap;
 
 use panopticon_core::Status;
-use panopticon_core::prom::{InstantSeries, Labels, QueryData, QueryError, QueryResult, Sample};
+use panopticon_core::prom::{InstantSeries, QueryError, QueryResult};
 use panopticon_engine::snapshot::ServiceSnapshot;
 use panopticon_engine::{Config, Engine, Snapshot};
 
 use Status::{Critical as C, Healthy as H, Unknown as U, Warning as W};
+use common::{series, vector};
 
 const T0: f64 = 1_700_000_000.0;
 
@@ -22,29 +25,8 @@ fn engine(yaml: &str) -> Engine {
     Engine::new(Config::from_yaml("t.yaml", yaml).unwrap_or_else(|e| panic!("{e}")))
 }
 
-/// A series with `labels` and `value`, sampled at `at`.
-fn series(labels: &[(&str, &str)], value: f64, at: f64) -> InstantSeries {
-    let labels: Labels = labels
-        .iter()
-        .map(|&(k, v)| (k.to_owned(), v.to_owned()))
-        .collect();
-    InstantSeries {
-        labels,
-        sample: Some(Sample {
-            timestamp: at,
-            value,
-        }),
-        histogram: None,
-    }
-}
-
 fn answer(series: Vec<InstantSeries>) -> Result<QueryResult, QueryError> {
-    Ok(QueryResult {
-        data: QueryData::Vector(series),
-        warnings: vec![],
-        infos: vec![],
-        is_partial: false,
-    })
+    Ok(vector(series))
 }
 
 /// One value per instance (`None`: the instance sent nothing).
