@@ -14,12 +14,9 @@ use super::{Monitor, OnScreen, Outcomes};
 use crate::config::Config;
 use crate::freshness::Freshness;
 
-/// Refresh every 10 s, expire after 60 s. `web` needs `db` (hard); `cache`
-/// stands alone.
-const YAML: &str = "
-datasource:
-  refresh_secs: 10
-  stale_after_secs: 60
+/// `web` needs `db` (hard); `cache` stands alone. `cache` comes last so that
+/// a key appended at its indentation (`    source: vm`) is its own.
+const SERVICES: &str = "
 services:
   - id: db
     name: DB
@@ -42,8 +39,19 @@ services:
         rule: { kind: threshold, direction: above, warning: 1, critical: 2 }
 ";
 
+/// Refresh every 10 s, expire after 60 s.
+const DATASOURCE: &str = "
+datasource:
+  refresh_secs: 10
+  stale_after_secs: 60
+";
+
+fn monitor_of(yaml: &str) -> Monitor {
+    Monitor::new(Config::from_yaml("t.yaml", yaml).unwrap_or_else(|e| panic!("{e}")))
+}
+
 fn monitor() -> Monitor {
-    Monitor::new(Config::from_yaml("t.yaml", YAML).unwrap_or_else(|e| panic!("{e}")))
+    monitor_of(&[DATASOURCE, SERVICES].concat())
 }
 
 fn vector(value: f64, at: f64) -> QueryResult {
@@ -708,7 +716,7 @@ fn the_announcement_changes_only_with_the_status_or_the_leading_reason() {
     );
 }
 
-/// Two sources: `db` and `web` ask the default (`main`), `cache` asks `vm`.
+/// Two sources: `main` (the default, as [`DATASOURCE`]) and `vm`.
 const TWO_SOURCES: &str = "
 datasources:
   - name: main
@@ -717,31 +725,11 @@ datasources:
   - name: vm
     kind: victoriametrics
     base_url: /sources/vm
-services:
-  - id: db
-    name: DB
-    checks:
-      - id: up
-        query: db_up
-        rule: { kind: equals, expected: 1, otherwise: critical }
-  - id: web
-    name: Web
-    depends_on: [{ service: db, strength: hard }]
-    checks:
-      - id: up
-        query: web_up
-        rule: { kind: equals, expected: 1, otherwise: critical }
-  - id: cache
-    name: Cache
-    source: vm
-    checks:
-      - id: load
-        query: cache_load
-        rule: { kind: threshold, direction: above, warning: 1, critical: 2 }
 ";
 
+/// `db` and `web` ask the default (`main`), `cache` asks `vm`.
 fn two_sources() -> Monitor {
-    Monitor::new(Config::from_yaml("t.yaml", TWO_SOURCES).unwrap_or_else(|e| panic!("{e}")))
+    monitor_of(&[TWO_SOURCES, SERVICES, "    source: vm\n"].concat())
 }
 
 /// One refresh, answered by both sources as given, asked at `at`.
@@ -888,8 +876,7 @@ fn a_source_still_answering_past_the_interval_is_slow() {
 #[test]
 fn a_source_only_graphs_ask_is_judged_by_their_answers() {
     use super::SourceHealth::{Down, Ok as Fine, Waiting};
-    let yaml = TWO_SOURCES.replace("    source: vm\n", "");
-    let mut m = Monitor::new(Config::from_yaml("t.yaml", &yaml).unwrap_or_else(|e| panic!("{e}")));
+    let mut m = monitor_of(&[TWO_SOURCES, SERVICES].concat());
     assert_eq!(m.source_queries()[1], Vec::<String>::new());
     assert_eq!(health(&m.on_screen(100.0))[1], ("vm", Waiting));
     m.range_answer(100.0, 1, &Ok(vector(1.0, 100.0)));
