@@ -305,7 +305,8 @@ impl Refresher {
                         .map_or(slots[i].graph.range_secs, |(start, end)| end - start),
                     width_px: slots[i].width_px.get_untracked(),
                 }),
-            );
+            )
+            .told_by(self.monitor.borrow().teller(source));
             let graph_queries = ranges.queries();
             let ranges = RefCell::new(ranges);
             let this = Rc::clone(self);

@@ -1,6 +1,6 @@
 //! What one graph received from Prometheus, in the shape the drawing needs.
 
-use panopticon_core::prom::{Labels, QueryError, QueryResult, Sample};
+use panopticon_core::prom::{Labels, QueryError, QueryResult, Sample, Teller};
 use panopticon_core::sorting;
 
 /// Everything one graph shows, filled by the app from its range queries.
@@ -54,6 +54,15 @@ impl GraphData {
     where
         I: IntoIterator<Item = Result<QueryResult, QueryError>>,
     {
+        GraphData::from_results_told(start, end, results, Teller::default())
+    }
+
+    /// [`GraphData::from_results`] with the errors naming the source that
+    /// answered (`teller`), as a graph on a second source must.
+    pub fn from_results_told<I>(start: f64, end: f64, results: I, teller: Teller<'_>) -> GraphData
+    where
+        I: IntoIterator<Item = Result<QueryResult, QueryError>>,
+    {
         let results: Vec<_> = results.into_iter().collect();
         let numbered = results.len() > 1;
         let mut data = GraphData::new(start, end);
@@ -61,7 +70,7 @@ impl GraphData {
             let (notes, errors) = (data.warnings.len(), data.errors.len());
             match result {
                 Ok(result) => data.add_query_result(query, result),
-                Err(err) => data.errors.push(err.to_string()),
+                Err(err) => data.errors.push(err.told_by(teller).to_string()),
             }
             if numbered {
                 let prefix = format!("query {}: ", query + 1);

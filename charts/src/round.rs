@@ -6,7 +6,7 @@
 //! must each get their own answer. (Keyed by expression text, the second
 //! answer overwrote the first and both graphs drew the same line.)
 
-use panopticon_core::prom::{Query, QueryError, QueryResult, distinct};
+use panopticon_core::prom::{Query, QueryError, QueryResult, SourceKind, Teller, distinct};
 
 use crate::GraphData;
 
@@ -31,6 +31,10 @@ pub struct RangeRound {
     graphs: Vec<Planned>,
     /// Answers by query; linear, because a view has at most six graphs.
     answers: Vec<(Query, Result<QueryResult, QueryError>)>,
+    /// The source's name as its errors say it (see [`RangeRound::told_by`]).
+    name: Option<String>,
+    /// The engine behind the source, as its errors call it.
+    kind: SourceKind,
 }
 
 #[derive(Debug, Clone)]
@@ -66,7 +70,18 @@ impl RangeRound {
         RangeRound {
             graphs,
             answers: Vec::new(),
+            name: None,
+            kind: SourceKind::Prometheus,
         }
+    }
+
+    /// The source the graphs' errors name: a graph on a second source that
+    /// fails must not say "Prometheus answered HTTP 502".
+    #[must_use]
+    pub fn told_by(mut self, teller: Teller<'_>) -> RangeRound {
+        self.name = teller.name.map(str::to_owned);
+        self.kind = teller.kind;
+        self
     }
 
     /// Every distinct question, in graph order: ask each once.
@@ -101,7 +116,12 @@ impl RangeRound {
             .map(|q| self.get(q))
             .collect::<Option<_>>()?;
         let all_failed = results.iter().all(|r| r.is_err());
-        let mut data = GraphData::from_results(g.start, g.end, results.into_iter().cloned());
+        let teller = Teller {
+            name: self.name.as_deref(),
+            kind: self.kind,
+        };
+        let mut data =
+            GraphData::from_results_told(g.start, g.end, results.into_iter().cloned(), teller);
         if all_failed && let Some(previous) = previous {
             data.series.clone_from(&previous.series);
             data.start = previous.start;
@@ -229,6 +249,41 @@ mod tests {
             round
                 .answer(Query::range("other", 0.0, 1.0, 1), Ok(matrix(1.0)))
                 .is_empty()
+        );
+    }
+
+    /// A graph on a second source that fails names that source, not
+    /// "Prometheus"; a round told nothing reads as it always did.
+    #[test]
+    fn a_failed_graph_names_the_source_it_asked() {
+        let q = ["up".to_owned()];
+        let g = GraphRequest {
+            queries: &q,
+            range_secs: 60.0,
+            width_px: 0,
+        };
+        let bad_gateway = || {
+            Err(QueryError::Http {
+                status: 502,
+                content_type: Some("text/html".into()),
+                excerpt: "502 Bad Gateway".into(),
+            })
+        };
+        let errors = |round: RangeRound| {
+            let mut round = round;
+            let query = round.queries()[0].clone();
+            round.answer(query, bad_gateway());
+            round.data(0, None).expect("complete").errors
+        };
+        let named =
+            RangeRound::new(100.0, [g]).told_by(Teller::named("thanos-eu", SourceKind::Thanos));
+        assert_eq!(
+            errors(named),
+            ["thanos-eu (Thanos) answered HTTP 502 Bad Gateway (the proxy could not reach it)"]
+        );
+        assert_eq!(
+            errors(RangeRound::new(100.0, [g])),
+            ["Prometheus answered HTTP 502 Bad Gateway (the proxy could not reach Prometheus)"]
         );
     }
 

@@ -449,6 +449,16 @@ impl Monitor {
         self.engine.config()
     }
 
+    /// How texts about source `source` (an index into the configuration's
+    /// sources) call it: by name and kind when there are several.
+    pub fn teller(&self, source: usize) -> Teller<'_> {
+        let config = self.config();
+        config
+            .datasources
+            .get(source)
+            .map_or_else(Teller::default, |s| teller(config, s))
+    }
+
     /// Takes back transitions kept from an earlier page load (see
     /// [`Engine::restore_history`]): shown as history, never as a status.
     pub fn restore_history(&mut self, history: &crate::history::History) {

@@ -128,7 +128,17 @@ pub fn node_look(config: &Config, part: Part<'_>) -> NodeLook {
             format!("impacted by {}", names.join(", "))
         }
     } else if s.lacks_usable_data() {
-        "no usable data".to_owned()
+        // A partial answer did give data, only maybe not all of it: say so,
+        // as its reason does ("partial answer from thanos-eu: …").
+        let unknown = s.checks.iter().filter(|c| c.status == Status::Unknown);
+        let partial = |c: &panopticon_engine::snapshot::CheckSnapshot| {
+            c.outcome.reason.starts_with("partial answer")
+        };
+        if unknown.clone().next().is_some() && unknown.clone().all(partial) {
+            "partial answer".to_owned()
+        } else {
+            "no usable data".to_owned()
+        }
     } else if root_cause {
         "root cause".to_owned()
     } else {
