@@ -173,7 +173,7 @@ fn BoundDashboard(
             // The page's one `main` landmark: everything but the top bar, so a
             // screen reader's "skip to main" lands on the status.
             <main class="dashboard-main">
-                <SourceAlert alert=live.source_alert warnings=live.warnings />
+                <SourceAlert alert=live.source_alert warnings=live.warnings sources=live.sources />
                 <AlertSourceError problems=live.alert_source_errors />
                 <SourceNotice message=live.slow testid="source-slow" />
                 <SourceNotice message=live.clock_skew testid="clock-skew" />
