@@ -1,6 +1,8 @@
 //! Which Prometheus (and Alertmanager) the dashboard talks to, as they
 //! report themselves; with several data sources, each one's state.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use panopticon_client::Client;
 use panopticon_core::prom::QueryError;
@@ -9,6 +11,7 @@ use panopticon_engine::monitor::{SourceHealth, SourceState};
 
 use crate::first_refresh::when_first_refresh;
 use crate::refresh::now_secs;
+use crate::text_list::{KeyedRows, Row};
 use crate::untrusted::Untrusted;
 
 /// Prometheus's version from `prometheus_build_info`, asked once per page load
@@ -86,11 +89,24 @@ pub fn SourceInfo(
 /// `data-source-state` (`ok|partial|down|slow|waiting`).
 #[component]
 fn SourceStates(sources: Signal<Vec<SourceState>>, now: Signal<f64>) -> impl IntoView {
+    // Through the app's one keyed list (its own `<For>` was a copy of
+    // leptos' keyed diffing for this item type).
+    let rows = move || -> Vec<Row> {
+        sources.with(|all| {
+            all.iter()
+                .map(|s| {
+                    let name = s.name.clone();
+                    Row::new(s.name.clone(), move || {
+                        view! { <SourceItem name=name.clone() sources=sources now=now /> }
+                            .into_any()
+                    })
+                })
+                .collect()
+        })
+    };
     view! {
         <span class="source-states" data-testid="source-states">
-            <For each=move || sources.get() key=|s| s.name.clone() let:source>
-                <SourceItem name=source.name.clone() sources=sources now=now />
-            </For>
+            <KeyedRows rows=Arc::new(rows) />
         </span>
     }
 }
