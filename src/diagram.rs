@@ -38,6 +38,7 @@ use leptos::prelude::*;
 use panopticon_engine::{Config, Snapshot};
 use web_sys::Element;
 
+use crate::effect::effect;
 use crate::timing::Span;
 use drawing::DiagramDrawing;
 use legend::DiagramLegend;
@@ -70,7 +71,7 @@ pub fn DependencyDiagram(
     let area = NodeRef::<leptos::html::Div>::new();
     // The area's size in CSS px; `None` until measured (after mounting).
     let panel = RwSignal::new(None::<Option<(f64, f64)>>);
-    Effect::new(move |_| {
+    effect(move || {
         if let Some(el) = area.get() {
             panel.set(Some(measure(&el)));
         }

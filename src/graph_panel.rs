@@ -22,6 +22,7 @@ use canvas::Painted;
 use legend::Legend;
 use messages::GraphMessages;
 
+use crate::effect::effect;
 use crate::theme_toggle::LightTheme;
 use crate::untrusted::{SENTENCE_CHARS, Untrusted};
 
@@ -86,7 +87,7 @@ pub fn GraphPanel(
         Some((readout, x, x > size.get_untracked().0 / 2.0))
     };
 
-    Effect::new(move |_| {
+    effect(move || {
         // The canvas's colours come from CSS at draw time: redraw when the theme flips.
         LightTheme::track();
         let (width, height) = size.get();

@@ -24,6 +24,7 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::effect::effect;
 use crate::url_state;
 
 /// Seconds without pointer or key input before the cursor is hidden.
@@ -107,7 +108,7 @@ pub fn start(now: RwSignal<f64>, activity: Activity) {
     set_root_flag("data-kiosk", true);
     keep_awake();
     let shown = StoredValue::new((i8::MIN, i8::MIN));
-    Effect::new(move |_| {
+    effect(move || {
         let t = now.get();
         set_root_flag("data-idle", activity.idle_secs(t) >= CURSOR_IDLE_SECS);
         let offset = burn_in_offset(t);

@@ -14,6 +14,7 @@ mod config_loader;
 mod dashboard;
 mod data_age;
 mod diagram;
+mod effect;
 mod embed;
 mod first_refresh;
 mod fleet;

@@ -24,6 +24,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{AudioContext, AudioContextState};
 
+use crate::effect::effect;
 use crate::refresh::LiveState;
 use crate::url_state;
 
@@ -124,7 +125,7 @@ pub fn start(live: LiveState) -> Option<AnyView> {
         allow_on_input(context, state);
         let context = Rc::clone(context);
         let alarm = StoredValue::new(Alarm::default());
-        Effect::new(move |_| {
+        effect(move || {
             let t = live.now.get();
             let judged = live.snapshot.with(Option::is_some);
             let status = judged.then(|| live.summary.with(|s| s.status));

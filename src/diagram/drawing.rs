@@ -16,6 +16,7 @@ use super::plan;
 use super::scene::{Scene, Shown, Shows};
 use super::tile_labels::use_tile_labels;
 use super::zoom_controls::ZoomControls;
+use crate::effect::effect;
 use crate::timing::Span;
 
 /// The SVG of every box and edge, its zoom controls and the "what is broken"
@@ -33,7 +34,7 @@ pub fn DiagramDrawing(
     /// The `diagram` span, finished once the first drawing is mounted.
     whole: StoredValue<Option<Span>>,
 ) -> impl IntoView {
-    Effect::new(move |_| {
+    effect(move || {
         if let Some(span) = whole.try_update_value(Option::take).flatten() {
             span.finish();
         }

@@ -20,6 +20,7 @@ use super::edge::EdgeDom;
 use super::node::NodeDom;
 use super::plan::Density;
 use super::scene::{Scene, Shown, Shows};
+use crate::effect::effect;
 
 /// Boxes written per frame, at most, besides those that turn worse.
 const BOXES_PER_FRAME: usize = 150;
@@ -40,7 +41,7 @@ pub fn use_patcher(
     let on_screen = StoredValue::new_local((first, None::<Handles>));
     // Bumped on the next frame while a large change is still being written.
     let next_frame = RwSignal::new(0_u32);
-    Effect::new(move |_| {
+    effect(move || {
         next_frame.track();
         let now = Shown::read(&scene, shows, selected, true);
         let (Some(nodes_g), Some(edges_g)) = (nodes.get(), edges.get()) else {

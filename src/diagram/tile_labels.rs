@@ -19,6 +19,7 @@ use super::plan::{Density, READABLE_PX, TILE_LABEL_SIZE};
 use super::scene::Scene;
 use super::shapes;
 use super::viewport::Viewport;
+use crate::effect::effect;
 
 /// How far around the view labels are written, as a share of its size: a
 /// short drag needs no new labels.
@@ -67,7 +68,7 @@ pub fn use_tile_labels(
         }
     });
     let scene = Arc::clone(scene);
-    Effect::new(move |_| {
+    effect(move || {
         let list = near.get();
         let Some(g) = layer.get() else { return };
         let mut html = String::new();

@@ -1,5 +1,6 @@
 //! Keeping the canvas's size in step with its box.
 
+use crate::effect::effect;
 use leptos::html;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
@@ -12,7 +13,7 @@ use web_sys::ResizeObserver;
 /// redraws the canvas). The observer is disconnected on unmount: a wall
 /// screen switches views for weeks, and leaked observers would pile up.
 pub fn observe(target: NodeRef<html::Div>, size: RwSignal<(f64, f64)>, width_px: RwSignal<u32>) {
-    Effect::new(move |_| {
+    effect(move || {
         let Some(element) = target.get() else {
             return;
         };
