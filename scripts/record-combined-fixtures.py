@@ -70,23 +70,10 @@ def main() -> int:
 
 
 def record(prometheus: str, recorded: str, tmp: Path, procs: list):
-    www = tmp / "www"
-    www.mkdir()
-    (www / "metrics").write_text(rf.METRICS)
-    http_port = rf.free_port()
-    procs.append(subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(http_port), "--bind", "127.0.0.1",
-         "--directory", str(www)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    http_port = rf.serve_metrics(tmp, procs)
     prom_port = rf.free_port()
     config = tmp / "prometheus.yml"
-    config.write_text(f"""\
-global:
-  scrape_interval: 1s
-scrape_configs:
-  - job_name: fixture
-    static_configs:
-      - targets: ["127.0.0.1:{http_port}"]
-""")
+    config.write_text(rf.scrape_config(http_port))
     base = f"http://127.0.0.1:{prom_port}"
     log = open(tmp / "prometheus.log", "wb")  # noqa: SIM115 - closed with the tmp dir
     procs.append(subprocess.Popen(
@@ -111,13 +98,18 @@ scrape_configs:
     if OUT.exists():
         shutil.rmtree(OUT)
     OUT.mkdir(parents=True)
-    now = time.time()
+    record_cases(base, OUT, time.time(), recorded)
+
+
+def record_cases(base: str, out: Path, now: float, recorded: str):
+    """Each case's combined query and each of its parts alone, asked of `base` at `now`, into
+    `out`. Shared with scripts/record-vm-fixtures.py."""
     for case, parts in CASES.items():
         asked = [("combined", combined(parts))] + [(f"part{i}", p.strip()) for i, p in enumerate(parts)]
         for name, expr in asked:
             params = {"query": expr, "time": str(now)}
             status, ct, body = rf.request(base, "/api/v1/query", params, "POST")
-            rf.save(f"{case}.{name}", OUT, status, ct, body,
+            rf.save(f"{case}.{name}", out, status, ct, body,
                     {"method": "POST", "path": "/api/v1/query", "params": params}, recorded)
 
 

@@ -110,6 +110,49 @@ def wait_until(pred, what: str, timeout_s: float = 60.0):
     raise SystemExit(f"timed out waiting for {what}")
 
 
+def serve_metrics(tmp: Path, procs: list) -> int:
+    """Serve METRICS at `/metrics` on a free port of 127.0.0.1 (a `python3 -m http.server`
+    appended to `procs`) and return the port. Shared with the other recorders."""
+    www = tmp / "www"
+    www.mkdir()
+    (www / "metrics").write_text(METRICS)
+    port = free_port()
+    procs.append(subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+         "--directory", str(www)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    return port
+
+
+def scrape_config(http_port: int) -> str:
+    """A scrape configuration, in Prometheus' format (which VictoriaMetrics reads too), of the
+    metrics `serve_metrics` serves on `http_port`, every second. Shared with the other
+    recorders."""
+    return f"""\
+global:
+  scrape_interval: 1s
+scrape_configs:
+  - job_name: fixture
+    static_configs:
+      - targets: ["127.0.0.1:{http_port}"]
+"""
+
+
+def wait_for_scrapes(base: str, seconds: int = WARMUP_S):
+    """Wait until the server at `base` holds `seconds` scrapes of METRICS, so range queries
+    over the last seconds have samples. Shared with scripts/record-vm-fixtures.py."""
+    def scraped():
+        status, _, body = request(base, "/api/v1/query",
+                                  {"query": 'count_over_time(panopticon_fixture_value{node="node1"}[1m])'})
+        if status != 200:
+            return False
+        result = json.loads(body)["data"]["result"]
+        return bool(result) and float(result[0]["value"][1]) >= seconds
+
+    print(f"  waiting for {seconds} s of scrapes")
+    wait_until(scraped, "the fixture metrics to be scraped", timeout_s=120)
+
+
 def main() -> int:
     return with_prometheus(__doc__, "panopticon-fixtures-", lambda binary, version, tmp, procs:
                            record(binary, version, tmp, procs))
@@ -154,14 +197,7 @@ def with_cleanup(prefix: str, run) -> int:
 
 
 def record(prometheus: str, version: str, tmp: Path, procs: list):
-    www = tmp / "www"
-    www.mkdir()
-    (www / "metrics").write_text(METRICS)
-    http_port = free_port()
-    procs.append(subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(http_port), "--bind", "127.0.0.1",
-         "--directory", str(www)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    http_port = serve_metrics(tmp, procs)
 
     prom_port = free_port()
     config = tmp / "prometheus.yml"
@@ -220,16 +256,7 @@ scrape_configs:
 
     wait_until(ready, "Prometheus to be ready")
 
-    def scraped():
-        status, _, body = request(base, "/api/v1/query",
-                                  {"query": 'count_over_time(panopticon_fixture_value{node="node1"}[1m])'})
-        if status != 200:
-            return False
-        result = json.loads(body)["data"]["result"]
-        return bool(result) and float(result[0]["value"][1]) >= WARMUP_S
-
-    print(f"  waiting for {WARMUP_S} s of scrapes")
-    wait_until(scraped, "the fixture metrics to be scraped", timeout_s=120)
+    wait_for_scrapes(base)
 
     now = time.time()
     cases = [

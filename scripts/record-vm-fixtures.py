@@ -62,24 +62,10 @@ def main() -> int:
 
 
 def record(binary: str, version: str, tmp: Path, procs: list):
-    www = tmp / "www"
-    www.mkdir()
-    (www / "metrics").write_text(rf.METRICS)
-    http_port = rf.free_port()
-    procs.append(subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(http_port), "--bind", "127.0.0.1",
-         "--directory", str(www)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-
+    http_port = rf.serve_metrics(tmp, procs)
     port = rf.free_port()
     config = tmp / "promscrape.yml"
-    config.write_text(f"""\
-global:
-  scrape_interval: 1s
-scrape_configs:
-  - job_name: fixture
-    static_configs:
-      - targets: ["127.0.0.1:{http_port}"]
-""")
+    config.write_text(rf.scrape_config(http_port))
     base = f"http://127.0.0.1:{port}"
     log = open(tmp / "victoria-metrics.log", "wb")  # noqa: SIM115 - closed with the tmp dir
     procs.append(subprocess.Popen(
@@ -100,16 +86,7 @@ scrape_configs:
 
     rf.wait_until(healthy, "VictoriaMetrics to answer")
 
-    def scraped():
-        status, _, body = rf.request(base, "/api/v1/query", {
-            "query": 'count_over_time(panopticon_fixture_value{node="node1"}[1m])'})
-        if status != 200:
-            return False
-        result = json.loads(body)["data"]["result"]
-        return bool(result) and float(result[0]["value"][1]) >= WARMUP_S
-
-    print(f"  waiting for {WARMUP_S} s of scrapes")
-    rf.wait_until(scraped, "the fixture metrics to be scraped", timeout_s=120)
+    rf.wait_for_scrapes(base, WARMUP_S)
 
     for folder in (OUT, COMBINED):
         if folder.exists():
@@ -173,18 +150,7 @@ scrape_configs:
     # The combined check query, built as core/src/prom/combine.rs builds it, and each part
     # alone, at one time (the same cases as the Prometheus recordings in
     # tests/fixtures/prometheus/combined/).
-    for case, parts in rc.CASES.items():
-        at = {"time": now}
-        expr = rc.combined(parts)
-        status, ct, body = rf.request(base, "/api/v1/query", {"query": expr, **at}, "POST")
-        rf.save(f"{case}.combined", COMBINED, status, ct, body,
-                {"method": "POST", "path": "/api/v1/query",
-                 "params": {"query": expr, "time": str(now)}}, recorded)
-        for i, part in enumerate(parts):
-            status, ct, body = rf.request(base, "/api/v1/query", {"query": part.strip(), **at}, "POST")
-            rf.save(f"{case}.part{i}", COMBINED, status, ct, body,
-                    {"method": "POST", "path": "/api/v1/query",
-                     "params": {"query": part.strip(), "time": str(now)}}, recorded)
+    rc.record_cases(base, COMBINED, now, recorded)
 
     derive(recorded)
 
