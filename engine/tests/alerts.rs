@@ -9,7 +9,7 @@ use panopticon_core::alerts::{
     AmAlertState, AmAlerts, Annotations, RuleAlert, RuleAlertState, RuleHealth, Silence,
     SilenceMatcher, SilenceState, Silences, decode_alert_answer,
 };
-use panopticon_core::prom::Labels;
+use panopticon_core::prom::{Labels, QueryError, QueryResult};
 use panopticon_engine::alerts::{AlertAnswers, AlertState};
 use panopticon_engine::snapshot::ServiceSnapshot;
 use panopticon_engine::{Config, Engine, Monitor, Snapshot};
@@ -128,12 +128,57 @@ fn no_silences() -> Result<Silences, AlertSourceError> {
     Ok(Silences::default())
 }
 
+#[allow(clippy::unnecessary_wraps)] // an answer as the engine takes it
+fn silences(silences: Vec<Silence>) -> Result<Silences, AlertSourceError> {
+    Ok(Silences {
+        silences,
+        skipped: 0,
+    })
+}
+
 fn judge(engine: &mut Engine, at: f64, a: &AlertAnswers) -> Snapshot {
     engine.evaluate_with_alerts(at, &HashMap::new(), a)
 }
 
 fn once(a: &AlertAnswers) -> Snapshot {
     judge(&mut Engine::new(config()), NOW, a)
+}
+
+/// Judged once without silences: `rule_alerts` as Prometheus's rules
+/// answer, `am_alerts` as Alertmanager's.
+fn with_alerts(rule_alerts: Vec<RuleAlert>, am_alerts: Vec<AmAlert>) -> Snapshot {
+    once(&answers(
+        Ok(rules(rule_alerts)),
+        am(am_alerts),
+        no_silences(),
+    ))
+}
+
+/// `consul`, judged by its alerts and one check (`up`), with an
+/// Alertmanager when `alertmanager`.
+fn consul_with_check(alertmanager: bool) -> Monitor {
+    let services = r#"
+services:
+  - id: consul
+    alerts: ['{service="consul"}']
+    checks:
+      - { id: up, query: up, rule: { kind: quorum } }
+"#;
+    let yaml = if alertmanager {
+        ["alertmanager: {}\n", services].concat()
+    } else {
+        services.to_owned()
+    };
+    Monitor::new(Config::from_yaml("consul.yaml", &yaml).unwrap_or_else(|e| panic!("{e}")))
+}
+
+/// A healthy answer to `up`, decoded from Prometheus's JSON.
+fn up_answer() -> Result<QueryResult, QueryError> {
+    panopticon_core::prom::decode_response(
+        200,
+        Some("application/json"),
+        br#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"instance":"a"},"value":[1800000000,"1"]}]}}"#,
+    )
 }
 
 fn svc<'a>(s: &'a Snapshot, id: &str) -> &'a ServiceSnapshot {
@@ -149,15 +194,10 @@ const CONSUL_DOWN: &[(&str, &str)] = &[
 
 #[test]
 fn a_firing_alert_raises_its_service_propagates_and_is_named() {
-    let s = once(&answers(
-        Ok(rules(vec![rule_alert(
-            CONSUL_DOWN,
-            RuleAlertState::Firing,
-            NOW - 180.0,
-        )])),
-        am(vec![]),
-        no_silences(),
-    ));
+    let s = with_alerts(
+        vec![rule_alert(CONSUL_DOWN, RuleAlertState::Firing, NOW - 180.0)],
+        vec![],
+    );
     let consul = svc(&s, "consul");
     assert_eq!(consul.own, Status::Critical);
     assert_eq!(
@@ -190,11 +230,7 @@ fn severities_map_to_statuses() {
         if !severity.is_empty() {
             pairs.push(("severity", severity));
         }
-        let s = once(&answers(
-            Ok(rules(vec![])),
-            am(vec![am_alert(&pairs, AmAlertState::Active, &[])]),
-            no_silences(),
-        ));
+        let s = with_alerts(vec![], vec![am_alert(&pairs, AmAlertState::Active, &[])]);
         let consul = svc(&s, "consul");
         assert_eq!(consul.alerts.status, want, "{severity}");
         assert_eq!(consul.own, want.unwrap_or(Status::Healthy), "{severity}");
@@ -208,15 +244,10 @@ fn severities_map_to_statuses() {
 
 #[test]
 fn a_pending_alert_is_shown_pending_and_raises_nothing() {
-    let s = once(&answers(
-        Ok(rules(vec![rule_alert(
-            CONSUL_DOWN,
-            RuleAlertState::Pending,
-            NOW - 20.0,
-        )])),
-        am(vec![]),
-        no_silences(),
-    ));
+    let s = with_alerts(
+        vec![rule_alert(CONSUL_DOWN, RuleAlertState::Pending, NOW - 20.0)],
+        vec![],
+    );
     let consul = svc(&s, "consul");
     assert_eq!(consul.own, Status::Healthy);
     let a = &consul.alerts.alerts[0];
@@ -245,14 +276,11 @@ fn a_silenced_alert_is_muted_with_its_silence_and_puts_the_service_in_maintenanc
             AmAlertState::Suppressed,
             &["s1"],
         )]),
-        Ok(Silences {
-            silences: vec![silence(
-                "s1",
-                &[("alertname", "ConsulNoQuorum")],
-                NOW + 3600.0,
-            )],
-            skipped: 0,
-        }),
+        silences(vec![silence(
+            "s1",
+            &[("alertname", "ConsulNoQuorum")],
+            NOW + 3600.0,
+        )]),
     ));
     let consul = svc(&s, "consul");
     assert_eq!(
@@ -279,7 +307,7 @@ fn a_silenced_alert_is_muted_with_its_silence_and_puts_the_service_in_maintenanc
 fn an_inhibited_alert_is_muted_and_says_by_what() {
     let mut a = am_alert(CONSUL_DOWN, AmAlertState::Suppressed, &[]);
     a.inhibited_by = vec!["abc123".to_owned()];
-    let s = once(&answers(Ok(rules(vec![])), am(vec![a]), no_silences()));
+    let s = with_alerts(vec![], vec![a]);
     let consul = svc(&s, "consul");
     assert_eq!(consul.own, Status::Healthy);
     assert_eq!(consul.alerts.alerts[0].state, AlertState::Inhibited);
@@ -296,17 +324,14 @@ fn a_silence_on_the_services_own_matchers_is_maintenance_without_alerts() {
     let s = once(&answers(
         Ok(rules(vec![])),
         am(vec![]),
-        Ok(Silences {
-            silences: vec![
-                silence(
-                    "narrow",
-                    &[("service", "consul"), ("alertname", "X")],
-                    NOW + 60.0,
-                ),
-                silence("whole", &[("service", "consul")], NOW + 3600.0),
-            ],
-            skipped: 0,
-        }),
+        silences(vec![
+            silence(
+                "narrow",
+                &[("service", "consul"), ("alertname", "X")],
+                NOW + 60.0,
+            ),
+            silence("whole", &[("service", "consul")], NOW + 3600.0),
+        ]),
     ));
     let m = svc(&s, "consul").maintenance.as_ref().expect("covered");
     assert_eq!(m.silences[0].id, "whole");
@@ -327,14 +352,11 @@ fn one_muted_and_one_firing_alert_is_no_maintenance() {
             am_alert(CONSUL_DOWN, AmAlertState::Suppressed, &["s1"]),
             am_alert(&other, AmAlertState::Active, &[]),
         ]),
-        Ok(Silences {
-            silences: vec![silence(
-                "s1",
-                &[("alertname", "ConsulNoQuorum")],
-                NOW + 60.0,
-            )],
-            skipped: 0,
-        }),
+        silences(vec![silence(
+            "s1",
+            &[("alertname", "ConsulNoQuorum")],
+            NOW + 60.0,
+        )]),
     ));
     let consul = svc(&s, "consul");
     assert_eq!(consul.own, Status::Warning);
@@ -428,14 +450,11 @@ fn silences_last_read_stay_applied_until_their_end_while_alertmanager_is_down() 
                 AmAlertState::Suppressed,
                 &["s1"],
             )]),
-            Ok(Silences {
-                silences: vec![silence(
-                    "s1",
-                    &[("alertname", "ConsulNoQuorum")],
-                    NOW + 100.0,
-                )],
-                skipped: 0,
-            }),
+            silences(vec![silence(
+                "s1",
+                &[("alertname", "ConsulNoQuorum")],
+                NOW + 100.0,
+            )]),
         ),
     );
     assert_eq!(svc(&s, "consul").own, Status::Healthy);
@@ -477,10 +496,7 @@ fn an_expired_or_pending_silence_mutes_nothing() {
         &answers(
             Ok(rules(vec![])),
             am(vec![]),
-            Ok(Silences {
-                silences: vec![expired, pending],
-                skipped: 0,
-            }),
+            silences(vec![expired, pending]),
         ),
     );
     let s = judge(
@@ -525,15 +541,14 @@ fn a_failing_rule_that_would_match_makes_the_alert_part_unknown() {
 
 #[test]
 fn firing_alerts_no_service_matches_are_listed() {
-    let s = once(&answers(
-        Ok(rules(vec![rule_alert(
+    let s = with_alerts(
+        vec![rule_alert(
             &[("alertname", "DiskFull"), ("service", "backup")],
             RuleAlertState::Firing,
             NOW - 60.0,
-        )])),
-        am(vec![am_alert(&[], AmAlertState::Active, &[])]),
-        no_silences(),
-    ));
+        )],
+        vec![am_alert(&[], AmAlertState::Active, &[])],
+    );
     let names: Vec<&str> = s
         .unmatched_alerts
         .alerts
@@ -558,14 +573,13 @@ fn duplicates_count_once_and_odd_values_change_nothing() {
     inf.value = f64::INFINITY;
     let mut nan = rule_alert(CONSUL_DOWN, RuleAlertState::Firing, NOW - 10.0);
     nan.value = f64::NAN;
-    let s = once(&answers(
-        Ok(rules(vec![inf, nan])),
-        am(vec![
+    let s = with_alerts(
+        vec![inf, nan],
+        vec![
             am_alert(CONSUL_DOWN, AmAlertState::Active, &[]),
             am_alert(CONSUL_DOWN, AmAlertState::Active, &[]),
-        ]),
-        no_silences(),
-    ));
+        ],
+    );
     let consul = svc(&s, "consul");
     assert_eq!(consul.alerts.alerts.len(), 1);
     assert_eq!(consul.own, Status::Critical);
@@ -723,26 +737,9 @@ services:
 
 #[test]
 fn each_failing_source_is_its_own_problem_and_checks_are_unaffected() {
-    let config = Config::from_yaml(
-        "mixed.yaml",
-        r#"
-alertmanager: {}
-services:
-  - id: consul
-    alerts: ['{service="consul"}']
-    checks:
-      - { id: up, query: up, rule: { kind: quorum } }
-"#,
-    )
-    .unwrap();
-    let mut m = Monitor::new(config);
+    let mut m = consul_with_check(true);
     m.begin(NOW, vec!["up".to_owned()]);
-    let up = panopticon_core::prom::decode_response(
-        200,
-        Some("application/json"),
-        br#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"instance":"a"},"value":[1800000000,"1"]}]}}"#,
-    );
-    assert!(!m.answer(NOW, "up", up));
+    assert!(!m.answer(NOW, "up", up_answer()));
     assert!(!m.alert_answer(
         NOW,
         AlertRequest::PrometheusRules,
@@ -783,18 +780,7 @@ services:
 
 #[test]
 fn a_round_is_judged_once_its_queries_and_alert_requests_are_answered() {
-    let config = Config::from_yaml(
-        "round.yaml",
-        r#"
-services:
-  - id: consul
-    alerts: ['{service="consul"}']
-    checks:
-      - { id: up, query: up, rule: { kind: quorum } }
-"#,
-    )
-    .unwrap();
-    let mut m = Monitor::new(config);
+    let mut m = consul_with_check(false);
     assert_eq!(m.alert_requests(), [AlertRequest::PrometheusRules]);
     m.begin(NOW, vec!["up".to_owned()]);
     // Not asked: ignored, and it completes nothing.
@@ -803,12 +789,10 @@ services:
         AlertRequest::AmAlerts,
         Ok(AlertAnswer::Alerts(AmAlerts::default()))
     ));
-    let up = panopticon_core::prom::decode_response(
-        200,
-        Some("application/json"),
-        br#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"instance":"a"},"value":[1800000000,"1"]}]}}"#,
+    assert!(
+        !m.answer(NOW, "up", up_answer()),
+        "the rules are still to come"
     );
-    assert!(!m.answer(NOW, "up", up), "the rules are still to come");
     assert!(m.last_evaluation().is_none());
     let firing = rules(vec![rule_alert(
         CONSUL_DOWN,
@@ -851,7 +835,7 @@ fn an_alert_storm_is_judged_and_bounded() {
         copy.fingerprint = format!("fp{i}");
         am_alerts.push(copy);
     }
-    let s = once(&answers(Ok(rules(prom)), am(am_alerts), no_silences()));
+    let s = with_alerts(prom, am_alerts);
     let consul = svc(&s, "consul");
     assert_eq!(
         consul.alerts.firing, 5_000,
@@ -864,20 +848,9 @@ fn an_alert_storm_is_judged_and_bounded() {
 
 #[test]
 fn prometheus_down_is_said_once_not_again_for_its_rules() {
-    let config = Config::from_yaml(
-        "down.yaml",
-        r#"
-services:
-  - id: consul
-    alerts: ['{service="consul"}']
-    checks:
-      - { id: up, query: up, rule: { kind: quorum } }
-"#,
-    )
-    .unwrap();
-    let mut m = Monitor::new(config);
+    let mut m = consul_with_check(false);
     m.begin(NOW, vec!["up".to_owned()]);
-    let unreachable = panopticon_core::prom::QueryError::Unreachable {
+    let unreachable = QueryError::Unreachable {
         reason: "Failed to fetch".to_owned(),
     };
     assert!(!m.answer(NOW, "up", Err(unreachable)));
@@ -893,29 +866,10 @@ services:
 
 #[test]
 fn alertmanager_down_after_silences_were_read_says_they_stay_applied() {
-    let config = Config::from_yaml(
-        "read-then-down.yaml",
-        r#"
-alertmanager: {}
-services:
-  - id: consul
-    alerts: ['{service="consul"}']
-    checks:
-      - { id: up, query: up, rule: { kind: quorum } }
-"#,
-    )
-    .unwrap();
-    let mut m = Monitor::new(config);
-    let up = || {
-        panopticon_core::prom::decode_response(
-            200,
-            Some("application/json"),
-            br#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"instance":"a"},"value":[1800000000,"1"]}]}}"#,
-        )
-    };
+    let mut m = consul_with_check(true);
     let round = |m: &mut Monitor, at: f64, silences: Result<AlertAnswer, AlertSourceError>| {
         m.begin(at, vec!["up".to_owned()]);
-        m.answer(at, "up", up());
+        m.answer(at, "up", up_answer());
         m.alert_answer(
             at,
             AlertRequest::PrometheusRules,
