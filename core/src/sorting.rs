@@ -1,4 +1,4 @@
-//! Stable sorting through one shared copy of the standard library's sort.
+//! Stable sorting through one small sort compiled once.
 //!
 //! Every `slice::sort_by` on another element type or comparator compiles its
 //! own copy of the standard sort (driftsort with its quicksort, small-sort and
@@ -8,10 +8,14 @@
 //! elements. Here the sort runs on a permutation of indices with the
 //! comparator behind `dyn`, so it is compiled once; what is left per element
 //! type is moving the elements into the found order, which is a few lines.
+//! The sort itself is a plain merge sort rather than one more copy of the
+//! standard one (which the layout's own index sorts also were): stable sorts
+//! agree element for element, so the result is the one `slice::sort_by` gives.
 //!
 //! The price is an allocation and an indirect call per comparison, which is
-//! nothing for the lists sorted per refresh (reasons, verdicts, transitions).
-//! Hot inner loops (the layout's crossing reduction) keep `slice::sort_by`.
+//! nothing for the lists sorted per refresh (reasons, verdicts, transitions)
+//! or once per layout (edge ends, wrapped rows). Hot inner loops (the
+//! layout's crossing reduction) keep `slice::sort_by`.
 
 use std::cmp::Ordering;
 
@@ -36,11 +40,57 @@ pub fn sort<T: Ord>(items: &mut Vec<T>) {
     sort_by(items, Ord::cmp);
 }
 
-/// The one instantiation of the standard sort: indices, compared through
-/// `dyn`. Kept out of line so the compiler cannot copy it into each caller.
+/// Sorts indices stably by `compare` (like `slice::sort_by`): the one sort
+/// every other function here (and the layout's once-per-layout sorts) goes
+/// through. Kept out of line so the compiler cannot copy it into each caller.
 #[inline(never)]
-fn sort_indices(order: &mut [usize], compare: &mut dyn FnMut(usize, usize) -> Ordering) {
-    order.sort_by(|&a, &b| compare(a, b));
+pub fn sort_indices(order: &mut [usize], compare: &mut dyn FnMut(usize, usize) -> Ordering) {
+    let mut scratch = Vec::new();
+    merge_sort(order, &mut scratch, compare);
+}
+
+/// Runs this short are sorted by insertion.
+const INSERTION_MAX: usize = 12;
+
+/// Top-down merge sort of `v`; `scratch` holds a copy of the left half while
+/// merging. On equal elements the left one goes first, so the sort is stable.
+fn merge_sort(
+    v: &mut [usize],
+    scratch: &mut Vec<usize>,
+    compare: &mut dyn FnMut(usize, usize) -> Ordering,
+) {
+    let len = v.len();
+    if len <= INSERTION_MAX {
+        for i in 1..len {
+            let mut j = i;
+            while j > 0 && compare(v[j - 1], v[j]) == Ordering::Greater {
+                v.swap(j - 1, j);
+                j -= 1;
+            }
+        }
+        return;
+    }
+    let mid = len / 2;
+    merge_sort(&mut v[..mid], scratch, compare);
+    merge_sort(&mut v[mid..], scratch, compare);
+    if compare(v[mid - 1], v[mid]) != Ordering::Greater {
+        return;
+    }
+    scratch.clear();
+    scratch.extend_from_slice(&v[..mid]);
+    let (mut left, mut right, mut out) = (0, mid, 0);
+    while left < mid && right < len {
+        if compare(v[right], scratch[left]) == Ordering::Less {
+            v[out] = v[right];
+            right += 1;
+        } else {
+            v[out] = scratch[left];
+            left += 1;
+        }
+        out += 1;
+    }
+    // What is left of the right half is already in place.
+    v[out..out + mid - left].copy_from_slice(&scratch[left..mid]);
 }
 
 /// Moves the elements into the order `order` names (a permutation of
@@ -61,6 +111,17 @@ mod tests {
     use super::*;
 
     proptest! {
+        /// The same permutation as the standard stable sort, at every length
+        /// around the insertion and merge boundaries and beyond.
+        #[test]
+        fn sort_indices_agrees_with_the_standard_stable_sort(keys in proptest::collection::vec(0u8..8, 0..300)) {
+            let mut expected: Vec<usize> = (0..keys.len()).collect();
+            expected.sort_by_key(|&i| keys[i]);
+            let mut got: Vec<usize> = (0..keys.len()).collect();
+            sort_indices(&mut got, &mut |a, b| keys[a].cmp(&keys[b]));
+            prop_assert_eq!(got, expected);
+        }
+
         /// The same result as the standard stable sort, including the order
         /// of equal keys (the second field tells them apart).
         #[test]
@@ -71,6 +132,22 @@ mod tests {
             let mut got = items;
             sort_by_key(&mut got, |item| item.0);
             prop_assert_eq!(got, expected);
+        }
+    }
+
+    #[test]
+    fn sort_indices_sorts_long_runs_like_the_standard_sort() {
+        // Ascending, descending and sawtooth keys, long enough for many merges.
+        for key in [
+            |i: usize| i,
+            |i: usize| 10_000 - i,
+            |i: usize| (i * 7919) % 97,
+        ] {
+            let mut expected: Vec<usize> = (0..5000).collect();
+            expected.sort_by_key(|&i| key(i));
+            let mut got: Vec<usize> = (0..5000).collect();
+            sort_indices(&mut got, &mut |a, b| key(a).cmp(&key(b)));
+            assert_eq!(got, expected);
         }
     }
 

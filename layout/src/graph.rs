@@ -1,6 +1,5 @@
 //! The input graph, checked and turned into indices.
 
-use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use crate::{Edge, LayoutError, Node};
@@ -63,11 +62,8 @@ impl Dag {
     }
 }
 
-/// Sorts node indices stably by `compare`, through one copy of the standard
-/// sort: every `sort_by` with its own closure was its own copy of it (about
-/// 3.5 KB of wasm each). For the sorts done once per layout (edge ends,
-/// wrapped rows); the crossing reduction's hot loop keeps `sort_by`.
-#[inline(never)]
-pub(crate) fn sort_indices(list: &mut [usize], compare: &mut dyn FnMut(usize, usize) -> Ordering) {
-    list.sort_by(|&a, &b| compare(a, b));
-}
+/// The sorts done once per layout (edge ends, wrapped rows) go through the
+/// core's one index sort: each `sort_by` with its own closure was its own
+/// copy of the standard sort (about 3.5 KB of wasm each). The crossing
+/// reduction's hot loop keeps `sort_by`.
+pub(crate) use panopticon_core::sorting::sort_indices;
