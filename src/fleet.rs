@@ -16,7 +16,7 @@ use leptos::prelude::*;
 use panopticon_core::Status;
 use panopticon_engine::Config;
 use panopticon_engine::config::Cluster;
-use panopticon_engine::fleet::{ClusterState, FleetSummary, summarize};
+use panopticon_engine::fleet::{ClusterState, FleetSummary, grid_shape, summarize};
 use panopticon_engine::snapshot::StatusCounts;
 use panopticon_engine::variables::{Options, bounded_answer};
 
@@ -25,6 +25,7 @@ use crate::fleet_tile::FleetTile;
 use crate::kiosk::{self, Activity};
 use crate::refresh::{self, LiveState, Refresher};
 use crate::reload_watch;
+use crate::rotation;
 use crate::source_notice::SourceNotice;
 use crate::theme_toggle::{LightTheme, ThemeToggle};
 use crate::untrusted::{SENTENCE_CHARS, Untrusted};
@@ -59,6 +60,16 @@ pub fn Fleet(
     LightTheme::provide();
     let opened = RwSignal::new(url_state::param("cluster"));
     Effect::new(move |_| url_state::set_param("cluster", opened.get().as_deref()));
+    // `?rotate=` over the fleet: the overview, then each cluster's dashboard
+    // (src/rotation.rs); a cluster's dashboard then runs no rotation of its own.
+    let rotate = url_state::param("rotate")
+        .and_then(|t| url_state::parse_duration(&t))
+        .map(|every| every.max(rotation::MIN_SECS));
+    let rotating = rotate.map(|_| {
+        let state = RwSignal::new("running");
+        provide_context(rotation::FleetRotating(state));
+        state
+    });
     let answers = read_answers(&config);
     move || {
         let Some((answers, failures)) = answers.get() else {
@@ -68,38 +79,100 @@ pub fn Fleet(
             .into_any();
         };
         let clusters = config.cluster_list(&answers);
-        let wanted = opened.get();
-        let chosen = wanted
-            .as_ref()
-            .and_then(|name| clusters.iter().find(|c| &c.name == name))
-            .map(|c| (c.name.clone(), config.for_cluster(c, &answers)));
-        if let Some((name, Ok(one))) = chosen {
-            return view! {
-                <ClusterPage name=name config=Arc::new(one) text=text.clone() opened=opened />
+        // Every cluster judged for as long as these clusters are the fleet,
+        // whether the overview or a cluster's dashboard is on screen: coming
+        // back finds each evaluation where it was (holds, remembered
+        // instances), and the rotation sees a cluster turn critical from anywhere.
+        let live = FleetLive::start(&config, &clusters, &answers);
+        let flashing = RwSignal::new(Vec::new());
+        if let (Some(every), Some(state), Some(now)) = (rotate, rotating, live.now) {
+            let activity = use_context::<Activity>().unwrap_or_else(Activity::install);
+            rotation::start_fleet(every, opened, now, live.summary, flashing, state, activity);
+        }
+        let config = Arc::clone(&config);
+        let text = text.clone();
+        let on_screen = move || {
+            let wanted = opened.get();
+            let chosen = wanted
+                .as_ref()
+                .and_then(|name| clusters.iter().find(|c| &c.name == name))
+                .map(|c| (c.name.clone(), config.for_cluster(c, &answers)));
+            if let Some((name, Ok(one))) = chosen {
+                return view! {
+                    <ClusterPage name=name config=Arc::new(one) text=text.clone() opened=opened />
+                }
+                .into_any();
             }
-            .into_any();
+            // A cluster that is not (or not any more) in the fleet, or one that
+            // cannot be made: the fleet, which says why.
+            let mut notes: Vec<(&'static str, String)> = failures
+                .iter()
+                .map(|f| ("variable-error", f.clone()))
+                .collect();
+            if let Some(name) = wanted.filter(|n| !clusters.iter().any(|c| &c.name == n)) {
+                let why = format!("no cluster {name:?} to open: the fleet is shown instead");
+                notes.push(("fleet-notice", why));
+            }
+            view! {
+                <FleetPage
+                    config=Arc::clone(&config)
+                    text=text.clone()
+                    live=live
+                    notes=notes
+                    opened=opened
+                    flashing=flashing
+                />
+            }
+            .into_any()
+        };
+        on_screen.into_any()
+    }
+}
+
+/// Every cluster's refresher, started together (one refresh interval, one
+/// clock), and the tiles they make.
+#[derive(Debug, Clone, Copy)]
+struct FleetLive {
+    /// The overview's tiles and clusters per status.
+    summary: Memo<FleetSummary>,
+    /// The first cluster's clock (every cluster's ticks with it); `None`
+    /// when no cluster could be made.
+    now: Option<RwSignal<f64>>,
+    /// The first cluster's completed refreshes.
+    refreshes: Option<RwSignal<u64>>,
+}
+
+impl FleetLive {
+    fn start(
+        config: &Config,
+        clusters: &[Cluster],
+        answers: &BTreeMap<String, Vec<String>>,
+    ) -> FleetLive {
+        let mut refreshers: Vec<Rc<Refresher>> = Vec::new();
+        let mut live: Vec<(String, LiveState)> = Vec::new();
+        let mut failed: Vec<ClusterState> = Vec::new();
+        for c in clusters {
+            match config.for_cluster(c, answers) {
+                Ok(one) => {
+                    let (refresher, state) = Refresher::new(Arc::new(one));
+                    refreshers.push(refresher);
+                    live.push((c.name.clone(), state));
+                }
+                Err(e) => failed.push(ClusterState::failed(&c.name, &e)),
+            }
         }
-        // A cluster that is not (or not any more) in the fleet, or one that
-        // cannot be made: the fleet, which says why.
-        let mut notes: Vec<(&'static str, String)> = failures
-            .into_iter()
-            .map(|f| ("variable-error", f))
-            .collect();
-        if let Some(name) = wanted.filter(|n| !clusters.iter().any(|c| &c.name == n)) {
-            let why = format!("no cluster {name:?} to open: the fleet is shown instead");
-            notes.push(("fleet-notice", why));
+        refresh::start_all(&refreshers);
+        let first = live.first().map(|(_, l)| *l);
+        let summary = Memo::new(move |_| {
+            let mut states = failed.clone();
+            states.extend(live.iter().map(|(name, l)| state_of(name, *l)));
+            summarize(&states)
+        });
+        FleetLive {
+            summary,
+            now: first.map(|l| l.now),
+            refreshes: first.map(|l| l.refreshes),
         }
-        view! {
-            <FleetPage
-                config=Arc::clone(&config)
-                text=text.clone()
-                clusters=clusters
-                answers=answers
-                notes=notes
-                opened=opened
-            />
-        }
-        .into_any()
     }
 }
 
@@ -143,30 +216,16 @@ fn FleetPage(
     config: Arc<Config>,
     /// The text it was read from, to tell a changed file from the one running.
     text: String,
-    /// The clusters to show.
-    clusters: Vec<Cluster>,
-    /// The label-values answers the clusters were made with.
-    answers: BTreeMap<String, Vec<String>>,
+    /// The clusters' tiles, judged for the page's lifetime.
+    live: FleetLive,
     /// What to tell the operator, each with its `data-testid`: unreadable
     /// variable values (`variable-error`), an unknown `?cluster=` (`fleet-notice`).
     notes: Vec<(&'static str, String)>,
     /// Set to open a cluster.
     opened: RwSignal<Option<String>>,
+    /// The clusters whose tiles flash (they just turned critical, `?rotate=`).
+    flashing: RwSignal<Vec<String>>,
 ) -> impl IntoView {
-    let mut refreshers: Vec<Rc<Refresher>> = Vec::new();
-    let mut live: Vec<(String, LiveState)> = Vec::new();
-    let mut failed: Vec<ClusterState> = Vec::new();
-    for c in &clusters {
-        match config.for_cluster(c, &answers) {
-            Ok(one) => {
-                let (refresher, state) = Refresher::new(Arc::new(one));
-                refreshers.push(refresher);
-                live.push((c.name.clone(), state));
-            }
-            Err(e) => failed.push(ClusterState::failed(&c.name, &e)),
-        }
-    }
-    refresh::start_all(&refreshers);
     // A wall showing the fleet picks up a new build or configuration as a
     // dashboard does, on the first cluster's clock and refreshes (every
     // cluster's share one timer).
@@ -174,30 +233,32 @@ fn FleetPage(
     // `?kiosk` as on a dashboard: the screen kept awake, the cursor hidden
     // when idle, the layout moved against burn-in, on the same clock.
     if kiosk::requested()
-        && let Some((_, l)) = live.first()
+        && let Some(now) = live.now
     {
-        kiosk::start(l.now, activity);
+        kiosk::start(now, activity);
     }
-    let rejected = live.first().map(|(_, l)| {
+    let rejected = live.now.zip(live.refreshes).map(|(now, refreshes)| {
         reload_watch::start(
             reload_watch::Running {
                 config_path: config.source_name.clone(),
                 config_text: text,
                 refresh_secs: config.datasource.refresh_secs,
             },
-            l.now,
-            l.refreshes,
+            now,
+            refreshes,
             activity,
         )
     });
-    let summary = Memo::new(move |_| {
-        let mut states = failed.clone();
-        states.extend(live.iter().map(|(name, l)| state_of(name, *l)));
-        summarize(&states)
-    });
+    let summary = live.summary;
+    let rotation = use_context::<rotation::FleetRotating>().map(|r| r.0);
     let count = move |pick: fn(&FleetSummary) -> usize| summary.with(pick);
+    let grid = NodeRef::<leptos::html::Ul>::new();
+    shape_grid(
+        grid,
+        Signal::derive(move || summary.with(|s| s.tiles.len())),
+    );
     view! {
-        <div class="fleet-page">
+        <div class="fleet-page" data-rotation=move || rotation.map(|r| r.get())>
             <header class="topbar fleet-topbar">
                 <h1 class="app-title">"Panopticon"</h1>
                 <span class="fleet-title">"Fleet"</span>
@@ -227,17 +288,72 @@ fn FleetPage(
                         }
                     })
                     .collect_view()}
-                <ul class="fleet-grid" data-testid="fleet" aria-label="Clusters, worst first">
+                <ul
+                    class="fleet-grid"
+                    data-testid="fleet"
+                    aria-label="Clusters, worst first"
+                    node_ref=grid
+                >
                     <For
                         each=move || summary.get().tiles
                         // A changed tile is made anew; the others stay.
                         key=|t| format!("{t:?}")
-                        children=move |t| view! { <FleetTile tile=t opened=opened /> }
+                        children=move |t| view! { <FleetTile tile=t opened=opened flashing=flashing /> }
                     />
                 </ul>
             </main>
         </div>
     }
+}
+
+/// Gap between tiles assumed when choosing the grid's shape (CSS px; the
+/// stylesheet's is close: a few pixels either way never change the choice
+/// by more than a column).
+const GRID_GAP_PX: f64 = 8.0;
+
+/// Sets the grid's columns and rows for `tiles` tiles in the grid's box, measured
+/// when it is in the page and again when the window is resized (a wall's
+/// screen, an embed's panel): the tiles fill the box, none below its edge.
+fn shape_grid(grid: NodeRef<leptos::html::Ul>, tiles: Signal<usize>) {
+    // Before the first measurement: the window less the top bar.
+    let guess = web_sys::window().map_or((1920.0, 1020.0), |w| {
+        let px = |v: Result<wasm_bindgen::JsValue, _>| v.ok().and_then(|v| v.as_f64());
+        (
+            px(w.inner_width()).unwrap_or(1920.0) - 20.0,
+            px(w.inner_height()).unwrap_or(1080.0) - 60.0,
+        )
+    });
+    let size = RwSignal::new(guess);
+    let measure = move || {
+        if let Some(el) = grid.get_untracked() {
+            let r = el.get_bounding_client_rect();
+            let now = (r.width(), r.height());
+            if now.0 > 0.0 && now.1 > 0.0 && size.get_untracked() != now {
+                size.set(now);
+            }
+        }
+    };
+    Effect::new(move |_| {
+        if grid.get().is_some() {
+            measure();
+        }
+    });
+    let on_resize = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || on_resize.remove());
+    let shape = Memo::new(move |_| {
+        let (w, h) = size.get();
+        grid_shape(tiles.get(), w, h, GRID_GAP_PX)
+    });
+    // Through the style object, not a `style` attribute: the shipped CSP
+    // (`style-src 'self'`) refuses inline style attributes.
+    Effect::new(move |_| {
+        let (cols, rows) = shape.get();
+        if let Some(el) = grid.get() {
+            let style = web_sys::HtmlElement::style(&el);
+            let _ = style.set_property("--cols", &cols.to_string());
+            let _ = style.set_property("--rows", &rows.to_string());
+        }
+    });
 }
 
 /// "Fleet: 1 critical, 2 healthy": the clusters per status, worst first,

@@ -16,6 +16,8 @@ pub fn FleetTile(
     tile: Tile,
     /// Set to the cluster's name to open it.
     opened: RwSignal<Option<String>>,
+    /// The clusters whose tiles flash once (just turned critical, `?rotate=`).
+    flashing: RwSignal<Vec<String>>,
 ) -> impl IntoView {
     let status = tile.status;
     let name = tile.name.clone();
@@ -33,7 +35,17 @@ pub fn FleetTile(
         .join(" · ")
     });
     let link = href(&name);
+    let flash = {
+        let name = name.clone();
+        move || flashing.with(|f| f.contains(&name))
+    };
     let label = name.clone();
+    // Where the tile is too small for its text (a hundred clusters in an
+    // embed), the pointer's tooltip and the accessible name still say it.
+    let title = match tile.reasons.first() {
+        Some(r) => format!("{name}: {}, {}", status.as_str(), r.text),
+        None => format!("{name}: {}", status.as_str()),
+    };
     let more = (tile.more > 0).then(|| format!("+{} more", tile.more));
     let open = {
         let name = name.clone();
@@ -50,10 +62,12 @@ pub fn FleetTile(
         <li class="fleet-cell">
             <a
                 class=format!("cluster-tile status-{}", status.as_str())
+                class:tile-flash=flash
                 data-testid="cluster-tile"
                 data-cluster=name
                 data-status=status.as_str()
                 href=link
+                title=title
                 on:click=open
             >
                 <span class="tile-head">

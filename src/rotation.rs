@@ -11,9 +11,15 @@
 //!
 //! No timer of its own: the dashboard's one-second clock drives it. The
 //! decisions are the pure [`Rotation::step`], tested natively.
+//!
+//! On a fleet (`clusters:`) the rotation is over the clusters instead
+//! ([`start_fleet`], deciding with the engine's `FleetRotation`): the
+//! overview, then each cluster's dashboard, worst first; a cluster's
+//! dashboard then runs none of its own.
 
 use leptos::prelude::*;
 use panopticon_core::Status;
+use panopticon_engine::fleet::{FleetRotation, FleetSummary};
 
 use crate::kiosk::Activity;
 
@@ -112,8 +118,13 @@ pub struct Shown {
     pub flash: Signal<bool>,
 }
 
+/// Provided by a fleet rotating over its clusters: its `running|paused`.
+#[derive(Debug, Clone, Copy)]
+pub struct FleetRotating(pub RwSignal<&'static str>);
+
 /// Rotates `view` through `views` views every `every` seconds, ticked by the
-/// one-second clock `now`.
+/// one-second clock `now`. Inside a rotating fleet nothing rotates here (the
+/// fleet moves between clusters): the fleet's state is shown instead.
 pub fn start(
     every: f64,
     views: usize,
@@ -122,6 +133,12 @@ pub fn start(
     status: Signal<Status>,
     activity: Activity,
 ) -> Shown {
+    if let Some(FleetRotating(state)) = use_context::<FleetRotating>() {
+        return Shown {
+            state,
+            flash: Signal::derive(|| false),
+        };
+    }
     let state = RwSignal::new("running");
     let flash_until = RwSignal::new(f64::NEG_INFINITY);
     let rotation = StoredValue::new(Rotation::new(every, views, now.get_untracked()));
@@ -146,6 +163,49 @@ pub fn start(
         state,
         flash: Signal::derive(move || now.get() < flash_until.get()),
     }
+}
+
+/// Rotates the fleet page between its overview and each cluster's dashboard
+/// (`opened`) every `every` seconds on the one-second clock `now`; the tiles
+/// of clusters that just turned critical are put in `flashing` for a moment
+/// (the animation is off with `prefers-reduced-motion`), and `state` says
+/// whether someone's use of the screen holds it.
+pub fn start_fleet(
+    every: f64,
+    opened: RwSignal<Option<String>>,
+    now: RwSignal<f64>,
+    summary: Memo<FleetSummary>,
+    flashing: RwSignal<Vec<String>>,
+    state: RwSignal<&'static str>,
+    activity: Activity,
+) {
+    let rotation = StoredValue::new(FleetRotation::new(every, now.get_untracked()));
+    let flash_until = StoredValue::new(f64::NEG_INFINITY);
+    Effect::new(move |_| {
+        let t = now.get();
+        let paused = activity.idle_secs(t) < PAUSE_SECS;
+        let shown = opened.get_untracked();
+        let mut step = None;
+        summary.with_untracked(|s| {
+            rotation.update_value(|r| step = Some(r.step(t, shown.as_deref(), paused, &s.tiles)));
+        });
+        let Some(step) = step else {
+            return;
+        };
+        if !step.flash.is_empty() {
+            flash_until.set_value(t + FLASH_SECS);
+            flashing.set(step.flash);
+        } else if t >= flash_until.get_value() && flashing.with_untracked(|f| !f.is_empty()) {
+            flashing.set(Vec::new());
+        }
+        if let Some(show) = step.show {
+            opened.set(show);
+        }
+        let s = if step.paused { "paused" } else { "running" };
+        if state.get_untracked() != s {
+            state.set(s);
+        }
+    });
 }
 
 #[cfg(test)]

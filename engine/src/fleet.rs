@@ -290,3 +290,283 @@ fn tile(state: &ClusterState) -> Tile {
         more,
     }
 }
+
+/// The width a tile would like per unit of height: two status lines, a
+/// name and a reason or two read best in a landscape box.
+pub const TILE_ASPECT: f64 = 2.0;
+
+/// Columns and rows for `tiles` tiles in a `width` × `height` area (CSS px)
+/// with `gap` between them: the shape whose tiles hold the largest
+/// [`TILE_ASPECT`] box, so the grid fills the screen (a wall of 3 shows them
+/// large, 24 at 1920×1080 still fill it) and never needs more rows than fit.
+/// The fewest columns win a tie (the rows stay wide enough for the name).
+pub fn grid_shape(tiles: usize, width: f64, height: f64, gap: f64) -> (usize, usize) {
+    if tiles == 0 || !(width > 0.0 && height > 0.0) {
+        return (1, tiles.max(1));
+    }
+    let mut best = (1, tiles);
+    let mut best_side = f64::NEG_INFINITY;
+    for cols in 1..=tiles {
+        let rows = tiles.div_ceil(cols);
+        // Counts far below 2^52: exact as floats.
+        #[allow(clippy::cast_precision_loss)]
+        let (c, r) = (cols as f64, rows as f64);
+        let w = (width - (c - 1.0) * gap) / c;
+        let h = (height - (r - 1.0) * gap) / r;
+        let side = (w / TILE_ASPECT).min(h);
+        if side > best_side + 1e-9 {
+            best = (cols, rows);
+            best_side = side;
+        }
+    }
+    best
+}
+
+/// The fleet's rotation (`?rotate=30s` on a fleet, like a Grafana
+/// playlist): the overview, then each cluster's dashboard in the tiles'
+/// order (worst first, then by name, as the overview shows them, taken when
+/// the cycle leaves the overview so a cluster changing status mid-cycle is
+/// neither shown twice nor skipped), then the overview again.
+///
+/// A cluster turning critical (from healthy or warning: not what a load or
+/// the end of an outage finds) brings the overview back at once, its tile
+/// flashing once, and the cycle starts over from there, so that cluster's
+/// dashboard comes next (it is first, worst first). The overview rather
+/// than the cluster: it shows every cluster, so two turning critical at once
+/// are both seen, and each tile already names its root causes. No hold on
+/// it: a fleet of twenty always has a critical cluster somewhere, and a
+/// wall stuck on the overview would show no dashboard at all.
+///
+/// Someone using the screen pauses it (the page says when); a cluster
+/// turning critical meanwhile is shown once the pause ends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FleetRotation {
+    /// Seconds per view.
+    every: f64,
+    /// When the view last changed (or the screen was last used).
+    since: f64,
+    /// This cycle's clusters, in order.
+    cycle: Vec<String>,
+    /// Each cluster's status at the last step.
+    seen: BTreeMap<String, Status>,
+    /// A cluster turned critical while the screen was in use.
+    pending: bool,
+}
+
+/// What one step of the fleet's rotation decided.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FleetStep {
+    /// Show this now: `Some(None)` the overview, `Some(Some(name))` that
+    /// cluster's dashboard; `None` keeps what is on screen.
+    pub show: Option<Option<String>>,
+    /// The clusters that just turned critical: their tiles flash once.
+    pub flash: Vec<String>,
+    /// Someone is using the screen: the rotation waits.
+    pub paused: bool,
+}
+
+impl FleetRotation {
+    /// A rotation of `every` seconds per view, starting at `now`.
+    pub fn new(every: f64, now: f64) -> FleetRotation {
+        FleetRotation {
+            every,
+            since: now,
+            cycle: Vec::new(),
+            seen: BTreeMap::new(),
+            pending: false,
+        }
+    }
+
+    /// One step at `now`: `shown` is the cluster on screen (`None`: the
+    /// overview), `paused` whether someone is using the screen, `tiles` the
+    /// overview's tiles (worst first).
+    pub fn step(
+        &mut self,
+        now: f64,
+        shown: Option<&str>,
+        paused: bool,
+        tiles: &[Tile],
+    ) -> FleetStep {
+        let mut flash = Vec::new();
+        for t in tiles {
+            let before = self.seen.insert(t.name.clone(), t.status);
+            if t.status == Status::Critical
+                && matches!(before, Some(Status::Healthy | Status::Warning))
+            {
+                flash.push(t.name.clone());
+            }
+        }
+        self.pending |= !flash.is_empty();
+        if paused {
+            // A full interval after the pause ends.
+            self.since = now;
+            return FleetStep {
+                show: None,
+                flash,
+                paused,
+            };
+        }
+        if std::mem::take(&mut self.pending) {
+            self.since = now;
+            self.cycle.clear();
+            return FleetStep {
+                show: shown.is_some().then_some(None),
+                flash,
+                paused,
+            };
+        }
+        if now - self.since < self.every {
+            return FleetStep {
+                show: None,
+                flash,
+                paused,
+            };
+        }
+        let next = match shown {
+            None => {
+                self.cycle = tiles.iter().map(|t| t.name.clone()).collect();
+                // No cluster at all: the overview stays.
+                self.cycle.first().map(|first| Some(first.clone()))
+            }
+            Some(name) => {
+                // The next of this cycle still in the fleet; after the last
+                // (or from a cluster opened by hand, not in it): the overview.
+                let after = self
+                    .cycle
+                    .iter()
+                    .position(|c| c == name)
+                    .map_or(0, |i| i + 1);
+                let next = self.cycle[after.min(self.cycle.len())..]
+                    .iter()
+                    .find(|c| tiles.iter().any(|t| &t.name == *c))
+                    .filter(|_| self.cycle.iter().any(|c| c == name))
+                    .cloned();
+                Some(next)
+            }
+        };
+        self.since = now;
+        FleetStep {
+            show: next,
+            flash,
+            paused,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_grid_fills_the_screen_at_wall_and_embed_sizes() {
+        // 24 clusters on a 1920×1080 wall: 5 × 5, every row used (the grid's
+        // area is the screen less the top bar).
+        assert_eq!(grid_shape(24, 1890.0, 1020.0, 10.0), (5, 5));
+        assert_eq!(grid_shape(24, 3800.0, 2080.0, 10.0), (5, 5));
+        // A 400×300 embed: 4 × 6, tiles about 95 × 40 px (status word and name).
+        assert_eq!(grid_shape(24, 394.0, 270.0, 4.0), (4, 6));
+        // Three clusters: large tiles, not a strip along the top.
+        assert_eq!(grid_shape(3, 1890.0, 1020.0, 10.0), (2, 2));
+        assert_eq!(grid_shape(20, 1890.0, 1020.0, 10.0), (4, 5));
+        // Whatever the count, never more cells than needed by more than a row.
+        for n in 1..=100 {
+            for (w, h) in [(1890.0, 1020.0), (394.0, 270.0), (390.0, 800.0)] {
+                let (c, r) = grid_shape(n, w, h, 6.0);
+                assert!(c * r >= n && c * (r - 1) < n, "{n} in {w}x{h}: {c}x{r}");
+            }
+        }
+        assert_eq!(grid_shape(0, 100.0, 100.0, 4.0), (1, 1));
+        assert_eq!(grid_shape(5, 0.0, f64::NAN, 4.0), (1, 5));
+    }
+
+    fn tiles(list: &[(&str, Status)]) -> Vec<Tile> {
+        list.iter()
+            .map(|&(name, status)| Tile {
+                name: name.to_owned(),
+                status,
+                services: None,
+                reasons: Vec::new(),
+                more: 0,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_fleet_rotates_worst_first_pauses_and_jumps_to_the_overview() {
+        use Status::{Critical, Healthy, Warning};
+        let mut r = FleetRotation::new(10.0, 0.0);
+        let mut fleet = tiles(&[("b", Warning), ("a", Healthy), ("c", Healthy)]);
+        let show = |name: &str| Some(Some(name.to_owned()));
+        let step = |r: &mut FleetRotation, now, shown: Option<&str>, paused, fleet: &[Tile]| {
+            r.step(now, shown, paused, fleet)
+        };
+        assert_eq!(step(&mut r, 5.0, None, false, &fleet).show, None);
+        // The overview, then each cluster in the tiles' order, then the overview.
+        assert_eq!(step(&mut r, 10.0, None, false, &fleet).show, show("b"));
+        // Reordered mid-cycle: the cycle taken at its start goes on.
+        fleet.swap(1, 2);
+        assert_eq!(step(&mut r, 20.0, Some("b"), false, &fleet).show, show("a"));
+        assert_eq!(step(&mut r, 30.0, Some("a"), false, &fleet).show, show("c"));
+        assert_eq!(
+            step(&mut r, 40.0, Some("c"), false, &fleet).show,
+            Some(None)
+        );
+        // Someone uses the screen: nothing moves until a full interval after.
+        assert!(step(&mut r, 55.0, None, true, &fleet).paused);
+        assert_eq!(step(&mut r, 60.0, None, false, &fleet).show, None);
+        assert_eq!(step(&mut r, 65.0, None, false, &fleet).show, show("b"));
+        // A cluster turning critical: the overview at once, its tile flashes,
+        // and the new cycle starts with it (worst first).
+        let mut worse = tiles(&[("c", Critical), ("b", Warning), ("a", Healthy)]);
+        let jump = step(&mut r, 66.0, Some("b"), false, &worse);
+        assert_eq!(
+            jump,
+            FleetStep {
+                show: Some(None),
+                flash: vec!["c".to_owned()],
+                paused: false
+            }
+        );
+        assert_eq!(step(&mut r, 70.0, None, false, &worse).show, None);
+        assert_eq!(step(&mut r, 76.0, None, false, &worse).show, show("c"));
+        // No hold: still critical, the cycle goes on.
+        let next = step(&mut r, 86.0, Some("c"), false, &worse);
+        assert_eq!((next.show, next.flash), (show("b"), vec![]));
+        // Turning critical while paused: flashed at once, shown when the pause ends.
+        worse[1].status = Critical;
+        let paused = step(&mut r, 87.0, Some("b"), true, &worse);
+        assert_eq!(
+            (paused.show, paused.flash, paused.paused),
+            (None, vec!["b".to_owned()], true)
+        );
+        assert_eq!(
+            step(&mut r, 120.0, Some("b"), false, &worse).show,
+            Some(None)
+        );
+        // A cluster opened by hand is left for the overview after an interval.
+        assert_eq!(step(&mut r, 125.0, Some("a"), false, &worse).show, None);
+        assert_eq!(
+            step(&mut r, 130.0, Some("a"), false, &worse).show,
+            Some(None)
+        );
+    }
+
+    #[test]
+    fn the_first_status_is_not_a_change_to_critical() {
+        let mut r = FleetRotation::new(10.0, 0.0);
+        let unknown = tiles(&[("a", Status::Unknown)]);
+        let critical = tiles(&[("a", Status::Critical)]);
+        assert!(r.step(1.0, None, false, &unknown).flash.is_empty());
+        // Unknown (no data yet, or an outage) to critical: what a load finds.
+        assert!(r.step(2.0, None, false, &critical).flash.is_empty());
+        let mut r = FleetRotation::new(10.0, 0.0);
+        assert!(r.step(1.0, Some("a"), false, &critical).flash.is_empty());
+        // An empty fleet stays on the overview.
+        assert_eq!(
+            FleetRotation::new(1.0, 0.0)
+                .step(5.0, None, false, &[])
+                .show,
+            None
+        );
+    }
+}

@@ -256,7 +256,10 @@ describe('fleet overview', () => {
           const name = t.querySelector('.tile-name');
           return !word || !name || word.getBoundingClientRect().height < 8 || name.getBoundingClientRect().width < 20;
         }).map((t) => t.dataset.cluster);
-        return { offscreen, unreadable, scroll: document.scrollingElement.scrollHeight - innerHeight };
+        // How far down the tiles reach (a wall's screen is filled, not its top half).
+        const filled = Math.max(...tiles.map((t) => t.getBoundingClientRect().bottom)) / innerHeight;
+        const nameFont = tiles[0] ? parseFloat(getComputedStyle(tiles[0].querySelector('.tile-name')).fontSize) : 0;
+        return { offscreen, unreadable, filled, nameFont, scroll: document.scrollingElement.scrollHeight - innerHeight };
       });
       const shot = async (w, h, name) => {
         await page.setViewportSize({ width: w, height: h });
@@ -268,9 +271,14 @@ describe('fleet overview', () => {
       const found = (await axeViolations(page)).map((l) => `dark 1920: ${l}`);
       assert.deepEqual(hd.offscreen, [], `every tile on one 1920x1080 screen: ${JSON.stringify(hd)}`);
       assert.deepEqual(hd.unreadable, []);
+      assert.ok(hd.filled > 0.95, `the tiles fill the screen: ${JSON.stringify(hd)}`);
       const uhd = await shot(3840, 2160, 'fleet-24-clusters-3840x2160.png');
       assert.deepEqual(uhd.offscreen, [], JSON.stringify(uhd));
+      assert.ok(uhd.filled > 0.95, JSON.stringify(uhd));
+      // Readable from as far away as at 1920x1080: the text grows with the screen.
+      assert.ok(uhd.nameFont > 1.8 * hd.nameFont, `names at 4K ${uhd.nameFont} px, at 1920x1080 ${hd.nameFont} px`);
       const small = await shot(400, 300, 'fleet-24-clusters-400x300.png');
+      assert.deepEqual(small.offscreen, [], `every tile inside 400x300: ${JSON.stringify(small)}`);
       assert.deepEqual(small.unreadable, [], `status word and name at 400x300: ${JSON.stringify(small)}`);
       found.push(...(await axeViolations(page)).map((l) => `dark 400x300: ${l}`));
       await page.emulateMedia({ colorScheme: 'light' });
