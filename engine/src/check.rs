@@ -126,9 +126,9 @@ pub(crate) fn evaluate_seen<'a>(
             stray: 0,
         },
         Ok((main, denominator)) => {
-            collect_notes(main, &mut notes);
+            collect_notes(main, &mut notes, kind);
             if let Some(d) = denominator {
-                collect_notes(d, &mut notes);
+                collect_notes(d, &mut notes, kind);
             }
             rate_all(check, inputs, main, denominator, &up)
         }
@@ -357,12 +357,18 @@ fn fetched<'a>(
     }
 }
 
-fn collect_notes(result: &QueryResult, notes: &mut Vec<String>) {
+/// The answer's warnings and infos, said as the engine's (a Thanos's
+/// warning about a missing store is not Prometheus's).
+fn collect_notes(result: &QueryResult, notes: &mut Vec<String>, kind: SourceKind) {
+    if result.warnings.is_empty() && result.infos.is_empty() {
+        return;
+    }
+    let who = Teller::kind(kind).subject();
     for w in &result.warnings {
-        notes.push(format!("Prometheus warning: {w}"));
+        notes.push(format!("{who} warning: {w}"));
     }
     for i in &result.infos {
-        notes.push(format!("Prometheus info: {i}"));
+        notes.push(format!("{who} info: {i}"));
     }
 }
 

@@ -219,6 +219,14 @@ fn a_partial_answer_then_a_skewed_one_is_never_green() {
         "{:?}",
         reasons(&screen, "cache")
     );
+    // The check's notes call the warning Thanos's, not Prometheus's.
+    let cache = screen.snapshot.as_ref().and_then(|s| s.service("cache"));
+    assert_eq!(
+        cache.map(|c| c.checks[0].outcome.notes.clone()),
+        Some(vec![
+            "Thanos warning: No StoreAPIs matched for this query".to_owned()
+        ])
+    );
     now += 10.0;
     round(&mut m, now, &main_answers(now), &eu_at(now + 120.0));
     let screen = m.on_screen(now + 1.0);
