@@ -21,7 +21,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  createSilence, expireSilence, recordConsole, referenceConfig, repoRoot, startStack, waitFor,
+  createSilence, expireSilence, recordConsole, referenceConfig, repoRoot, startStack, untilSeen, waitFor,
 } from './harness.mjs';
 
 const RULES = path.join(repoRoot, 'examples/alerts/reference-cluster.rules.yml');
@@ -181,17 +181,13 @@ async function openDashboard(stack, urlPath = '/') {
     page,
     log,
     /** Waits until what the page shows satisfies `predicate`; returns it. */
-    async until(what, predicate, timeoutMs = 30_000) {
-      let last;
-      try {
-        return await waitFor(what, async () => {
-          last = await readDashboard(page);
-          return predicate(last) ? last : null;
-        }, { timeoutMs, intervalMs: 250 });
-      } catch (e) {
-        const shown = { ...last, alerts: last?.alerts?.map((a) => ({ ...a, text: a.text.slice(0, 300) })) };
-        throw new Error(`${e.message}\nlast seen: ${JSON.stringify(shown, null, 1)}\nconsole:\n${log.slice(-20).join('\n')}`);
-      }
+    until(what, predicate, timeoutMs = 30_000) {
+      return untilSeen(what, () => readDashboard(page), predicate, {
+        log,
+        timeoutMs,
+        consoleLines: 20,
+        show: (last) => JSON.stringify({ ...last, alerts: last?.alerts?.map((a) => ({ ...a, text: a.text.slice(0, 300) })) }, null, 1),
+      });
     },
   };
 }

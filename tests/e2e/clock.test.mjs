@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  recordConsole, referenceConfig, startStack, waitFor,
+  recordConsole, referenceConfig, startStack, untilSeen,
 } from './harness.mjs';
 
 let sim;
@@ -44,16 +44,8 @@ describe('a browser clock ten minutes off', () => {
       await page.goto(`${nginx.url}/`);
       const off = (await page.evaluate(() => Date.now())) - Date.now();
       assert.ok(Math.abs(off - offsetMin * 60_000) < 5_000, `page clock off by ${off} ms`);
-      let last;
-      try {
-        last = await waitFor('the failing volume, judged now', async () => {
-          const d = await read(page);
-          last = d;
-          return d.cluster === 'critical' && d.gluster === 'critical' && d.skew ? d : null;
-        }, { timeoutMs: 30_000, intervalMs: 250 });
-      } catch (e) {
-        throw new Error(`${e.message}\nlast seen: ${JSON.stringify(last)}\nconsole:\n${log.slice(-10).join('\n')}`);
-      }
+      const last = await untilSeen('the failing volume, judged now', () => read(page),
+        (d) => d.cluster === 'critical' && d.gluster === 'critical' && d.skew, { log, timeoutMs: 30_000 });
       assert.match(last.summary, /not writeable/);
       assert.match(last.skew, new RegExp(`clock is 10 min ${way} the server's`));
       await page.close();

@@ -12,7 +12,7 @@
 import { after, afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  recordConsole, referenceConfig, startStack, waitFor,
+  recordConsole, referenceConfig, startStack, untilSeen, waitFor,
 } from './harness.mjs';
 
 const RANK = { healthy: 0, unknown: 1, warning: 2, critical: 3 };
@@ -75,16 +75,10 @@ function readDashboard(page) {
   });
 }
 
-async function waitForDashboard(page, log, what, predicate, timeoutMs = 25_000) {
-  let last;
-  try {
-    return await waitFor(what, async () => {
-      last = await readDashboard(page);
-      return predicate(last) ? last : null;
-    }, { timeoutMs, intervalMs: 250 });
-  } catch (e) {
-    throw new Error(`${e.message}\nlast seen: ${JSON.stringify(last, null, 1)}\nconsole:\n${log.slice(-20).join('\n')}`);
-  }
+function waitForDashboard(page, log, what, predicate, timeoutMs = 25_000) {
+  return untilSeen(what, () => readDashboard(page), predicate, {
+    log, timeoutMs, consoleLines: 20, show: (last) => JSON.stringify(last, null, 1),
+  });
 }
 
 const allHealthy = (d) => d.cluster === 'healthy'

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import path from 'node:path';
 import {
-  artifactsDir, freePort, recordConsole, referenceConfig, startStack, waitFor,
+  artifactsDir, freePort, recordConsole, referenceConfig, startStack, untilSeen, waitFor,
 } from './harness.mjs';
 
 let stack;
@@ -71,16 +71,8 @@ async function embed(host, query, { w = 400, h = 300, sandbox } = {}) {
   return { page, frame, log, close: () => ctx.close() };
 }
 
-async function until(what, probe, log, timeoutMs = 25_000) {
-  let last;
-  try {
-    return await waitFor(what, async () => {
-      last = await probe();
-      return last || null;
-    }, { timeoutMs, intervalMs: 200 });
-  } catch (e) {
-    throw new Error(`${e.message}\nlast seen: ${JSON.stringify(last)}\nconsole:\n${log.slice(-20).join('\n')}`);
-  }
+function until(what, probe, log, timeoutMs = 25_000) {
+  return untilSeen(what, probe, (last) => last, { log, timeoutMs, intervalMs: 200, consoleLines: 20 });
 }
 
 const statusIn = (frame) => frame.evaluate(() => document.querySelector('[data-testid="cluster-status"]')?.dataset.status);

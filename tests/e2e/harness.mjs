@@ -604,3 +604,57 @@ export async function startStack({
   }
   return stack;
 }
+
+/**
+ * Reads the page with `read` until `wanted` holds for what it shows, and returns that reading. A timeout
+ * says what the page showed last (as `show` words it) and the console's last lines, which is what a
+ * failing e2e run needs to be understood without running it again.
+ */
+export async function untilSeen(what, read, wanted, {
+  log = [], timeoutMs = 20_000, intervalMs = 250, show = (last) => JSON.stringify(last), consoleLines = 10,
+} = {}) {
+  let last;
+  try {
+    return await waitFor(what, async () => {
+      last = await read();
+      return wanted(last) ? last : null;
+    }, { timeoutMs, intervalMs });
+  } catch (e) {
+    throw new Error(`${e.message}\nlast seen: ${show(last)}\nconsole:\n${log.slice(-consoleLines).join('\n')}`);
+  }
+}
+
+/** For `untilSeen`'s `show`: a reading's `text` (the page's text) apart and cut short, the rest as JSON. */
+export function showWithPage({ text, ...rest } = {}) {
+  return `${JSON.stringify(rest)}\npage: ${text?.slice(0, 800)}`;
+}
+
+/**
+ * What a suite starts in `before`, to stop in `after` last first (`stopAll`), also when `before` failed half-way:
+ * `start(promise)` keeps the part it resolves to (anything with `stop()`) and returns it, `keep(stop)` keeps any
+ * other clean-up (a site's folder, a browser), `stopEarly(part)` stops one before the others.
+ */
+export function suiteParts() {
+  const parts = [];
+  return {
+    async start(thing) {
+      const started = await thing;
+      parts.push(started);
+      return started;
+    },
+    keep(stop) {
+      parts.push({ stop });
+    },
+    /** Stops `part` now (a test taking a source down), so that `stopAll` does not stop it again. */
+    async stopEarly(part) {
+      await part.stop();
+      const i = parts.indexOf(part);
+      if (i >= 0) parts.splice(i, 1);
+    },
+    async stopAll() {
+      while (parts.length > 0) {
+        await parts.pop().stop();
+      }
+    },
+  };
+}

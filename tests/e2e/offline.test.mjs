@@ -15,7 +15,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
-  recordConsole, referenceConfig, startProcess, startStack, waitFor,
+  recordConsole, referenceConfig, startProcess, startStack, untilSeen, waitFor,
 } from './harness.mjs';
 
 const STALE_AFTER = 8;
@@ -57,17 +57,9 @@ async function openMarked(query = '') {
   let loads = 0;
   page.on('load', () => { loads += 1; });
   await page.goto(`${stack.nginx.url}/${query}`);
-  const until = async (what, ok, timeoutMs = 30_000) => {
-    let last;
-    try {
-      return await waitFor(what, async () => {
-        last = await read(page);
-        return ok(last) ? last : null;
-      }, { timeoutMs, intervalMs: 250 });
-    } catch (e) {
-      throw new Error(`${e.message}\nlast seen: ${JSON.stringify(last)}\nconsole:\n${log.slice(-15).join('\n')}`);
-    }
-  };
+  const until = (what, ok, timeoutMs = 30_000) => untilSeen(what, () => read(page), ok, {
+    log, timeoutMs, consoleLines: 15,
+  });
   await until('healthy and current', current);
   await page.evaluate(() => { window.__sameDocument = 'still here'; });
   return { page, log, until, loads: () => loads };

@@ -11,8 +11,8 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 import {
-  freePort, launchBrowser, makeSite, recordConsole, referenceConfig, simScrapeConfigs,
-  startNginx, startPrometheus, startSim, waitFor,
+  freePort, launchBrowser, makeSite, recordConsole, referenceConfig, simScrapeConfigs, startNginx, startPrometheus,
+  startSim, untilSeen, waitFor,
 } from './harness.mjs';
 
 let sim;
@@ -112,15 +112,8 @@ describe('a slow or hung data source', () => {
     const log = recordConsole(page);
     try {
       await page.goto(`${nginx.url}/`);
-      let last;
-      try {
-        await waitFor('a current green verdict with the slowness said', async () => {
-          last = await read(page);
-          return last.cluster === 'healthy' && last.slow ? last : null;
-        }, { timeoutMs: 40_000, intervalMs: 250 });
-      } catch (e) {
-        throw new Error(`${e.message}\nlast seen: ${JSON.stringify(last)}\n${log.slice(-10).join('\n')}`);
-      }
+      const last = await untilSeen('a current green verdict with the slowness said', () => read(page),
+        (d) => d.cluster === 'healthy' && d.slow, { log, timeoutMs: 40_000 });
       assert.match(last.slow, /Prometheus is slow: (the last refresh took|this refresh has taken) \d/);
       // It stays current: past stale_after (27 s) it is still judged, never expired.
       const start = Date.now();

@@ -9,7 +9,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launchBrowser, recordConsole, referenceConfig, startStack, waitFor,
+  launchBrowser, recordConsole, referenceConfig, startStack, untilSeen, waitFor,
 } from './harness.mjs';
 
 let stack;
@@ -58,16 +58,8 @@ function read(page) {
   });
 }
 
-async function until(page, log, what, ok, timeoutMs = 25_000) {
-  let last;
-  try {
-    return await waitFor(what, async () => {
-      last = await read(page);
-      return ok(last) ? last : null;
-    }, { timeoutMs, intervalMs: 200 });
-  } catch (e) {
-    throw new Error(`${e.message}\nlast seen: ${JSON.stringify(last)}\nconsole:\n${log.slice(-15).join('\n')}`);
-  }
+function until(page, log, what, ok, timeoutMs = 25_000) {
+  return untilSeen(what, () => read(page), ok, { log, timeoutMs, intervalMs: 200, consoleLines: 15 });
 }
 
 const pause = (ms) => new Promise((r) => setTimeout(r, ms));

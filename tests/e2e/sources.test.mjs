@@ -10,8 +10,8 @@ import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launchBrowser, makeSite, recordConsole, simScrapeConfigs, startNginx, startPrometheus, startSim,
-  startVictoriaMetrics, waitFor,
+  launchBrowser, makeSite, recordConsole, showWithPage, simScrapeConfigs, startNginx, startPrometheus, startSim,
+  startVictoriaMetrics, suiteParts, untilSeen, waitFor,
 } from './harness.mjs';
 import { startQuirksUpstream } from './quirks-upstream.mjs';
 
@@ -78,7 +78,7 @@ views:
         source: second
 `;
 
-const parts = [];
+const parts = suiteParts();
 let sim;
 let prom2;
 let thanos;
@@ -86,19 +86,14 @@ let nginx;
 let browser;
 
 before(async () => {
-  const start = async (thing) => {
-    const started = await thing;
-    parts.push(started);
-    return started;
-  };
-  sim = await start(startSim());
-  const prom1 = await start(startPrometheus({ scrapeConfigs: simScrapeConfigs(sim) }));
-  prom2 = await start(startPrometheus({ scrapeConfigs: simScrapeConfigs(sim) }));
-  thanos = await start(startQuirksUpstream({ kind: 'thanos', backend: prom1.url }));
-  const vm = await start(startVictoriaMetrics({ scrapeConfigs: simScrapeConfigs(sim) }));
+  sim = await parts.start(startSim());
+  const prom1 = await parts.start(startPrometheus({ scrapeConfigs: simScrapeConfigs(sim) }));
+  prom2 = await parts.start(startPrometheus({ scrapeConfigs: simScrapeConfigs(sim) }));
+  thanos = await parts.start(startQuirksUpstream({ kind: 'thanos', backend: prom1.url }));
+  const vm = await parts.start(startVictoriaMetrics({ scrapeConfigs: simScrapeConfigs(sim) }));
   const site = makeSite({ 'panopticon.yaml': CONFIG });
-  parts.push({ stop: async () => site.remove() });
-  nginx = await start(startNginx({
+  parts.keep(async () => site.remove());
+  nginx = await parts.start(startNginx({
     prometheus: `127.0.0.1:${prom1.port}`,
     root: site.dir,
     sources: [
@@ -108,14 +103,10 @@ before(async () => {
     ],
   }));
   browser = await launchBrowser();
-  parts.push({ stop: () => browser.close() });
+  parts.keep(() => browser.close());
 });
 
-after(async () => {
-  while (parts.length > 0) {
-    await parts.pop().stop();
-  }
-});
+after(() => parts.stopAll());
 
 /** Each service's own status, each source's state, and the page's text. */
 function look(page) {
@@ -134,17 +125,8 @@ function look(page) {
   }));
 }
 
-async function until(page, what, wanted, log) {
-  let last;
-  try {
-    return await waitFor(what, async () => {
-      last = await look(page);
-      return wanted(last) ? last : null;
-    }, { timeoutMs: 40_000, intervalMs: 250 });
-  } catch (e) {
-    const { text, ...rest } = last ?? {};
-    throw new Error(`${e.message}\nlast seen: ${JSON.stringify(rest)}\npage: ${text?.slice(0, 800)}\nconsole:\n${log.slice(-10).join('\n')}`);
-  }
+function until(page, what, wanted, log) {
+  return untilSeen(what, () => look(page), wanted, { log, timeoutMs: 40_000, show: showWithPage });
 }
 
 /** Which source each request of the page went to, and what it asked. */
@@ -207,8 +189,7 @@ describe('several data sources', () => {
         `one request per (source, query) per refresh: instant ${perSource}, range ${count('second', 'query_range')}`);
 
       // The second Prometheus stopped: its service alone is unknown, naming it; no outage.
-      await prom2.stop();
-      parts.splice(parts.indexOf(prom2), 1);
+      await parts.stopEarly(prom2);
       const down = await until(page, 'remote unknown, the second source down, the rest green', (s) => s.services.remote === 'unknown'
         && s.sources.second?.state === 'down' && s.services.local === 'healthy' && s.services.eu === 'healthy', log);
       assert.equal(down.sourceError, null, 'another source down is not the dashboard\'s outage');

@@ -12,7 +12,7 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import {
-  artifactsDir, freePort, recordConsole, startStack, waitFor,
+  artifactsDir, freePort, recordConsole, startStack, untilSeen, waitFor,
 } from './harness.mjs';
 
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -140,16 +140,10 @@ async function open(query, { width = 1920, height = 1080 } = {}) {
   return { page, log, queries };
 }
 
-async function until(what, probe, log, timeoutMs = 25_000) {
-  let last;
-  try {
-    return await waitFor(what, async () => {
-      last = await probe();
-      return last || null;
-    }, { timeoutMs, intervalMs: 200 });
-  } catch (e) {
-    throw new Error(`${e.message}\nlast seen: ${JSON.stringify(last)?.slice(0, 2000)}\nconsole:\n${log.slice(-20).join('\n')}`);
-  }
+function until(what, probe, log, timeoutMs = 25_000) {
+  return untilSeen(what, probe, (last) => last, {
+    log, timeoutMs, intervalMs: 200, consoleLines: 20, show: (last) => JSON.stringify(last)?.slice(0, 2000),
+  });
 }
 
 const checkQueries = (queries) => queries.filter((q) => !q.includes('prometheus_build_info'));

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  recordConsole, referenceConfig, startStack, waitFor,
+  recordConsole, referenceConfig, startStack, untilSeen, waitFor,
 } from './harness.mjs';
 
 let stack;
@@ -35,16 +35,10 @@ async function open(query = '', { viewport = { width: 1280, height: 800 }, init,
   return { page, log, ctx, close };
 }
 
-async function until(page, log, what, fn, arg, timeoutMs = 25_000) {
-  let last;
-  try {
-    return await waitFor(what, async () => {
-      last = await page.evaluate(fn, arg);
-      return last || null;
-    }, { timeoutMs, intervalMs: 200 });
-  } catch (e) {
-    throw new Error(`${e.message}\nlast seen: ${JSON.stringify(last)}\nconsole:\n${log.slice(-20).join('\n')}`);
-  }
+function until(page, log, what, fn, arg, timeoutMs = 25_000) {
+  return untilSeen(what, () => page.evaluate(fn, arg), (last) => last, {
+    log, timeoutMs, intervalMs: 200, consoleLines: 20,
+  });
 }
 
 const clusterStatus = () => document.querySelector('[data-testid="cluster-status"]')?.dataset.status;
@@ -176,16 +170,8 @@ const kioskLook = () => {
 };
 
 /** Waits until the kiosk look of `page` passes `pred` (checked here, not in the page). */
-async function lookUntil(page, log, what, pred, timeoutMs = 25_000) {
-  let last;
-  try {
-    return await waitFor(what, async () => {
-      last = await page.evaluate(kioskLook);
-      return pred(last) ? last : null;
-    }, { timeoutMs, intervalMs: 200 });
-  } catch (e) {
-    throw new Error(`${e.message}\nlast seen: ${JSON.stringify(last)}\nconsole:\n${log.slice(-20).join('\n')}`);
-  }
+function lookUntil(page, log, what, pred, timeoutMs = 25_000) {
+  return untilSeen(what, () => page.evaluate(kioskLook), pred, { log, timeoutMs, intervalMs: 200, consoleLines: 20 });
 }
 
 describe('kiosk mode', () => {
