@@ -116,10 +116,22 @@ async fn read_bounded(
     let signal = controller.signal();
     let aborted = || signal.aborted().then_some(AbortCause::Canceled);
     let response = send_fetch(request, &signal, aborted).await?;
+    read_within(&response, limits, aborted).await
+}
+
+/// Reads `response`'s body as core's budget for `limits` allows: a
+/// successful answer too large for them is refused (by its `Content-Length`
+/// before a byte is read, else once it grows past them), an error page is
+/// only read to its start.
+async fn read_within(
+    response: &Response,
+    limits: &AnswerLimits,
+    aborted: impl Fn() -> Option<AbortCause>,
+) -> Result<BoundedAnswer, QueryError> {
     let status = response.status();
     let headers = response.headers();
     let mut budget = limits.budget(status, headers.get("content-length").as_deref())?;
-    let body = read_body(&response, &mut budget)
+    let body = read_body(response, &mut budget)
         .await
         .map_err(|failure| match failure {
             BodyFailure::Refused(err) => err,
@@ -189,25 +201,22 @@ async fn read_response(
     clock: &Cell<Option<ClockReading>>,
     aborted: impl Fn() -> Option<AbortCause>,
 ) -> Result<QueryResult, QueryError> {
-    let status = response.status();
-    let headers = response.headers();
     // Any answer, an error page too, tells the proxy's time. Cross-origin
     // the header is readable only where the proxy exposes it.
-    if let Some(reading) = headers
+    if let Some(reading) = response
+        .headers()
         .get("date")
         .and_then(|d| ClockReading::from_date_header(&d, js_sys::Date::now() / 1000.0))
     {
         clock.set(Some(reading));
     }
-    let content_type = headers.get("content-type");
-    let mut budget = limits.budget(status, headers.get("content-length").as_deref())?;
-    let body = read_body(response, &mut budget)
-        .await
-        .map_err(|failure| match failure {
-            BodyFailure::Refused(err) => err,
-            BodyFailure::Js(js) => js_error(&js, aborted()),
-        })?;
-    prom::decode_response_within(limits, status, content_type.as_deref(), &body)
+    let answer = read_within(response, limits, aborted).await?;
+    prom::decode_response_within(
+        limits,
+        answer.status,
+        answer.content_type.as_deref(),
+        &answer.body,
+    )
 }
 
 pub(crate) enum BodyFailure {
