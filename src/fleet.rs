@@ -7,6 +7,8 @@
 //! tiles are the engine's `fleet::summarize` of their screens. The page
 //! renders and wires; what a tile says is decided there.
 
+pub mod share;
+
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::Arc;

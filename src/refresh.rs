@@ -349,9 +349,10 @@ impl Refresher {
         // them, in this task), beside them: the round is judged once both
         // are answered, each alert request bounded by its own timeout.
         let fetches = self.alert_fetches();
-        let alerts = (!fetches.is_empty()).then(|| {
+        // A fleet's clusters asking the same request share it (src/fleet/share.rs).
+        let alerts = {
             let this = Rc::clone(self);
-            self.clients[0].fetch_alerts(fetches, move |request, result| {
+            crate::fleet::share::fetch_alerts(&self.clients[0], fetches, move |request, result| {
                 let failed = result.is_err();
                 let evaluate = Span::start("evaluate");
                 let done = this
@@ -360,7 +361,7 @@ impl Refresher {
                     .alert_answer(now_secs(), request, result);
                 this.answered(done, failed, evaluate, started_ms, &span);
             })
-        });
+        };
         // Begun after the clients started (no answer is delivered before this
         // task ends): an early answer sent by the boot script (the default
         // source's) counts as asked when it was sent.

@@ -1,0 +1,91 @@
+//! One request per alert source for the whole fleet in a refresh.
+//!
+//! Every cluster of a fleet over one Prometheus reads the same alerting
+//! rules, and every cluster reads the configuration's one Alertmanager: the
+//! same GET, asked once per cluster, would grow the alert sources' load
+//! with the fleet. The fleet's refreshers start their rounds together, in
+//! one task (`refresh::start_all`'s interval), so a request already started
+//! in that task is joined instead of sent again: the first asker's fetch
+//! answers every cluster that asked it (each gets its own copy).
+//!
+//! Only within one task: a request of an earlier refresh is never joined
+//! (its answer would be older than the round asking). A dashboard alone is
+//! its own only asker, exactly as before. Should the first asker give its
+//! round up before the answer (a round outliving `stale_after_secs`), the
+//! others' rounds are given up the same way at their next interval.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use panopticon_client::{AlertFetch, AlertsHandle, Client};
+use panopticon_core::alerts::{AlertAnswer, AlertRequest, AlertSourceError};
+
+type Outcome = Result<AlertAnswer, AlertSourceError>;
+
+/// Everyone waiting for one request's answer.
+type Waiters = Rc<RefCell<Vec<Box<dyn FnMut(AlertRequest, Outcome)>>>>;
+
+thread_local! {
+    /// The requests started in the running task, by URL.
+    static JOINABLE: RefCell<BTreeMap<String, Waiters>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+/// Asks `fetches` through `client` like `Client::fetch_alerts`, joining
+/// any identical request another refresher started in this task; `None`
+/// when every one was joined (or there is none). Dropping the handle
+/// aborts the requests this caller sent.
+pub fn fetch_alerts<F>(
+    client: &Client,
+    fetches: Vec<AlertFetch>,
+    on_result: F,
+) -> Option<AlertsHandle>
+where
+    F: FnMut(AlertRequest, Outcome) + 'static,
+{
+    if fetches.is_empty() {
+        return None;
+    }
+    let asker = Rc::new(RefCell::new(on_result));
+    let mut sent: Vec<(AlertFetch, Waiters)> = Vec::new();
+    JOINABLE.with(|joinable| {
+        let mut joinable = joinable.borrow_mut();
+        if joinable.is_empty() {
+            // Forgotten when this task ends (spawned futures run after it).
+            wasm_bindgen_futures::spawn_local(async {
+                JOINABLE.with(|j| j.borrow_mut().clear());
+            });
+        }
+        for fetch in fetches {
+            let asker = Rc::clone(&asker);
+            let waiter: Box<dyn FnMut(AlertRequest, Outcome)> =
+                Box::new(move |request, outcome| (asker.borrow_mut())(request, outcome));
+            let url = fetch.request.http(&fetch.base_url).url;
+            if let Some(waiters) = joinable.get(&url) {
+                waiters.borrow_mut().push(waiter);
+            } else {
+                let waiters: Waiters = Rc::new(RefCell::new(vec![waiter]));
+                joinable.insert(url, Rc::clone(&waiters));
+                sent.push((fetch, waiters));
+            }
+        }
+    });
+    if sent.is_empty() {
+        return None;
+    }
+    let by_request: Vec<(AlertRequest, Waiters)> = sent
+        .iter()
+        .map(|(f, w)| (f.request, Rc::clone(w)))
+        .collect();
+    let fetches = sent.into_iter().map(|(f, _)| f).collect();
+    Some(client.fetch_alerts(fetches, move |request, outcome| {
+        let Some((_, waiters)) = by_request.iter().find(|(r, _)| *r == request) else {
+            return;
+        };
+        // Taken out first: an asker may be judged (and publish) in its call.
+        let waiting = std::mem::take(&mut *waiters.borrow_mut());
+        for mut waiter in waiting {
+            waiter(request, outcome.clone());
+        }
+    }))
+}
