@@ -87,7 +87,12 @@ impl AlertSourceError {
 
 /// "5 s", "250 ms", "2.5 s".
 fn secs(d: Duration) -> String {
-    let ms = d.as_millis();
+    // In u64, not `as_millis`'s u128: formatting and dividing a u128 were
+    // their own code in the bundle. Saturates after 584 million years.
+    let ms = d
+        .as_secs()
+        .saturating_mul(1000)
+        .saturating_add(u64::from(d.subsec_millis()));
     if ms < 1000 {
         format!("{ms} ms")
     } else if ms.is_multiple_of(1000) {
@@ -132,6 +137,37 @@ impl From<QueryError> for AlertSourceError {
                 column: 0,
                 message: other.to_string(),
             },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::secs;
+
+    /// What `secs` said when it counted in `as_millis`'s u128.
+    fn secs_u128(d: Duration) -> String {
+        let ms = d.as_millis();
+        if ms < 1000 {
+            format!("{ms} ms")
+        } else if ms.is_multiple_of(1000) {
+            format!("{} s", ms / 1000)
+        } else {
+            format!("{} s", d.as_secs_f64())
+        }
+    }
+
+    #[test]
+    fn durations_read_as_they_did_in_u128() {
+        let mut cases = vec![Duration::from_nanos(999_999)];
+        for ms in (0..3_000).chain([59_999, 60_000, 3_600_000, 86_400_123, u64::from(u32::MAX)]) {
+            cases.push(Duration::from_millis(ms));
+            cases.push(Duration::from_millis(ms) + Duration::from_nanos(999_999));
+        }
+        for d in cases {
+            assert_eq!(secs(d), secs_u128(d), "{d:?}");
         }
     }
 }

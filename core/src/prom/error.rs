@@ -491,7 +491,13 @@ struct Seconds(Duration);
 
 impl fmt::Display for Seconds {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let ms = self.0.as_millis();
+        // In u64, not `as_millis`'s u128 (as `alerts::error::secs`, whose
+        // test checks the two agree): a u128 was formatted only here.
+        let d = self.0;
+        let ms = d
+            .as_secs()
+            .saturating_mul(1000)
+            .saturating_add(u64::from(d.subsec_millis()));
         if ms < 1000 {
             write!(f, "{ms} ms")
         } else if ms.is_multiple_of(1000) {
