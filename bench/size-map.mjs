@@ -31,7 +31,7 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 function parseArgs(argv) {
   const out = { top: 40, functions: 30, modules: 40 };
   for (const a of argv) {
-    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
+    const m = /^--([a-z0-9-]+)(?:=(.*))?$/.exec(a);
     if (!m) throw new Error(`unknown argument ${a} (see the head of bench/size-map.mjs)`);
     out[m[1]] = m[2] ?? true;
   }
