@@ -582,7 +582,15 @@ fn http_text(who: &Teller<'_>, status: u16, content_type: Option<&str>, excerpt:
     let hint = match status {
         502 | 504 => format!(" (the proxy could not reach {again})"),
         503 => format!(" ({again} is starting or overloaded)"),
+        // Mimir refuses a request without a tenant ("no org id"), and
+        // serves its API under /prometheus: the usual two setup slips.
+        401 | 403 if who.kind == SourceKind::Mimir => {
+            " (check the credentials and the tenant header X-Scope-OrgID)".to_owned()
+        }
         401 | 403 => " (check the credentials)".to_owned(),
+        404 if who.kind == SourceKind::Mimir => {
+            " (is the base URL right? Mimir serves the API under /prometheus)".to_owned()
+        }
         404 => " (is the base URL right?)".to_owned(),
         _ => String::new(),
     };
@@ -800,6 +808,23 @@ mod tests {
         assert_eq!(
             told(&decode, thanos_eu),
             "unreadable answer from thanos-eu (Thanos) (line 1, column 2): x"
+        );
+        // Mimir's two usual setup slips get their own hints.
+        let mimir = Teller::named("mimir-eu", SourceKind::Mimir);
+        let http = |status, excerpt: &str| QueryError::Http {
+            status,
+            content_type: Some("text/plain".into()),
+            excerpt: excerpt.into(),
+        };
+        assert_eq!(
+            told(&http(401, "no org id"), mimir),
+            "mimir-eu (Mimir) answered HTTP 401 (check the credentials and the tenant header \
+             X-Scope-OrgID): no org id"
+        );
+        assert_eq!(
+            told(&http(404, "404 page not found"), mimir),
+            "mimir-eu (Mimir) answered HTTP 404 page not found (is the base URL right? Mimir \
+             serves the API under /prometheus)"
         );
         // Texts that never named the engine stay as they are, and say so.
         let timeout = QueryError::Timeout {
