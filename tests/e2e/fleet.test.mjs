@@ -205,6 +205,8 @@ describe('fleet overview', () => {
       await page.click('[data-testid="fleet-back"]');
       const back = await until(page, 'the fleet again', (s) => !s.back && s.tiles.length === 3, log);
       assert.doesNotMatch(back.search, /cluster=/);
+      // Every cluster was judged all along: back at once as it was, not waiting for data.
+      assert.equal(order(back), 'beta:critical gamma:unknown alpha:healthy');
 
       // ?cluster= opens a cluster directly; the unreachable one shows its outage.
       await page.goto(`${nginx.url}/?cluster=gamma`);
