@@ -4,11 +4,13 @@
 // cluster is judged from its own 50 nodes' answers, so the browser's work (requests,
 // decoding, evaluation, the tiles) is that of 20 × 50 nodes; the 20 sources share one
 // Prometheus, which the note says.
-import { makeSite, simBin, startNginx, startProcess, startPrometheus, waitFor } from '../../tests/e2e/harness.mjs';
+import { makeSite, startNginx, startPrometheus } from '../../tests/e2e/harness.mjs';
 import { MANUAL_REFRESH_SECS, withInstances, withoutAlerts } from '../lib/configs.mjs';
 import { newPage } from '../lib/page.mjs';
 import { INFO, row } from '../lib/report.mjs';
-import { promValue } from '../lib/stack.mjs';
+import {
+  relayScrapeConfigs, startAggregateSim, stoppable, waitForNodesUp,
+} from '../lib/stack.mjs';
 
 export const FLEET = { clusters: 20, nodes: 50 };
 
@@ -124,32 +126,11 @@ export async function fleet({ browser, url, clusters, nodes, loads = 5, refreshe
 
 /** One aggregated simulator, one Prometheus, one nginx with `clusters` source locations to it. */
 export async function startFleetStack({ clusters, nodes, files }) {
-  const started = [];
-  const stack = {
-    async stop() {
-      for (const s of started.reverse()) {
-        try { await s.stop(); } catch { /* keep stopping the rest */ }
-      }
-      started.length = 0;
-    },
-  };
+  const { stack, started } = stoppable();
   try {
-    const proc = startProcess('sim-aggregate', simBin, [
-      'serve', '--aggregate', '--nodes', String(nodes), '--listen', '127.0.0.1', '--base-port', '0', '--control-port', '0',
-    ]);
-    started.push({ stop: () => proc.stop() });
-    const listening = await waitFor('the aggregated simulator to listen', async () => {
-      if (proc.exited) throw new Error(`simulator exited:\n${proc.log()}`);
-      const line = proc.log().split('\n').find((l) => l.includes('"event":"listening"'));
-      return line && JSON.parse(line);
-    });
-    stack.prom = await startPrometheus({
-      scrapeConfigs: [{
-        job_name: 'relay', honor_labels: true, scrape_interval: '5s', scrape_timeout: '5s',
-        static_configs: [{ targets: [listening.targets[0].address] }],
-      }],
-      scrapeInterval: '5s',
-    });
+    const sim = await startAggregateSim(nodes);
+    started.push(sim);
+    stack.prom = await startPrometheus({ scrapeConfigs: relayScrapeConfigs(sim, '5s'), scrapeInterval: '5s' });
     started.push(stack.prom);
     stack.site = makeSite(files);
     started.push({ stop: async () => stack.site.remove() });
@@ -162,11 +143,7 @@ export async function startFleetStack({ clusters, nodes, files }) {
       env: { PANOPTICON_RATE_LIMIT: 'off' },
     });
     started.push(stack.nginx);
-    await waitFor(`Prometheus to see all ${nodes} nodes up`, async () => {
-      const counts = await Promise.all(['consul', 'gluster', 'weave', 'node']
-        .map((job) => promValue(stack.prom, `count(up{job="${job}"} == 1)`)));
-      return counts.every((c) => c === nodes);
-    }, { timeoutMs: 120_000, intervalMs: 500 });
+    await waitForNodesUp(stack.prom, nodes);
     return stack;
   } catch (e) {
     await stack.stop();

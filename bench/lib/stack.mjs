@@ -40,24 +40,13 @@ export async function promValue(prom, expr) {
 export async function startStack({
   nodes = 4, files = {}, scrapeInterval = '1s', slowProxy = false, tls = false, frontDelayMs = 0, alertmanager = true,
 } = {}) {
-  const started = [];
-  const stack = {
-    async stop() {
-      for (const s of started.reverse()) {
-        try { await s.stop(); } catch { /* keep stopping the rest */ }
-      }
-      started.length = 0;
-    },
-  };
+  const { stack, started } = stoppable();
   try {
     const aggregate = nodes > 64;
     stack.sim = aggregate ? await startAggregateSim(nodes) : await startSim({ nodes });
     started.push(stack.sim);
     const scrapeConfigs = aggregate
-      ? [{
-        job_name: 'relay', honor_labels: true, scrape_interval: scrapeInterval,
-        scrape_timeout: scrapeInterval, static_configs: [{ targets: [stack.sim.targets[0].address] }],
-      }]
+      ? relayScrapeConfigs(stack.sim, scrapeInterval)
       : simScrapeConfigs(stack.sim, { interval: scrapeInterval, timeout: scrapeInterval === '1s' ? '900ms' : scrapeInterval });
     if (alertmanager) {
       stack.am = await startAlertmanager();
@@ -96,12 +85,7 @@ export async function startStack({
     }
     const keys = [stack.nginx, stack.slowNginx].map((n) => n?.cert?.spki).filter(Boolean);
     stack.browserArgs = keys.length ? [`--ignore-certificate-errors-spki-list=${keys.join(',')}`] : [];
-    // Every node of every job scraped and up: the dashboard then has a healthy cluster.
-    await waitFor(`Prometheus to see all ${nodes} nodes up`, async () => {
-      const counts = await Promise.all(['consul', 'gluster', 'weave', 'node']
-        .map((job) => promValue(stack.prom, `count(up{job="${job}"} == 1)`)));
-      return counts.every((c) => c === nodes);
-    }, { timeoutMs: 120_000, intervalMs: 500 });
+    await waitForNodesUp(stack.prom, nodes);
     return stack;
   } catch (e) {
     await stack.stop();
@@ -109,16 +93,60 @@ export async function startStack({
   }
 }
 
+/**
+ * A stack to fill: push each part onto `started` once it runs; `stack.stop()` stops them in
+ * reverse order, going on past a part that fails to stop.
+ */
+export function stoppable() {
+  const started = [];
+  const stack = {
+    async stop() {
+      for (const s of started.reverse()) {
+        try { await s.stop(); } catch { /* keep stopping the rest */ }
+      }
+      started.length = 0;
+    },
+  };
+  return { stack, started };
+}
+
+/** Every node of every job scraped and up: the dashboard then has a healthy cluster. */
+export async function waitForNodesUp(prom, nodes) {
+  await waitFor(`Prometheus to see all ${nodes} nodes up`, async () => {
+    const counts = await Promise.all(['consul', 'gluster', 'weave', 'node']
+      .map((job) => promValue(prom, `count(up{job="${job}"} == 1)`)));
+    return counts.every((c) => c === nodes);
+  }, { timeoutMs: 120_000, intervalMs: 500 });
+}
+
+/**
+ * The scrape of the aggregated simulator's one target: its series carry their own job and
+ * instance labels, which `honor_labels` keeps.
+ */
+export function relayScrapeConfigs(sim, interval) {
+  return [{
+    job_name: 'relay', honor_labels: true, scrape_interval: interval,
+    scrape_timeout: interval, static_configs: [{ targets: [sim.targets[0].address] }],
+  }];
+}
+
 /** The simulator in `--aggregate` mode (tests/e2e/harness.mjs knows only the per-target mode). */
-async function startAggregateSim(nodes) {
+export async function startAggregateSim(nodes) {
   const proc = startProcess('sim-aggregate', simBin, [
     'serve', '--aggregate', '--nodes', String(nodes), '--listen', '127.0.0.1',
     '--base-port', '0', '--control-port', '0',
   ]);
-  const listening = await waitFor('the aggregated simulator to listen', async () => {
-    if (proc.exited) throw new Error(`simulator exited:\n${proc.log()}`);
-    const line = proc.log().split('\n').find((l) => l.includes('"event":"listening"'));
-    return line && JSON.parse(line);
-  });
+  let listening;
+  try {
+    listening = await waitFor('the aggregated simulator to listen', async () => {
+      if (proc.exited) throw new Error(`simulator exited:\n${proc.log()}`);
+      const line = proc.log().split('\n').find((l) => l.includes('"event":"listening"'));
+      return line && JSON.parse(line);
+    });
+  } catch (e) {
+    // Not yet in the caller's stack: stopped here, or it would outlive a failed start.
+    await proc.stop();
+    throw e;
+  }
   return { control: listening.control, targets: listening.targets, proc, stop: () => proc.stop() };
 }
