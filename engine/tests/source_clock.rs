@@ -12,11 +12,14 @@
 // Times are exact by construction.
 #![allow(clippy::float_cmp)]
 
+use common::vector;
 use panopticon_core::Status::{self, Healthy as H, Unknown as U};
 use panopticon_core::clock::ClockReading;
-use panopticon_core::prom::{InstantSeries, Labels, QueryData, QueryError, QueryResult, Sample};
+use panopticon_core::prom::{InstantSeries, QueryError};
 use panopticon_engine::monitor::Outcomes;
 use panopticon_engine::{Config, Freshness, Monitor, OnScreen};
+
+mod common;
 
 const T0: f64 = 1_700_000_000.0;
 
@@ -58,26 +61,9 @@ fn monitor(yaml: &str) -> Monitor {
     Monitor::new(Config::from_yaml("t.yaml", yaml).unwrap_or_else(|e| panic!("{e}")))
 }
 
+/// An answer's series for `instance`.
 fn series(instance: &str, value: f64, at: f64) -> InstantSeries {
-    InstantSeries {
-        labels: [("instance".to_owned(), instance.to_owned())]
-            .into_iter()
-            .collect::<Labels>(),
-        sample: Some(Sample {
-            timestamp: at,
-            value,
-        }),
-        histogram: None,
-    }
-}
-
-fn vector(series: Vec<InstantSeries>) -> QueryResult {
-    QueryResult {
-        data: QueryData::Vector(series),
-        warnings: vec![],
-        infos: vec![],
-        is_partial: false,
-    }
+    common::series(&[("instance", instance)], value, at)
 }
 
 /// `main`'s answers, all healthy, dated `at`.
