@@ -394,6 +394,18 @@ services:
             screen.summary.reasons[0].text,
             format!("waiting for the first data from {said}")
         );
+        let mut slow = monitor(&one(kind));
+        slow.begin(T0, slow.queries());
+        assert_eq!(
+            slow.on_screen(T0 + 20.0).slow.as_deref(),
+            Some(
+                format!(
+                    "{said} is slow: this refresh has taken 20 s so far, 0 of 1 queries \
+                     answered (refresh every 10 s)"
+                )
+                .as_str()
+            )
+        );
         m.begin(T0, m.queries());
         m.ingest(T0, failed(&["db_up"], &unreachable()));
         let screen = m.on_screen(T0 + 1.0);
