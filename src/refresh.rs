@@ -343,7 +343,13 @@ impl Refresher {
             };
             // Status first: the graphs' range queries leave once the checks
             // are answered, which are asked as one combined query where possible.
-            handles.push(client.refresh_status_first(instant, graph_queries, on_result));
+            // A fleet's clusters asking the same share it (src/fleet/share.rs).
+            handles.extend(crate::fleet::share::refresh_status_first(
+                client,
+                instant,
+                graph_queries,
+                on_result,
+            ));
         }
         // The alert sources' requests leave with the checks' (right after
         // them, in this task), beside them: the round is judged once both

@@ -1,9 +1,10 @@
-//! One request per alert source for the whole fleet in a refresh.
+//! One request per (source, query) pair for the whole fleet in a refresh.
 //!
 //! Every cluster of a fleet over one Prometheus reads the same alerting
-//! rules, and every cluster reads the configuration's one Alertmanager: the
-//! same GET, asked once per cluster, would grow the alert sources' load
-//! with the fleet. The fleet's refreshers start their rounds together, in
+//! rules, every cluster reads the configuration's one Alertmanager, and
+//! clusters whose checks name one shared source (a global Thanos) ask it
+//! the same combined query: the same request, asked once per cluster,
+//! would grow those sources' load with the fleet. The fleet's refreshers start their rounds together, in
 //! one task (`refresh::start_all`'s interval), so a request already started
 //! in that task is joined instead of sent again: the first asker's fetch
 //! answers every cluster that asked it (each gets its own copy).
@@ -18,17 +19,75 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use panopticon_client::{AlertFetch, AlertsHandle, Client};
+use panopticon_client::{AlertFetch, AlertsHandle, Client, RefreshHandle};
 use panopticon_core::alerts::{AlertAnswer, AlertRequest, AlertSourceError};
+use panopticon_core::prom::{Query, QueryError, QueryResult};
 
 type Outcome = Result<AlertAnswer, AlertSourceError>;
 
 /// Everyone waiting for one request's answer.
 type Waiters = Rc<RefCell<Vec<Box<dyn FnMut(AlertRequest, Outcome)>>>>;
 
+/// Everyone waiting for one source's instant answers.
+type QueryWaiters = Rc<RefCell<Vec<Box<dyn FnMut(Query, Result<QueryResult, QueryError>)>>>>;
+
 thread_local! {
-    /// The requests started in the running task, by URL.
+    /// The alert requests started in the running task, by URL.
     static JOINABLE: RefCell<BTreeMap<String, Waiters>> = const { RefCell::new(BTreeMap::new()) };
+    /// The instant rounds started in the running task, by client and queries.
+    static JOINABLE_QUERIES: RefCell<BTreeMap<String, QueryWaiters>> =
+        const { RefCell::new(BTreeMap::new()) };
+}
+
+/// Starts one source's round like `Client::refresh_status_first`, or joins
+/// the same round (a client configured alike, the same queries) another
+/// refresher started in this task; `None` when joined. Rounds with graphs
+/// are never shared (a fleet asks none; a dashboard's are its own).
+pub fn refresh_status_first<F>(
+    client: &Client,
+    status: Vec<Query>,
+    graphs: Vec<Query>,
+    on_result: F,
+) -> Option<RefreshHandle>
+where
+    F: FnMut(Query, Result<QueryResult, QueryError>) + 'static,
+{
+    if !graphs.is_empty() {
+        return Some(client.refresh_status_first(status, graphs, on_result));
+    }
+    let key = format!("{:?} {status:?}", client.config());
+    let mut on_result = Some(on_result);
+    let waiters = JOINABLE_QUERIES.with(|joinable| {
+        let mut joinable = joinable.borrow_mut();
+        if joinable.is_empty() {
+            wasm_bindgen_futures::spawn_local(async {
+                JOINABLE_QUERIES.with(|j| j.borrow_mut().clear());
+            });
+        }
+        if let Some(waiters) = joinable.get(&key) {
+            if let Some(f) = on_result.take() {
+                waiters.borrow_mut().push(Box::new(f));
+            }
+            return None;
+        }
+        let waiters: QueryWaiters = Rc::new(RefCell::new(Vec::new()));
+        joinable.insert(key, Rc::clone(&waiters));
+        Some(waiters)
+    })?;
+    if let Some(f) = on_result.take() {
+        waiters.borrow_mut().push(Box::new(f));
+    }
+    Some(
+        client.refresh_status_first(status, graphs, move |query, result| {
+            // Taken out while they run (an asker may be judged and publish in
+            // its call), then put back: a round has one answer per query.
+            let mut waiting = std::mem::take(&mut *waiters.borrow_mut());
+            for waiter in &mut waiting {
+                waiter(query.clone(), result.clone());
+            }
+            waiters.borrow_mut().splice(0..0, waiting);
+        }),
+    )
 }
 
 /// Asks `fetches` through `client` like `Client::fetch_alerts`, joining

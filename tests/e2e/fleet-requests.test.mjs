@@ -1,14 +1,23 @@
 // Requests of a fleet (issue 15: "requests per refresh = distinct (source, query) pairs"):
 // two clusters on ONE source (a fleet by a variable's values) with Prometheus's alerting
-// rules and an Alertmanager, both shared by every cluster. Counted at the browser: each
-// refresh asks each distinct (source, query) pair once, and the shared rules and alerts
-// once, not once per cluster.
+// rules and an Alertmanager, both shared by every cluster, and a check both clusters ask
+// of a second, shared source (a "global" view of the same Prometheus). Counted at the
+// browser: each refresh asks each distinct (source, query) pair once, and the shared rules,
+// alerts and global check once, not once per cluster.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { recordConsole, startStack, waitFor } from './harness.mjs';
 
 const CONFIG = `
-datasource: { refresh_secs: 2, timeout_secs: 2, stale_after_secs: 30 }
+datasources:
+  - name: main
+    base_url: /prometheus
+    refresh_secs: 2
+    timeout_secs: 2
+    stale_after_secs: 30
+  - name: global
+    base_url: /prometheus
+    timeout_secs: 2
 alertmanager: {}
 alerts: { prometheus: true }
 variables:
@@ -24,6 +33,7 @@ services:
         rule: { kind: equals, expected: 1, otherwise: critical }
   - id: scrapes
     name: Scrapes
+    source: global
     checks:
       - id: scrapes
         query: 'count(up) > 0'
@@ -77,6 +87,8 @@ describe('fleet requests', () => {
       // Once per refresh (one more for a refresh straddling the window's edge), not once per cluster.
       assert.ok(rules <= rounds + 1, `rules asked ${rules} times in ${rounds} refreshes: ${shown}`);
       assert.ok(alerts <= rounds + 1, `alerts asked ${alerts} times in ${rounds} refreshes: ${shown}`);
+      const global = [...counts].filter(([k]) => k.includes('count%28up%29')).reduce((n, [, c]) => n + c, 0);
+      assert.ok(global > 0 && global <= rounds + 1, `the global check asked ${global} times in ${rounds} refreshes: ${shown}`);
       for (const [key, n] of counts) {
         assert.ok(n <= rounds + 1, `${key.slice(0, 120)} asked ${n} times in ${rounds} refreshes`);
       }
