@@ -60,7 +60,12 @@ fn visit(
     }
     on_path[i] = true;
     // (status passed on, services that caused it)
-    let mut contributions: Vec<(Status, BTreeSet<usize>)> = vec![(own[i], BTreeSet::from([i]))];
+    // Sets built by inserting, not `BTreeSet::from`/`collect`: those sort
+    // their input first, and that sort was a copy of the standard one in the
+    // bundle for this function alone.
+    let mut itself = BTreeSet::new();
+    itself.insert(i);
+    let mut contributions: Vec<(Status, BTreeSet<usize>)> = vec![(own[i], itself)];
     for &(d, strength) in deps.get(i).map_or(&[][..], Vec::as_slice) {
         if d >= own.len() {
             continue;
@@ -76,15 +81,12 @@ fn visit(
         .map(|(s, _)| *s)
         .max()
         .unwrap_or(own[i]);
-    let root_causes = if effective == Status::Healthy {
-        BTreeSet::new()
-    } else {
-        contributions
-            .into_iter()
-            .filter(|(s, _)| *s == effective)
-            .flat_map(|(_, causes)| causes)
-            .collect()
-    };
+    let mut root_causes = BTreeSet::new();
+    if effective != Status::Healthy {
+        for (_, causes) in contributions.into_iter().filter(|(s, _)| *s == effective) {
+            root_causes.extend(causes);
+        }
+    }
     memo[i] = Some(Propagated {
         effective,
         root_causes,
