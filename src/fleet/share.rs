@@ -32,11 +32,22 @@ type Waiters = Rc<RefCell<Vec<Box<dyn FnMut(AlertRequest, Outcome)>>>>;
 type QueryWaiters = Rc<RefCell<Vec<Box<dyn FnMut(Query, Result<QueryResult, QueryError>)>>>>;
 
 thread_local! {
-    /// The alert requests started in the running task, by URL.
-    static JOINABLE: RefCell<BTreeMap<String, Waiters>> = const { RefCell::new(BTreeMap::new()) };
-    /// The instant rounds started in the running task, by client and queries.
-    static JOINABLE_QUERIES: RefCell<BTreeMap<String, QueryWaiters>> =
+    /// The alert requests started in the running task, by URL, with the
+    /// client that sent them.
+    static JOINABLE: RefCell<BTreeMap<String, (usize, Waiters)>> =
         const { RefCell::new(BTreeMap::new()) };
+    /// The instant rounds started in the running task, by client
+    /// configuration and queries, with the client that sent them.
+    static JOINABLE_QUERIES: RefCell<BTreeMap<String, (usize, QueryWaiters)>> =
+        const { RefCell::new(BTreeMap::new()) };
+}
+
+/// Who asks: a refresher's client (they stay where they are for the
+/// refresher's life). A refresher never joins its own round: starting
+/// another one replaces (and so cancels) it, and the joined answers would
+/// never come.
+fn asker(client: &Client) -> usize {
+    std::ptr::from_ref(client) as usize
 }
 
 /// Starts one source's round like `Client::refresh_status_first`, or joins
@@ -64,14 +75,16 @@ where
                 JOINABLE_QUERIES.with(|j| j.borrow_mut().clear());
             });
         }
-        if let Some(waiters) = joinable.get(&key) {
+        if let Some((by, waiters)) = joinable.get(&key)
+            && *by != asker(client)
+        {
             if let Some(f) = on_result.take() {
                 waiters.borrow_mut().push(Box::new(f));
             }
             return None;
         }
         let waiters: QueryWaiters = Rc::new(RefCell::new(Vec::new()));
-        joinable.insert(key, Rc::clone(&waiters));
+        joinable.insert(key, (asker(client), Rc::clone(&waiters)));
         Some(waiters)
     })?;
     if let Some(f) = on_result.take() {
@@ -105,7 +118,7 @@ where
     if fetches.is_empty() {
         return None;
     }
-    let asker = Rc::new(RefCell::new(on_result));
+    let callback = Rc::new(RefCell::new(on_result));
     let mut sent: Vec<(AlertFetch, Waiters)> = Vec::new();
     JOINABLE.with(|joinable| {
         let mut joinable = joinable.borrow_mut();
@@ -116,15 +129,17 @@ where
             });
         }
         for fetch in fetches {
-            let asker = Rc::clone(&asker);
+            let callback = Rc::clone(&callback);
             let waiter: Box<dyn FnMut(AlertRequest, Outcome)> =
-                Box::new(move |request, outcome| (asker.borrow_mut())(request, outcome));
+                Box::new(move |request, outcome| (callback.borrow_mut())(request, outcome));
             let url = fetch.request.http(&fetch.base_url).url;
-            if let Some(waiters) = joinable.get(&url) {
+            if let Some((by, waiters)) = joinable.get(&url)
+                && *by != asker(client)
+            {
                 waiters.borrow_mut().push(waiter);
             } else {
                 let waiters: Waiters = Rc::new(RefCell::new(vec![waiter]));
-                joinable.insert(url, Rc::clone(&waiters));
+                joinable.insert(url, (asker(client), Rc::clone(&waiters)));
                 sent.push((fetch, waiters));
             }
         }
