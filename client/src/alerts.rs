@@ -19,11 +19,7 @@ use panopticon_core::alerts::{
 use panopticon_core::prom::{AbortCause, AnswerLimits, BaseUrl};
 use web_sys::AbortController;
 
-use gloo_net::http::Response;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
-
-use crate::fetch::{self, AbortOnDrop, BodyFailure};
+use crate::fetch::{self, AbortOnDrop};
 use crate::{ClientConfig, Inner, prefetch};
 
 /// One alert source request: what, where, and how long it may take.
@@ -159,37 +155,17 @@ async fn exchange(
     let request = fetch.request.http(&fetch.base_url);
     let signal = controller.signal();
     let aborted = || signal.aborted().then_some(AbortCause::Canceled);
-    let response = match early {
-        Some(early) => JsFuture::from(early)
-            .await
-            .map_err(|e| fetch::js_error(&e, aborted()))?
-            .dyn_into::<web_sys::Response>()
-            .map(Response::from)
-            .map_err(|_| AlertSourceError::Unreachable {
-                reason: "the early request did not answer".to_owned(),
-            })?,
-        None => fetch::send_fetch(&request, &signal, aborted).await?,
-    };
-    let status = response.status();
-    let headers = response.headers();
-    let content_type = headers.get("content-type");
+    let response = fetch::respond(&request, early, &signal, aborted).await?;
     let limits = AnswerLimits {
         max_bytes,
         max_series: usize::MAX,
     };
-    let mut budget = limits.budget(status, headers.get("content-length").as_deref())?;
-    let body = fetch::read_body(&response, &mut budget)
-        .await
-        .map_err(|failure| match failure {
-            BodyFailure::Refused(err) => err,
-            BodyFailure::Js(js) => fetch::js_error(&js, aborted()),
-        })
-        .map_err(AlertSourceError::from)?;
+    let answer = fetch::read_within(&response, &limits, aborted).await?;
     decode_alert_answer(
         fetch.request,
         &AlertLimits::new(max_bytes),
-        status,
-        content_type.as_deref(),
-        &body,
+        answer.status,
+        answer.content_type.as_deref(),
+        &answer.body,
     )
 }

@@ -123,7 +123,7 @@ async fn read_bounded(
 /// successful answer too large for them is refused (by its `Content-Length`
 /// before a byte is read, else once it grows past them), an error page is
 /// only read to its start.
-async fn read_within(
+pub(crate) async fn read_within(
     response: &Response,
     limits: &AnswerLimits,
     aborted: impl Fn() -> Option<AbortCause>,
@@ -154,7 +154,19 @@ async fn exchange(
 ) -> Result<QueryResult, QueryError> {
     let signal = controller.signal();
     let aborted = || signal.aborted().then_some(AbortCause::Canceled);
-    let response = match early {
+    let response = respond(request, early, &signal, aborted).await?;
+    read_response(&response, limits, clock, aborted).await
+}
+
+/// The response to `request`: `early`'s (the boot script's fetch of the
+/// very same request, see `prefetch.rs`) when given, else a fetch sent now.
+pub(crate) async fn respond(
+    request: &HttpRequest,
+    early: Option<js_sys::Promise>,
+    signal: &web_sys::AbortSignal,
+    aborted: impl Fn() -> Option<AbortCause>,
+) -> Result<Response, QueryError> {
+    match early {
         Some(early) => JsFuture::from(early)
             .await
             .map_err(|e| js_error(&e, aborted()))?
@@ -162,13 +174,12 @@ async fn exchange(
             .map(Response::from)
             .map_err(|_| QueryError::Unreachable {
                 reason: "the early request did not answer".to_owned(),
-            })?,
-        None => send_fetch(request, &signal, aborted).await?,
-    };
-    read_response(&response, limits, clock, aborted).await
+            }),
+        None => send_fetch(request, signal, aborted).await,
+    }
 }
 
-pub(crate) async fn send_fetch(
+async fn send_fetch(
     request: &HttpRequest,
     signal: &web_sys::AbortSignal,
     aborted: impl Fn() -> Option<AbortCause>,
@@ -219,7 +230,7 @@ async fn read_response(
     )
 }
 
-pub(crate) enum BodyFailure {
+enum BodyFailure {
     /// Over the limit: core's error says why.
     Refused(QueryError),
     /// The stream broke (network, abort).
@@ -235,7 +246,7 @@ impl From<JsValue> for BodyFailure {
 /// Reads the body chunk by chunk as `budget` allows, cancelling the stream
 /// as soon as it says stop; the chunks are copied into wasm memory only at
 /// the end, into one buffer of the exact size.
-pub(crate) async fn read_body(
+async fn read_body(
     response: &Response,
     budget: &mut prom::BodyBudget,
 ) -> Result<Vec<u8>, BodyFailure> {
@@ -283,7 +294,7 @@ pub(crate) async fn read_body(
 
 /// A JavaScript error (a `DOMException` or `TypeError` from the stream) as a
 /// query error.
-pub(crate) fn js_error(js: &JsValue, aborted: Option<AbortCause>) -> QueryError {
+fn js_error(js: &JsValue, aborted: Option<AbortCause>) -> QueryError {
     match js.dyn_ref::<js_sys::Error>() {
         Some(err) => QueryError::from_fetch_failure(
             &String::from(err.name()),
