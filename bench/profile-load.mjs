@@ -59,6 +59,20 @@ try {
     callers.set(key, (callers.get(key) ?? 0) + (dt[i] ?? 0) / 1000);
   });
   for (const [k, v] of [...callers.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${v.toFixed(1).padStart(7)} ms  ${k}`);
+  // Inclusive time of the app's own functions (INCLUSIVE=regex, default the app's crates):
+  // a sample counts once for every distinct matching function on its stack.
+  const mine = new RegExp(process.env.INCLUSIVE ?? '^<?panopticon');
+  const inclusive = new Map();
+  profile.samples.forEach((id, i) => {
+    const seen = new Set();
+    for (let q = id; q !== undefined; q = parent.get(q)) {
+      const f = byId.get(q).callFrame.functionName.replace(/::h[0-9a-f]{16}$/, '');
+      if (mine.test(f)) seen.add(f.slice(0, 140));
+    }
+    for (const f of seen) inclusive.set(f, (inclusive.get(f) ?? 0) + (dt[i] ?? 0) / 1000);
+  });
+  console.log('inclusive:');
+  for (const [k, v] of [...inclusive.entries()].sort((a, b) => b[1] - a[1]).slice(0, 60)) console.log(`${v.toFixed(1).padStart(7)} ms  ${k}`);
   await p.close();
 } finally {
   await browser.close();

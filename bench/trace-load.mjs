@@ -1,10 +1,12 @@
 // Diagnostic (not a figure): one cold load, printing when each request started and
 // ended and when the app's own measures ran, to see what the first status waits for.
-// Usage: [CONFIG=diagram] [MIN_US=3000] node bench/trace-load.mjs [loads]
+// Usage: [CONFIG=diagram] [MIN_US=3000] [RETURNING=1] node bench/trace-load.mjs [loads]
+// RETURNING=1: each load starts with the localStorage the previous one left (a returning screen).
 import { referenceConfig, requireDist } from '../tests/e2e/harness.mjs';
 import { startStack } from './lib/stack.mjs';
 import { launch, newPage, waitForFirstStatus } from './lib/page.mjs';
 import { MANUAL_REFRESH_SECS, diagramConfig } from './lib/configs.mjs';
+import { readRemembered, restoreRemembered } from './figures/first-status.mjs';
 
 requireDist();
 const loads = Number(process.argv[2] ?? 2);
@@ -17,8 +19,10 @@ const query = process.env.CONFIG ? `?config=${process.env.CONFIG}.yaml` : '';
 const stack = await startStack({ files });
 const browser = await launch((process.env.CHROMIUM_FLAGS ?? '').split(' ').filter(Boolean));
 try {
+  let remembered = [];
   for (let i = 0; i < loads; i += 1) {
     const p = await newPage(browser, { manualRefreshSecs: MANUAL_REFRESH_SECS });
+    if (process.env.RETURNING && remembered.length) await p.page.addInitScript(restoreRemembered, remembered);
     await p.cdp.send('Network.enable');
     await p.cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
     const events = [];
@@ -56,6 +60,7 @@ try {
     for (const r of rows) if (typeof r[4] === 'string' && r[4].startsWith('TRACE')) r[0] = navTs ? r[0] - navTs / 1000 : r[0];
     rows.sort((a, b) => a[0] - b[0]);
     for (const [s, rq, rs, e, n] of rows) console.log(`${f(s)} ${f(rq)} ${f(rs)} ${f(e)}  ${n}`);
+    if (process.env.RETURNING) remembered = await p.page.evaluate(readRemembered);
     await p.close?.();
   }
 } finally {

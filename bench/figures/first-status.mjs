@@ -12,7 +12,7 @@ import { summarize } from '../lib/stats.mjs';
 const GOAL_MS = 200;
 
 /** In the page: when each step of a cold load ended (ms since navigation start). */
-function readPhases() {
+export function readPhases() {
   const res = performance.getEntriesByType('resource');
   const end = (re) => {
     const hits = res.filter((r) => re.test(new URL(r.name).pathname));
@@ -41,18 +41,18 @@ function readPhases() {
  * In the page: what the app remembered for the boot script of the next load (the checks'
  * combined query and the alert sources' requests, as a real returning browser keeps both).
  */
-function readRemembered() {
+export function readRemembered() {
   return Object.keys(localStorage)
     .filter((k) => k.startsWith('panopticon.firstQuery:') || k.startsWith('panopticon.alertRequests:'))
     .map((k) => [k, localStorage.getItem(k)]);
 }
 
 /** Init script: the previous load's localStorage, before any of the page's scripts runs. */
-function restoreRemembered(entries) {
+export function restoreRemembered(entries) {
   for (const [k, v] of entries) localStorage.setItem(k, v);
 }
 
-const PHASES = [
+export const PHASES = [
   ['html', 'index.html received'],
   ['statusSent', 'checks\' combined query sent'],
   ['config', 'configuration received'],
