@@ -4,7 +4,9 @@
 Trunk writes the wasm loader as an inline <script type="module"> into index.html.
 An inline script would force `script-src 'unsafe-inline'` (or a per-build hash) into
 the nginx CSP, so this hook moves it into a content-hashed file next to the other
-assets and references it with `src` + `integrity`. It also installs the default
+assets and references it with `src` + `integrity`, with the early requests (the boot
+script proper, `early-<hash>.js`, `async`) in a file of their own before it and the
+stylesheets joined into one. It also installs the default
 configuration (`panopticon.yaml`, the reference cluster) next to index.html, where
 the app loads it at run time (the boot script starts that fetch early, only when the
 URL names no other configuration), and writes a gzip -9 copy (`NAME.gz`) and a brotli -q 11
@@ -30,14 +32,56 @@ import sys
 # Trunk writes the hash as hex without leading zeros: 16 digits, sometimes fewer.
 HASHED_ASSET = re.compile(r"-[0-9a-f]{8,16}(_bg)?\.(js|wasm|css)$")
 
-# Prepended to the boot script: while the wasm downloads and compiles, fetch the
-# default configuration, but only when the URL names no other (`?config=`): a
+# The boot script (`early-<hash>.js`, before the loader) starts with this: each early
+# answer's body is read as soon as it arrives, while the wasm downloads and compiles, up
+# to a bound, and the app is handed a Response over those bytes (and the rest of the
+# stream, if any). Left to the app, reading a body that had long arrived took several
+# of the browser's tasks each, after the app started: the answers that decide the first
+# status were read one by one between other work, and a first frame of the page
+# (tens of milliseconds of style and layout) came between them and the status. The
+# status, the headers (`Date`, `Content-Length`, read by the app's checks) and the bytes
+# are the answer's own; the app bounds the answer as before. The bound keeps what a
+# hostile server could make the page hold before the app's own limits apply small.
+READ_AHEAD = """\
+const READ_AHEAD_BYTES = 1 << 20;
+const readAhead = (answer) => answer.then(async (r) => {
+  if (!r.body || r.status === 204 || r.status === 205 || r.status === 304) return r;
+  const reader = r.body.getReader();
+  const chunks = [];
+  let size = 0;
+  let done = false;
+  while (!done && size < READ_AHEAD_BYTES) {
+    const step = await reader.read();
+    done = step.done;
+    if (!done) {
+      chunks.push(step.value);
+      size += step.value.byteLength;
+    }
+  }
+  const body = new ReadableStream({
+    async pull(controller) {
+      if (chunks.length > 0) {
+        controller.enqueue(chunks.shift());
+        return;
+      }
+      const step = done ? { done } : await reader.read();
+      if (step.done) controller.close();
+      else controller.enqueue(step.value);
+    },
+    cancel: (why) => reader.cancel(why),
+  });
+  return new Response(body, { status: r.status, statusText: r.statusText, headers: r.headers });
+});
+"""
+
+# Then, while the wasm downloads and compiles, fetch the default configuration, but only when the URL names no other
+# (`?config=`): a
 # `<link rel=preload>` fetched it for every URL, so `?config=other.yaml` loaded a file
 # it never used and Chromium warned about it every few seconds. The app takes the
 # answer from this slot (src/config_loader.rs) and asks for any other file itself.
 PREFETCH_CONFIG = """\
 if (!new URLSearchParams(location.search).has("config")) {
-  const response = fetch("panopticon.yaml");
+  const response = readAhead(fetch("panopticon.yaml"));
   response.catch(() => {}); // the app reports a failure; not an unhandled rejection
   window.__panopticonConfig = { path: "panopticon.yaml", response };
 }
@@ -63,7 +107,7 @@ try {
       request.headers["Content-Type"] = "application/x-www-form-urlencoded";
     }
     const sent = Date.now();
-    const response = fetch(saved.url, request);
+    const response = readAhead(fetch(saved.url, request));
     response.catch(() => {}); // the app asks again; not an unhandled rejection
     window.__panopticonQuery = { url: saved.url, body, sent, response };
   }
@@ -86,7 +130,7 @@ try {
     for (const url of urls.slice(0, 4)) {
       if (typeof url !== "string") continue;
       const sent = Date.now();
-      const response = fetch(url, { headers: { Accept: "application/json" } });
+      const response = readAhead(fetch(url, { headers: { Accept: "application/json" } }));
       response.catch(() => {}); // the app asks again; not an unhandled rejection
       early[url] = { sent, response };
     }
@@ -96,6 +140,47 @@ try {
   // No storage, or an entry that is not ours: the app asks after it starts.
 }
 """
+
+# Trunk writes one <link rel="stylesheet"> per `data-trunk rel="css"` file (seven of them).
+STYLESHEET = re.compile(r'[ \t]*<link rel="stylesheet" href="\./(?P<name>[\w.-]+\.css)" integrity="[^"]*"\s*/?>\n?')
+# Trunk's preloads of the glue and the wasm, written at the end of <head>.
+PRELOADS = re.compile(r'[ \t]*<link rel="(?:modulepreload|preload)" href="\./panopticon-[^"]*"[^>]*>\n?')
+
+
+def integrity_of(data: bytes) -> str:
+    return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode()
+
+
+def merge_stylesheets(html: str, staging: str) -> str:
+    """One stylesheet instead of Trunk's seven, and the wasm's preload before it.
+
+    Over HTTP/1.1 a browser opens six connections per origin: the boot script and seven
+    stylesheets took them all, so the wasm (the longest download, and its compile) and
+    the glue started only when a stylesheet was done, one more round trip per load (a
+    whole +50 ms on a slow network). The files are joined in their order, so the cascade
+    is the same; the wasm and the glue are announced first, before the stylesheet.
+    """
+    links = list(STYLESHEET.finditer(html))
+    if len(links) < 2:
+        return html
+    parts = []
+    for m in links:
+        path = os.path.join(staging, m.group("name"))
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        parts.append(f"/* {m.group('name')} */\n{text.rstrip()}\n")
+        os.remove(path)
+    css = "".join(parts).encode()
+    name = f"style-{hashlib.sha256(css).hexdigest()[:16]}.css"
+    with open(os.path.join(staging, name), "wb") as f:
+        f.write(css)
+    preloads = "".join(m.group(0).strip() + "\n" for m in PRELOADS.finditer(html))
+    html = PRELOADS.sub("", html)
+    links = list(STYLESHEET.finditer(html))
+    tag = f'{preloads}<link rel="stylesheet" href="./{name}" integrity="{integrity_of(css)}"/>\n'
+    html = html[: links[0].start()] + tag + html[links[0].end() :]
+    return STYLESHEET.sub(lambda m: m.group(0) if name in m.group(0) else "", html)
+
 
 INLINE_MODULE = re.compile(
     r'<script type="module"(?P<attrs>[^>]*)>(?P<body>.*?)</script>', re.DOTALL
@@ -114,14 +199,26 @@ def main() -> int:
         print(f"trunk_post_build: expected 1 inline loader script, found {len(inline)}", file=sys.stderr)
         return 1
     m = inline[0]
-    body = PREFETCH_CONFIG + PREFETCH_QUERY + PREFETCH_ALERTS + m.group("body").strip() + "\n"
+    # The early requests in a script of their own, `async`: it runs as soon as it
+    # arrives. In the loader's module they waited for the module's import of the glue
+    # and for every stylesheet (a module script is deferred), a round trip or two after
+    # the page: on a +50 ms network the remembered query then came back after the wasm
+    # had started, and the first status waited for it.
+    # In a function of its own: a classic script's top-level names would be the page's.
+    early = ("(() => {\n" + READ_AHEAD + PREFETCH_CONFIG + PREFETCH_QUERY + PREFETCH_ALERTS + "})();\n").encode()
+    early_name = f"early-{hashlib.sha256(early).hexdigest()[:16]}.js"
+    with open(os.path.join(staging, early_name), "wb") as f:
+        f.write(early)
+    early_tag = f'<script async src="./{early_name}" integrity="{integrity_of(early)}"></script>\n'
+    body = m.group("body").strip() + "\n"
     digest = hashlib.sha256(body.encode()).digest()
     name = f"boot-{digest.hex()[:16]}.js"
     with open(os.path.join(staging, name), "w", encoding="utf-8") as f:
         f.write(body)
-    sri = "sha384-" + base64.b64encode(hashlib.sha384(body.encode()).digest()).decode()
+    sri = integrity_of(body.encode())
     tag = f'<script type="module" src="./{name}" integrity="{sri}" crossorigin="anonymous"></script>'
-    html = html[: m.start()] + tag + html[m.end() :]
+    html = html[: m.start()] + early_tag + tag + html[m.end() :]
+    html = merge_stylesheets(html, staging)
     if re.search(r"<script\b(?![^>]*\bsrc=)[^>]*>", html):
         print("trunk_post_build: an inline script remains in index.html", file=sys.stderr)
         return 1

@@ -3,11 +3,12 @@
 //!
 //! After a successful combined query the client remembers its exact request
 //! (URL and body) in `localStorage`, keyed by the configuration's path. On
-//! the next load the boot script (written by `scripts/trunk_post_build.py`)
-//! sends that request once the wasm and configuration fetches have left,
-//! and leaves `{ url, body, sent, response }` in a global. The first refresh
-//! takes the answer only when the request it would send now is byte for
-//! byte the same, so a changed configuration (or base URL, or timeout)
+//! the next load the boot script (`early-<hash>.js`, an `async` script
+//! written by `scripts/trunk_post_build.py`) sends that request as soon as
+//! it runs, reads the answer's body ahead (up to a bound) while the wasm
+//! compiles, and leaves `{ url, body, sent, response }` in a global. The
+//! first refresh takes the answer only when the request it would send now
+//! is byte for byte the same, so a changed configuration (or base URL, or timeout)
 //! simply ignores it; no later refresh ever sees it. The query carries no
 //! `time=`: Prometheus evaluated it when it arrived, so the data is as
 //! fresh as asked, and the refresh counts as asked when the boot script
