@@ -159,6 +159,30 @@ fn BoundDashboard(
         let slots = slots.clone();
         move || view! { <GraphList slots=slots.clone() view=view_index built=built /> }
     };
+    // The panels below the banner are mounted once the first status is
+    // shown (or after a second without it), not with the banner: their mount
+    // (and the compiling of their code, which the browser does on first use)
+    // ran in the task that starts the first refresh, whose requests leave and
+    // whose answers are read only once that task ends, so the first status
+    // waited for panels it does not need.
+    let panels = move || {
+        built.get().then(|| {
+            let graphs = graphs.clone();
+            let config = Arc::clone(&config);
+            let slots = slots.clone();
+            view! {
+                <Show when=is_overview fallback=graphs>
+                    <Overview
+                        config=Arc::clone(&config)
+                        live=live
+                        selected=selected
+                        built=built
+                        slots=slots.clone()
+                    />
+                </Show>
+            }
+        })
+    };
     // What the screen shows (current, last known or expired) is the
     // monitor's answer, written into `live` by the refresh cycle.
     view! {
@@ -186,15 +210,7 @@ fn BoundDashboard(
                     stale=live.stale
                     maintenance=live.maintenance
                 />
-                <Show when=is_overview fallback=graphs>
-                    <Overview
-                        config=Arc::clone(&config)
-                        live=live
-                        selected=selected
-                        built=built
-                        slots=slots.clone()
-                    />
-                </Show>
+                {panels}
             </main>
         </div>
     }

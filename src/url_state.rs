@@ -33,6 +33,12 @@ pub fn set_param(name: &str, value: Option<&str>) {
         None => params.delete(name),
     }
     let query = String::from(params.to_string());
+    // The same address again (every dashboard's first effects write what the
+    // URL already says) is not replaced: a replacement is a same-document
+    // navigation, milliseconds in the task that shows the first status.
+    if query == search.trim_start_matches('?') {
+        return;
+    }
     let url = if query.is_empty() {
         path
     } else {
