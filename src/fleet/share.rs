@@ -4,16 +4,18 @@
 //! rules, every cluster reads the configuration's one Alertmanager, and
 //! clusters whose checks name one shared source (a global Thanos) ask it
 //! the same combined query: the same request, asked once per cluster,
-//! would grow those sources' load with the fleet. The fleet's refreshers start their rounds together, in
-//! one task (`refresh::start_all`'s interval), so a request already started
-//! in that task is joined instead of sent again: the first asker's fetch
-//! answers every cluster that asked it (each gets its own copy).
+//! would grow those sources' load with the fleet. The fleet's refreshers
+//! start their rounds together, in one task (`refresh::start_all`'s
+//! interval), so a request already started in that task is joined instead
+//! of sent again: the first asker's fetch answers every cluster that asked
+//! it (each gets its own copy, judged by its own monitor).
 //!
 //! Only within one task: a request of an earlier refresh is never joined
 //! (its answer would be older than the round asking). A dashboard alone is
 //! its own only asker, exactly as before. Should the first asker give its
-//! round up before the answer (a round outliving `stale_after_secs`), the
-//! others' rounds are given up the same way at their next interval.
+//! round up before the answer (only a round outliving `stale_after_secs`
+//! is), the others wait for theirs to outlive it too, judging meanwhile
+//! what arrived, as for any slow source: late, never greener.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
