@@ -14,7 +14,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launchBrowser, makeSite, recordConsole, showWithPage, startNginx, untilSeen,
+  launchBrowser, makeSite, recordConsole, showWithPage, startNginx, suiteParts, untilSeen,
 } from './harness.mjs';
 
 const CONFIG = `
@@ -90,34 +90,27 @@ async function startScripted() {
   };
 }
 
-const parts = [];
+const parts = suiteParts();
 let main;
 let eu;
 let nginx;
 let browser;
 
 before(async () => {
-  main = await startScripted();
-  parts.push(main);
-  eu = await startScripted();
-  parts.push(eu);
+  main = await parts.start(startScripted());
+  eu = await parts.start(startScripted());
   const site = makeSite({ 'panopticon.yaml': CONFIG });
-  parts.push({ stop: async () => site.remove() });
-  nginx = await startNginx({
+  parts.keep(async () => site.remove());
+  nginx = await parts.start(startNginx({
     prometheus: main.address,
     root: site.dir,
     sources: [{ name: 'thanos', upstream: eu.address }],
-  });
-  parts.push(nginx);
+  }));
   browser = await launchBrowser();
-  parts.push({ stop: () => browser.close() });
+  parts.keep(() => browser.close());
 });
 
-after(async () => {
-  while (parts.length > 0) {
-    await parts.pop().stop();
-  }
-});
+after(() => parts.stopAll());
 
 function look(page) {
   return page.evaluate(() => {
