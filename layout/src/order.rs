@@ -14,6 +14,8 @@
 //! of swaps instead of eight, and the best order found gets a few more (see
 //! [`Effort`]).
 
+use panopticon_core::sorting::merge_sort_by;
+
 use crate::graph::Dag;
 
 /// Vertices (boxes and dummies) above which a graph gets the cheaper
@@ -183,10 +185,10 @@ impl Layered {
     /// Crossings between all pairs of neighbouring rows.
     pub fn crossings(&self, pos: &[usize]) -> usize {
         // Buffers shared by every row: a wrapped big graph has dozens of rows.
-        let mut ends = Vec::new();
+        let (mut ends, mut scratch) = (Vec::new(), Vec::new());
         let mut tree = Vec::new();
         (0..self.rows.len().saturating_sub(1))
-            .map(|row| self.crossings_below(row, pos, &mut ends, &mut tree))
+            .map(|row| self.crossings_below(row, pos, &mut ends, &mut scratch, &mut tree))
             .sum()
     }
 
@@ -199,6 +201,7 @@ impl Layered {
         row: usize,
         pos: &[usize],
         ends: &mut Vec<usize>,
+        scratch: &mut Vec<usize>,
         tree: &mut Vec<usize>,
     ) -> usize {
         let width = self.rows.get(row + 1).map_or(0, Vec::len);
@@ -211,7 +214,9 @@ impl Layered {
         for &u in &self.rows[row] {
             ends.clear();
             ends.extend(below.of(u).iter().map(|&v| pos[v]));
-            ends.sort_unstable();
+            // A vertex has few lower ends: insertion-sorted in `merge_sort_by`
+            // (as the standard unstable sort does them), without its copy.
+            merge_sort_by(ends, scratch, |a, b| a < b);
             for &lower in ends.iter() {
                 // Edges already seen whose lower end lies strictly right of this one.
                 let mut at_or_left = 0;
@@ -257,6 +262,9 @@ impl Layered {
             };
             (key, v)
         }));
+        // The standard sort: rows are nearly sorted after the first sweeps,
+        // which its run detection handles in linear time (`merge_sort_by`
+        // here made the 1,000-service layout about a fifth slower).
         keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
         let order: &mut [usize] = &mut self.rows[row];
         for (i, (slot, &(_, v))) in order.iter_mut().zip(keyed.iter()).enumerate() {
