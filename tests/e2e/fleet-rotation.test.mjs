@@ -5,72 +5,21 @@
 // scraped by its own real Prometheus, and a third whose source cannot be reached.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  freePort, launchBrowser, makeSite, recordConsole, referenceConfig, simScrapeConfigs, startNginx,
-  startPrometheus, startSim, waitFor,
-} from './harness.mjs';
+import { launchBrowser, recordConsole, suiteParts, untilSeen, waitFor } from './harness.mjs';
+import { fleetConfig, startFleet, withoutGone } from './fleet-stack.mjs';
 
-const SOURCES = `datasources:
-  - name: main
-    base_url: /prometheus
-    refresh_secs: 1
-    stale_after_secs: 30
-    timeout_secs: 2
-  - name: second
-    base_url: /sources/second
-    timeout_secs: 2
-  - name: gone
-    base_url: /sources/gone
-    timeout_secs: 2
-`;
-
-/** The reference configuration over three sources, one cluster each, no Alertmanager. */
-function fleetConfig() {
-  const text = referenceConfig({ refresh: 1, staleAfter: 30, timeout: 2 });
-  const replaced = text.replace(/^datasource:\n(?:[ \t].*\n|\n)*/m, SOURCES).replace(/^alertmanager:.*\n/m, '');
-  assert.ok(replaced.includes('name: gone') && !/^alertmanager:/m.test(replaced), 'the reference configuration changed shape');
-  return `${replaced}
-clusters:
-  - { name: alpha, source: main }
-  - { name: beta, source: second }
-  - { name: gamma, source: gone }
-`;
-}
-
-const parts = [];
+const parts = suiteParts();
 let sim2;
 let nginx;
 let browser;
 
 before(async () => {
-  const start = async (thing) => {
-    const started = await thing;
-    parts.push(started);
-    return started;
-  };
-  const sim1 = await start(startSim({ seed: 1 }));
-  sim2 = await start(startSim({ seed: 2 }));
-  const prom1 = await start(startPrometheus({ scrapeConfigs: simScrapeConfigs(sim1) }));
-  const prom2 = await start(startPrometheus({ scrapeConfigs: simScrapeConfigs(sim2) }));
-  const site = makeSite({ 'panopticon.yaml': fleetConfig() });
-  parts.push({ stop: async () => site.remove() });
-  nginx = await start(startNginx({
-    prometheus: `127.0.0.1:${prom1.port}`,
-    root: site.dir,
-    sources: [
-      { name: 'second', upstream: `127.0.0.1:${prom2.port}` },
-      { name: 'gone', upstream: `127.0.0.1:${await freePort()}` },
-    ],
-  }));
+  ({ sim2, nginx } = await startFleet(parts, { 'panopticon.yaml': fleetConfig() }));
   browser = await launchBrowser();
-  parts.push({ stop: () => browser.close() });
+  parts.keep(() => browser.close());
 });
 
-after(async () => {
-  while (parts.length > 0) {
-    await parts.pop().stop();
-  }
-});
+after(() => parts.stopAll());
 
 /** What is on screen: `fleet` (the overview) or the open cluster's name, and the rotation's state. */
 function look(page) {
@@ -87,16 +36,8 @@ function look(page) {
   });
 }
 
-async function until(page, log, what, wanted, timeoutMs = 30_000) {
-  let last;
-  try {
-    return await waitFor(what, async () => {
-      last = await look(page);
-      return wanted(last) ? last : null;
-    }, { timeoutMs, intervalMs: 150 });
-  } catch (e) {
-    throw new Error(`${e.message}\nlast seen: ${JSON.stringify(last)}\nconsole:\n${log.filter((l) => !l.includes('502')).slice(-10).join('\n')}`);
-  }
+function until(page, log, what, wanted, timeoutMs = 30_000) {
+  return untilSeen(what, () => look(page), wanted, { log: withoutGone(log), timeoutMs, intervalMs: 150 });
 }
 
 /** The views shown during `ms`, each once per appearance. */

@@ -10,40 +10,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import {
-  artifactsDir, freePort, launchBrowser, makeSite, recordConsole, referenceConfig, simScrapeConfigs, startNginx,
-  startPrometheus, startSim, waitFor,
-} from './harness.mjs';
-
-const SOURCES = `datasources:
-  - name: main
-    base_url: /prometheus
-    refresh_secs: 1
-    stale_after_secs: 30
-    timeout_secs: 2
-  - name: second
-    base_url: /sources/second
-    timeout_secs: 2
-  - name: gone
-    base_url: /sources/gone
-    timeout_secs: 2
-`;
-
-const CLUSTERS = `
-clusters:
-  - { name: alpha, source: main }
-  - { name: beta, source: second }
-  - { name: gamma, source: gone }
-`;
-
-/** The reference configuration with three sources, no Alertmanager, and `clusters`. */
-function fleetConfig(clusters = CLUSTERS, refresh = 1) {
-  const text = referenceConfig({ refresh, staleAfter: 30, timeout: 2 });
-  const sources = SOURCES.replace('refresh_secs: 1', `refresh_secs: ${refresh}`);
-  const replaced = text.replace(/^datasource:\n(?:[ \t].*\n|\n)*/m, sources).replace(/^alertmanager:.*\n/m, '');
-  assert.ok(replaced.includes('name: gone') && !/^alertmanager:/m.test(replaced), 'the reference configuration changed shape');
-  return replaced + clusters;
-}
+import { artifactsDir, launchBrowser, recordConsole, showWithPage, suiteParts, untilSeen } from './harness.mjs';
+import { fleetConfig, startFleet, withoutGone } from './fleet-stack.mjs';
 
 /** 24 clusters over the three sources (a wall's worth), refreshed every 2 s. */
 const WALL = `
@@ -87,42 +55,21 @@ services:
 clusters: { variable: job }
 `;
 
-const parts = [];
+const parts = suiteParts();
 let sim2;
 let site;
 let nginx;
 let browser;
 
 before(async () => {
-  const start = async (thing) => {
-    const started = await thing;
-    parts.push(started);
-    return started;
-  };
-  const sim1 = await start(startSim({ seed: 1 }));
-  sim2 = await start(startSim({ seed: 2 }));
-  const prom1 = await start(startPrometheus({ scrapeConfigs: simScrapeConfigs(sim1) }));
-  const prom2 = await start(startPrometheus({ scrapeConfigs: simScrapeConfigs(sim2) }));
-  site = makeSite({ 'panopticon.yaml': fleetConfig(), 'wall.yaml': fleetConfig(WALL, 2), 'by-job.yaml': BY_JOB });
-  parts.push({ stop: async () => site.remove() });
-  nginx = await start(startNginx({
-    prometheus: `127.0.0.1:${prom1.port}`,
-    root: site.dir,
-    sources: [
-      { name: 'second', upstream: `127.0.0.1:${prom2.port}` },
-      // Nothing listens there: nginx answers 502 for it, as for a cluster whose Prometheus is down.
-      { name: 'gone', upstream: `127.0.0.1:${await freePort()}` },
-    ],
+  ({ sim2, nginx, site } = await startFleet(parts, {
+    'panopticon.yaml': fleetConfig(), 'wall.yaml': fleetConfig(WALL, 2), 'by-job.yaml': BY_JOB,
   }));
   browser = await launchBrowser();
-  parts.push({ stop: () => browser.close() });
+  parts.keep(() => browser.close());
 });
 
-after(async () => {
-  while (parts.length > 0) {
-    await parts.pop().stop();
-  }
-});
+after(() => parts.stopAll());
 
 /** The tiles in page order, the cluster dashboard's status, and the page's text. */
 function look(page) {
@@ -138,17 +85,10 @@ function look(page) {
   }));
 }
 
-async function until(page, what, wanted, log) {
-  let last;
-  try {
-    return await waitFor(what, async () => {
-      last = await look(page);
-      return wanted(last) ? last : null;
-    }, { timeoutMs: 60_000, intervalMs: 250 });
-  } catch (e) {
-    const { text, ...rest } = last ?? {};
-    throw new Error(`${e.message}\nlast seen: ${JSON.stringify(rest)}\npage: ${text?.slice(0, 800)}\nconsole:\n${log.filter((l) => !l.includes("502")).slice(-10).join('\n')}`);
-  }
+function until(page, what, wanted, log) {
+  return untilSeen(what, () => look(page), wanted, {
+    log: withoutGone(log), timeoutMs: 60_000, show: showWithPage,
+  });
 }
 
 /** Each instant query the page sends, by source. */
