@@ -27,7 +27,7 @@ pub fn sort_by<T>(items: &mut Vec<T>, mut compare: impl FnMut(&T, &T) -> Orderin
     }
     let mut order: Vec<usize> = (0..items.len()).collect();
     sort_indices(&mut order, &mut |a, b| compare(&items[a], &items[b]));
-    permute(items, &order);
+    permute(items, &mut order);
 }
 
 /// Sorts `items` by the key `key` gives, stably (like `slice::sort_by_key`).
@@ -109,14 +109,23 @@ fn merge_sort<T: Copy>(v: &mut [T], scratch: &mut Vec<T>, less: &mut impl FnMut(
 }
 
 /// Moves the elements into the order `order` names (a permutation of
-/// `0..items.len()`).
-fn permute<T>(items: &mut Vec<T>, order: &[usize]) {
-    let mut slots: Vec<Option<T>> = items.drain(..).map(Some).collect();
-    items.extend(order.iter().map(|&i| {
-        slots[i]
-            .take()
-            .expect("a permutation names each index once")
-    }));
+/// `0..items.len()`: position `k` gets the element at `order[k]`), in place
+/// by following each cycle of the permutation with swaps; `order` is used up
+/// (each entry is set to its own index once its position is filled). Only
+/// swaps are generic, so the copy per element type stays small.
+fn permute<T>(items: &mut [T], order: &mut [usize]) {
+    for start in 0..items.len() {
+        let mut at = start;
+        loop {
+            let from = order[at];
+            order[at] = at;
+            if from == start || from == at {
+                break;
+            }
+            items.swap(at, from);
+            at = from;
+        }
+    }
 }
 
 #[cfg(test)]
