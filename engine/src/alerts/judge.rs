@@ -595,7 +595,7 @@ fn view(config: &Config, now: f64, a: &Seen<'_>) -> AlertView {
 }
 
 /// Firing (worst severity first), then muted, then pending; by name and instance.
-fn sort_views(views: &mut Vec<AlertView>) {
+fn sort_views(views: &mut [AlertView]) {
     let rank = |v: &AlertView| match v.state {
         AlertState::Firing => 0,
         AlertState::Silenced | AlertState::Inhibited => 1,
