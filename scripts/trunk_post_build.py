@@ -36,12 +36,13 @@ HASHED_ASSET = re.compile(r"-[0-9a-f]{8,16}(_bg)?\.(js|wasm|css)$")
 # answer's body is read as soon as it arrives, while the wasm downloads and compiles, up
 # to a bound, and the app is handed a Response over those bytes (and the rest of the
 # stream, if any). Left to the app, reading a body that had long arrived took several
-# of the browser's tasks each, after the app started: the answers that decide the first
-# status were read one by one between other work, and a first frame of the page
-# (tens of milliseconds of style and layout) came between them and the status. The
-# status, the headers (`Date`, `Content-Length`, read by the app's checks) and the bytes
-# are the answer's own; the app bounds the answer as before. The bound keeps what a
-# hostile server could make the page hold before the app's own limits apply small.
+# of the browser's tasks each, after the app had started, and traces showed the page's
+# first frame (style and layout) run between the checks' answer and the alert sources'
+# and the status wait for it; read here, they are read while the main thread mostly
+# waits for the compile. The status, the headers (`Date`, `Content-Length`, which the
+# app reads) and the bytes are the answer's own; the app bounds the answer as before.
+# The bound keeps small what a hostile server could make the page hold before the
+# app's own limits apply.
 READ_AHEAD = """\
 const READ_AHEAD_BYTES = 1 << 20;
 const readAhead = (answer) => answer.then(async (r) => {
@@ -74,11 +75,11 @@ const readAhead = (answer) => answer.then(async (r) => {
 });
 """
 
-# Then, while the wasm downloads and compiles, fetch the default configuration, but only when the URL names no other
-# (`?config=`): a
-# `<link rel=preload>` fetched it for every URL, so `?config=other.yaml` loaded a file
-# it never used and Chromium warned about it every few seconds. The app takes the
-# answer from this slot (src/config_loader.rs) and asks for any other file itself.
+# Then, while the wasm downloads and compiles, fetch the default configuration, but
+# only when the URL names no other (`?config=`): a `<link rel=preload>` fetched it for
+# every URL, so `?config=other.yaml` loaded a file it never used and Chromium warned
+# about it every few seconds. The app takes the answer from this slot
+# (src/config_loader.rs) and asks for any other file itself.
 PREFETCH_CONFIG = """\
 if (!new URLSearchParams(location.search).has("config")) {
   const response = readAhead(fetch("panopticon.yaml"));
