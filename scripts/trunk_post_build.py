@@ -5,8 +5,8 @@ Trunk writes the wasm loader as an inline <script type="module"> into index.html
 An inline script would force `script-src 'unsafe-inline'` (or a per-build hash) into
 the nginx CSP, so this hook moves it into a content-hashed file next to the other
 assets and references it with `src` + `integrity`, with the early requests (the boot
-script proper, `early-<hash>.js`, `async`) in a file of their own before it and the
-stylesheets joined into one. It also installs the default
+script proper, `early-<hash>.js`, a classic script) in a file of their own before it and
+the stylesheets joined into one. It also installs the default
 configuration (`panopticon.yaml`, the reference cluster) next to index.html, where
 the app loads it at run time (the boot script starts that fetch early, only when the
 URL names no other configuration), and writes a gzip -9 copy (`NAME.gz`) and a brotli -q 11
@@ -200,17 +200,20 @@ def main() -> int:
         print(f"trunk_post_build: expected 1 inline loader script, found {len(inline)}", file=sys.stderr)
         return 1
     m = inline[0]
-    # The early requests in a script of their own, `async`: it runs as soon as it
-    # arrives. In the loader's module they waited for the module's import of the glue
-    # and for every stylesheet (a module script is deferred), a round trip or two after
-    # the page: on a +50 ms network the remembered query then came back after the wasm
-    # had started, and the first status waited for it.
+    # The early requests in a script of their own, a classic one before the loader and
+    # every stylesheet: it runs as soon as it arrives (the parser waits for it; the
+    # preload scanner has already asked for everything else). In the loader's module
+    # they waited for the module's import of the glue and for every stylesheet (a module
+    # script is deferred): on a +50 ms network the remembered query then came back after
+    # the wasm had started, and the first status waited for it. Not `async`: Chromium ran
+    # an async one over 50 ms after it had arrived in a trace, and in an e2e run after
+    # the app had asked for the configuration itself (the file was fetched twice).
     # In a function of its own: a classic script's top-level names would be the page's.
     early = ("(() => {\n" + READ_AHEAD + PREFETCH_CONFIG + PREFETCH_QUERY + PREFETCH_ALERTS + "})();\n").encode()
     early_name = f"early-{hashlib.sha256(early).hexdigest()[:16]}.js"
     with open(os.path.join(staging, early_name), "wb") as f:
         f.write(early)
-    early_tag = f'<script async src="./{early_name}" integrity="{integrity_of(early)}"></script>\n'
+    early_tag = f'<script src="./{early_name}" integrity="{integrity_of(early)}"></script>\n'
     body = m.group("body").strip() + "\n"
     digest = hashlib.sha256(body.encode()).digest()
     name = f"boot-{digest.hex()[:16]}.js"

@@ -3,7 +3,7 @@
 //!
 //! After a successful combined query the client remembers its exact request
 //! (URL and body) in `localStorage`, keyed by the configuration's path. On
-//! the next load the boot script (`early-<hash>.js`, an `async` script
+//! the next load the boot script (`early-<hash>.js`, a classic script
 //! written by `scripts/trunk_post_build.py`) sends that request as soon as
 //! it runs, reads the answer's body ahead (up to a bound) while the wasm
 //! compiles, and leaves `{ url, body, sent, response }` in a global. The
