@@ -127,7 +127,7 @@ fn listen(
 fn post_status(parent: Window, allowed: Vec<String>, live: LiveState) {
     let parent = SendWrapper::new(parent);
     let last = StoredValue::new(None::<StatusMessage>);
-    Effect::new(move |_| {
+    crate::effect::effect(move || {
         let next = (live.refreshes.get() > 0).then(|| StatusMessage {
             status: live.summary.with(|s| s.status),
             counts: live

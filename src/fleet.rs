@@ -29,6 +29,7 @@ use crate::refresh::{self, LiveState, Refresher};
 use crate::reload_watch;
 use crate::rotation;
 use crate::source_notice::SourceNotice;
+use crate::text_list::{KeyedRows, Row};
 use crate::theme_toggle::{LightTheme, ThemeToggle};
 use crate::untrusted::{SENTENCE_CHARS, Untrusted};
 use crate::url_state;
@@ -61,7 +62,7 @@ pub fn Fleet(
     // page it replaced.
     LightTheme::provide();
     let opened = RwSignal::new(url_state::param("cluster"));
-    Effect::new(move |_| url_state::set_param("cluster", opened.get().as_deref()));
+    crate::effect::effect(move || url_state::set_param("cluster", opened.get().as_deref()));
     // `?rotate=` over the fleet: the overview, then each cluster's dashboard
     // (src/rotation.rs); a cluster's dashboard then runs no rotation of its own.
     let rotate = url_state::param("rotate")
@@ -296,12 +297,20 @@ fn FleetPage(
                     aria-label="Clusters, worst first"
                     node_ref=grid
                 >
-                    <For
-                        each=move || summary.get().tiles
-                        // A changed tile is made anew; the others stay.
-                        key=|t| format!("{t:?}")
-                        children=move |t| view! { <FleetTile tile=t opened=opened flashing=flashing /> }
-                    />
+                    // A changed tile is made anew (keyed by all it shows); the others stay.
+                    <KeyedRows rows=Arc::new(move || {
+                        summary
+                            .get()
+                            .tiles
+                            .into_iter()
+                            .map(|t| {
+                                Row::new(format!("{t:?}"), move || {
+                                    view! { <FleetTile tile=t.clone() opened=opened flashing=flashing /> }
+                                        .into_any()
+                                })
+                            })
+                            .collect()
+                    }) />
                 </ul>
             </main>
         </div>
@@ -335,7 +344,7 @@ fn shape_grid(grid: NodeRef<leptos::html::Ul>, tiles: Signal<usize>) {
             }
         }
     };
-    Effect::new(move |_| {
+    crate::effect::effect(move || {
         if grid.get().is_some() {
             measure();
         }
@@ -348,7 +357,7 @@ fn shape_grid(grid: NodeRef<leptos::html::Ul>, tiles: Signal<usize>) {
     });
     // Through the style object, not a `style` attribute: the shipped CSP
     // (`style-src 'self'`) refuses inline style attributes.
-    Effect::new(move |_| {
+    crate::effect::effect(move || {
         let (cols, rows) = shape.get();
         if let Some(el) = grid.get() {
             let style = web_sys::HtmlElement::style(&el);

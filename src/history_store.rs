@@ -49,7 +49,7 @@ pub fn load(config: &Config) -> History {
 pub fn keep(config: &Config, snapshot: RwSignal<Option<Arc<Snapshot>>>) {
     let key = key(config);
     let written: Rc<RefCell<Option<String>>> = Rc::default();
-    Effect::new(move |_| {
+    crate::effect::effect(move || {
         let Some(text) =
             snapshot.with(|s| s.as_deref().map(|s| History::from_snapshot(s).encode()))
         else {

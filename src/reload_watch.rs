@@ -94,7 +94,7 @@ pub fn start(
         let watch = Rc::clone(&watch);
         let running = Rc::clone(&running);
         let last_refresh = Rc::clone(&last_refresh);
-        Effect::new(move |_| {
+        crate::effect::effect(move || {
             let t = now.get();
             let due = {
                 let w = watch.borrow();
@@ -122,7 +122,7 @@ pub fn start(
         });
     }
     let last = Rc::clone(&last_refresh);
-    Effect::new(move |_| {
+    crate::effect::effect(move || {
         refreshes.track();
         let t = now.get_untracked();
         *last.borrow_mut() = t;

@@ -142,7 +142,7 @@ pub fn start(
     let state = RwSignal::new("running");
     let flash_until = RwSignal::new(f64::NEG_INFINITY);
     let rotation = StoredValue::new(Rotation::new(every, views, now.get_untracked()));
-    Effect::new(move |_| {
+    crate::effect::effect(move || {
         let t = now.get();
         let st = status.get();
         let mut r = rotation.get_value();
@@ -181,7 +181,7 @@ pub fn start_fleet(
 ) {
     let rotation = StoredValue::new(FleetRotation::new(every, now.get_untracked()));
     let flash_until = StoredValue::new(f64::NEG_INFINITY);
-    Effect::new(move |_| {
+    crate::effect::effect(move || {
         let t = now.get();
         let paused = activity.idle_secs(t) < PAUSE_SECS;
         let shown = opened.get_untracked();

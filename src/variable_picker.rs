@@ -39,7 +39,7 @@ fn Picker(vars: Variables, variable: Variable) -> impl IntoView {
         let name = name.clone();
         // The dashboard is rebuilt for a new binding: the picker just used
         // gets the focus back, so a keyboard user stays where they were.
-        Effect::new(move |_| {
+        crate::effect::effect(move || {
             if let Some(select) = node.get()
                 && vars.take_focus(&name)
             {

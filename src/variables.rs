@@ -80,7 +80,7 @@ impl Variables {
         // a label-values variable's first value is written once known. Not
         // while a value waits for values that could not be read: it is
         // taken once they can, and a reload meanwhile must not lose it.
-        Effect::new(move |_| {
+        crate::effect::effect(move || {
             if let Some(choice) = choice.get()
                 && !declared.with_value(Vec::is_empty)
                 && choice.unbound.is_empty()
